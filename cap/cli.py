@@ -1,0 +1,30 @@
+"""The ``cap`` command: CAP's admin commands plus Invenio's own.
+
+``cap setup`` is the same command as ``invenio cap setup``; the standard
+``invenio`` groups (db, index, users, roles, access, tokens, files) are
+available under ``cap`` too.
+"""
+
+import click
+from invenio_app.factory import create_app
+from invenio_base.app import create_cli
+
+from .modules.instance.cli import setup
+
+
+@click.group()
+def cap():
+    """CERN Analysis Preservation administration."""
+
+
+cap.add_command(setup)
+
+
+def main():
+    """Entry point of the ``cap`` console script."""
+    cli = create_cli(create_app=create_app)
+    # Load Invenio's plugin commands first so that CAP's own names win.
+    cli._load_plugin_commands()
+    for name, command in cap.commands.items():
+        cli.add_command(command, name)
+    cli()

@@ -1,0 +1,103 @@
+"""Default configuration of CAP.
+
+Loaded first (``invenio_config.module`` entry point); ``invenio.cfg`` in the
+instance folder and ``INVENIO_*`` environment variables override it. Service
+URLs default to the loopback services that ``./scripts/services`` starts.
+Module-specific ``CAP_<MODULE>_*`` defaults live in each module's config.py.
+"""
+
+from datetime import timedelta
+
+# Site
+# ====
+SITE_UI_URL = "http://127.0.0.1:5000"
+SITE_API_URL = "http://127.0.0.1:5000/api"
+THEME_SITENAME = "CERN Analysis Preservation"
+APP_ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
+TRUSTED_HOSTS = ["127.0.0.1", "localhost"]
+# The local deployment serves plain HTTP on loopback; production sets this
+# back on in invenio.cfg behind its TLS proxy.
+APP_DEFAULT_SECURE_HEADERS = {
+    "force_https": False,
+    "session_cookie_secure": False,
+    "content_security_policy": {"default-src": ["'self'"]},
+}
+SESSION_COOKIE_SECURE = False
+REST_ENABLE_CORS = False
+
+# Services
+# ========
+SQLALCHEMY_DATABASE_URI = "postgresql+psycopg2://cap:cap@127.0.0.1:5432/cap"
+SQLALCHEMY_ENGINE_OPTIONS = {
+    "pool_pre_ping": True,
+    # Fail fast on a wrong or unreachable database instead of hanging.
+    "connect_args": {"connect_timeout": 5},
+}
+SEARCH_HOSTS = [{"host": "127.0.0.1", "port": 9200}]
+SEARCH_CLIENT_CONFIG = {"timeout": 30, "max_retries": 2, "retry_on_timeout": True}
+SEARCH_INDEX_PREFIX = "cap-"
+CACHE_TYPE = "redis"
+CACHE_REDIS_URL = "redis://127.0.0.1:6379/0"
+ACCOUNTS_SESSION_REDIS_URL = "redis://127.0.0.1:6379/1"
+BROKER_URL = "amqp://guest:guest@127.0.0.1:5672//"
+CELERY_BROKER_URL = BROKER_URL
+CELERY_RESULT_BACKEND = "redis://127.0.0.1:6379/2"
+CELERY_TASK_ACKS_LATE = True
+CELERY_BEAT_SCHEDULE = {
+    "indexer": {
+        "task": "invenio_indexer.tasks.process_bulk_queue",
+        "schedule": timedelta(seconds=30),
+    },
+}
+RATELIMIT_STORAGE_URI = "redis://127.0.0.1:6379/3"
+
+# Health checks give up after this many seconds per component.
+CAP_HEALTH_TIMEOUT = 3
+
+# Accounts and security
+# =====================
+ACCOUNTS_LOCAL_LOGIN_ENABLED = True
+SECURITY_REGISTERABLE = False
+SECURITY_RECOVERABLE = False
+SECURITY_CHANGEABLE = False
+SECURITY_CONFIRMABLE = False
+SECURITY_SEND_REGISTER_EMAIL = False
+ACCOUNTS_USERINFO_HEADERS = False
+MAIL_SUPPRESS_SEND = True
+MAIL_DEFAULT_SENDER = "cap-noreply@cern.ch"
+
+# Files
+# =====
+FILES_REST_DEFAULT_STORAGE_CLASS = "S"
+FILES_REST_STORAGE_CLASS_LIST = {"S": "Standard"}
+
+# Experiments and e-groups
+# ========================
+CAP_EXPERIMENTS = {
+    "CMS": {"action": "cms-access", "egroups": ["cms-members@cern.ch"]},
+    "ATLAS": {
+        "action": "atlas-access",
+        "egroups": ["atlas-active-members-all@cern.ch"],
+    },
+    "LHCb": {"action": "lhcb-access", "egroups": ["lhcb-general@cern.ch"]},
+    "ALICE": {"action": "alice-access", "egroups": ["alice-member@cern.ch"]},
+}
+"""Experiment name -> the access action and the e-group roles granted it."""
+
+CAP_SUPERUSER_ROLES = [
+    "analysis-preservation-support@cern.ch",
+    "data-preservation-admins@cern.ch",
+]
+"""Roles granted ``superuser-access`` by ``cap setup``."""
+
+CAP_DEMO_PASSWORD = "cap-demo-password"
+"""Password of the demo users created by ``cap setup --demo``."""
+
+CAP_DEMO_USERS = [
+    {"email": "cms@inveniosoftware.org", "roles": ["cms-members@cern.ch"]},
+    {"email": "atlas@inveniosoftware.org", "roles": ["atlas-active-members-all@cern.ch"]},
+    {"email": "lhcb@inveniosoftware.org", "roles": ["lhcb-general@cern.ch"]},
+    {"email": "alice@inveniosoftware.org", "roles": ["alice-member@cern.ch"]},
+    {"email": "admin@inveniosoftware.org", "roles": ["analysis-preservation-support@cern.ch"]},
+]
+"""Demo accounts; each gets a personal access token named ``cap-demo``."""

@@ -1,0 +1,1 @@
+"""CAP modules: one room per concern."""

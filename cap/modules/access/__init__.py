@@ -1,0 +1,1 @@
+"""Access: experiments, e-groups, grants and the one permission layer."""

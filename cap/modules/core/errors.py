@@ -1,0 +1,127 @@
+"""Plain service errors and the one map from them to HTTP answers.
+
+Services raise these without any notion of HTTP; resources register
+:func:`register_error_handlers` once, so every endpoint answers alike with
+``{status, message, errors: [{field, message}]}``.
+"""
+
+from flask import g, jsonify
+from invenio_pidstore.errors import PIDDeletedError, PIDDoesNotExistError
+from werkzeug.exceptions import HTTPException
+
+
+class CAPError(Exception):
+    """Base of every CAP service error."""
+
+    def __init__(self, message=None, errors=None):
+        """Keep a human message and an optional list of field errors."""
+        super().__init__(message or self.__doc__)
+        self.message = message or self.__doc__
+        self.errors = errors or []
+
+
+class InvalidRequestError(CAPError):
+    """The request is malformed."""
+
+
+class ValidationError(CAPError):
+    """The metadata does not validate."""
+
+
+class PublishValidationError(ValidationError):
+    """The deposit does not validate against its record schema."""
+
+
+class PermissionDeniedError(CAPError):
+    """You do not have the permission to do this."""
+
+
+class NotFoundError(CAPError):
+    """The resource does not exist."""
+
+
+class ConflictError(CAPError):
+    """The resource is in a state that does not allow this."""
+
+
+class RevisionMismatchError(CAPError):
+    """The resource changed since you read it (If-Match does not match)."""
+
+
+class PayloadTooLargeError(CAPError):
+    """The payload is larger than allowed."""
+
+
+class UpstreamUnavailableError(CAPError):
+    """An upstream service did not answer correctly."""
+
+
+class UpstreamTimeoutError(CAPError):
+    """An upstream service did not answer in time."""
+
+
+def field_error(field, message):
+    """One entry of an error's ``errors`` list."""
+    return {"field": field, "message": message}
+
+
+# Most specific first: the first matching class wins.
+ERROR_STATUS = (
+    (PublishValidationError, 422),
+    (ValidationError, 400),
+    (InvalidRequestError, 400),
+    (PermissionDeniedError, 403),
+    (NotFoundError, 404),
+    (ConflictError, 409),
+    (RevisionMismatchError, 412),
+    (PayloadTooLargeError, 413),
+    (UpstreamUnavailableError, 502),
+    (UpstreamTimeoutError, 504),
+)
+
+
+def error_body(status, message, errors=None):
+    """The JSON body every error answer has."""
+    body = {"status": status, "message": message}
+    if errors:
+        body["errors"] = errors
+    return body
+
+
+def _is_anonymous():
+    identity = getattr(g, "identity", None)
+    return identity is None or identity.id is None
+
+
+def handle_cap_error(error):
+    """Answer a service error with its status; anonymous denials are 401."""
+    status = next(code for cls, code in ERROR_STATUS if isinstance(error, cls))
+    message = error.message
+    if status == 403 and _is_anonymous():
+        status, message = 401, "You need to log in to do this."
+    return jsonify(error_body(status, message, error.errors)), status
+
+
+def handle_http_exception(error):
+    """Answer a werkzeug HTTP error as JSON."""
+    response = jsonify(error_body(error.code, error.description))
+    response.status_code = error.code
+    for name, value in error.get_headers():
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response
+
+
+def handle_pid_error(error):
+    """Answer an unknown or deleted persistent identifier."""
+    if isinstance(error, PIDDeletedError):
+        return jsonify(error_body(410, "The resource has been deleted.")), 410
+    return jsonify(error_body(404, "The resource does not exist.")), 404
+
+
+def register_error_handlers(app_or_blueprint):
+    """Install the map on an app or a blueprint."""
+    app_or_blueprint.register_error_handler(CAPError, handle_cap_error)
+    app_or_blueprint.register_error_handler(PIDDoesNotExistError, handle_pid_error)
+    app_or_blueprint.register_error_handler(PIDDeletedError, handle_pid_error)
+    app_or_blueprint.register_error_handler(HTTPException, handle_http_exception)

@@ -1,0 +1,1 @@
+"""Instance set-up: database, indexes, files location, roles and demo accounts."""

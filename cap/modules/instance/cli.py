@@ -1,0 +1,50 @@
+"""``cap setup``: everything a new instance needs, safe to re-run."""
+
+import sys
+
+import click
+from flask.cli import with_appcontext
+from invenio_db import db
+
+from ..core.health import COMPONENTS, check_component
+from . import fixtures
+
+
+def preflight(components=COMPONENTS):
+    """Stop with a message naming every unreachable component."""
+    failures = []
+    for name in components:
+        is_up, detail = check_component(name)
+        if not is_up:
+            failures.append(f"{name} is unreachable: {detail}")
+    if failures:
+        for failure in failures:
+            click.secho(failure, fg="red", err=True)
+        click.secho(
+            "Check the settings (invenio.cfg / INVENIO_* variables) and "
+            "that ./scripts/services start succeeded.",
+            err=True,
+        )
+        sys.exit(1)
+
+
+@click.command("setup")
+@click.option("--demo", is_flag=True, help="Also create demo users and content.")
+@with_appcontext
+def setup(demo):
+    """Create tables, indexes, the files location, roles and fixtures."""
+    preflight()
+    click.echo("database tables ...")
+    db.create_all()
+    click.echo("search indexes ...")
+    fixtures.create_indexes()
+    click.echo("files location ...")
+    location = fixtures.load_location()
+    click.echo(f"  {location.name}: {location.uri}")
+    click.echo("roles and experiment access ...")
+    fixtures.load_roles()
+    if demo:
+        click.echo("demo users ...")
+        for email, token in fixtures.load_demo_users():
+            click.echo(f"  {email}  token: {token}")
+    click.secho("setup complete", fg="green")

@@ -1,0 +1,65 @@
+"""CERN Analysis Preservation, an Invenio instance."""
+
+from setuptools import find_packages, setup
+
+# Pinned to a set that resolves together (see shared stack notes); the
+# deposit model is ours, so invenio-deposit is intentionally absent.
+install_requires = [
+    "invenio-app==3.2.1",
+    "invenio-base==2.4.1",
+    "invenio-records==6.1.0",
+    "invenio-records-rest==6.0.2",
+    "invenio-records-files==4.0.1",
+    "invenio-files-rest==6.1.0",
+    "invenio-search[opensearch2]==3.1.3",
+    "invenio-indexer==6.0.1",
+    "invenio-pidstore==4.0.2",
+    "invenio-jsonschemas==2.1.1",
+    "invenio-db[postgresql]==2.6.1",
+    "invenio-accounts==9.1.0",
+    "invenio-access==7.1.0",
+    "invenio-oauthclient==9.1.2",
+    "invenio-oauth2server==6.1.0",
+    "invenio-celery==2.2.1",
+    "invenio-mail==2.3.1",
+    "invenio-rest==4.0.2",
+    "gunicorn>=23,<24",
+    "jsonpatch>=1.33,<2",
+    "requests>=2.31,<3",
+    "tqdm>=4.66,<5",
+]
+
+tests_require = [
+    "pytest-invenio==4.0.3",
+    "pytest-cov>=5",
+    "ruff>=0.8",
+]
+
+setup(
+    name="cap",
+    version="0.1.0",
+    description=__doc__,
+    packages=find_packages(include=["cap", "cap.*"]),
+    include_package_data=True,
+    zip_safe=False,
+    python_requires=">=3.11",
+    install_requires=install_requires,
+    extras_require={"tests": tests_require},
+    entry_points={
+        "console_scripts": ["cap = cap.cli:main"],
+        "flask.commands": ["cap = cap.cli:cap"],
+        "invenio_config.module": ["00_cap = cap.config"],
+        "invenio_base.apps": [
+            "cap_core = cap.modules.core.ext:CAPCore",
+        ],
+        "invenio_base.api_apps": [
+            "cap_core = cap.modules.core.ext:CAPCoreREST",
+        ],
+        "invenio_base.api_blueprints": [
+            "cap_core = cap.modules.core.views:create_blueprint",
+        ],
+        "invenio_celery.tasks": [
+            "cap_core = cap.modules.core.tasks",
+        ],
+    },
+)

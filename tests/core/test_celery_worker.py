@@ -1,0 +1,60 @@
+"""A task runs in a real Celery worker process through RabbitMQ."""
+
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+
+from cap.modules.core.tasks import check_services
+
+
+@pytest.fixture(scope="module")
+def celery_config_ext(celery_config_ext):
+    """Send tasks to the broker instead of running them in-process."""
+    celery_config_ext.update(
+        CELERY_TASK_ALWAYS_EAGER=False,
+        CELERY_RESULT_BACKEND=os.environ.get(
+            "CELERY_RESULT_BACKEND", "redis://127.0.0.1:6379/2"
+        ),
+        CELERY_TASK_DEFAULT_QUEUE=f"cap-test-{os.getpid()}",
+    )
+    return celery_config_ext
+
+
+@pytest.fixture(scope="module")
+def worker(app, instance_path):
+    """A worker process of the same instance, consuming a queue of its own."""
+    env = dict(
+        os.environ,
+        INVENIO_INSTANCE_PATH=instance_path,
+        INVENIO_SECRET_KEY="test-secret-key",
+        INVENIO_SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
+        INVENIO_BROKER_URL=app.config["BROKER_URL"],
+        INVENIO_CELERY_RESULT_BACKEND=app.config["CELERY_RESULT_BACKEND"],
+        INVENIO_SEARCH_INDEX_PREFIX=app.config["SEARCH_INDEX_PREFIX"],
+    )
+    queue = app.config["CELERY_TASK_DEFAULT_QUEUE"]
+    process = subprocess.Popen(
+        [
+            sys.executable, "-m", "celery", "-A", "invenio_app.celery", "worker",
+            "--pool", "solo", "--queues", queue, "--loglevel", "WARNING",
+            "--without-heartbeat", "--without-mingle", "--without-gossip",
+        ],
+        env=env,
+    )
+    yield process
+    process.terminate()
+    process.wait(timeout=30)
+
+
+def test_task_runs_in_a_worker_process(app, worker):
+    started = time.monotonic()
+    result = check_services.apply_async(queue=app.config["CELERY_TASK_DEFAULT_QUEUE"])
+    # The worker reports the services as its own process sees them.
+    assert result.get(timeout=120) == {
+        "db": "up", "search": "up", "cache": "up", "broker": "up",
+    }
+    assert worker.poll() is None, "the worker died"
+    assert time.monotonic() - started < 120

@@ -1,0 +1,84 @@
+"""``cap setup`` creates what an instance needs, twice in a row safely."""
+
+import os
+import subprocess
+import sys
+import time
+
+from invenio_access.models import ActionRoles
+from invenio_accounts.models import Role, User
+from invenio_files_rest.models import Location
+from invenio_oauth2server.models import Token
+
+from cap.modules.instance.cli import setup
+
+
+def _counts():
+    return {
+        "roles": Role.query.count(),
+        "users": User.query.count(),
+        "tokens": Token.query.count(),
+        "action_roles": ActionRoles.query.count(),
+        "locations": Location.query.count(),
+    }
+
+
+def test_setup_twice_is_safe(app, db, cli_runner):
+    first = cli_runner(setup, "--demo")
+    assert first.exit_code == 0, first.output
+    after_first = _counts()
+    assert after_first["users"] == len(app.config["CAP_DEMO_USERS"])
+    assert after_first["tokens"] == len(app.config["CAP_DEMO_USERS"])
+    assert Role.query.filter_by(name="cms-members@cern.ch").one()
+    cms_grant = ActionRoles.query.filter_by(action="cms-access").one()
+    assert cms_grant.role.name == "cms-members@cern.ch"
+    superuser_grants = ActionRoles.query.filter_by(action="superuser-access").all()
+    assert {grant.role.name for grant in superuser_grants} == set(
+        app.config["CAP_SUPERUSER_ROLES"]
+    )
+
+    second = cli_runner(setup, "--demo")
+    assert second.exit_code == 0, second.output
+    assert _counts() == after_first
+    # The same tokens are printed again, not new ones.
+    tokens_first = sorted(line for line in first.output.splitlines() if "token:" in line)
+    tokens_second = sorted(line for line in second.output.splitlines() if "token:" in line)
+    assert tokens_first == tokens_second
+
+
+def _run_setup(tmp_path, **env_overrides):
+    env = dict(
+        os.environ,
+        INVENIO_INSTANCE_PATH=str(tmp_path),
+        INVENIO_SECRET_KEY="test-secret-key",
+        INVENIO_SEARCH_INDEX_PREFIX="test-failfast-",
+        **env_overrides,
+    )
+    started = time.monotonic()
+    result = subprocess.run(
+        [os.path.join(os.path.dirname(sys.executable), "cap"), "setup"],
+        env=env, capture_output=True, text=True, timeout=120,
+    )
+    return result, time.monotonic() - started
+
+
+def test_wrong_database_url_fails_fast_naming_it(tmp_path):
+    result, elapsed = _run_setup(
+        tmp_path,
+        INVENIO_SQLALCHEMY_DATABASE_URI="postgresql+psycopg2://cap:cap@127.0.0.1:1/cap",
+    )
+    assert result.returncode == 1
+    assert "db is unreachable" in result.stderr
+    assert "127.0.0.1:1" in result.stderr
+    assert "search is unreachable" not in result.stderr
+    assert elapsed < 60
+
+
+def test_search_down_fails_fast_naming_it(tmp_path):
+    result, elapsed = _run_setup(
+        tmp_path, INVENIO_SEARCH_HOSTS="[{'host': '127.0.0.1', 'port': 1}]"
+    )
+    assert result.returncode == 1
+    assert "search is unreachable" in result.stderr
+    assert "db is unreachable" not in result.stderr
+    assert elapsed < 60
