@@ -48,3 +48,59 @@ def app_config(app_config):
 def create_app(instance_path):
     """The REST API application (served under /api in production)."""
     return create_api
+
+
+@pytest.fixture(scope="module")
+def create_user(app, database):
+    """Factory: a confirmed user with roles, committed, plus a personal token.
+
+    Returns a small object with ``.user``, ``.id``, ``.email``, ``.token``,
+    ``.headers`` (Bearer token, JSON) and ``.identity`` (for service calls).
+    Module-scoped data: the ``database`` fixture drops it with the module.
+    """
+    from flask_principal import Identity
+    from invenio_access.permissions import any_user, authenticated_user
+    from invenio_access.utils import get_identity
+    from invenio_accounts.proxies import current_datastore
+    from invenio_db import db as db_
+    from invenio_oauth2server.models import Token
+
+    from cap.modules.instance.fixtures import ensure_role
+
+    class TestUser:
+        def __init__(self, user, token):
+            self.user, self.id, self.email = user, user.id, user.email
+            self.token = token
+            self.headers = {
+                "Authorization": f"Bearer {token}",
+                "Content-Type": "application/json",
+                "Accept": "application/json",
+            }
+
+        @property
+        def identity(self):
+            identity = get_identity(self.user)
+            identity.provides.add(authenticated_user)
+            return identity
+
+    def factory(email, roles=(), scopes=None):
+        user = current_datastore.create_user(email=email, password=None, active=True)
+        user.confirmed_at = db_.func.now()
+        for name in roles:
+            current_datastore.add_role_to_user(user, ensure_role(name))
+        db_.session.commit()
+        token = Token.create_personal(f"test-{email}", user.id, scopes=scopes)
+        db_.session.commit()
+        return TestUser(user, token.access_token)
+
+    factory.anonymous = Identity(None)
+    factory.anonymous.provides.add(any_user)
+    return factory
+
+
+@pytest.fixture(scope="module")
+def experiment_roles(app, database):
+    """The experiment e-group roles with their ``<exp>-access`` grants, and superusers."""
+    from cap.modules.instance.fixtures import load_roles
+
+    load_roles()

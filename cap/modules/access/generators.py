@@ -1,0 +1,188 @@
+"""Permission generators: each answers "who" for an item and for search.
+
+A generator gives the needs that grant an action on one record (checked
+with invenio-access, which expands action needs to the users and roles
+holding them and always lets superusers through) and the search filter that
+shows the same records to an identity. Item checks and search results come
+from the same table, so they cannot drift apart.
+"""
+
+import re
+
+from flask import current_app
+from flask_principal import RoleNeed, UserNeed
+from invenio_access import Permission
+from invenio_access.models import ActionRoles, ActionUsers
+from invenio_access.permissions import (
+    ParameterizedActionNeed,
+    authenticated_user,
+    superuser_access,
+)
+from invenio_search.engine import dsl
+
+# admin ⊃ update ⊃ read; review ⊃ read; admin ⊃ review.
+IMPLIED_BY = {
+    "read": ("read", "update", "admin", "review"),
+    "update": ("update", "admin"),
+    "admin": ("admin",),
+    "review": ("review", "admin"),
+    "create": ("create", "admin"),
+}
+
+_SCHEMA_URL = re.compile(
+    r"/schemas/(?:deposits/records|records)/(?P<name>.+)-v\d+\.\d+\.\d+\.json$"
+)
+
+MATCH_NOTHING = dsl.Q("match_none")
+
+
+def schema_name_of(record):
+    """The deposit type of a record, from its ``$schema`` URL."""
+    match = _SCHEMA_URL.search((record or {}).get("$schema", ""))
+    return match.group("name") if match else None
+
+
+def identity_user_id(identity):
+    """The user id an identity acts as, or ``None``."""
+    return next((n.value for n in identity.provides if n.method == "id"), None)
+
+
+def identity_roles(identity):
+    """The role names an identity holds (e-groups are roles)."""
+    return sorted(n.value for n in identity.provides if n.method == "role")
+
+
+def is_superuser(identity):
+    """Whether the identity passes every check."""
+    return Permission(superuser_access).allows(identity)
+
+
+def experiments_of(identity):
+    """Experiments whose ``<exp>-access`` action the identity holds."""
+    return [
+        name
+        for name, conf in current_app.config["CAP_EXPERIMENTS"].items()
+        if Permission(ParameterizedActionNeed(conf["action"], None)).allows(identity)
+    ]
+
+
+def _granted_arguments(identity, action):
+    """Arguments (schema names) of ``action`` granted to the identity's user or roles."""
+    user_id, roles = identity_user_id(identity), identity_roles(identity)
+    queries = []
+    if user_id is not None:
+        queries.append(ActionUsers.query.filter_by(action=action, user_id=user_id, exclude=False))
+    if roles:
+        queries.append(
+            ActionRoles.query.filter(
+                ActionRoles.action == action,
+                ActionRoles.role_id.in_(roles),
+                ActionRoles.exclude.is_(False),
+            )
+        )
+    return {row.argument for query in queries for row in query if row.argument}
+
+
+class Generator:
+    """Grants nothing by default."""
+
+    def needs(self, record=None, schema=None):
+        """Needs that grant the action on ``record`` (or for ``schema``)."""
+        return []
+
+    def query_filter(self, identity):
+        """Search filter of the records this generator lets the identity see."""
+        return MATCH_NOTHING
+
+
+class AuthenticatedUser(Generator):
+    """Any logged-in user (or token)."""
+
+    def needs(self, record=None, schema=None):
+        """Granted to every authenticated identity."""
+        return [authenticated_user]
+
+    def query_filter(self, identity):
+        """Every record, for an authenticated identity."""
+        if authenticated_user in identity.provides:
+            return dsl.Q("match_all")
+        return MATCH_NOTHING
+
+
+class AccessGrant(Generator):
+    """Users and roles listed in the record's ``_access`` for a level or above.
+
+    ``prefix`` is ``deposit`` or ``record``: ``_access["deposit-update"]`` =
+    ``{"users": [ids], "roles": [names]}``.
+    """
+
+    def __init__(self, prefix, level):
+        """Grant ``<prefix>-<level>`` and every level that implies it."""
+        self.keys = [f"{prefix}-{lvl}" for lvl in IMPLIED_BY[level]]
+
+    def needs(self, record=None, schema=None):
+        """The listed users and roles."""
+        access = (record or {}).get("_access", {})
+        needs = []
+        for key in self.keys:
+            grant = access.get(key, {})
+            needs += [UserNeed(user_id) for user_id in grant.get("users", [])]
+            needs += [RoleNeed(role) for role in grant.get("roles", [])]
+        return needs
+
+    def query_filter(self, identity):
+        """Records whose ``_access`` lists the identity's user or roles."""
+        user_id, roles = identity_user_id(identity), identity_roles(identity)
+        clauses = []
+        for key in self.keys:
+            if user_id is not None:
+                clauses.append(dsl.Q("term", **{f"_access.{key}.users": user_id}))
+            if roles:
+                clauses.append(dsl.Q("terms", **{f"_access.{key}.roles": roles}))
+        return dsl.Q("bool", should=clauses, minimum_should_match=1) if clauses else MATCH_NOTHING
+
+
+class SchemaGrant(Generator):
+    """Schema-level rights: ``<prefix>-schema-<level>`` with the schema name as argument."""
+
+    def __init__(self, prefix, level):
+        """Grant ``<prefix>-schema-<level>`` and every level that implies it."""
+        self.actions = [f"{prefix}-schema-{lvl}" for lvl in IMPLIED_BY[level]]
+
+    def needs(self, record=None, schema=None):
+        """Action needs on the record's (or the given) schema name."""
+        name = schema or schema_name_of(record)
+        if not name:
+            return []
+        return [ParameterizedActionNeed(action, name) for action in self.actions]
+
+    def query_filter(self, identity):
+        """Records of the schemas the identity holds a grant on."""
+        names = set()
+        for action in self.actions:
+            names |= _granted_arguments(identity, action)
+        if not names:
+            return MATCH_NOTHING
+        return dsl.Q("terms", **{"_schema.name": sorted(names)})
+
+
+class ExperimentMember(Generator):
+    """Members of the record's experiment (``<exp>-access``)."""
+
+    def needs(self, record=None, schema=None):
+        """The experiment's access action; experiment-free records: any user."""
+        experiment = (record or {}).get("_experiment")
+        if experiment is None:
+            return [authenticated_user]
+        conf = current_app.config["CAP_EXPERIMENTS"].get(experiment)
+        return [ParameterizedActionNeed(conf["action"], None)] if conf else []
+
+    def query_filter(self, identity):
+        """Records of the identity's experiments, and experiment-free ones."""
+        if authenticated_user not in identity.provides:
+            return MATCH_NOTHING
+        free = dsl.Q("bool", must_not=dsl.Q("exists", field="_experiment"))
+        experiments = experiments_of(identity)
+        if not experiments:
+            return free
+        return free | dsl.Q("terms", _experiment=experiments)

@@ -1,0 +1,84 @@
+"""Permission policies: one table per record type, deny by default.
+
+``can_<action>`` lists the generators that grant the action. An action with
+no list, or an empty one, is granted to superusers only (invenio-access lets
+``superuser-access`` through every permission). The same table yields the
+search filter, so search shows exactly what item checks allow.
+"""
+
+from invenio_access import Permission
+from invenio_search.engine import dsl
+
+from ..core.errors import PermissionDeniedError
+from .generators import (
+    MATCH_NOTHING,
+    AccessGrant,
+    ExperimentMember,
+    SchemaGrant,
+    is_superuser,
+)
+
+
+class PermissionPolicy:
+    """Base policy: every action denied except to superusers."""
+
+    def __init__(self, action, record=None, schema=None):
+        """Bind the policy to an action and, for item checks, a record or schema."""
+        self.action = action
+        self.record = record
+        self.schema = schema
+
+    @property
+    def generators(self):
+        """The generators of this action (none when the action is not listed)."""
+        return getattr(self, f"can_{self.action}", [])
+
+    @property
+    def needs(self):
+        """Every need that grants the action on the bound record."""
+        return {
+            need
+            for generator in self.generators
+            for need in generator.needs(record=self.record, schema=self.schema)
+        }
+
+    def allows(self, identity):
+        """Whether the identity may perform the action."""
+        return Permission(*self.needs).allows(identity)
+
+    def require(self, identity):
+        """Raise :class:`PermissionDeniedError` unless allowed."""
+        if not self.allows(identity):
+            raise PermissionDeniedError()
+
+    def query_filter(self, identity):
+        """Search filter of the records the identity may perform the action on."""
+        if is_superuser(identity):
+            return dsl.Q("match_all")
+        filters = [generator.query_filter(identity) for generator in self.generators]
+        filters = [f for f in filters if f != MATCH_NOTHING]
+        if not filters:
+            return MATCH_NOTHING
+        return dsl.Q("bool", should=filters, minimum_should_match=1)
+
+
+class DepositPermissionPolicy(PermissionPolicy):
+    """Drafts: owners and those they shared with, and schema-level grants."""
+
+    can_create = [ExperimentMember(), SchemaGrant("deposit", "create")]
+    can_read = [AccessGrant("deposit", "read"), SchemaGrant("deposit", "read")]
+    can_update = [AccessGrant("deposit", "update"), SchemaGrant("deposit", "update")]
+    can_admin = [AccessGrant("deposit", "admin"), SchemaGrant("deposit", "admin")]
+    can_review = [AccessGrant("deposit", "review"), SchemaGrant("deposit", "review")]
+
+
+class RecordPermissionPolicy(PermissionPolicy):
+    """Published records: the whole collaboration reads them."""
+
+    can_read = [
+        AccessGrant("record", "read"),
+        SchemaGrant("record", "read"),
+        ExperimentMember(),
+    ]
+    can_update = [AccessGrant("record", "update"), SchemaGrant("record", "update")]
+    can_admin = [AccessGrant("record", "admin"), SchemaGrant("record", "admin")]
