@@ -51,12 +51,20 @@ setup(
         "invenio_config.module": ["00_cap = cap.config"],
         "invenio_base.apps": [
             "cap_core = cap.modules.core.ext:CAPCore",
+            "cap_files = cap.modules.files.ext:CAPFiles",
         ],
         "invenio_base.api_apps": [
             "cap_core = cap.modules.core.ext:CAPCoreREST",
+            "cap_files = cap.modules.files.ext:CAPFilesREST",
         ],
         "invenio_base.api_blueprints": [
             "cap_core = cap.modules.core.views:create_blueprint",
+        ],
+        "invenio_access.actions": [
+            "cap_cms_access = cap.modules.access.actions:cms_access",
+            "cap_atlas_access = cap.modules.access.actions:atlas_access",
+            "cap_lhcb_access = cap.modules.access.actions:lhcb_access",
+            "cap_alice_access = cap.modules.access.actions:alice_access",
         ],
         "invenio_celery.tasks": [
             "cap_core = cap.modules.core.tasks",

@@ -1,0 +1,62 @@
+"""Checks on what clients send: file keys, tags and sizes. Plain errors, no HTTP."""
+
+import unicodedata
+
+from flask import current_app
+
+from ..core.errors import InvalidRequestError, PayloadTooLargeError, field_error
+
+
+def validate_key(key):
+    """Refuse keys that are not a plain relative path of bounded length."""
+    max_length = current_app.config["CAP_FILES_KEY_MAX_LENGTH"]
+    problem = None
+    if not key:
+        problem = "The file key is empty."
+    elif len(key) > max_length:
+        problem = f"The file key is longer than {max_length} characters."
+    elif any(unicodedata.category(char) == "Cc" for char in key):
+        problem = "The file key contains NUL or control characters."
+    elif key.startswith("/"):
+        problem = "The file key must be a relative path (no leading '/')."
+    elif any(segment in ("..", ".") for segment in key.split("/")):
+        problem = "The file key must not contain '.' or '..' path segments."
+    elif "" in key.split("/"):
+        problem = "The file key must not contain empty path segments."
+    if problem:
+        raise InvalidRequestError(problem, [field_error("key", problem)])
+    return key
+
+
+def parse_tags(value, header=None):
+    """Tags from ``k=v;k2=v2``; raise :class:`InvalidRequestError` naming the header."""
+    header = header or current_app.config["CAP_FILES_TAGS_HEADER"]
+    max_length = current_app.config["CAP_FILES_TAGS_MAX_LENGTH"]
+    tags = {}
+    for item in (value or "").split(";"):
+        if not item.strip():
+            continue
+        key, sep, tag_value = item.partition("=")
+        key, tag_value = key.strip(), tag_value.strip()
+        problem = None
+        if not sep or not key or not tag_value:
+            problem = f"Malformed tag {item.strip()!r}: expected key=value."
+        elif key in tags:
+            problem = f"Duplicate tag {key!r}."
+        elif len(key) > max_length or len(tag_value) > max_length:
+            problem = f"Tag {key[:40]!r}: keys and values are at most {max_length} characters."
+        if problem:
+            message = f"Invalid {header} header: {problem} Use k=v;k2=v2."
+            raise InvalidRequestError(message, [field_error(header, problem)])
+        tags[key] = tag_value
+    return tags
+
+
+def check_size(size, size_limit):
+    """Refuse a declared size above the bucket's limit (``FileSizeLimit`` or int)."""
+    if size is None or size_limit is None or not size > size_limit:
+        return
+    limit = getattr(size_limit, "limit", size_limit)
+    reason = getattr(size_limit, "reason", "Maximum file size exceeded.")
+    message = f"{reason} The file is {size} bytes; the limit is {limit} bytes."
+    raise PayloadTooLargeError(message, [field_error("size", message)])

@@ -1,0 +1,83 @@
+"""HTTP around invenio-files-rest's views: a guard before them, and error answers.
+
+files-rest keeps its views; the guard runs first on its blueprint and answers
+like every CAP endpoint (``{status, message, errors: [{field, message}]}``):
+
+1. the caller must be allowed ``bucket-read`` (through the permission
+   factory, hence the record's policy): anonymous 401, others 403 — never
+   files-rest's hiding 404, and never a hint whether a key exists;
+2. writes (PUT/POST/DELETE) to a locked bucket: 403 saying the record is
+   published and must be edited first;
+3. writes need ``bucket-update``: 403;
+4. uploads: the key (400 naming ``key``), the declared size against the
+   bucket's limit (413 naming ``size``) and the tags header (400 naming it).
+
+files-rest then runs its own (equivalent) permission checks and the upload.
+"""
+
+import uuid
+
+from flask import current_app, jsonify, request
+from invenio_files_rest.models import Bucket
+from invenio_files_rest.proxies import current_permission_factory
+
+from ..core.errors import CAPError, PermissionDeniedError, error_body, handle_cap_error
+from .validation import check_size, parse_tags, validate_key
+
+FILES_BLUEPRINT = "invenio_files_rest"
+"""Name of invenio-files-rest's API blueprint (``/files``)."""
+
+READ_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+def require(bucket, action):
+    """Raise :class:`PermissionDeniedError` unless the caller may do ``action``."""
+    if not current_permission_factory(bucket, action).can():
+        raise PermissionDeniedError()
+
+
+def check_request(bucket, key):
+    """The guard's checks, in order; raise a plain error on the first failure."""
+    require(bucket, "bucket-read")
+    if request.method in READ_METHODS:
+        return
+    if bucket.locked:
+        raise PermissionDeniedError(current_app.config["CAP_FILES_LOCKED_MESSAGE"])
+    require(bucket, "bucket-update")
+    if key is None or request.method not in ("PUT", "POST"):
+        return
+    validate_key(key)
+    if request.method == "PUT" and "uploadId" not in request.args:
+        check_size(request.content_length, bucket.size_limit)
+        parse_tags(request.headers.get(current_app.config["CAP_FILES_TAGS_HEADER"]))
+    elif request.method == "POST" and "uploads" in request.args:
+        check_size(request.args.get("size", type=int), bucket.size_limit)
+
+
+def guard_files_request():
+    """``before_request`` of the files-rest blueprint; ``None`` lets the view run."""
+    if request.routing_exception is not None or not request.view_args:
+        return None
+    try:
+        bucket = Bucket.get(uuid.UUID(request.view_args.get("bucket_id", "")))
+    except ValueError:
+        return None  # files-rest answers 404
+    if bucket is None:
+        return None
+    try:
+        check_request(bucket, request.view_args.get("key"))
+    except CAPError as error:
+        return handle_cap_error(error)
+    return None
+
+
+def handle_file_size_error(error):
+    """files-rest's size-limit error (during streaming or multipart init): 413."""
+    message = error.get_description() or "File size limit exceeded."
+    body = error_body(413, message, [{"field": "size", "message": message}])
+    return jsonify(body), 413
+
+
+def handle_bucket_locked_error(error):
+    """files-rest's locked-bucket error: 403 with a message users can act on."""
+    return jsonify(error_body(403, current_app.config["CAP_FILES_LOCKED_MESSAGE"])), 403
