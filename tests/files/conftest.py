@@ -1,0 +1,129 @@
+"""Fixtures for the files endpoints: users per role, a draft and a published record.
+
+The deposit module builds these for real; here they are made by hand with the
+JSON shapes it writes (``_access`` grants, ``_deposit.status``,
+``_experiment``, ``$schema``) on ``invenio_records_files`` records linked to
+their buckets through ``RecordsBuckets``.
+"""
+
+import io
+from types import SimpleNamespace
+
+import pytest
+from invenio_files_rest.models import Bucket, ObjectVersion
+from invenio_records_files.api import Record
+
+SCHEMA_HOST = "https://analysispreservation.cern.ch/schemas"
+DRAFT_SCHEMA = f"{SCHEMA_HOST}/deposits/records/cms-analysis-v1.0.0.json"
+RECORD_SCHEMA = f"{SCHEMA_HOST}/records/cms-analysis-v1.0.0.json"
+
+
+class FixtureRecord(Record):
+    """A files-enabled record whose ``$schema`` URL is not resolved (no schema server here)."""
+
+    def _validate(self, format_checker=None, validator=None, use_model=False):
+        return self.model.json if use_model else self.model_cls.encode(dict(self))
+
+
+@pytest.fixture(scope="module")
+def users(create_user, experiment_roles):
+    """One user per role of the access matrix."""
+    return SimpleNamespace(
+        owner=create_user("owner@cern.ch"),
+        reader=create_user("reader@cern.ch"),
+        editor=create_user("editor@cern.ch"),
+        stranger=create_user("stranger@cern.ch"),
+        cms=create_user("cms-member@cern.ch", roles=["cms-members@cern.ch"]),
+        admin=create_user("support@cern.ch", roles=["analysis-preservation-support@cern.ch"]),
+    )
+
+
+def grants(users_, roles=()):
+    return {"users": [user.id for user in users_], "roles": list(roles)}
+
+
+@pytest.fixture
+def draft(db, location, users):
+    """A CMS draft of ``owner``, readable by ``reader``, editable by ``editor``."""
+    u = users
+    record = FixtureRecord.create(
+        {
+            "$schema": DRAFT_SCHEMA,
+            "_deposit": {"id": "d1", "status": "draft", "created_by": u.owner.id},
+            "_experiment": "CMS",
+            "_access": {
+                "deposit-read": grants([u.owner, u.reader]),
+                "deposit-update": grants([u.owner, u.editor]),
+                "deposit-admin": grants([u.owner]),
+            },
+            "title": "A draft",
+        }
+    )
+    db.session.commit()
+    return record
+
+
+@pytest.fixture
+def bucket_id(draft):
+    """The draft's bucket id, as clients take it from ``links.bucket``."""
+    return str(draft.bucket_id)
+
+
+@pytest.fixture
+def published(db, location, users, draft):
+    """The draft, published: a record with a locked snapshot bucket holding one file."""
+    ObjectVersion.create(draft.bucket, "data/result.txt", stream=io.BytesIO(b"published bytes"))
+    snapshot = draft.bucket.snapshot(lock=True)
+    draft.bucket.locked = True
+    record = FixtureRecord.create(
+        {
+            "$schema": RECORD_SCHEMA,
+            "_deposit": {"id": "d1", "status": "published", "pid": {"value": "CAP.CMS.TEST.0001"}},
+            "_experiment": "CMS",
+            "_access": {
+                "record-read": grants([users.owner, users.reader]),
+                "record-update": grants([users.owner, users.editor]),
+                "record-admin": grants([users.owner]),
+            },
+            "title": "A draft",
+        },
+        with_bucket=False,
+    )
+    from invenio_records_files.models import RecordsBuckets
+
+    RecordsBuckets.create(record=record.model, bucket=snapshot)
+    db.session.commit()
+    return SimpleNamespace(record=record, bucket_id=str(snapshot.id), draft=draft)
+
+
+@pytest.fixture
+def orphan_bucket(db, location):
+    """A bucket linked to no record."""
+    bucket = Bucket.create()
+    db.session.commit()
+    return str(bucket.id)
+
+
+def auth(user, **headers):
+    """Headers of a raw-body request as ``user`` (``None``: anonymous)."""
+    if user is not None:
+        headers["Authorization"] = f"Bearer {user.token}"
+    return headers
+
+
+@pytest.fixture
+def upload(client):
+    """PUT ``body`` at ``key`` of ``bucket`` as ``user``."""
+
+    def put(bucket, key, body=b"some bytes", user=None, **headers):
+        return client.put(f"/files/{bucket}/{key}", data=body, headers=auth(user, **headers))
+
+    return put
+
+
+@pytest.fixture
+def draft_file(db, draft):
+    """The draft holding ``data/input.txt``."""
+    ObjectVersion.create(draft.bucket, "data/input.txt", stream=io.BytesIO(b"input bytes"))
+    db.session.commit()
+    return "data/input.txt"
