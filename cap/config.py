@@ -13,7 +13,6 @@ from datetime import timedelta
 SITE_UI_URL = "http://127.0.0.1:5000"
 SITE_API_URL = "http://127.0.0.1:5000/api"
 THEME_SITENAME = "CERN Analysis Preservation"
-APP_ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
 TRUSTED_HOSTS = ["127.0.0.1", "localhost"]
 # The local deployment serves plain HTTP on loopback; production sets this
 # back on in invenio.cfg behind its TLS proxy.
@@ -36,7 +35,7 @@ SQLALCHEMY_ENGINE_OPTIONS = {
 SEARCH_HOSTS = [{"host": "127.0.0.1", "port": 9200}]
 SEARCH_CLIENT_CONFIG = {"timeout": 30, "max_retries": 2, "retry_on_timeout": True}
 SEARCH_INDEX_PREFIX = "cap-"
-CACHE_TYPE = "redis"
+CACHE_TYPE = "RedisCache"
 CACHE_REDIS_URL = "redis://127.0.0.1:6379/0"
 ACCOUNTS_SESSION_REDIS_URL = "redis://127.0.0.1:6379/1"
 BROKER_URL = "amqp://guest:guest@127.0.0.1:5672//"
@@ -51,6 +50,8 @@ CELERY_BEAT_SCHEDULE = {
 }
 RATELIMIT_STORAGE_URI = "redis://127.0.0.1:6379/3"
 
+# /api/ping is ours (it reports every component); invenio-app's answers "OK".
+APP_HEALTH_BLUEPRINT_ENABLED = False
 # Health checks give up after this many seconds per component.
 CAP_HEALTH_TIMEOUT = 3
 

@@ -35,7 +35,7 @@ def app_config(app_config):
         SERVER_NAME="127.0.0.1:5000",
         SITE_UI_URL="http://127.0.0.1:5000",
         SITE_API_URL="http://127.0.0.1:5000/api",
-        CACHE_TYPE="redis",
+        CACHE_TYPE="RedisCache",
         CACHE_REDIS_URL=os.environ.get("CACHE_REDIS_URL", "redis://127.0.0.1:6379/0"),
         ACCOUNTS_SESSION_REDIS_URL=os.environ.get(
             "ACCOUNTS_SESSION_REDIS_URL", "redis://127.0.0.1:6379/1"

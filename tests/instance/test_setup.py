@@ -24,7 +24,7 @@ def _counts():
 
 
 def test_setup_twice_is_safe(app, db, cli_runner):
-    first = cli_runner(setup, "--demo")
+    first = cli_runner(setup, None, "--demo")
     assert first.exit_code == 0, first.output
     after_first = _counts()
     assert after_first["users"] == len(app.config["CAP_DEMO_USERS"])
@@ -37,7 +37,7 @@ def test_setup_twice_is_safe(app, db, cli_runner):
         app.config["CAP_SUPERUSER_ROLES"]
     )
 
-    second = cli_runner(setup, "--demo")
+    second = cli_runner(setup, None, "--demo")
     assert second.exit_code == 0, second.output
     assert _counts() == after_first
     # The same tokens are printed again, not new ones.
