@@ -52,13 +52,19 @@ setup(
         "invenio_base.apps": [
             "cap_core = cap.modules.core.ext:CAPCore",
             "cap_files = cap.modules.files.ext:CAPFiles",
+            "cap_deposit = cap.modules.deposit.ext:CAPDeposit",
+            "cap_records = cap.modules.records.ext:CAPRecords",
         ],
         "invenio_base.api_apps": [
             "cap_core = cap.modules.core.ext:CAPCoreREST",
             "cap_files = cap.modules.files.ext:CAPFilesREST",
+            "cap_deposit = cap.modules.deposit.ext:CAPDeposit",
+            "cap_records = cap.modules.records.ext:CAPRecords",
         ],
         "invenio_base.api_blueprints": [
             "cap_core = cap.modules.core.views:create_blueprint",
+            "cap_deposits = cap.modules.deposit.resources.resource:create_blueprint",
+            "cap_records = cap.modules.records.resources.resource:create_blueprint",
         ],
         "invenio_access.actions": [
             "cap_cms_access = cap.modules.access.actions:cms_access",

@@ -1,0 +1,1 @@
+"""Record layer of drafts."""

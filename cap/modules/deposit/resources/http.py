@@ -1,0 +1,79 @@
+"""Small HTTP helpers shared by the drafts and records resources."""
+
+import json
+import re
+from urllib.parse import urlencode
+
+from flask import Response, jsonify, make_response, request
+from werkzeug.exceptions import NotAcceptable
+
+from ...core.errors import InvalidRequestError, RevisionMismatchError
+from .serializers import CSV, JSON
+
+_ETAG = re.compile(r'^\s*(?:W/)?"?(\d+)"?\s*$')
+
+
+def negotiate(mimetypes):
+    """The best of ``mimetypes`` for the request's Accept (406 when none)."""
+    if not request.headers.get("Accept"):
+        return mimetypes[0]
+    best = request.accept_mimetypes.best_match(mimetypes)
+    if best is None:
+        raise NotAcceptable(
+            f"Cannot answer in the requested format; available: {', '.join(mimetypes)}."
+        )
+    return best
+
+
+def parse_json_body(required=True):
+    """The request's JSON body whatever its JSON content type; 400 if malformed."""
+    raw = request.get_data(cache=True)
+    if not raw or not raw.strip():
+        if required:
+            raise InvalidRequestError("The request needs a JSON body.")
+        return None
+    try:
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise InvalidRequestError(f"Malformed JSON: {error}") from None
+
+
+def if_match_revision():
+    """The revision of ``If-Match`` (``None`` when absent); 412 when unreadable."""
+    header = request.headers.get("If-Match")
+    if not header or header.strip() == "*":
+        return None
+    match = _ETAG.match(header.split(",")[0])
+    if not match:
+        raise RevisionMismatchError(f"If-Match {header!r} names no revision.")
+    return int(match.group(1))
+
+
+def answer(body, status=200, revision=None, mimetype=JSON):
+    """A response with the body in ``mimetype`` and the ETag of ``revision``."""
+    if mimetype == CSV:
+        response = Response(body, status=status, mimetype=CSV)
+    else:
+        response = make_response(jsonify(body), status)
+        response.mimetype = mimetype
+    if revision is not None:
+        response.headers["ETag"] = f'W/"{revision}"'
+    return response
+
+
+def search_links(endpoint_url, params, total):
+    """``self``/``prev``/``next`` links of a result page."""
+    args = [(k, v) for k, v in request.args.items(multi=True) if k not in ("page", "size")]
+
+    def url(page):
+        query = "&".join(
+            [urlencode({k: v}) for k, v in args] + [f"page={page}", f"size={params.size}"]
+        )
+        return f"{endpoint_url}?{query}"
+
+    links = {"self": url(params.page)}
+    if params.page > 1:
+        links["prev"] = url(params.page - 1)
+    if params.page * params.size < total:
+        links["next"] = url(params.page + 1)
+    return links

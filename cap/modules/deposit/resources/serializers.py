@@ -1,0 +1,245 @@
+"""Serializers of drafts and records, chosen by ``Accept``.
+
+They turn what a service returned into the contract's JSON shapes; the
+``abilities`` and the schema they need come from the service, so no
+permission rule lives here.
+"""
+
+import csv
+import io
+
+from flask import current_app
+from invenio_accounts.models import User
+from invenio_files_rest.models import Bucket
+
+from ...access.generators import identity_user_id
+from ...records.api import dump_files, user_metadata
+
+JSON = "application/json"
+BASIC = "application/basic+json"
+PERMISSIONS = "application/permissions+json"
+FORM = "application/form+json"
+CSV = "text/csv"
+
+ACTIONS = ("publish", "edit", "discard", "clone", "permissions", "upload")
+
+
+class Users:
+    """A small cache of user look-ups for one answer."""
+
+    def __init__(self):
+        """Start empty."""
+        self._cache = {}
+
+    def get(self, user_id):
+        """``{email, profile}`` of a user id, or ``None``."""
+        if user_id is None:
+            return None
+        if user_id not in self._cache:
+            user = User.query.get(user_id)
+            self._cache[user_id] = (
+                {"email": user.email, "profile": dict(user.user_profile or {})}
+                if user
+                else None
+            )
+        return self._cache[user_id]
+
+
+def _iso(value):
+    if value is None:
+        return None
+    return value if isinstance(value, str) else value.isoformat()
+
+
+def _api_url():
+    return current_app.config["SITE_API_URL"]
+
+
+def _ui_url():
+    return current_app.config["SITE_UI_URL"]
+
+
+def _schema_info(schema):
+    if schema is None:
+        return None
+    return {"name": schema.name, "version": schema.version, "fullname": schema.fullname}
+
+
+def _schema_of_data(data):
+    from ...schemas.api import get_schema_by_url
+
+    try:
+        return get_schema_by_url(data.get("$schema"))
+    except Exception:  # an unknown or removed schema must not break reading
+        return None
+
+
+def _access(data, users):
+    return {
+        key: {
+            "users": [u for u in (users.get(i) for i in grant.get("users", [])) if u],
+            "roles": list(grant.get("roles", [])),
+        }
+        for key, grant in sorted((data.get("_access") or {}).items())
+    }
+
+
+def _deposit_files(data):
+    bucket_id = data.get("_bucket")
+    bucket = Bucket.query.get(bucket_id) if bucket_id else None
+    return dump_files(bucket, _api_url())
+
+
+def deposit_links(pid, bucket_id):
+    """Links of a draft."""
+    base = f"{_api_url()}/deposits/{pid}"
+    links = {
+        "self": base,
+        "html": _ui_url() + current_app.config["CAP_DEPOSIT_UI_PATH"].format(pid=pid),
+        "files": f"{base}/files",
+        "bucket": f"{_api_url()}/files/{bucket_id}",
+    }
+    links.update({action: f"{base}/actions/{action}" for action in ACTIONS})
+    return links
+
+
+def record_links(recid, bucket_id):
+    """Links of a record."""
+    return {
+        "self": f"{_api_url()}/records/{recid}",
+        "html": _ui_url() + current_app.config["CAP_RECORDS_UI_PATH"].format(recid=recid),
+        "bucket": f"{_api_url()}/files/{bucket_id}",
+    }
+
+
+def meta_of(record):
+    """``{revision, created, updated}`` of a record object."""
+    return {
+        "revision": record.revision_id,
+        "created": _iso(record.created),
+        "updated": _iso(record.updated),
+    }
+
+
+def meta_of_hit(hit):
+    """``{revision, created, updated}`` of a search hit."""
+    source = hit["_source"]
+    return {
+        "revision": hit.get("_version"),
+        "created": source.get("created") or source.get("_created"),
+        "updated": source.get("updated") or source.get("_updated"),
+    }
+
+
+def serialize_full(data, meta, identity, users=None, schema=None):
+    """The full JSON of a draft or a record (``application/json``)."""
+    users = users or Users()
+    schema = schema or _schema_of_data(data)
+    system = data.get("_deposit") or {}
+    is_record = "control_number" in data
+    owners = system.get("owners", [])
+    body = {
+        "id": data["control_number"] if is_record else system.get("id"),
+        "type": "record" if is_record else "deposit",
+        "revision": meta["revision"],
+        "created": meta["created"],
+        "updated": meta["updated"],
+        "status": STATUS_PUBLISHED if is_record else system.get("status", "draft"),
+        "experiment": data.get("_experiment"),
+        "schema": _schema_info(schema),
+        "metadata": user_metadata(data),
+        "created_by": users.get(system.get("created_by")),
+        "is_owner": identity_user_id(identity) in owners if identity else False,
+        "access": _access(data, users),
+        "labels": [],
+    }
+    if is_record:
+        body["recid"] = data["control_number"]
+        body["draft_id"] = system.get("id")
+        body["files"] = list(data.get("_files") or [])
+        body["links"] = record_links(data["control_number"], data.get("_bucket"))
+    else:
+        pid = system.get("pid") or {}
+        body["recid"] = pid.get("value")
+        body["cloned_from"] = system.get("cloned_from")
+        if system.get("fetched_from"):
+            body["fetched_from"] = system["fetched_from"]
+        body["files"] = _deposit_files(data)
+        body["links"] = deposit_links(system.get("id"), data.get("_bucket"))
+    return body
+
+
+STATUS_PUBLISHED = "published"
+
+
+def serialize_basic(data, meta):
+    """``{pid, recid, metadata, created, updated}`` (``application/basic+json``)."""
+    system = data.get("_deposit") or {}
+    recid = data.get("control_number") or (system.get("pid") or {}).get("value")
+    return {
+        "pid": data.get("control_number") or system.get("id"),
+        "recid": recid,
+        "metadata": user_metadata(data),
+        "created": meta["created"],
+        "updated": meta["updated"],
+    }
+
+
+def serialize_permissions(data, users=None):
+    """``{permissions: {read|update|admin: {users: [emails], roles}}}``."""
+    users = users or Users()
+    permissions = {}
+    for key, grant in sorted((data.get("_access") or {}).items()):
+        level = key.split("-", 1)[1]
+        permissions[level] = {
+            "users": [u["email"] for u in (users.get(i) for i in grant.get("users", [])) if u],
+            "roles": list(grant.get("roles", [])),
+        }
+    return {"permissions": permissions}
+
+
+def serialize_form(data, meta, identity, abilities, schema):
+    """The full draft plus its form schemas and the caller's abilities."""
+    body = serialize_full(data, meta, identity, schema=schema)
+    config = dict(getattr(schema, "config", None) or {})
+    body["schemas"] = {
+        "schema": getattr(schema, "deposit_schema", None),
+        "uiSchema": getattr(schema, "deposit_options", None),
+        "config": config,
+    }
+    body["can_update"] = abilities.get("can_update", False)
+    body["can_admin"] = abilities.get("can_admin", False)
+    body["can_review"] = abilities.get("can_review", False) and bool(
+        config.get("reviewable")
+    )
+    body["review"] = data.get("_review")
+    return body
+
+
+CSV_COLUMNS = ("id", "recid", "type", "schema", "version", "status", "title",
+               "created", "updated")
+
+
+def _title(metadata):
+    for path in (("general_title",), ("basic_info", "analysis_title"), ("title",)):
+        value = metadata
+        for key in path:
+            value = value.get(key) if isinstance(value, dict) else None
+        if isinstance(value, str):
+            return value
+    return ""
+
+
+def serialize_csv(bodies):
+    """Search hits (full bodies) as CSV, one line each."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for body in bodies:
+        schema = body.get("schema") or {}
+        writer.writerow([
+            body["id"], body.get("recid") or "", body["type"], schema.get("name", ""),
+            schema.get("version", ""), body["status"], _title(body["metadata"]),
+            body["created"] or "", body["updated"] or "",
+        ])
+    return out.getvalue()

@@ -1,0 +1,1 @@
+"""Deposit service: the business rules of drafts."""

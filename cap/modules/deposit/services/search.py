@@ -1,0 +1,167 @@
+"""Search of drafts and records: permission filter, query, facets, paging.
+
+The permission filter comes from the policy (the same table as item
+checks) and is part of the query, so hits, totals and aggregations are all
+computed over what the identity may see only.
+"""
+
+from flask import current_app
+from invenio_search import current_search_client
+from invenio_search.engine import dsl, search
+from invenio_search.utils import build_alias_name
+
+from ...access.generators import identity_user_id
+from ...core.errors import InvalidRequestError, PermissionDeniedError, field_error
+
+SORTS = {
+    "bestmatch": ["_score", {"updated": {"order": "desc", "unmapped_type": "date"}}],
+    "mostrecent": [{"updated": {"order": "desc", "unmapped_type": "date"}}],
+    "oldest": [{"created": {"order": "asc", "unmapped_type": "date"}}],
+}
+
+BUILTIN_FACETS = {
+    "collection": "_schema.name",
+    "collection_version": "_schema.version",
+    "experiment": "_experiment",
+}
+"""Facets every search has: facet name -> indexed field."""
+
+
+def _invalid(field, message):
+    return InvalidRequestError(message, [field_error(field, message)])
+
+
+def _int_param(params, name, default, minimum, maximum=None):
+    value = params.get(name)
+    if value in (None, ""):
+        return default
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise _invalid(name, f"{name} must be an integer.") from None
+    if number < minimum or (maximum is not None and number > maximum):
+        bound = f"between {minimum} and {maximum}" if maximum else f"at least {minimum}"
+        raise _invalid(name, f"{name} must be {bound}.")
+    return number
+
+
+def _as_list(value):
+    if value is None:
+        return []
+    return list(value) if isinstance(value, (list, tuple)) else [value]
+
+
+def _truthy(value):
+    return str(value).lower() in ("1", "true", "yes", "on")
+
+
+def _facet_field(spec):
+    """``(field, size)`` of a facet spec: ``"field"``, ``{"field"}`` or ``{"terms": {...}}``."""
+    if isinstance(spec, str):
+        return spec, None
+    if isinstance(spec, dict):
+        spec = spec.get("terms", spec)
+        if isinstance(spec.get("field"), str):
+            return spec["field"], spec.get("size")
+    return None, None
+
+
+def schema_options():
+    """Facets (name -> (field, size)) and sorts of every schema's config."""
+    from ...schemas.api import list_schemas
+
+    facets = {name: (field, None) for name, field in BUILTIN_FACETS.items()}
+    sorts = dict(SORTS)
+    for schema in list_schemas():
+        config = schema.config or {}
+        for name, spec in (config.get("facets") or {}).items():
+            field, size = _facet_field(spec)
+            if field and name not in facets:
+                facets[name] = (field, size)
+        for name, spec in (config.get("sort_options") or {}).items():
+            fields = spec.get("fields") if isinstance(spec, dict) else None
+            if fields and name not in sorts:
+                sorts[name] = [
+                    {f.lstrip("-"): {"order": "desc" if f.startswith("-") else "asc",
+                                     "unmapped_type": "keyword"}}
+                    for f in fields
+                ]
+    return facets, sorts
+
+
+class SearchParams:
+    """Parsed and checked search parameters."""
+
+    def __init__(self, params):
+        """Parse ``q``, ``page``, ``size``, ``sort``, ``by_me`` and facet filters."""
+        config = current_app.config
+        self.q = (params.get("q") or "").strip()
+        self.size = _int_param(
+            params, "size", config["CAP_DEPOSIT_DEFAULT_PAGE_SIZE"], 1,
+            config["CAP_DEPOSIT_MAX_PAGE_SIZE"],
+        )
+        self.page = _int_param(params, "page", 1, 1)
+        if self.page * self.size > config["CAP_DEPOSIT_MAX_RESULT_WINDOW"]:
+            raise _invalid("page", "page * size goes beyond the result window.")
+        self.facets, self.sorts = schema_options()
+        self.sort = params.get("sort") or ("bestmatch" if self.q else "mostrecent")
+        if self.sort not in self.sorts:
+            raise _invalid("sort", f"sort must be one of {', '.join(self.sorts)}.")
+        self.by_me = _truthy(params.get("by_me", False))
+        self.filters = {
+            name: [v for v in _as_list(params.get(name)) if v not in (None, "")]
+            for name in self.facets
+        }
+        self.filters = {name: values for name, values in self.filters.items() if values}
+
+
+def run_search(identity, params, alias, policy, owner_field="_deposit.owners"):
+    """Search ``alias`` as ``identity``; returns the raw engine answer and params."""
+    if identity is None or identity.id is None:
+        raise PermissionDeniedError("You need to log in to search.")
+    params = params if isinstance(params, SearchParams) else SearchParams(params)
+    query = dsl.Q("query_string", query=params.q, default_operator="AND") if params.q \
+        else dsl.Q("match_all")
+    filters = [policy.query_filter(identity)]
+    if params.by_me:
+        user_id = identity_user_id(identity)
+        filters.append(dsl.Q("term", **{owner_field: user_id}) if user_id is not None
+                       else dsl.Q("match_none"))
+    for name, values in params.filters.items():
+        filters.append(dsl.Q("terms", **{params.facets[name][0]: values}))
+    body = {
+        "query": dsl.Q("bool", must=[query], filter=filters).to_dict(),
+        "sort": params.sorts[params.sort],
+        "from": (params.page - 1) * params.size,
+        "size": params.size,
+        "aggs": {
+            name: {"terms": {"field": field,
+                             "size": size or current_app.config["CAP_DEPOSIT_FACET_SIZE"]}}
+            for name, (field, size) in params.facets.items()
+        },
+        "track_total_hits": True,
+        "version": True,
+    }
+    try:
+        answer = current_search_client.search(index=build_alias_name(alias), body=body)
+    except search.exceptions.NotFoundError:
+        # No schema index yet: nothing to find.
+        answer = {"hits": {"hits": [], "total": {"value": 0}}, "aggregations": {}}
+    except search.exceptions.RequestError as error:
+        raise _invalid("q", f"The query is not valid: {_reason(error)}") from None
+    return answer, params
+
+
+def _reason(error):
+    info = getattr(error, "info", None) or {}
+    try:
+        causes = info["error"]["root_cause"]
+        return causes[0].get("reason") or str(error.error)
+    except (KeyError, IndexError, TypeError):
+        return str(getattr(error, "error", error))
+
+
+def total_of(answer):
+    """The total number of hits of an engine answer."""
+    total = answer["hits"]["total"]
+    return total["value"] if isinstance(total, dict) else total

@@ -1,0 +1,471 @@
+"""The deposit service: every rule about drafts, identity first.
+
+No request, no ``current_user``: callers pass the acting identity, and
+mutating methods an optional unit of work (database commit, then index,
+then tasks). Permissions come from :class:`DepositPermissionPolicy` only.
+"""
+
+import uuid
+
+import jsonpatch
+import jsonpointer
+from flask import current_app
+from invenio_db.uow import unit_of_work
+from invenio_files_rest.models import Bucket, MultipartObject
+from invenio_pidstore.errors import PIDDoesNotExistError
+from invenio_pidstore.models import PersistentIdentifier
+
+from ...access.generators import identity_user_id
+from ...access.policies import DepositPermissionPolicy
+from ...core.errors import (
+    InvalidRequestError,
+    NotFoundError,
+    PermissionDeniedError,
+    PublishValidationError,
+    RevisionMismatchError,
+    ValidationError,
+    field_error,
+)
+from ...core.uow import RecordCommitOp, RecordDeleteOp
+from ...records.api import PublishedRecord, dump_files, link_bucket, user_metadata
+from ..indexer import get_indexer
+from ..minters import mint_depid, mint_recid
+from ..records.api import STATUS_DRAFT, STATUS_PUBLISHED, Deposit
+from .errors import (
+    DraftPublishedError,
+    NotPublishedError,
+    UnknownDepositTypeError,
+    UploadsInProgressError,
+)
+from .search import run_search
+from .sharing import GRANTEE_TYPES, resolve_grantee
+from .uow import RecordIndexOp
+
+LEVELS = ("read", "update", "admin")
+SHARE_ACTIONS = tuple(f"deposit-{level}" for level in LEVELS)
+SHARE_OPS = ("add", "remove")
+
+
+def schemas_api():
+    """The schema registry (imported late: it is a sibling module)."""
+    from ...schemas import api
+
+    return api
+
+
+def _empty_grant():
+    return {"users": [], "roles": []}
+
+
+def initial_access(user_id, reviewable=False):
+    """Grants of a new draft: the creator reads, updates and administers it."""
+    keys = list(SHARE_ACTIONS) + (["deposit-review"] if reviewable else [])
+    access = {key: _empty_grant() for key in keys}
+    if user_id is not None:
+        for key in SHARE_ACTIONS:
+            access[key]["users"].append(user_id)
+    return access
+
+
+def record_access(deposit_access):
+    """Record grants copied from a draft's grants (deposit-X -> record-X)."""
+    access = {}
+    for key, grant in (deposit_access or {}).items():
+        if key.startswith("deposit-"):
+            access["record-" + key[len("deposit-"):]] = {
+                "users": list(grant.get("users", [])),
+                "roles": list(grant.get("roles", [])),
+            }
+    return access
+
+
+def is_anonymous(identity):
+    """Whether the identity is not logged in."""
+    return identity is None or identity.id is None
+
+
+class DepositService:
+    """Drafts: create, read, update, patch, delete, publish, edit, discard,
+    clone, share and search."""
+
+    record_cls = Deposit
+    published_cls = PublishedRecord
+    policy_cls = DepositPermissionPolicy
+
+    def __init__(self, indexer=None):
+        """Use ``indexer`` (default: the shared drafts/records indexer)."""
+        self._indexer = indexer
+
+    @property
+    def indexer(self):
+        """The indexer of drafts and records."""
+        if self._indexer is None:
+            self._indexer = get_indexer()
+        return self._indexer
+
+    # -- helpers --------------------------------------------------------
+    def _get(self, pid):
+        try:
+            return self.record_cls.get_by_pid(pid)
+        except PIDDoesNotExistError:
+            raise NotFoundError(f"Draft {pid} does not exist.") from None
+
+    def _require(self, identity, action, deposit):
+        """Check ``action``; hide drafts the identity cannot even read (404)."""
+        if self.policy_cls(action, record=deposit).allows(identity):
+            return
+        if is_anonymous(identity):
+            raise PermissionDeniedError()
+        if action != "read" and self.policy_cls("read", record=deposit).allows(identity):
+            raise PermissionDeniedError(f"You do not have the {action} right on this draft.")
+        raise NotFoundError(f"Draft {deposit.pid} does not exist.")
+
+    def _schema_of(self, deposit):
+        return schemas_api().get_schema_by_url(deposit["$schema"])
+
+    def _schema_for(self, data):
+        """The schema a create body asks for: ``$ana_type`` or ``$schema``."""
+        api = schemas_api()
+        ana_type, url = data.get("$ana_type"), data.get("$schema")
+        if ana_type:
+            try:
+                return api.get_schema(ana_type)
+            except NotFoundError:
+                message = f"Unknown $ana_type {ana_type!r}."
+                raise UnknownDepositTypeError(
+                    message, [field_error("$ana_type", message)]
+                ) from None
+        if url:
+            try:
+                return api.get_schema_by_url(url)
+            except NotFoundError:
+                message = f"Unknown $schema {url!r}."
+                raise UnknownDepositTypeError(
+                    message, [field_error("$schema", message)]
+                ) from None
+        message = "Give the deposit type as $ana_type (or a $schema URL)."
+        raise UnknownDepositTypeError(message, [field_error("$ana_type", message)])
+
+    def _validate(self, schema, metadata):
+        errors = schemas_api().validate(schema, metadata, kind="deposit", full=False)
+        if errors:
+            raise ValidationError("The metadata does not validate.", errors)
+
+    @staticmethod
+    def _check_revision(deposit, revision_id):
+        if revision_id is not None and int(revision_id) != deposit.revision_id:
+            raise RevisionMismatchError(
+                f"The draft is at revision {deposit.revision_id}, not {revision_id}."
+            )
+
+    @staticmethod
+    def _body_object(data):
+        if not isinstance(data, dict):
+            raise InvalidRequestError("The body must be a JSON object.")
+        return data
+
+    # -- reading --------------------------------------------------------
+    def read(self, identity, pid):
+        """The draft ``pid`` (read right)."""
+        deposit = self._get(pid)
+        self._require(identity, "read", deposit)
+        return deposit
+
+    def abilities(self, identity, deposit):
+        """What the identity may do with the draft (for serializers)."""
+        return {
+            f"can_{action}": self.policy_cls(action, record=deposit).allows(identity)
+            for action in ("read", "update", "admin", "review")
+        }
+
+    def schema_of(self, identity, deposit):
+        """The schema of a draft the identity may read."""
+        self._require(identity, "read", deposit)
+        return self._schema_of(deposit)
+
+    def search(self, identity, params):
+        """Drafts the identity may read; returns ``(engine answer, params)``."""
+        return run_search(identity, params, "deposits", self.policy_cls("read"))
+
+    # -- writing --------------------------------------------------------
+    @unit_of_work()
+    def create(self, identity, data, uow=None):
+        """A new draft of the type ``$ana_type`` (latest version) or ``$schema``."""
+        data = self._body_object(data)
+        schema = self._schema_for(data)
+        experiment = schema.experiment or None
+        self.policy_cls(
+            "create",
+            schema=schema.name,
+            record={"_experiment": experiment} if experiment else {},
+        ).require(identity)
+        metadata = user_metadata(data)
+        self._validate(schema, metadata)
+        user_id = identity_user_id(identity)
+        return self._create_draft(
+            schema, metadata, user_id, uow, bucket=Bucket.create()
+        )
+
+    def _create_draft(self, schema, metadata, user_id, uow, bucket, extra=None):
+        record_id = uuid.uuid4()
+        depid = mint_depid(record_id)
+        data = dict(metadata)
+        data["$schema"] = schemas_api().schema_url(schema, kind="deposit")
+        data["_deposit"] = {
+            "id": depid.pid_value,
+            "status": STATUS_DRAFT,
+            "created_by": user_id,
+            "owners": [user_id] if user_id is not None else [],
+            **(extra or {}),
+        }
+        data["_access"] = initial_access(
+            user_id, reviewable=bool((schema.config or {}).get("reviewable"))
+        )
+        if schema.experiment:
+            data["_experiment"] = schema.experiment
+        deposit = self.record_cls.create_with_bucket(data, bucket, id_=record_id)
+        uow.register(RecordIndexOp(deposit, self.indexer))
+        return deposit
+
+    @unit_of_work()
+    def update(self, identity, pid, data, revision_id=None, uow=None):
+        """Replace the user metadata (``revision_id``: the If-Match check)."""
+        data = self._body_object(data)
+        deposit = self._get(pid)
+        self._require(identity, "update", deposit)
+        self._check_revision(deposit, revision_id)
+        return self._save_metadata(deposit, user_metadata(data), uow)
+
+    def _save_metadata(self, deposit, metadata, uow):
+        if deposit.status == STATUS_PUBLISHED:
+            raise DraftPublishedError()
+        self._validate(self._schema_of(deposit), metadata)
+        deposit.replace_metadata(metadata)
+        uow.register(RecordCommitOp(deposit, self.indexer))
+        return deposit
+
+    @unit_of_work()
+    def patch(self, identity, pid, patch, revision_id=None, uow=None):
+        """Apply an RFC 6902 JSON patch to the user metadata."""
+        deposit = self._get(pid)
+        self._require(identity, "update", deposit)
+        self._check_revision(deposit, revision_id)
+        self._check_patch(patch)
+        try:
+            metadata = jsonpatch.apply_patch(deposit.metadata, patch)
+        except (jsonpatch.JsonPatchException, jsonpointer.JsonPointerException) as error:
+            raise InvalidRequestError(f"The patch does not apply: {error}") from None
+        if not isinstance(metadata, dict):
+            raise InvalidRequestError("The patch must leave a JSON object.")
+        return self._save_metadata(deposit, metadata, uow)
+
+    @staticmethod
+    def _check_patch(patch):
+        if not isinstance(patch, list):
+            raise InvalidRequestError("A JSON patch is a list of operations.")
+        errors = []
+        for index, op in enumerate(patch):
+            if not isinstance(op, dict) or not isinstance(op.get("path"), str):
+                errors.append(field_error(f"{index}", "An operation needs a path."))
+                continue
+            for key in ("path", "from"):
+                path = op.get(key)
+                if path is None:
+                    continue
+                top = path.split("/")[1] if path.startswith("/") else path
+                if path in ("", "/") or top.startswith(("_", "$")) or top == "control_number":
+                    errors.append(
+                        field_error(f"{index}.{key}", f"{path!r} is not a user field.")
+                    )
+        if errors:
+            raise InvalidRequestError("The patch touches fields you cannot change.", errors)
+
+    @unit_of_work()
+    def delete(self, identity, pid, uow=None):
+        """Delete a never-published draft, its PID and its bucket (admin)."""
+        deposit = self._get(pid)
+        self._require(identity, "admin", deposit)
+        if deposit.is_published:
+            raise DraftPublishedError("Published drafts cannot be deleted.")
+        PersistentIdentifier.get(self.record_cls.pid_type, pid).delete()
+        bucket = deposit.bucket
+        if bucket is not None:
+            bucket.locked = False
+            bucket.deleted = True
+        uow.register(RecordDeleteOp(deposit, self.indexer))
+        return deposit
+
+    @unit_of_work()
+    def publish(self, identity, pid, uow=None):
+        """Validate fully and publish: new record, or a new revision of it."""
+        deposit = self._get(pid)
+        self._require(identity, "admin", deposit)
+        if deposit.status == STATUS_PUBLISHED:
+            raise DraftPublishedError("The draft is already published; edit it first.")
+        api = schemas_api()
+        schema = self._schema_of(deposit)
+        metadata = deposit.metadata
+        errors = api.validate(schema, metadata, kind="record", full=True)
+        if errors:
+            raise PublishValidationError(
+                "The draft is not ready to publish: fix the listed fields.", errors
+            )
+        bucket = deposit.bucket
+        pending = MultipartObject.query.filter_by(bucket_id=bucket.id, completed=False)
+        if pending.count():
+            raise UploadsInProgressError(
+                "Some uploads are not complete yet.",
+                [field_error(m.key, "Upload not complete.") for m in pending],
+            )
+        snapshot = bucket.snapshot(lock=True)
+        bucket.locked = True
+        data = dict(metadata)
+        data["$schema"] = api.schema_url(schema, kind="record")
+        data["_deposit"] = {
+            "id": deposit.pid,
+            "created_by": deposit["_deposit"].get("created_by"),
+            "owners": list(deposit["_deposit"].get("owners", [])),
+        }
+        data["_access"] = record_access(deposit.get("_access"))
+        if deposit.get("_experiment"):
+            data["_experiment"] = deposit["_experiment"]
+        data["_files"] = dump_files(snapshot, current_app.config["SITE_API_URL"])
+        data["_bucket"] = str(snapshot.id)
+        if deposit.is_published:
+            recid = deposit.recid
+            record = self.published_cls.get_by_pid(recid)
+            data["control_number"] = recid
+            data["_deposit"]["pid"] = {"type": "recid", "value": recid}
+            record.clear()
+            record.update(data)
+            link_bucket(record, snapshot)
+            record._bucket = snapshot
+            uow.register(RecordCommitOp(record, self.indexer))
+        else:
+            record_id = uuid.uuid4()
+            pid_ = mint_recid(
+                record_id,
+                experiment=deposit.get("_experiment"),
+                pid_format=(schema.config or {}).get("pid_format"),
+            )
+            data["control_number"] = pid_.pid_value
+            data["_deposit"]["pid"] = {"type": "recid", "value": pid_.pid_value}
+            record = self.published_cls.create_with_bucket(data, snapshot, id_=record_id)
+            uow.register(RecordIndexOp(record, self.indexer))
+        deposit["_deposit"]["status"] = STATUS_PUBLISHED
+        deposit["_deposit"]["pid"] = {
+            "type": "recid",
+            "value": record["control_number"],
+            "revision_id": record.revision_id,
+        }
+        uow.register(RecordCommitOp(deposit, self.indexer))
+        return deposit
+
+    @unit_of_work()
+    def edit(self, identity, pid, uow=None):
+        """Reopen a published draft for changes; unlock its bucket (update)."""
+        deposit = self._get(pid)
+        self._require(identity, "update", deposit)
+        if deposit.status != STATUS_PUBLISHED:
+            raise NotPublishedError("The draft is not published: it is editable already.")
+        deposit["_deposit"]["status"] = STATUS_DRAFT
+        deposit.bucket.locked = False
+        uow.register(RecordCommitOp(deposit, self.indexer))
+        return deposit
+
+    @unit_of_work()
+    def discard(self, identity, pid, uow=None):
+        """Throw away draft changes: back to the last published state (update)."""
+        deposit = self._get(pid)
+        self._require(identity, "update", deposit)
+        if not deposit.is_published:
+            raise NotPublishedError("The draft was never published: nothing to go back to.")
+        record = self.published_cls.get_by_pid(deposit.recid)
+        deposit.replace_metadata(record.metadata)
+        bucket = deposit.bucket
+        bucket.locked = False
+        record.bucket.sync(bucket, delete_extras=True)
+        bucket.locked = True
+        deposit["_deposit"]["status"] = STATUS_PUBLISHED
+        deposit["_deposit"]["pid"]["revision_id"] = record.revision_id
+        uow.register(RecordCommitOp(deposit, self.indexer))
+        return deposit
+
+    @unit_of_work()
+    def clone(self, identity, pid, uow=None):
+        """A new draft owned by the caller, with the metadata and a file snapshot."""
+        source = self._get(pid)
+        self._require(identity, "read", source)
+        schema = self._schema_of(source)
+        experiment = schema.experiment or None
+        self.policy_cls(
+            "create",
+            schema=schema.name,
+            record={"_experiment": experiment} if experiment else {},
+        ).require(identity)
+        bucket = source.bucket.snapshot(lock=False)
+        return self._create_draft(
+            schema,
+            source.metadata,
+            identity_user_id(identity),
+            uow,
+            bucket=bucket,
+            extra={"cloned_from": {"id": source.pid, "revision_id": source.revision_id}},
+        )
+
+    @unit_of_work()
+    def update_permissions(self, identity, pid, entries, uow=None):
+        """Share or unshare the draft with users and e-groups (admin)."""
+        deposit = self._get(pid)
+        self._require(identity, "admin", deposit)
+        changes = self._parse_sharing(entries)
+        access = deposit.setdefault("_access", {})
+        for op, action, kind, grantee in changes:
+            grant = access.setdefault(action, _empty_grant())
+            members = grant.setdefault(kind, [])
+            if op == "add" and grantee not in members:
+                members.append(grantee)
+            elif op == "remove" and grantee in members:
+                members.remove(grantee)
+        uow.register(RecordCommitOp(deposit, self.indexer))
+        return deposit
+
+    @staticmethod
+    def _parse_sharing(entries):
+        if isinstance(entries, dict):
+            entries = [entries]
+        if not isinstance(entries, list) or not entries:
+            raise InvalidRequestError("Give a list of permission changes.")
+        errors, changes = [], []
+        for index, entry in enumerate(entries):
+            if not isinstance(entry, dict):
+                errors.append(field_error(f"{index}", "Each change is an object."))
+                continue
+            type_, op, action = entry.get("type"), entry.get("op"), entry.get("action")
+            bad = False
+            if type_ not in GRANTEE_TYPES:
+                errors.append(field_error(f"{index}.type", "Use user or egroup."))
+                bad = True
+            if op not in SHARE_OPS:
+                errors.append(field_error(f"{index}.op", "Use add or remove."))
+                bad = True
+            if action not in SHARE_ACTIONS:
+                errors.append(
+                    field_error(f"{index}.action", f"Use one of {', '.join(SHARE_ACTIONS)}.")
+                )
+                bad = True
+            if not isinstance(entry.get("email"), str) or not entry["email"].strip():
+                errors.append(field_error(f"{index}.email", "An email address is needed."))
+                bad = True
+            if bad:
+                continue
+            try:
+                grantee = resolve_grantee(type_, entry["email"], field=f"{index}.email")
+            except InvalidRequestError as error:
+                errors.extend(error.errors)
+                continue
+            kind = "users" if type_ == "user" else "roles"
+            changes.append((op, action, kind, grantee))
+        if errors:
+            raise InvalidRequestError("Some permission changes are not valid.", errors)
+        return changes

@@ -1,0 +1,140 @@
+"""Record layer of published records, and the base both kinds share.
+
+Records store JSON: the user's metadata at the top level plus system keys
+starting with ``_`` (and ``$schema``, ``control_number``). Validation against
+the schemas is the service's job (through :mod:`cap.modules.schemas`), so the
+record layer only encodes; it never sees a request or an identity.
+"""
+
+from invenio_files_rest.models import Bucket, ObjectVersion
+from invenio_pidstore.models import PersistentIdentifier, PIDStatus
+from invenio_records_files.api import Record
+from invenio_records_files.models import RecordsBuckets
+
+SYSTEM_KEYS = ("control_number",)
+
+
+def is_system_key(key):
+    """Whether a top-level key is ours rather than the user's (``_*``, ``$*``)."""
+    return key.startswith(("_", "$")) or key in SYSTEM_KEYS
+
+
+def user_metadata(data):
+    """The user fields of a record's JSON (no system keys)."""
+    return {key: value for key, value in data.items() if not is_system_key(key)}
+
+
+def system_metadata(data):
+    """The system keys of a record's JSON."""
+    return {key: value for key, value in data.items() if is_system_key(key)}
+
+
+class CAPRecord(Record):
+    """Common behaviour of drafts and published records."""
+
+    pid_type = None
+    """The PID type that resolves to this kind of record."""
+
+    def _validate(self, format_checker=None, validator=None, use_model=False):
+        """Encode only: schema validation belongs to the service."""
+        if use_model:
+            return self.model.json
+        return self.model_cls.encode(dict(self))
+
+    @classmethod
+    def create_with_bucket(cls, data, bucket, id_=None):
+        """Create the record linked to an existing ``bucket``."""
+        data["_bucket"] = str(bucket.id)
+        record = cls.create(data, id_=id_, with_bucket=False)
+        link_bucket(record, bucket)
+        record._bucket = bucket
+        return record
+
+    @classmethod
+    def get_by_pid(cls, pid_value):
+        """The record behind a PID; raises pidstore's errors when unknown/deleted."""
+        pid = PersistentIdentifier.get(cls.pid_type, pid_value)
+        if pid.status == PIDStatus.DELETED:
+            from invenio_pidstore.errors import PIDDeletedError
+
+            raise PIDDeletedError(pid, None)
+        if pid.status != PIDStatus.REGISTERED or pid.object_uuid is None:
+            from invenio_pidstore.errors import PIDDoesNotExistError
+
+            raise PIDDoesNotExistError(cls.pid_type, pid_value)
+        return cls.get_record(pid.object_uuid)
+
+    @property
+    def metadata(self):
+        """The user fields only."""
+        return user_metadata(self)
+
+    def replace_metadata(self, metadata):
+        """Replace the user fields, keeping the system keys."""
+        system = system_metadata(self)
+        self.clear()
+        self.update(user_metadata(metadata))
+        self.update(system)
+
+    @property
+    def bucket(self):
+        """The bucket named by ``_bucket`` (one per record revision)."""
+        if self._bucket is None and self.bucket_id:
+            self._bucket = Bucket.get(self.bucket_id)
+        return self._bucket
+
+
+def link_bucket(record, bucket):
+    """Link a bucket to a record (RecordsBuckets), once."""
+    exists = RecordsBuckets.query.filter_by(
+        record_id=record.id, bucket_id=bucket.id
+    ).one_or_none()
+    if exists is None:
+        RecordsBuckets.create(record=record.model, bucket=bucket)
+
+
+def dump_files(bucket, api_url):
+    """The head file versions of a bucket, as the API shows them."""
+    if bucket is None:
+        return []
+    files = []
+    for obj in ObjectVersion.get_by_bucket(bucket).order_by(ObjectVersion.key):
+        link = f"{api_url}/files/{bucket.id}/{obj.key}"
+        files.append(
+            {
+                "bucket": str(bucket.id),
+                "key": obj.key,
+                "size": obj.file.size if obj.file else None,
+                "checksum": obj.file.checksum if obj.file else None,
+                "version_id": str(obj.version_id),
+                "mimetype": obj.mimetype,
+                "tags": obj.get_tags(),
+                "links": {
+                    "self": link,
+                    "version": f"{link}?versionId={obj.version_id}",
+                },
+            }
+        )
+    return files
+
+
+class PublishedRecord(CAPRecord):
+    """A published record: frozen metadata and the snapshot of its files.
+
+    ``control_number`` is the recid; ``_bucket`` is the snapshot bucket of
+    this revision (each publish freezes its own) and ``_files`` its file list.
+    """
+
+    pid_type = "recid"
+
+    @property
+    def recid(self):
+        """The record id (``CAP.CMS.XXXX.YYYY``)."""
+        return self.get("control_number")
+
+    def revision(self, revision_id):
+        """An older revision, as a PublishedRecord (``IndexError`` when unknown)."""
+        revision = self.revisions[revision_id]
+        # The version row has the same columns (id, version_id, created,
+        # updated), so the usual properties work on it; never commit it.
+        return PublishedRecord(dict(revision), model=revision.model)

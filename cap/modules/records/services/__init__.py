@@ -1,0 +1,1 @@
+"""Read service of published records."""
