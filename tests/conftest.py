@@ -11,14 +11,27 @@ import uuid
 
 import pytest
 from invenio_app.factory import create_api
+from sqlalchemy.engine import make_url
+from sqlalchemy_utils.functions import database_exists, drop_database
 
-TEST_DATABASE_URI = os.environ.get(
-    "SQLALCHEMY_DATABASE_URI",
-    "postgresql+psycopg2://cap:cap@127.0.0.1:5432/cap_test",
+RUN_ID = uuid.uuid4().hex[:8]
+# Each run gets its own database, so parallel runs never share tables.
+TEST_DATABASE_URI = make_url(
+    os.environ.get(
+        "SQLALCHEMY_DATABASE_URI",
+        "postgresql+psycopg2://cap:cap@127.0.0.1:5432/cap_test",
+    )
 )
-TEST_INDEX_PREFIX = os.environ.get(
-    "CAP_TEST_INDEX_PREFIX", f"test-{uuid.uuid4().hex[:8]}-"
-)
+TEST_DATABASE_URI = TEST_DATABASE_URI.set(
+    database=f"{TEST_DATABASE_URI.database}_{RUN_ID}"
+).render_as_string(hide_password=False)
+TEST_INDEX_PREFIX = os.environ.get("CAP_TEST_INDEX_PREFIX", f"test-{RUN_ID}-")
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Drop this run's database."""
+    if database_exists(TEST_DATABASE_URI):
+        drop_database(TEST_DATABASE_URI)
 
 
 @pytest.fixture(scope="module")
