@@ -2,13 +2,16 @@
 
 from invenio_files_rest import config as files_rest_config
 from invenio_files_rest.errors import BucketLockedError, FileSizeError
+from werkzeug.exceptions import ClientDisconnected
 
 from . import config
 from .views import (
     FILES_BLUEPRINT,
     guard_files_request,
     handle_bucket_locked_error,
+    handle_client_disconnected,
     handle_file_size_error,
+    refuse_unroutable_keys,
 )
 
 _UNSET = object()
@@ -56,5 +59,7 @@ class CAPFilesREST(CAPFiles):
         """Register config, the ``before_request`` guard and the error handlers."""
         super().init_app(app)
         app.before_request_funcs.setdefault(FILES_BLUEPRINT, []).append(guard_files_request)
+        app.before_request(refuse_unroutable_keys)
+        app.register_error_handler(ClientDisconnected, handle_client_disconnected)
         app.register_error_handler(FileSizeError, handle_file_size_error)
         app.register_error_handler(BucketLockedError, handle_bucket_locked_error)

@@ -20,12 +20,23 @@ import uuid
 from flask import current_app, jsonify, request
 from invenio_files_rest.models import Bucket
 from invenio_files_rest.proxies import current_permission_factory
+from werkzeug.exceptions import NotFound
+from werkzeug.routing import RequestRedirect
 
-from ..core.errors import CAPError, PermissionDeniedError, error_body, handle_cap_error
+from ..core.errors import (
+    CAPError,
+    InvalidRequestError,
+    PermissionDeniedError,
+    error_body,
+    field_error,
+    handle_cap_error,
+)
 from .validation import check_size, parse_tags, validate_key
 
 FILES_BLUEPRINT = "invenio_files_rest"
 """Name of invenio-files-rest's API blueprint (``/files``)."""
+
+OBJECT_ENDPOINT = f"{FILES_BLUEPRINT}.object_api"
 
 READ_METHODS = ("GET", "HEAD", "OPTIONS")
 
@@ -34,6 +45,13 @@ def require(bucket, action):
     """Raise :class:`PermissionDeniedError` unless the caller may do ``action``."""
     if not current_permission_factory(bucket, action).can():
         raise PermissionDeniedError()
+
+
+def require_content_length():
+    """Raw-body uploads must announce their size (no chunked transfer)."""
+    if request.content_length is None and not request.mimetype.startswith("multipart/"):
+        message = "Uploads need a Content-Length header (the size of the file in bytes)."
+        raise InvalidRequestError(message, [field_error("Content-Length", message)])
 
 
 def check_request(bucket, key):
@@ -48,6 +66,7 @@ def check_request(bucket, key):
         return
     validate_key(key)
     if request.method == "PUT" and "uploadId" not in request.args:
+        require_content_length()
         check_size(request.content_length, bucket.size_limit)
         parse_tags(request.headers.get(current_app.config["CAP_FILES_TAGS_HEADER"]))
     elif request.method == "POST" and "uploads" in request.args:
@@ -69,6 +88,46 @@ def guard_files_request():
     except CAPError as error:
         return handle_cap_error(error)
     return None
+
+
+def _object_url_prefix():
+    """``/files/`` (the part of the object route before ``<bucket_id>``)."""
+    rule = next(iter(current_app.url_map.iter_rules(OBJECT_ENDPOINT)), None)
+    return rule.rule.split("<", 1)[0] if rule else None
+
+
+def refuse_unroutable_keys():
+    """App-wide ``before_request``: uploads to keys the router cannot take answer 400.
+
+    A leading ``/`` (``/files/<bucket>//x``) makes werkzeug redirect to the
+    merged path (a client following a 308 would store another key), and a
+    newline makes the route not match (404). Both are bad keys: say so.
+    """
+    error = request.routing_exception
+    if request.method not in ("PUT", "POST") or not isinstance(
+        error, (RequestRedirect, NotFound)
+    ):
+        return None
+    prefix = _object_url_prefix()
+    if not prefix or not request.path.startswith(prefix):
+        return None
+    _, sep, key = request.path[len(prefix) :].partition("/")
+    if not sep:
+        return None
+    try:
+        validate_key(key)
+    except CAPError as invalid:
+        return handle_cap_error(invalid)
+    return None
+
+
+def handle_client_disconnected(error):
+    """The body ended before Content-Length: 400, and nothing was stored."""
+    message = (
+        "The upload was interrupted: fewer bytes arrived than Content-Length announced. "
+        "Nothing was stored; send the file again."
+    )
+    return jsonify(error_body(400, message)), 400
 
 
 def handle_file_size_error(error):
