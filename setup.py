@@ -26,6 +26,7 @@ install_requires = [
     "gunicorn>=23,<24",
     "jsonpatch>=1.33,<2",
     "requests>=2.31,<3",
+    "ldap3>=2.9,<3",
     "tqdm>=4.66,<5",
 ]
 
@@ -50,27 +51,44 @@ setup(
         "flask.commands": ["cap = cap.cli:cap"],
         "invenio_config.module": ["00_cap = cap.config"],
         "invenio_base.apps": [
+            "cap_auth = cap.modules.auth.ext:CAPAuth",
+            "cap_access = cap.modules.access.ext:CAPAccess",
             "cap_core = cap.modules.core.ext:CAPCore",
             "cap_files = cap.modules.files.ext:CAPFiles",
             "cap_deposit = cap.modules.deposit.ext:CAPDeposit",
             "cap_records = cap.modules.records.ext:CAPRecords",
         ],
         "invenio_base.api_apps": [
+            "cap_auth = cap.modules.auth.ext:CAPAuthREST",
+            "cap_access = cap.modules.access.ext:CAPAccess",
+            "cap_directory = cap.modules.directory.ext:CAPDirectory",
+            "cap_user = cap.modules.user.ext:CAPUserREST",
             "cap_core = cap.modules.core.ext:CAPCoreREST",
             "cap_files = cap.modules.files.ext:CAPFilesREST",
             "cap_deposit = cap.modules.deposit.ext:CAPDeposit",
             "cap_records = cap.modules.records.ext:CAPRecords",
         ],
         "invenio_base.api_blueprints": [
+            "cap_user = cap.modules.user.views:create_blueprint",
+            "cap_directory = cap.modules.directory.views:create_blueprint",
             "cap_core = cap.modules.core.views:create_blueprint",
             "cap_deposits = cap.modules.deposit.resources.resource:create_blueprint",
             "cap_records = cap.modules.records.resources.resource:create_blueprint",
+        ],
+        "invenio_db.models": [
+            "cap_auth = cap.modules.auth.models",
         ],
         "invenio_access.actions": [
             "cap_cms_access = cap.modules.access.actions:cms_access",
             "cap_atlas_access = cap.modules.access.actions:atlas_access",
             "cap_lhcb_access = cap.modules.access.actions:lhcb_access",
             "cap_alice_access = cap.modules.access.actions:alice_access",
+        ],
+        "invenio_base.finalize_app": [
+            "cap_access = cap.modules.access.ext:finalize_app",
+        ],
+        "invenio_base.api_finalize_app": [
+            "cap_access = cap.modules.access.ext:api_finalize_app",
         ],
         "invenio_celery.tasks": [
             "cap_core = cap.modules.core.tasks",

@@ -9,6 +9,8 @@ import click
 from invenio_app.factory import create_app
 from invenio_base.app import create_cli
 
+from .modules.access.cli import access
+from .modules.auth.cli import tokens
 from .modules.instance.cli import setup
 
 
@@ -18,6 +20,8 @@ def cap():
 
 
 cap.add_command(setup)
+cap.add_command(access)
+cap.add_command(tokens)
 
 
 def main():

@@ -8,6 +8,8 @@ Module-specific ``CAP_<MODULE>_*`` defaults live in each module's config.py.
 
 from datetime import timedelta
 
+from cap.modules.auth.remote import REMOTE_APP, REMOTE_NAME
+
 # Site
 # ====
 SITE_UI_URL = "http://127.0.0.1:5000"
@@ -69,6 +71,12 @@ SECURITY_SEND_REGISTER_EMAIL = False
 ACCOUNTS_USERINFO_HEADERS = False
 MAIL_SUPPRESS_SEND = True
 MAIL_DEFAULT_SENDER = "cap-noreply@cern.ch"
+
+# Login: CERN SSO (OpenID Connect) and, for demos, local accounts.
+# Endpoints and credentials: CAP_SSO_* (cap/modules/auth/config.py, env).
+OAUTHCLIENT_REMOTE_APPS = {REMOTE_NAME: REMOTE_APP}
+# After logout, end the SSO session too (/oauth/logout redirects to it).
+SECURITY_POST_LOGOUT_VIEW = "/oauth/logout"
 
 # Files
 # =====
