@@ -1,0 +1,1 @@
+"""The current user: ``GET /api/me``."""
