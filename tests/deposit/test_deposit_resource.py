@@ -37,7 +37,8 @@ def test_create_then_put_like_cap_client(api, env, complete):
     assert body["experiment"] is None and body["recid"] is None
     assert set(body["links"]) == {"self", "html", "files", "bucket", "publish", "edit",
                                   "discard", "clone", "permissions", "upload"}
-    assert body["links"]["bucket"].endswith(f"/files/{env.service.read(u.owner.identity, pid)['_bucket']}")
+    bucket_id = env.service.read(u.owner.identity, pid)["_bucket"]
+    assert body["links"]["bucket"].endswith(f"/files/{bucket_id}")
     assert answer.headers["ETag"] == f'W/"{body["revision"]}"'
 
     answer = api.put(f"/deposits/{pid}", data=json.dumps(complete),
