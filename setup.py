@@ -34,6 +34,7 @@ tests_require = [
     "pytest-invenio==4.0.3",
     "pytest-cov>=5",
     "ruff>=0.8",
+    "playwright>=1.49,<2",
 ]
 
 setup(
@@ -49,11 +50,15 @@ setup(
     entry_points={
         "console_scripts": ["cap = cap.cli:main"],
         "flask.commands": ["cap = cap.cli:cap"],
-        "invenio_config.module": ["00_cap = cap.config"],
+        "invenio_config.module": [
+            "00_cap = cap.config",
+            "10_cap_ui = cap.modules.ui.config",
+        ],
         "invenio_base.apps": [
             "cap_auth = cap.modules.auth.ext:CAPAuth",
             "cap_access = cap.modules.access.ext:CAPAccess",
             "cap_core = cap.modules.core.ext:CAPCore",
+            "cap_ui = cap.modules.ui.ext:CAPUI",
             "cap_files = cap.modules.files.ext:CAPFiles",
             "cap_deposit = cap.modules.deposit.ext:CAPDeposit",
             "cap_records = cap.modules.records.ext:CAPRecords",
@@ -67,6 +72,9 @@ setup(
             "cap_files = cap.modules.files.ext:CAPFilesREST",
             "cap_deposit = cap.modules.deposit.ext:CAPDeposit",
             "cap_records = cap.modules.records.ext:CAPRecords",
+        ],
+        "invenio_base.blueprints": [
+            "cap_ui = cap.modules.ui.views:create_blueprint",
         ],
         "invenio_base.api_blueprints": [
             "cap_user = cap.modules.user.views:create_blueprint",

@@ -1,0 +1,82 @@
+"""Pages of the web UI: server-rendered shells that mount the React bundle.
+
+Each page passes what it knows (the page name, ids from the URL, the current
+user) to the bundle through a JSON data attribute; the bundle then talks to
+``/api`` with the session cookie and the CSRF header.
+"""
+
+from flask import Blueprint, current_app, render_template, request
+from flask_login import current_user, login_required
+
+
+def _ensure_csrf_cookie():
+    """Have invenio-rest's CSRF middleware (re)issue ``csrftoken`` if missing.
+
+    The bundle copies that cookie into the ``X-CSRFToken`` header of every
+    write to ``/api``; a browser whose session predates the cookie gets it here.
+    """
+    if current_app.config.get("CSRF_COOKIE_NAME", "csrftoken") not in request.cookies:
+        request.csrf_cookie_needs_reset = True
+
+
+def _user_props():
+    if not current_user.is_authenticated:
+        return None
+    return {"id": current_user.id, "email": current_user.email}
+
+
+def render_page(page, title, **props):
+    """Render the shell of one React page."""
+    _ensure_csrf_cookie()
+    props = {"page": page, "user": _user_props(), "apiBase": "/api", **props}
+    return render_template("cap_ui/app.html", page=page, title=title, props=props)
+
+
+def index():
+    """Dashboard when logged in, a short welcome otherwise."""
+    if not current_user.is_authenticated:
+        return render_template("cap_ui/welcome.html")
+    return render_page("dashboard", "Dashboard")
+
+
+@login_required
+def search():
+    """Search drafts and published analyses."""
+    return render_page("search", "Search")
+
+
+@login_required
+def draft(pid):
+    """The deposit editor."""
+    return render_page("deposit", "Edit draft", pid=pid)
+
+
+@login_required
+def record(recid):
+    """A published analysis."""
+    return render_page("record", "Published analysis", recid=recid)
+
+
+@login_required
+def collection(name, version=None):
+    """Published analyses of one type (and version)."""
+    return render_page("collection", "Collection", collection=name, version=version)
+
+
+def create_blueprint(app):
+    """Blueprint of the UI pages and the bundle's static files."""
+    blueprint = Blueprint(
+        "cap_ui",
+        __name__,
+        template_folder="templates",
+        static_folder="static",
+        static_url_path="/assets/cap-ui",
+    )
+    rule = blueprint.add_url_rule
+    rule("/", "index", index)
+    rule("/search", "search", search)
+    rule("/drafts/<pid>", "draft", draft)
+    rule("/published/<recid>", "record", record)
+    rule("/collection/<name>", "collection", collection)
+    rule("/collection/<name>/<version>", "collection", collection)
+    return blueprint
