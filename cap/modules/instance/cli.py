@@ -7,6 +7,7 @@ from flask.cli import with_appcontext
 from invenio_db import db
 
 from ..core.health import COMPONENTS, check_component
+from ..deposit.demo import load_demo_deposits
 from . import fixtures
 
 
@@ -47,4 +48,7 @@ def setup(demo):
         click.echo("demo users ...")
         for email, token in fixtures.load_demo_users():
             click.echo(f"  {email}  token: {token}")
+        click.echo("demo drafts and records ...")
+        for email, kind, pid, recid in load_demo_deposits():
+            click.echo(f"  {email}: {kind} draft {pid}" + (f", record {recid}" if recid else ""))
     click.secho("setup complete", fg="green")
