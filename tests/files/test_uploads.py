@@ -192,3 +192,27 @@ def test_aborted_stream_stores_nothing(app, client, users, bucket_id, location):
     assert keys(bucket_id, versions=True) == []
     # The partial bytes are removed from storage as well.
     assert stored_files(location.uri) == before
+
+
+@pytest.mark.parametrize("body", [b"served by gunicorn", b""])
+def test_upload_works_when_the_server_terminates_the_input(client, users, bucket_id, body):
+    """gunicorn sets ``wsgi.input_terminated`` and hands werkzeug its raw body object."""
+    answer = client.put(
+        f"/files/{bucket_id}/g.txt",
+        data=body,
+        headers=auth(users.owner),
+        environ_overrides={"wsgi.input_terminated": True, "CONTENT_LENGTH": str(len(body))},
+    )
+    assert answer.status_code == 200, answer.json
+    assert answer.json["size"] == len(body)
+
+
+def test_short_body_when_the_server_terminates_the_input(client, users, bucket_id):
+    answer = client.put(
+        f"/files/{bucket_id}/cut.bin",
+        input_stream=io.BytesIO(b"x" * 300),
+        headers=auth(users.owner),
+        environ_overrides={"wsgi.input_terminated": True, "CONTENT_LENGTH": "1000"},
+    )
+    assert answer.status_code == 400
+    assert ObjectVersion.get(bucket_id, "cut.bin") is None

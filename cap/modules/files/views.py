@@ -22,6 +22,7 @@ from invenio_files_rest.models import Bucket
 from invenio_files_rest.proxies import current_permission_factory
 from werkzeug.exceptions import NotFound
 from werkzeug.routing import RequestRedirect
+from werkzeug.wsgi import LimitedStream
 
 from ..core.errors import (
     CAPError,
@@ -73,8 +74,26 @@ def check_request(bucket, key):
         check_size(request.args.get("size", type=int), bucket.size_limit)
 
 
+def bound_request_body():
+    """Give files-rest the bounded body stream it expects, whatever the server.
+
+    files-rest calls ``request.stream.is_exhausted`` (werkzeug's
+    ``LimitedStream``). Servers that set ``wsgi.input_terminated`` (gunicorn
+    does) get their raw input object passed through by werkzeug, which has no
+    such attribute: every upload then fails with a 500. Wrapping it bounds
+    reads to Content-Length and turns an early end of the body into
+    ``ClientDisconnected`` (an interrupted upload), as on other servers.
+    """
+    length = request.content_length
+    if length is None or not request.environ.get("wsgi.input_terminated"):
+        return
+    if not isinstance(request.stream, LimitedStream):
+        request.stream = LimitedStream(request.environ["wsgi.input"], length)
+
+
 def guard_files_request():
     """``before_request`` of the files-rest blueprint; ``None`` lets the view run."""
+    bound_request_body()
     if request.routing_exception is not None or not request.view_args:
         return None
     try:
