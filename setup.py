@@ -62,6 +62,7 @@ setup(
             "cap_files = cap.modules.files.ext:CAPFiles",
             "cap_deposit = cap.modules.deposit.ext:CAPDeposit",
             "cap_records = cap.modules.records.ext:CAPRecords",
+            "cap_schemas = cap.modules.schemas.ext:CAPSchemas",
         ],
         "invenio_base.api_apps": [
             "cap_auth = cap.modules.auth.ext:CAPAuthREST",
@@ -72,6 +73,7 @@ setup(
             "cap_files = cap.modules.files.ext:CAPFilesREST",
             "cap_deposit = cap.modules.deposit.ext:CAPDeposit",
             "cap_records = cap.modules.records.ext:CAPRecords",
+            "cap_schemas = cap.modules.schemas.ext:CAPSchemas",
         ],
         "invenio_base.blueprints": [
             "cap_ui = cap.modules.ui.views:create_blueprint",
@@ -82,15 +84,26 @@ setup(
             "cap_core = cap.modules.core.views:create_blueprint",
             "cap_deposits = cap.modules.deposit.resources.resource:create_blueprint",
             "cap_records = cap.modules.records.resources.resource:create_blueprint",
+            "cap_schemas = cap.modules.schemas.resources:create_blueprint",
         ],
         "invenio_db.models": [
             "cap_auth = cap.modules.auth.models",
+            "cap_schemas = cap.modules.schemas.models",
         ],
         "invenio_access.actions": [
             "cap_cms_access = cap.modules.access.actions:cms_access",
             "cap_atlas_access = cap.modules.access.actions:atlas_access",
             "cap_lhcb_access = cap.modules.access.actions:lhcb_access",
             "cap_alice_access = cap.modules.access.actions:alice_access",
+            "cap_deposit_schema_read = cap.modules.schemas.permissions:deposit_schema_read",
+            "cap_deposit_schema_update = cap.modules.schemas.permissions:deposit_schema_update",
+            "cap_deposit_schema_admin = cap.modules.schemas.permissions:deposit_schema_admin",
+            "cap_deposit_schema_review = cap.modules.schemas.permissions:deposit_schema_review",
+            "cap_deposit_schema_create = cap.modules.schemas.permissions:deposit_schema_create",
+            "cap_record_schema_read = cap.modules.schemas.permissions:record_schema_read",
+            "cap_record_schema_update = cap.modules.schemas.permissions:record_schema_update",
+            "cap_record_schema_admin = cap.modules.schemas.permissions:record_schema_admin",
+            "cap_record_schema_review = cap.modules.schemas.permissions:record_schema_review",
         ],
         "invenio_base.finalize_app": [
             "cap_access = cap.modules.access.ext:finalize_app",

@@ -1,0 +1,314 @@
+"""Schemas as other modules use them: look-up, URLs, validation, indexes, loading.
+
+No permission checks here (see ``service.py`` for the REST side): these are
+the building blocks deposits, records, the CLI and ``cap setup`` call.
+"""
+
+import json
+import re
+from pathlib import Path
+
+import jsonref
+from flask import current_app
+from invenio_db import db
+from invenio_search import current_search_client
+from invenio_search.utils import build_alias_name, prefix_index
+
+from .definition import load_definition
+from .errors import InvalidSchemaError, SchemaChangedError, SchemaNotFoundError
+from .mappings import index_body
+from .models import Schema
+from .validation import build_validator, collect_errors
+
+KINDS = ("deposit", "record")
+
+SCHEMA_URL = re.compile(
+    r"(?:^|/)schemas/(?P<kind>deposits/records|records)/"
+    r"(?P<name>[^/]+)-v(?P<version>\d+\.\d+\.\d+)\.json$"
+)
+
+
+def _ordered(query):
+    return query.order_by(Schema.name, Schema.major, Schema.minor, Schema.patch)
+
+
+def _split_version(version):
+    try:
+        major, minor, patch = (int(part) for part in str(version).lstrip("v").split("."))
+    except ValueError:
+        return None
+    return major, minor, patch
+
+
+def get_schema(name, version=None):
+    """The schema ``name`` at ``version`` (``M.m.p``), or its latest version."""
+    query = Schema.query.filter_by(name=name)
+    if version is None:
+        schema = query.order_by(
+            Schema.major.desc(), Schema.minor.desc(), Schema.patch.desc()
+        ).first()
+    else:
+        parts = _split_version(version)
+        schema = None
+        if parts is not None:
+            major, minor, patch = parts
+            schema = query.filter_by(major=major, minor=minor, patch=patch).one_or_none()
+    if schema is None:
+        raise SchemaNotFoundError(name, version)
+    return schema
+
+
+def _match_url(url):
+    match = SCHEMA_URL.search(url or "")
+    if match is None:
+        raise SchemaNotFoundError(url)
+    return match
+
+
+def get_schema_by_url(url):
+    """The schema a ``$schema`` URL (absolute or relative) points to."""
+    match = _match_url(url)
+    return get_schema(match.group("name"), match.group("version"))
+
+
+def document_by_url(url):
+    """The deposit or record JSON Schema a URL points to."""
+    kind = "record" if _match_url(url).group("kind") == "records" else "deposit"
+    return get_schema_by_url(url).document(kind)
+
+
+def schema_url(schema, kind="deposit"):
+    """Absolute URL of the deposit or record JSON Schema of ``schema``."""
+    base = current_app.config["CAP_SCHEMAS_BASE_URL"] or (
+        current_app.config["SITE_API_URL"].rstrip("/") + "/schemas"
+    )
+    path = schema.deposit_path if kind == "deposit" else schema.record_path
+    return f"{base.rstrip('/')}/{path}"
+
+
+def list_schemas(latest_only=False):
+    """Every schema version by name then version; only the latest of each name if asked."""
+    schemas = _ordered(Schema.query).all()
+    if latest_only:
+        latest = {schema.name: schema for schema in schemas}
+        schemas = list(latest.values())
+    return schemas
+
+
+def versions_of(name):
+    """Every version of ``name``, oldest first."""
+    schemas = _ordered(Schema.query.filter_by(name=name)).all()
+    if not schemas:
+        raise SchemaNotFoundError(name)
+    return schemas
+
+
+def validate(schema, metadata, kind="deposit", full=True):
+    """Every error of ``metadata`` against the ``kind`` schema: ``[{"field", "message"}]``.
+
+    ``full=False`` ignores every ``required`` (and formats): drafts can be
+    saved half-done. Compiled validators are cached per schema version.
+    """
+    def build():
+        return build_validator(schema.document(kind), full=full)
+
+    if schema.id is None:
+        validator = build()
+    else:
+        key = (schema.id, schema.updated, kind, full)
+        validator = current_app.extensions["cap-schemas"].validators.get(key, build)
+    return collect_errors(validator, metadata)
+
+
+def resolve_refs(document):
+    """``document`` with its JSON references inlined.
+
+    Returned as is when a reference cannot be inlined (recursive, unknown).
+    Only local references and our own schema URLs are followed: nothing is
+    fetched from the network.
+    """
+    try:
+        resolved = jsonref.replace_refs(
+            document, loader=document_by_url, proxies=False, lazy_load=False
+        )
+        json.dumps(resolved)  # recursive references make a cycle: ValueError
+    except (jsonref.JsonRefError, ValueError):
+        return document
+    return resolved
+
+
+# Search indexes
+# ==============
+
+
+def _indexes(schema):
+    """``[(kind, index, aliases)]`` of a schema, prefixed."""
+    return [
+        (
+            kind,
+            prefix_index(getattr(schema, f"{kind}_index")),
+            [build_alias_name(f"{kind}s"), build_alias_name(f"{kind}s-{schema.name}")],
+        )
+        for kind in KINDS
+    ]
+
+
+def index_names(schema):
+    """The prefixed names of the deposit and record indexes of ``schema``."""
+    return [index for _, index, _ in _indexes(schema)]
+
+
+def create_indexes(schema):
+    """Create the schema's indexes with their aliases; existing ones are kept.
+
+    Returns the names created (none for a schema with ``is_indexed`` off).
+    """
+    if not schema.is_indexed:
+        return []
+    settings = current_app.config["CAP_SCHEMAS_INDEX_SETTINGS"]
+    created = []
+    for kind, index, aliases in _indexes(schema):
+        if current_search_client.indices.exists(index=index):
+            continue
+        body = index_body(schema.document(kind, "mapping"), settings, aliases)
+        current_search_client.indices.create(index=index, body=body)
+        created.append(index)
+    return created
+
+
+def delete_index_names(names):
+    """Delete indexes by (prefixed) name; missing ones are ignored."""
+    for index in names:
+        current_search_client.indices.delete(index=index, ignore=[404])
+
+
+def delete_indexes(schema):
+    """Delete the schema's indexes (their aliases go with them)."""
+    delete_index_names(index_names(schema))
+
+
+def count_documents(schema):
+    """How many documents the schema's existing indexes hold."""
+    total = 0
+    for index in index_names(schema):
+        if current_search_client.indices.exists(index=index):
+            total += current_search_client.count(index=index)["count"]
+    return total
+
+
+# Definitions and loading
+# =======================
+
+
+def changed_fields(schema, definition, fields=None):
+    """The fields whose stored value differs from ``definition``."""
+    stored = schema.to_dict()
+    return [
+        field
+        for field in fields or definition
+        if field not in ("name", "version") and stored.get(field) != definition.get(field)
+    ]
+
+
+def apply_definition(schema, definition):
+    """Copy a checked definition onto a (new or existing) model."""
+    schema.name = definition["name"]
+    schema.version = definition["version"]
+    for field in ("fullname", "experiment", "is_indexed", "use_deposit_as_record", "config"):
+        setattr(schema, field, definition[field])
+    for field in ("schema", "options", "mapping"):
+        setattr(schema, f"deposit_{field}", definition[f"deposit_{field}"])
+        setattr(schema, f"stored_record_{field}", definition[f"record_{field}"])
+    return schema
+
+
+def _read_json(path):
+    try:
+        return json.loads(path.read_text())
+    except (OSError, ValueError) as error:
+        raise InvalidSchemaError(f"Cannot read {path}: {error}") from None
+
+
+def _read_optional(path):
+    return _read_json(path) if path.exists() else None
+
+
+def read_definition(folder, mappings_folder):
+    """The checked definition stored in one ``<name>/v<M.m.p>/`` folder."""
+    folder, mappings_folder = Path(folder), Path(mappings_folder)
+    data = _read_json(folder / "config.json")
+    if not isinstance(data, dict):
+        raise InvalidSchemaError(f"{folder / 'config.json'} must hold a JSON object.")
+    data.setdefault("name", folder.parent.name)
+    data.setdefault("version", folder.name)
+    data.update(
+        deposit_schema=_read_optional(folder / "deposit.json"),
+        deposit_options=_read_optional(folder / "deposit-options.json"),
+        deposit_mapping=_read_optional(mappings_folder / "deposit.json"),
+        record_schema=_read_optional(folder / "record.json"),
+        record_options=_read_optional(folder / "record-options.json"),
+        record_mapping=_read_optional(mappings_folder / "record.json"),
+    )
+    definition = load_definition(data, source=str(folder))
+    if (definition["name"], f"v{definition['version']}") != (folder.parent.name, folder.name):
+        raise InvalidSchemaError(
+            f"{folder / 'config.json'} names {definition['name']} v{definition['version']}, "
+            f"which does not match its folder."
+        )
+    return definition
+
+
+def read_directory(root=None, mappings_root=None):
+    """Checked definitions of every ``<root>/<name>/v<M.m.p>/config.json``."""
+    root = Path(root or current_app.config["CAP_SCHEMAS_DIR"])
+    mappings_root = Path(mappings_root or current_app.config["CAP_SCHEMAS_MAPPINGS_DIR"])
+    definitions = []
+    for config in root.glob("*/v*/config.json"):
+        folder = config.parent
+        relative = folder.relative_to(root)
+        definitions.append(read_definition(folder, mappings_root / relative))
+    return sorted(definitions, key=lambda d: (d["name"], _split_version(d["version"])))
+
+
+def save_definition(definition, force=False):
+    """Store one definition: ``(schema, "created"|"unchanged"|"updated")``.
+
+    A definition differing from the stored one of the same version is
+    refused with :class:`SchemaChangedError` unless ``force`` (development).
+    Adds to the session; the caller commits.
+    """
+    try:
+        schema = get_schema(definition["name"], definition["version"])
+    except SchemaNotFoundError:
+        schema = apply_definition(Schema(), definition)
+        db.session.add(schema)
+        return schema, "created"
+    changed = changed_fields(schema, definition)
+    if not changed:
+        return schema, "unchanged"
+    if not force:
+        raise SchemaChangedError(
+            f"{schema.name} v{schema.version} is already loaded with a different "
+            f"{', '.join(changed)}: give the changed schema a new version "
+            "(or force the reload, in development only).",
+            errors=[{"field": field, "message": "Changed."} for field in changed],
+        )
+    apply_definition(schema, definition)
+    return schema, "updated"
+
+
+def load_from_directory(root=None, mappings_root=None, force=False):
+    """Load every schema under ``root`` in one transaction: ``[(schema, status)]``.
+
+    ``status`` is ``created``, ``unchanged`` or (only with ``force``)
+    ``updated``. Nothing is stored when any definition is invalid or changed.
+    Indexes are not created here (see :func:`create_indexes`).
+    """
+    definitions = read_directory(root, mappings_root)
+    try:
+        results = [save_definition(definition, force=force) for definition in definitions]
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return results

@@ -1,0 +1,20 @@
+"""Defaults of the schemas module (``ext.py`` copies them with ``setdefault``)."""
+
+from pathlib import Path
+
+_CAP_PACKAGE = Path(__file__).resolve().parents[2]
+
+CAP_SCHEMAS_DIR = str(_CAP_PACKAGE / "jsonschemas")
+"""Folder of schema definitions: ``<name>/v<M.m.p>/config.json``, ``deposit.json``..."""
+
+CAP_SCHEMAS_MAPPINGS_DIR = str(_CAP_PACKAGE / "mappings")
+"""Folder of their search mappings: ``<name>/v<M.m.p>/deposit.json`` (``record.json``)."""
+
+CAP_SCHEMAS_BASE_URL = None
+"""Base of schema URLs (``$schema``); ``None``: ``SITE_API_URL`` + ``/schemas``."""
+
+CAP_SCHEMAS_INDEX_SETTINGS = {"number_of_shards": 1, "number_of_replicas": 0}
+"""Index settings of every schema index, besides the analysis ``mappings.py`` adds."""
+
+CAP_SCHEMAS_VALIDATOR_CACHE_SIZE = 128
+"""How many compiled validators (schema version x kind x full/lenient) to keep."""
