@@ -12,6 +12,7 @@ from invenio_base.app import create_cli
 from .modules.access.cli import access
 from .modules.auth.cli import tokens
 from .modules.instance.cli import setup
+from .modules.schemas.cli import schemas
 
 
 @click.group()
@@ -22,6 +23,7 @@ def cap():
 cap.add_command(setup)
 cap.add_command(access)
 cap.add_command(tokens)
+cap.add_command(schemas)
 
 
 def main():

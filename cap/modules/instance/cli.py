@@ -8,6 +8,7 @@ from invenio_db import db
 
 from ..core.health import COMPONENTS, check_component
 from ..deposit.demo import load_demo_deposits
+from ..schemas.cli import load_all as load_schemas
 from . import fixtures
 
 
@@ -39,6 +40,8 @@ def setup(demo):
     db.create_all()
     click.echo("search indexes ...")
     fixtures.create_indexes()
+    click.echo("schemas and their indexes ...")
+    load_schemas()
     click.echo("files location ...")
     location = fixtures.load_location()
     click.echo(f"  {location.name}: {location.uri}")

@@ -1,0 +1,113 @@
+"""``cap schemas``: load, list, export and validate schemas."""
+
+import json
+import sys
+
+import click
+from flask.cli import with_appcontext
+
+from ..core.errors import CAPError
+from . import api
+
+
+def load_and_index(root=None, mappings_root=None, force=False):
+    """Load the schemas under ``root``, then make sure every schema has its indexes.
+
+    Yields ``(schema, status, created_indexes)`` for each loaded schema.
+    """
+    loaded = api.load_from_directory(root, mappings_root, force=force)
+    for schema, status in loaded:
+        yield schema, status, api.create_indexes(schema)
+    # Schemas created through the API too (their index creation may have failed).
+    loaded_ids = {schema.id for schema, _ in loaded}
+    for schema in api.list_schemas():
+        if schema.id not in loaded_ids:
+            api.create_indexes(schema)
+
+
+def load_all(root=None, mappings_root=None, force=False):
+    """Load and index the schemas, one line per schema; exit 1 naming any problem."""
+    try:
+        for schema, status, indexes in load_and_index(root, mappings_root, force=force):
+            suffix = f" (+{len(indexes)} indexes)" if indexes else ""
+            click.echo(f"  {schema.name} v{schema.version}: {status}{suffix}")
+    except CAPError as error:
+        _fail(error)
+
+
+def _fail(error):
+    click.secho(error.message, fg="red", err=True)
+    for item in error.errors:
+        click.secho(f"  {item['field']}: {item['message']}", fg="red", err=True)
+    sys.exit(1)
+
+
+@click.group()
+def schemas():
+    """Deposit and record schemas."""
+
+
+@schemas.command("load")
+@click.option("--dir", "root", type=click.Path(exists=True, file_okay=False), default=None,
+              help="Schemas folder (default CAP_SCHEMAS_DIR).")
+@click.option("--mappings-dir", type=click.Path(exists=True, file_okay=False), default=None,
+              help="Mappings folder (default CAP_SCHEMAS_MAPPINGS_DIR).")
+@click.option("--force", is_flag=True,
+              help="Overwrite changed content of an existing version (development only).")
+@with_appcontext
+def load(root, mappings_dir, force):
+    """Load schema definitions and create their search indexes."""
+    load_all(root, mappings_dir, force=force)
+
+
+@schemas.command("list")
+@click.option("--latest", is_flag=True, help="Only the latest version of each schema.")
+@with_appcontext
+def list_(latest):
+    """List schema versions."""
+    for schema in api.list_schemas(latest_only=latest):
+        click.echo(
+            f"{schema.name}\tv{schema.version}\t{schema.experiment or '-'}\t{schema.fullname or ''}"
+        )
+
+
+@schemas.command("export")
+@click.argument("name")
+@click.option("--version", "version", default=None, help="M.m.p (default: the latest).")
+@click.option("-o", "--output", type=click.File("w"), default="-", help="File (default stdout).")
+@with_appcontext
+def export(name, version, output):
+    """Print a schema definition (the body ``POST /jsonschemas/`` takes)."""
+    try:
+        schema = api.get_schema(name, version)
+    except CAPError as error:
+        _fail(error)
+    json.dump(schema.to_dict(), output, indent=2, sort_keys=True)
+    output.write("\n")
+
+
+@schemas.command("validate")
+@click.argument("name")
+@click.argument("document", type=click.File("r"))
+@click.option("--version", "version", default=None, help="M.m.p (default: the latest).")
+@click.option("--kind", type=click.Choice(api.KINDS), default="deposit")
+@click.option("--lenient", is_flag=True, help="Ignore required fields (draft validation).")
+@with_appcontext
+def validate(name, document, version, kind, lenient):
+    """Validate a JSON document; print every error, exit 1 when there are any."""
+    try:
+        schema = api.get_schema(name, version)
+    except CAPError as error:
+        _fail(error)
+    try:
+        metadata = json.load(document)
+    except ValueError as error:
+        click.secho(f"{document.name} is not JSON: {error}", fg="red", err=True)
+        sys.exit(1)
+    errors = api.validate(schema, metadata, kind=kind, full=not lenient)
+    for item in errors:
+        click.echo(f"{item['field'] or '(top)'}: {item['message']}")
+    if errors:
+        click.secho(f"{len(errors)} error(s)", fg="red", err=True)
+        sys.exit(1)
+    click.secho(f"valid against {schema.name} v{schema.version} ({kind})", fg="green")
