@@ -90,6 +90,7 @@ def account_info(remote, resp):
     g.cap_sso_groups = groups_of(resource)
     external_id = resource.get("cern_upn") or resource["sub"]
     g.cap_sso_external_id = external_id
+    g.cap_sso_full_name = resource.get("name") or ""
     username = resource.get("preferred_username") or external_id
     return {
         "user": {
@@ -167,6 +168,9 @@ def on_user_logged_in(app, user):
     if groups is None:  # a local or token login: nothing to sync
         return
     added, removed = sync_roles(user, groups)
+    full_name = g.pop("cap_sso_full_name", "")
+    if full_name and (user.user_profile or {}).get("full_name") != full_name:
+        user.user_profile = {**(user.user_profile or {}), "full_name": full_name}
     db.session.commit()
     app.logger.info(
         "SSO login of %s: roles added %s, removed %s", user.email, added, removed
