@@ -10,6 +10,7 @@ import io
 
 from flask import current_app
 from invenio_accounts.models import User
+from invenio_db import db
 from invenio_files_rest.models import Bucket
 
 from ...access.generators import identity_user_id
@@ -36,7 +37,7 @@ class Users:
         if user_id is None:
             return None
         if user_id not in self._cache:
-            user = User.query.get(user_id)
+            user = db.session.get(User, user_id)
             self._cache[user_id] = (
                 {"email": user.email, "profile": dict(user.user_profile or {})}
                 if user
@@ -86,7 +87,7 @@ def _access(data, users):
 
 def _deposit_files(data):
     bucket_id = data.get("_bucket")
-    bucket = Bucket.query.get(bucket_id) if bucket_id else None
+    bucket = db.session.get(Bucket, bucket_id) if bucket_id else None
     return dump_files(bucket, _api_url())
 
 
