@@ -244,3 +244,20 @@ def test_bucket_files_lists_heads_by_key(users, bucket_id, upload, client):
         upload(bucket_id, key, b"x", users.owner)
     client.delete(f"/files/{bucket_id}/b.txt", headers=auth(users.owner))
     assert [e["key"] for e in bucket_files(bucket_id)] == ["a.txt", "c/d.txt"]
+
+
+def test_downloads_stream_in_chunks_not_lines(app, client, users, bucket_id, upload, monkeypatch):
+    """A WSGI server writes each item of the body iterable: chunks, not lines."""
+    monkeypatch.setitem(app.config, "CAP_FILES_READ_CHUNK_SIZE", 1000)
+    body = b"123456789\n" * 350
+    upload(bucket_id, "lines.bin", body, users.owner)
+    answer = client.get(f"/files/{bucket_id}/lines.bin", headers=auth(users.owner), buffered=False)
+    chunks = list(answer.response)
+    answer.close()
+    assert [len(chunk) for chunk in chunks] == [1000, 1000, 1000, 500]
+    assert b"".join(chunks) == body
+    ranged = client.get(
+        f"/files/{bucket_id}/lines.bin", headers=auth(users.owner, Range="bytes=995-2004")
+    )
+    assert ranged.status_code == 206
+    assert ranged.data == body[995:2005]

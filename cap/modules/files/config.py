@@ -15,6 +15,9 @@ CAP_FILES_TAGS_HEADER = "X-CAP-File-Tags"
 CAP_FILES_TAGS_MAX_LENGTH = 255
 """Longest tag key or tag value, in characters."""
 
+CAP_FILES_READ_CHUNK_SIZE = 1024 * 1024
+"""Bytes per chunk when streaming a download (memory per concurrent download)."""
+
 CAP_FILES_LOCKED_MESSAGE = (
     "This analysis is published and its files are read-only: "
     "edit the deposit first (POST /api/deposits/<id>/actions/edit), then change its files."
@@ -29,6 +32,7 @@ FILES_REST_SETTINGS = {
         "cap.modules.files.uploads:stream_uploadfactory",
         "invenio_files_rest.views:ngfileupload_uploadfactory",
     ],
+    "FILES_REST_STORAGE_FACTORY": "cap.modules.files.storage:storage_factory",
     "FILES_REST_ALLOW_RANGE_REQUESTS": True,
     # Empty files are legitimate analysis files (e.g. ``__init__.py``).
     "FILES_REST_MIN_FILE_SIZE": 0,
