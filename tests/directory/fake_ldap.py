@@ -1,0 +1,243 @@
+"""A minimal LDAP v3 server on 127.0.0.1 for tests: anonymous bind and search.
+
+Requests are parsed from their BER bytes (pyasn1 cannot decode ldap3's
+recursive filter definitions); searches are
+answered from an in-memory directory held by an ldap3 ``MOCK_SYNC``
+connection (which evaluates filters), and the entries are sent back as
+real ``SearchResultEntry`` / ``SearchResultDone`` messages over TCP.
+``mode`` makes it misbehave: ``"hang"`` never answers a search,
+``"garbage"`` answers bytes that are not LDAP.
+"""
+
+import socket
+import socketserver
+import threading
+
+from ldap3 import BASE, LEVEL, MOCK_SYNC, SUBTREE, Connection, Server
+from ldap3.protocol.rfc4511 import (
+    LDAPDN,
+    AttributeDescription,
+    AttributeValue,
+    BindResponse,
+    LDAPMessage,
+    LDAPString,
+    MessageID,
+    PartialAttribute,
+    PartialAttributeList,
+    ProtocolOp,
+    ResultCode,
+    SearchResultDone,
+    SearchResultEntry,
+    Vals,
+)
+from ldap3.strategy.base import BaseStrategy
+from ldap3.utils.conv import escape_filter_chars
+from pyasn1.codec.ber import encoder
+
+SCOPES = {0: BASE, 1: LEVEL, 2: SUBTREE}
+
+
+def _tlv(data, offset=0):
+    """One BER element at ``offset``: ``(tag_class, constructed, number, value, end)``."""
+    first = data[offset]
+    tag_class, constructed, number = first >> 6, bool(first & 0x20), first & 0x1F
+    length, position = data[offset + 1], offset + 2
+    if length & 0x80:
+        count = length & 0x7F
+        length = int.from_bytes(data[position : position + count], "big")
+        position += count
+    value = data[position : position + length]
+    return tag_class, constructed, number, value, position + length
+
+
+def _children(value):
+    items, offset = [], 0
+    while offset < len(value):
+        tag_class, constructed, number, inner, offset = _tlv(value, offset)
+        items.append((tag_class, constructed, number, inner))
+    return items
+
+
+def _escape(value):
+    return escape_filter_chars(value.decode("utf-8", "replace"))
+
+
+def filter_string(element):
+    """RFC 4515 string of a BER-encoded search filter (RFC 4511, 4.5.1.7)."""
+    _, _, number, value = element
+    if number in (0, 1):  # and, or
+        inner = "".join(filter_string(child) for child in _children(value))
+        return f"({'&|'[number]}{inner})"
+    if number == 2:  # not
+        return f"(!{filter_string(_children(value)[0])})"
+    if number == 7:  # present
+        return f"({value.decode()}=*)"
+    parts = _children(value)
+    attribute = parts[0][3].decode()
+    if number == 4:  # substrings
+        initial = middle = final = ""
+        for _, _, kind, piece in _children(parts[1][3]):
+            if kind == 0:
+                initial = _escape(piece)
+            elif kind == 1:
+                middle += _escape(piece) + "*"
+            else:
+                final = _escape(piece)
+        return f"({attribute}={initial}*{middle}{final})"
+    operator = {3: "=", 5: ">=", 6: "<=", 8: "~="}[number]
+    return f"({attribute}{operator}{_escape(parts[1][3])})"
+
+
+def parse_request(data):
+    """``(message_id, operation, fields)`` of a BER-encoded LDAPMessage."""
+    _, _, _, body, _ = _tlv(data)
+    items = _children(body)
+    message_id = int.from_bytes(items[0][3], "big")
+    _, _, operation, value = items[1]
+    fields = {}
+    if operation == 3:  # searchRequest
+        parts = _children(value)
+        fields = {
+            "base": parts[0][3].decode(),
+            "scope": int.from_bytes(parts[1][3], "big"),
+            "size_limit": int.from_bytes(parts[3][3], "big"),
+            "filter": filter_string(parts[6]),
+            "attributes": [attr[3].decode() for attr in _children(parts[7][3])],
+        }
+    return message_id, operation, fields
+
+
+def _message(message_id, name, op):
+    message = LDAPMessage()
+    message["messageID"] = MessageID(message_id)
+    protocol_op = ProtocolOp()
+    protocol_op[name] = op
+    message["protocolOp"] = protocol_op
+    return encoder.encode(message)
+
+
+def _result(cls, code=0, diagnostic=""):
+    result = cls()
+    result["resultCode"] = ResultCode(code)
+    result["matchedDN"] = LDAPDN("")
+    result["diagnosticMessage"] = LDAPString(diagnostic)
+    return result
+
+
+def _entry(dn, attributes):
+    entry = SearchResultEntry()
+    entry["object"] = LDAPDN(dn)
+    attribute_list = PartialAttributeList()
+    for position, (name, values) in enumerate(attributes.items()):
+        attribute = PartialAttribute()
+        attribute["type"] = AttributeDescription(name)
+        vals = Vals()
+        for index, value in enumerate(values if isinstance(values, list) else [values]):
+            vals[index] = AttributeValue(str(value).encode())
+        attribute["vals"] = vals
+        attribute_list[position] = attribute
+    entry["attributes"] = attribute_list
+    return entry
+
+
+class FakeLDAP:
+    """The directory and the TCP server; ``start()`` returns the ``ldap://`` URL."""
+
+    def __init__(self):
+        """An empty directory, behaving normally."""
+        self.mode = "ok"
+        self.searches = []
+        self._dit = Connection(Server("fake"), client_strategy=MOCK_SYNC)
+        self._dit.bind()
+        self._lock = threading.Lock()
+
+    def add(self, dn, attributes):
+        """Add an entry (attribute values are strings or lists of strings)."""
+        self._dit.strategy.add_entry(dn, attributes)
+
+    def search(self, request):
+        """Entries matching a decoded search request: ``[(dn, {attr: [values]})]``."""
+        attributes = [str(a) for a in request["attributes"]] or ["*"]
+        if not request["base"]:  # the root DSE: nothing to tell
+            return []
+        with self._lock:
+            self._dit.search(
+                request["base"],
+                request["filter"],
+                search_scope=SCOPES[request["scope"]],
+                attributes=attributes,
+            )
+            response = self._dit.response or []
+        return [(item["dn"], item["raw_attributes"]) for item in response]
+
+    def start(self):
+        """Serve on a free loopback port in a daemon thread."""
+        fake = self
+
+        class Handler(socketserver.BaseRequestHandler):
+            def handle(self):
+                buffer = b""
+                while True:
+                    try:
+                        chunk = self.request.recv(65536)
+                    except OSError:
+                        return
+                    if not chunk:
+                        return
+                    buffer += chunk
+                    while buffer:
+                        size = BaseStrategy.compute_ldap_message_size(buffer)
+                        if size == -1 or len(buffer) < size:
+                            break  # wait for the rest of the message
+                        message = parse_request(buffer[:size])
+                        buffer = buffer[size:]
+                        if not fake.answer(self.request, *message):
+                            return
+
+        class ThreadingServer(socketserver.ThreadingTCPServer):
+            daemon_threads = True
+            allow_reuse_address = True
+
+        self.server = ThreadingServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        host, port = self.server.server_address
+        return f"ldap://{host}:{port}"
+
+    def stop(self):
+        """Stop serving."""
+        self.server.shutdown()
+        self.server.server_close()
+
+    def answer(self, sock, message_id, operation, fields):
+        """Answer one request; ``False`` closes the connection."""
+        if operation == 0:  # bindRequest (any credentials accepted)
+            sock.sendall(_message(message_id, "bindResponse", _result(BindResponse)))
+        elif operation == 3:  # searchRequest
+            self.searches.append(fields)
+            if self.mode == "hang":
+                return True
+            if self.mode == "garbage":
+                sock.sendall(b"HTTP/1.1 500 not LDAP at all\r\n\r\n")
+                return False
+            found = self.search(fields)
+            limit = fields["size_limit"] or len(found)
+            for dn, attributes in found[:limit]:
+                values = {
+                    key: [v.decode() if isinstance(v, bytes) else v for v in vals]
+                    for key, vals in attributes.items()
+                }
+                sock.sendall(_message(message_id, "searchResEntry", _entry(dn, values)))
+            code = 4 if len(found) > limit else 0  # sizeLimitExceeded
+            sock.sendall(
+                _message(message_id, "searchResDone", _result(SearchResultDone, code))
+            )
+        elif operation == 2:  # unbindRequest
+            return False
+        return True
+
+
+def free_port():
+    """A free TCP port on 127.0.0.1 (closed again at once)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
