@@ -104,7 +104,7 @@ def orphan_bucket(db, location):
     return str(bucket.id)
 
 
-def auth(user, **headers):
+def auth_headers(user, **headers):
     """Headers of a raw-body request as ``user`` (``None``: anonymous)."""
     if user is not None:
         headers["Authorization"] = f"Bearer {user.token}"
@@ -112,11 +112,19 @@ def auth(user, **headers):
 
 
 @pytest.fixture
+def auth():
+    """``auth(user, **headers)``: request headers as ``user`` (``None``: anonymous)."""
+    return auth_headers
+
+
+@pytest.fixture
 def upload(client):
     """PUT ``body`` at ``key`` of ``bucket`` as ``user``."""
 
     def put(bucket, key, body=b"some bytes", user=None, **headers):
-        return client.put(f"/files/{bucket}/{key}", data=body, headers=auth(user, **headers))
+        return client.put(
+            f"/files/{bucket}/{key}", data=body, headers=auth_headers(user, **headers)
+        )
 
     return put
 

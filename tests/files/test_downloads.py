@@ -3,7 +3,6 @@
 import hashlib
 
 import pytest
-from conftest import auth
 from invenio_files_rest.models import ObjectVersion
 
 from cap.modules.files.serializers import bucket_files, file_entry
@@ -21,7 +20,7 @@ def stored(users, bucket_id, upload):
     return answer.json
 
 
-def test_download_headers(client, users, bucket_id, stored):
+def test_download_headers(client, users, bucket_id, stored, auth):
     answer = client.get(f"/files/{bucket_id}/data/table.csv", headers=auth(users.reader))
     assert answer.status_code == 200
     assert answer.data == BODY
@@ -50,7 +49,7 @@ def test_download_headers(client, users, bucket_id, stored):
     ],
 )
 def test_content_type_follows_the_extension(
-    client, users, bucket_id, upload, key, exact, served, disposition
+    client, users, bucket_id, upload, key, exact, served, disposition, auth
 ):
     uploaded = upload(bucket_id, key, b"content", users.owner)
     assert uploaded.json["mimetype"] == exact
@@ -61,13 +60,13 @@ def test_content_type_follows_the_extension(
     assert download.headers["Content-Disposition"].startswith("attachment")
 
 
-def test_conditional_get_with_the_etag_is_304(client, users, bucket_id, stored):
+def test_conditional_get_with_the_etag_is_304(client, users, bucket_id, stored, auth):
     headers = auth(users.owner, **{"If-None-Match": f'"{stored["checksum"]}"'})
     answer = client.get(f"/files/{bucket_id}/data/table.csv", headers=headers)
     assert answer.status_code == 304
 
 
-def test_range_request_is_206(client, users, bucket_id, stored):
+def test_range_request_is_206(client, users, bucket_id, stored, auth):
     headers = auth(users.owner, Range="bytes=100-199")
     answer = client.get(f"/files/{bucket_id}/data/table.csv", headers=headers)
     assert answer.status_code == 206
@@ -81,13 +80,13 @@ def test_range_request_is_206(client, users, bucket_id, stored):
     assert tail.data == BODY[-10:]
 
 
-def test_unsatisfiable_range_is_416(client, users, bucket_id, stored):
+def test_unsatisfiable_range_is_416(client, users, bucket_id, stored, auth):
     headers = auth(users.owner, Range=f"bytes={len(BODY) + 10}-")
     answer = client.get(f"/files/{bucket_id}/data/table.csv", headers=headers)
     assert answer.status_code == 416
 
 
-def test_versions_list_and_download(client, users, bucket_id, stored, upload):
+def test_versions_list_and_download(client, users, bucket_id, stored, upload, auth):
     first = stored["version_id"]
     second = upload(bucket_id, "data/table.csv", b"v2", users.editor).json["version_id"]
     listing = client.get(f"/files/{bucket_id}?versions", headers=auth(users.reader)).json
@@ -106,7 +105,7 @@ def test_versions_list_and_download(client, users, bucket_id, stored, upload):
     assert [o["version_id"] for o in plain["contents"]] == [second]
 
 
-def test_old_versions_of_a_published_record_stay_readable(client, users, published):
+def test_old_versions_of_a_published_record_stay_readable(client, users, published, auth):
     listing = client.get(f"/files/{published.bucket_id}?versions", headers=auth(users.cms))
     assert listing.status_code == 200
     (entry,) = listing.json["contents"]
@@ -118,7 +117,9 @@ def test_old_versions_of_a_published_record_stay_readable(client, users, publish
     assert answer.data == b"published bytes"
 
 
-def test_delete_keeps_history_and_version_delete_is_permanent(client, users, bucket_id, stored):
+def test_delete_keeps_history_and_version_delete_is_permanent(
+    client, users, bucket_id, stored, auth
+):
     key_url = f"/files/{bucket_id}/data/table.csv"
     assert client.delete(key_url, headers=auth(users.editor)).status_code == 204
     assert client.get(key_url, headers=auth(users.owner)).status_code == 404
@@ -150,7 +151,7 @@ def worker_call_semantics():
     trace.reset_worker_optimizations()
 
 
-def test_multipart_upload(client, users, bucket_id, worker_call_semantics):
+def test_multipart_upload(client, users, bucket_id, worker_call_semantics, auth):
     part_size = 5 * 1024 * 1024
     body = b"a" * part_size + b"tail bytes"
     base = f"/files/{bucket_id}/big/events.bin"
@@ -187,7 +188,7 @@ def test_multipart_upload(client, users, bucket_id, worker_call_semantics):
     assert head.file.checksum == "md5:" + hashlib.md5(body).hexdigest()
 
 
-def test_multipart_abort(client, users, bucket_id):
+def test_multipart_abort(client, users, bucket_id, auth):
     base = f"/files/{bucket_id}/big/aborted.bin"
     size = 6 * 1024 * 1024
     start = client.post(
@@ -204,7 +205,7 @@ def test_multipart_abort(client, users, bucket_id):
     assert client.get(base, headers=auth(users.owner)).status_code == 404
 
 
-def test_multipart_to_published_bucket_says_edit_first(client, users, published):
+def test_multipart_to_published_bucket_says_edit_first(client, users, published, auth):
     answer = client.post(
         f"/files/{published.bucket_id}/x.bin?uploads&size=10&partSize=10",
         headers=auth(users.owner),
@@ -239,14 +240,16 @@ def test_file_entry_of_an_old_version_links_to_itself(users, bucket_id, stored, 
     assert entry["links"]["self"].endswith(f"?versionId={stored['version_id']}")
 
 
-def test_bucket_files_lists_heads_by_key(users, bucket_id, upload, client):
+def test_bucket_files_lists_heads_by_key(users, bucket_id, upload, client, auth):
     for key in ("b.txt", "a.txt", "c/d.txt"):
         upload(bucket_id, key, b"x", users.owner)
     client.delete(f"/files/{bucket_id}/b.txt", headers=auth(users.owner))
     assert [e["key"] for e in bucket_files(bucket_id)] == ["a.txt", "c/d.txt"]
 
 
-def test_downloads_stream_in_chunks_not_lines(app, client, users, bucket_id, upload, monkeypatch):
+def test_downloads_stream_in_chunks_not_lines(
+    app, client, users, bucket_id, upload, monkeypatch, auth
+):
     """A WSGI server writes each item of the body iterable: chunks, not lines."""
     monkeypatch.setitem(app.config, "CAP_FILES_READ_CHUNK_SIZE", 1000)
     body = b"123456789\n" * 350

@@ -4,7 +4,6 @@ import io
 import os
 
 import pytest
-from conftest import auth
 from invenio_files_rest.models import Bucket, ObjectVersion
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
@@ -16,7 +15,10 @@ def keys(bucket_id, versions=False):
 
 def test_tags_header_is_stored_on_the_new_version(client, users, bucket_id, upload):
     answer = upload(
-        bucket_id, "code/fit.py", b"print(1)", users.owner,
+        bucket_id,
+        "code/fit.py",
+        b"print(1)",
+        users.owner,
         **{"X-CAP-File-Tags": "type=code; lang=python;"},
     )
     assert answer.status_code == 200
@@ -56,7 +58,7 @@ BAD_KEYS = {
 
 
 @pytest.mark.parametrize("key", BAD_KEYS.values(), ids=BAD_KEYS.keys())
-def test_bad_keys_are_400_naming_key(client, users, bucket_id, key):
+def test_bad_keys_are_400_naming_key(client, users, bucket_id, key, auth):
     answer = client.put(f"/files/{bucket_id}/{key}", data=b"x", headers=auth(users.owner))
     assert answer.status_code == 400
     assert answer.json["status"] == 400
@@ -73,7 +75,7 @@ def test_reasonable_keys_are_accepted(users, bucket_id, upload):
         assert upload(bucket_id, key, b"x", users.owner).status_code == 200, key
 
 
-def test_empty_files_are_accepted(client, users, bucket_id, upload):
+def test_empty_files_are_accepted(client, users, bucket_id, upload, auth):
     answer = client.put(
         f"/files/{bucket_id}/__init__.py",
         headers=auth(users.owner),
@@ -83,7 +85,7 @@ def test_empty_files_are_accepted(client, users, bucket_id, upload):
     assert answer.json["size"] == 0
 
 
-def test_upload_without_content_length_is_400_naming_it(client, users, bucket_id):
+def test_upload_without_content_length_is_400_naming_it(client, users, bucket_id, auth):
     """A chunked body (no Content-Length) is refused with a clear message."""
     environ = EnvironBuilder(
         path=f"/files/{bucket_id}/a.txt",
@@ -99,7 +101,7 @@ def test_upload_without_content_length_is_400_naming_it(client, users, bucket_id
 
 
 def test_content_length_above_the_bucket_limit_is_413_up_front(
-    db, client, users, draft, bucket_id
+    db, client, users, draft, bucket_id, auth
 ):
     draft.bucket.max_file_size = 100
     db.session.commit()
@@ -112,12 +114,15 @@ def test_content_length_above_the_bucket_limit_is_413_up_front(
     assert answer.json["errors"][0]["field"] == "size"
     assert "100" in answer.json["message"]
     assert keys(bucket_id) == []
-    assert client.put(
-        f"/files/{bucket_id}/ok.bin", data=b"x" * 100, headers=auth(users.owner)
-    ).status_code == 200
+    assert (
+        client.put(
+            f"/files/{bucket_id}/ok.bin", data=b"x" * 100, headers=auth(users.owner)
+        ).status_code
+        == 200
+    )
 
 
-def test_multipart_above_the_bucket_limit_is_413(db, client, users, draft, bucket_id):
+def test_multipart_above_the_bucket_limit_is_413(db, client, users, draft, bucket_id, auth):
     draft.bucket.max_file_size = 100
     db.session.commit()
     answer = client.post(
@@ -144,7 +149,7 @@ def test_new_buckets_get_the_configured_limit(app, db, location):
     assert bucket.max_file_size == 50 * 1024**3
 
 
-def test_body_shorter_than_content_length_stores_nothing(client, users, bucket_id):
+def test_body_shorter_than_content_length_stores_nothing(client, users, bucket_id, auth):
     answer = client.put(
         f"/files/{bucket_id}/cut.bin",
         input_stream=io.BytesIO(b"x" * 300),
@@ -178,7 +183,7 @@ class ResetStream(io.BytesIO):
         return self.read(size)
 
 
-def test_aborted_stream_stores_nothing(app, client, users, bucket_id, location):
+def test_aborted_stream_stores_nothing(app, client, users, bucket_id, location, auth):
     """werkzeug turns a socket error while reading the body into ClientDisconnected."""
     before = stored_files(location.uri)
     answer = client.put(
@@ -195,7 +200,7 @@ def test_aborted_stream_stores_nothing(app, client, users, bucket_id, location):
 
 
 @pytest.mark.parametrize("body", [b"served by gunicorn", b""])
-def test_upload_works_when_the_server_terminates_the_input(client, users, bucket_id, body):
+def test_upload_works_when_the_server_terminates_the_input(client, users, bucket_id, body, auth):
     """gunicorn sets ``wsgi.input_terminated`` and hands werkzeug its raw body object."""
     answer = client.put(
         f"/files/{bucket_id}/g.txt",
@@ -207,7 +212,7 @@ def test_upload_works_when_the_server_terminates_the_input(client, users, bucket
     assert answer.json["size"] == len(body)
 
 
-def test_short_body_when_the_server_terminates_the_input(client, users, bucket_id):
+def test_short_body_when_the_server_terminates_the_input(client, users, bucket_id, auth):
     answer = client.put(
         f"/files/{bucket_id}/cut.bin",
         input_stream=io.BytesIO(b"x" * 300),
