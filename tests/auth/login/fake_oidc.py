@@ -30,6 +30,7 @@ class FakeOIDC:
         self.tokens = {}
         self.calls = []
         self.server = None
+        self.userinfo_status = 200
 
     @property
     def prefix(self):
@@ -87,7 +88,8 @@ class FakeOIDC:
         }
         access_token = jwt.encode(claims, SIGNING_KEY, algorithm="HS256")
         self.tokens[access_token] = user
-        id_token = jwt.encode({**claims, "email": user["email"]}, SIGNING_KEY, algorithm="HS256")
+        id_claims = {**claims, "email": user.get("email")}
+        id_token = jwt.encode(id_claims, SIGNING_KEY, algorithm="HS256")
         body = {
             "access_token": access_token,
             "id_token": id_token,
@@ -101,6 +103,8 @@ class FakeOIDC:
         """Claims of the token's user (groups included), without cern_roles."""
         scheme, _, token = request.headers.get("Authorization", "").partition(" ")
         user = self.tokens.get(token) if scheme == "Bearer" else None
+        if self.userinfo_status != 200:
+            return Response("unavailable", self.userinfo_status)
         if user is None:
             return Response('{"error": "invalid_token"}', 401, mimetype="application/json")
         info = {k: v for k, v in user.items() if k != "cern_roles"}
