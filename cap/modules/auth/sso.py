@@ -18,6 +18,7 @@ from flask import current_app, g
 from invenio_accounts.models import Role
 from invenio_accounts.proxies import current_datastore
 from invenio_db import db
+from invenio_oauthclient.errors import OAuthClientUnAuthorized
 from invenio_oauthclient.oauth import oauth_link_external_id
 
 from .models import SSORoleMembership
@@ -85,8 +86,17 @@ def groups_of(resource):
 
 
 def account_info(remote, resp):
-    """The account of the SSO user; remembers the groups for the login step."""
-    resource = get_resource(resp)
+    """The account of the SSO user; remembers the groups for the login step.
+
+    When the provider's userinfo fails or lacks an address, nobody is
+    logged in: the browser goes back to the login page.
+    """
+    try:
+        resource = get_resource(resp)
+        resource["email"], resource["sub"]  # noqa: B018  (required claims)
+    except (requests.RequestException, ValueError, KeyError, TypeError) as error:
+        current_app.logger.warning("CERN SSO userinfo unusable: %r", error)
+        raise OAuthClientUnAuthorized() from error
     g.cap_sso_groups = groups_of(resource)
     external_id = resource.get("cern_upn") or resource["sub"]
     g.cap_sso_external_id = external_id

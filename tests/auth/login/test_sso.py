@@ -184,6 +184,24 @@ def test_forged_state_is_refused(app, client, oidc):
     assert not logged_in(client)
 
 
+@pytest.mark.parametrize("trouble", ["down", "no email"])
+def test_unusable_userinfo_does_not_log_in(app, client, oidc, trouble):
+    """Userinfo failing or without an address: back to login, nobody created."""
+    user = {"sub": "carol-sub", "email": "carol@cern.ch", "groups": ["cms-members"]}
+    if trouble == "down":
+        oidc.userinfo_status = 503
+    else:
+        user.pop("email")
+    try:
+        answer = sso_login(client, oidc, user)
+    finally:
+        oidc.userinfo_status = 200
+    assert answer.status_code == 302
+    assert "/login" in answer.headers["Location"]
+    assert not logged_in(client)
+    assert User.query.filter_by(email="carol@cern.ch").one_or_none() is None
+
+
 def test_token_settings_page_is_registered(app):
     """Users create personal tokens at /account/settings/applications/ (UI app)."""
     assert "invenio_oauth2server_settings.index" in app.view_functions
