@@ -1,8 +1,9 @@
 """The ``cap`` command: CAP's admin commands plus Invenio's own.
 
 ``cap setup`` is the same command as ``invenio cap setup``; the standard
-``invenio`` groups (db, index, users, roles, access, tokens, files) are
-available under ``cap`` too.
+``invenio`` groups (db, index, users, roles, files) are available under
+``cap`` too. ``cap access`` and ``cap tokens`` are CAP's own and replace
+Invenio's groups of the same names.
 """
 
 import click
