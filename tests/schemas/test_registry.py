@@ -369,6 +369,18 @@ def test_indexes_and_aliases_are_created_and_deleted(app, test_schema, valid_doc
     api.delete_indexes(test_schema)  # missing indexes are fine
 
 
+def test_refused_record_mapping_names_it_and_leaves_no_index(make_schema):
+    schema = make_schema(
+        record_schema={"type": "object"},
+        record_mapping={"properties": {"title": {"type": "text", "analyzer": "missing"}}},
+    )
+    with pytest.raises(InvalidSchemaError) as error:
+        api.create_indexes(schema)
+    assert error.value.errors[0]["field"] == "record_mapping"
+    assert "missing" in error.value.errors[0]["message"]
+    assert not any(current_search_client.indices.exists(index=i) for i in api.index_names(schema))
+
+
 def test_unindexed_schema_gets_no_index(make_schema):
     schema = make_schema(is_indexed=False)
     assert api.create_indexes(schema) == []

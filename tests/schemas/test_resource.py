@@ -3,9 +3,11 @@
 import json
 
 import pytest
+from flask import current_app
 from invenio_search import current_search_client
 
 from cap.modules.schemas import api
+from cap.modules.schemas.errors import SchemaNotFoundError
 
 JSON = {"Content-Type": "application/json", "Accept": "application/json"}
 
@@ -22,8 +24,75 @@ def generic_schema(make_schema):
     return make_schema(name="generic-test", experiment=None)
 
 
+@pytest.fixture()
+def grant_role(db):
+    """Factory: grant a schema-level action (argument may be None) to a role."""
+    from invenio_access.models import ActionRoles
+    from invenio_access.permissions import ParameterizedActionNeed
+    from invenio_accounts.models import Role
+
+    def factory(role_name, action, schema_name):
+        role = Role.query.filter_by(name=role_name).one()
+        db.session.add(
+            ActionRoles.allow(ParameterizedActionNeed(action, schema_name), role_id=role.id)
+        )
+        db.session.commit()
+
+    return factory
+
+
 def _names(response):
     return sorted((item["name"], item["version"]) for item in response.json)
+
+
+# The rules (service.can), role by action
+# =======================================
+
+RULES = [
+    # who, schema, action, allowed
+    ("anonymous", "test-analysis", "list", False),
+    ("anonymous", "generic-test", "read", False),
+    ("plain", "test-analysis", "list", True),
+    ("plain", "generic-test", "read", True),
+    ("plain", "test-analysis", "read", False),
+    ("cms", "test-analysis", "read", True),
+    ("cms", "lhcb-test", "read", False),
+    ("lhcb", "lhcb-test", "read", True),
+    ("cms", "test-analysis", "update", False),
+    ("cms", "test-analysis", "manage", False),
+    ("cms", "test-analysis", "create", False),
+    ("superuser", "lhcb-test", "read", True),
+    ("superuser", "lhcb-test", "update", True),
+    ("superuser", "lhcb-test", "delete", True),
+    ("superuser", "test-analysis", "create", True),
+]
+
+
+@pytest.mark.parametrize("who,name,action,allowed", RULES)
+def test_rules(users, test_schema, lhcb_schema, generic_schema, who, name, action, allowed):
+    from cap.modules.schemas.service import can
+
+    identity = users.anonymous if who == "anonymous" else getattr(users, who).identity
+    assert can(identity, action, api.get_schema(name)) is allowed
+
+
+def test_schema_grants(users, test_schema, lhcb_schema, grant, grant_role):
+    from cap.modules.schemas.service import can
+
+    cms, plain = users.cms.identity, users.plain.identity
+    grant(users.plain, "record-schema-review", "lhcb-test")
+    assert can(plain, "read", lhcb_schema)
+    assert not can(plain, "update", lhcb_schema)
+    assert not can(plain, "read", test_schema)  # grants are per schema name
+
+    grant_role("cms-members@cern.ch", "deposit-schema-admin", "lhcb-test")
+    for action in ("read", "update", "delete", "manage"):
+        assert can(cms, action, lhcb_schema), action
+    assert not can(cms, "create", lhcb_schema)
+
+    # A grant without argument covers every schema.
+    grant(users.lhcb, "deposit-schema-admin", None)
+    assert can(users.lhcb.identity, "update", test_schema)
 
 
 # Reading
@@ -250,6 +319,22 @@ def test_bad_input_is_400_naming_fields(db, client, users, definition):
     not_json = client.post("/jsonschemas/", headers=su, data="{nope")
     assert not_json.status_code == 400
     assert client.post("/jsonschemas/", headers=su, data="[]").status_code == 400
+
+
+def test_mapping_the_search_engine_refuses_is_400(db, client, users, definition):
+    definition["deposit_mapping"] = {"properties": {"title": {"type": "no-such-type"}}}
+    response = client.post(
+        "/jsonschemas/", headers=users.superuser.headers, data=json.dumps(definition)
+    )
+    assert response.status_code == 400
+    assert response.json["errors"][0]["field"] == "deposit_mapping"
+    assert "no-such-type" in response.json["errors"][0]["message"]
+    with pytest.raises(SchemaNotFoundError):
+        api.get_schema("test-analysis")
+    prefix = current_app.config["SEARCH_INDEX_PREFIX"]
+    for kind in ("deposits", "records"):
+        index = f"{prefix}{kind}-test-analysis-v1.0.0"
+        assert not current_search_client.indices.exists(index=index)
 
 
 def test_members_cannot_write(client, users, test_schema, definition):

@@ -12,6 +12,7 @@ import jsonref
 from flask import current_app
 from invenio_db import db
 from invenio_search import current_search_client
+from invenio_search.engine import search
 from invenio_search.utils import build_alias_name, prefix_index
 
 from .definition import load_definition
@@ -162,6 +163,8 @@ def create_indexes(schema):
     """Create the schema's indexes with their aliases; existing ones are kept.
 
     Returns the names created (none for a schema with ``is_indexed`` off).
+    A mapping the search engine refuses raises :class:`InvalidSchemaError`
+    naming it, and leaves no index of this call behind.
     """
     if not schema.is_indexed:
         return []
@@ -171,9 +174,24 @@ def create_indexes(schema):
         if current_search_client.indices.exists(index=index):
             continue
         body = index_body(schema.document(kind, "mapping"), settings, aliases)
-        current_search_client.indices.create(index=index, body=body)
+        try:
+            current_search_client.indices.create(index=index, body=body)
+        except search.RequestError as error:
+            delete_index_names(created)
+            field = "deposit_mapping" if schema.use_deposit_as_record else f"{kind}_mapping"
+            raise InvalidSchemaError(
+                f"The search engine refuses the {kind} mapping of "
+                f"{schema.name} v{schema.version}.",
+                errors=[{"field": field, "message": _reason(error)}],
+            ) from None
         created.append(index)
     return created
+
+
+def _reason(error):
+    """The search engine's own explanation of a refused request."""
+    info = error.info if isinstance(error.info, dict) else {}
+    return (info.get("error") or {}).get("reason") or str(error.error)
 
 
 def delete_index_names(names):
