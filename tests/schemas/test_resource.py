@@ -253,7 +253,7 @@ def test_superuser_creates_updates_and_deletes(db, client, users, definition):
     # PATCH: a JSON Patch list, or a partial object.
     patched = client.patch(
         "/jsonschemas/test-analysis/1.0.0",
-        headers=su,
+        headers={**su, "Content-Type": "application/json-patch+json"},
         data=json.dumps([{"op": "replace", "path": "/config/reviewable", "value": True}]),
     )
     assert patched.status_code == 200, patched.json

@@ -18,7 +18,7 @@ def load_and_index(root=None, mappings_root=None, force=False):
     loaded = api.load_from_directory(root, mappings_root, force=force)
     for schema, status in loaded:
         yield schema, status, api.create_indexes(schema)
-    # Schemas created through the API too (their index creation may have failed).
+    # Every other stored schema too (created through the API, or a rebuilt cluster).
     loaded_ids = {schema.id for schema, _ in loaded}
     for schema in api.list_schemas():
         if schema.id not in loaded_ids:
@@ -53,7 +53,8 @@ def schemas():
 @click.option("--mappings-dir", type=click.Path(exists=True, file_okay=False), default=None,
               help="Mappings folder (default CAP_SCHEMAS_MAPPINGS_DIR).")
 @click.option("--force", is_flag=True,
-              help="Overwrite changed content of an existing version (development only).")
+              help="Overwrite changed content of an existing version (development only; "
+                   "existing indexes keep their mapping).")
 @with_appcontext
 def load(root, mappings_dir, force):
     """Load schema definitions and create their search indexes."""

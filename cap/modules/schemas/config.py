@@ -14,7 +14,7 @@ CAP_SCHEMAS_BASE_URL = None
 """Base of schema URLs (``$schema``); ``None``: ``SITE_API_URL`` + ``/schemas``."""
 
 CAP_SCHEMAS_INDEX_SETTINGS = {"number_of_shards": 1, "number_of_replicas": 0}
-"""Index settings of every schema index, besides the analysis ``mappings.py`` adds."""
+"""Settings of every schema index besides its analysis (a multi-node cluster wants replicas)."""
 
 CAP_SCHEMAS_VALIDATOR_CACHE_SIZE = 128
 """How many compiled validators (schema version x kind x full/lenient) to keep."""

@@ -40,7 +40,7 @@ def _flag(name):
 
 
 def _body():
-    data = request.get_json(silent=True)
+    data = request.get_json(force=True, silent=True)
     if data is None:
         raise InvalidRequestError("The body must be JSON.")
     return data

@@ -201,10 +201,11 @@ class SchemaService:
         if not isinstance(data, dict):
             raise InvalidRequestError("Expected a JSON object.")
         data = {"name": schema.name, "version": schema.version, **data}
+        in_url = {"name": (schema.name,), "version": (schema.version, f"v{schema.version}")}
         errors = [
             {"field": field, "message": "Does not match the URL."}
-            for field in ("name", "version")
-            if str(data[field]) not in (getattr(schema, field), f"v{schema.version}")
+            for field, allowed in in_url.items()
+            if str(data[field]) not in allowed
         ]
         if errors:
             raise ValidationError("The body names another schema.", errors=errors)
