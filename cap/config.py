@@ -82,6 +82,8 @@ SECURITY_POST_LOGOUT_VIEW = "/oauth/logout"
 # =====
 FILES_REST_DEFAULT_STORAGE_CLASS = "S"
 FILES_REST_STORAGE_CLASS_LIST = {"S": "Standard"}
+CAP_FILES_LOCATION_URI = None
+"""Where ``cap setup`` puts the default files location (None: <instance>/data)."""
 
 # Experiments and e-groups
 # ========================
