@@ -38,3 +38,38 @@ ensure_instance() {
     ln -s "$INVENIO_INSTANCE_PATH" "$VENV/var/instance"
   fi
 }
+
+# Build the web UI bundle (ui/ -> cap/modules/ui/static/dist) when its
+# sources, config or lockfile changed since the last build; `npm ci` only
+# when the lockfile changed. A second run does nothing.
+ensure_ui_bundle() {
+  local ui="$ROOT/ui" dist="$ROOT/cap/modules/ui/static/dist" digest lockdigest
+  if ! command -v npm >/dev/null 2>&1; then
+    say "npm is missing: install Node.js 20+ and npm to build the web UI" >&2
+    return 1
+  fi
+  digest="$(cd "$ui" && find src package.json package-lock.json vite.config.js -type f -print0 \
+    | sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1)"
+  if [ -f "$dist/.stamp" ] && [ "$(cat "$dist/.stamp")" = "$digest" ] \
+    && [ -f "$dist/cap-ui.js" ] && [ -f "$dist/cap-ui.css" ]; then
+    return 0
+  fi
+  lockdigest="$(sha256sum "$ui/package-lock.json" | cut -d' ' -f1)"
+  if [ ! -f "$ui/node_modules/.cap-lock" ] || [ "$(cat "$ui/node_modules/.cap-lock")" != "$lockdigest" ]; then
+    say "installing the web UI's npm packages (npm ci)"
+    (cd "$ui" && npm ci --no-audit --no-fund --loglevel=error) || return 1
+    echo "$lockdigest" > "$ui/node_modules/.cap-lock"
+  fi
+  say "building the web UI bundle"
+  (cd "$ui" && npm run --silent build -- --logLevel warn) || return 1
+  echo "$digest" > "$dist/.stamp"
+}
+
+# Debian's Chromium for the browser tests (Playwright drives it; it never
+# downloads a browser of its own).
+ensure_browser() {
+  if [ -x /usr/bin/chromium ]; then return 0; fi
+  say "installing Debian's chromium for the browser tests"
+  apt-get install -y -q chromium >/dev/null 2>&1 \
+    || { apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null; }
+}

@@ -1,0 +1,21 @@
+import { createRoot } from "react-dom/client";
+import "./styles.css";
+import Dashboard from "./pages/Dashboard.jsx";
+import Search from "./pages/Search.jsx";
+import Deposit from "./pages/Deposit.jsx";
+import Record from "./pages/Record.jsx";
+
+const PAGES = {
+  dashboard: Dashboard,
+  search: Search,
+  deposit: Deposit,
+  record: Record,
+  collection: Search,
+};
+
+const mount = document.getElementById("cap-app");
+if (mount) {
+  const props = JSON.parse(mount.dataset.props || "{}");
+  const Page = PAGES[mount.dataset.page];
+  if (Page) createRoot(mount).render(<Page {...props} />);
+}

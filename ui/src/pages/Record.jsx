@@ -1,0 +1,95 @@
+import { useEffect, useState } from "react";
+import { api, sameOrigin } from "../api.js";
+import { FileTable } from "../components/Files.jsx";
+import MetadataView from "../components/MetadataView.jsx";
+import { cadiOf, draftUrl, errorText, fmtDate, titleOf } from "../util.js";
+
+export default function Record({ recid }) {
+  const [record, setRecord] = useState(null);
+  const [error, setError] = useState(null);
+  const [schema, setSchema] = useState(null);
+  const [revisions, setRevisions] = useState(null);
+  const [editError, setEditError] = useState(null);
+  const params = new URLSearchParams(window.location.search);
+  const revision = params.get("revision");
+  const base = `records/${encodeURIComponent(recid)}`;
+
+  useEffect(() => {
+    api(revision ? `${base}?revision=${encodeURIComponent(revision)}` : base)
+      .then(({ data }) => {
+        setRecord(data);
+        document.title = `${titleOf(data.metadata) || data.recid} · CAP`;
+        const s = data.schema;
+        if (s && s.name) {
+          api(`jsonschemas/${encodeURIComponent(s.name)}/${encodeURIComponent(s.version)}?resolve=true`)
+            .then(({ data: def }) => setSchema(def.record_schema || def.deposit_schema || null))
+            .catch(() => setSchema(null));
+        }
+      })
+      .catch(setError);
+    api(`${base}/revisions`).then(({ data }) => setRevisions(data)).catch(() => setRevisions([]));
+  }, [base, revision]);
+
+  async function edit() {
+    setEditError(null);
+    try {
+      await api(`deposits/${encodeURIComponent(record.draft_id)}/actions/edit`, { method: "POST" });
+      window.location.assign(draftUrl(record.draft_id));
+    } catch (err) {
+      // Already a draft again (edited before): just open it.
+      if (err.status === 400 || err.status === 409) window.location.assign(draftUrl(record.draft_id));
+      else setEditError(err);
+    }
+  }
+
+  if (error) return <p className="alert alert-danger" role="alert">Cannot open this record: {errorText(error)}</p>;
+  if (!record) return <p className="loading">Loading…</p>;
+  const s = record.schema || {};
+  return (
+    <div className="record-page">
+      <header className="page-head">
+        <div>
+          <h1>{titleOf(record.metadata) || record.recid}</h1>
+          <p className="muted">
+            <span className="badge badge-published">published</span> {record.recid} · {s.fullname || s.name} v{s.version}
+            {cadiOf(record.metadata) && <> · CADI {cadiOf(record.metadata)}</>}
+            {" "}· {record.experiment} · submitted by {(record.created_by && record.created_by.email) || "unknown"}
+            {" "}· published {fmtDate(record.created)} · updated {fmtDate(record.updated)}
+          </p>
+          {revision && <p className="alert alert-info">You are looking at revision {revision}. <a href={window.location.pathname}>See the latest.</a></p>}
+        </div>
+        <div className="actions">
+          {record.draft_id && (
+            <button type="button" className="btn" onClick={edit}>Edit</button>
+          )}
+          <a className="btn" href={sameOrigin(record.links.self)}>JSON</a>
+        </div>
+      </header>
+      {editError && <p className="alert alert-danger" role="alert">{errorText(editError)}</p>}
+      <div className="editor-layout">
+        <section className="panel" aria-labelledby="md-title">
+          <h2 id="md-title">Metadata</h2>
+          <MetadataView metadata={record.metadata} schema={schema} />
+        </section>
+        <div>
+          <section className="panel" aria-labelledby="rfiles-title">
+            <h2 id="rfiles-title">Files</h2>
+            <FileTable files={record.files} />
+          </section>
+          <section className="panel" aria-labelledby="rev-title">
+            <h2 id="rev-title">Revisions</h2>
+            {!revisions ? <p className="muted">Loading…</p> : !revisions.length ? <p className="muted">No revisions.</p> : (
+              <ol className="revisions">
+                {revisions.map((r) => (
+                  <li key={r.revision}>
+                    <a href={`?revision=${r.revision}`}>Revision {r.revision}</a> · {fmtDate(r.updated)}
+                  </li>
+                ))}
+              </ol>
+            )}
+          </section>
+        </div>
+      </div>
+    </div>
+  );
+}
