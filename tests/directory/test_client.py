@@ -75,7 +75,7 @@ def test_search_escapes_wildcards(directory, fake_ldap):
 def test_size_limit(fake_ldap):
     """At most ``size_limit`` entries come back (the server stops there)."""
     directory = make_client(fake_ldap.url, size_limit=1)
-    assert len(directory.search_users("j")) == 1
+    assert len(directory.search_users("john.doe")) == 1  # two match
     assert fake_ldap.searches[-1]["size_limit"] == 1
 
 
