@@ -78,7 +78,7 @@ def list_(latest):
 @click.option("-o", "--output", type=click.File("w"), default="-", help="File (default stdout).")
 @with_appcontext
 def export(name, version, output):
-    """Print a schema definition (the body ``POST /jsonschemas/`` takes)."""
+    """Print a schema definition as JSON (what POST /jsonschemas/ takes)."""
     try:
         schema = api.get_schema(name, version)
     except CAPError as error:
@@ -95,7 +95,7 @@ def export(name, version, output):
 @click.option("--lenient", is_flag=True, help="Ignore required fields (draft validation).")
 @with_appcontext
 def validate(name, document, version, kind, lenient):
-    """Validate a JSON document; print every error, exit 1 when there are any."""
+    """Validate a JSON document against a schema; exit 1 on errors."""
     try:
         schema = api.get_schema(name, version)
     except CAPError as error:
