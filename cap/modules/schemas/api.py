@@ -15,6 +15,7 @@ from invenio_search import current_search_client
 from invenio_search.engine import search
 from invenio_search.utils import build_alias_name, prefix_index
 
+from ..core.errors import field_error
 from .definition import load_definition
 from .errors import InvalidSchemaError, SchemaChangedError, SchemaNotFoundError
 from .mappings import index_body
@@ -182,7 +183,7 @@ def create_indexes(schema):
             raise InvalidSchemaError(
                 f"The search engine refuses the {kind} mapping of "
                 f"{schema.name} v{schema.version}.",
-                errors=[{"field": field, "message": _reason(error)}],
+                errors=[field_error(field, _reason(error))],
             ) from None
         created.append(index)
     return created
@@ -309,7 +310,7 @@ def save_definition(definition, force=False):
             f"{schema.name} v{schema.version} is already loaded with a different "
             f"{', '.join(changed)}: give the changed schema a new version "
             "(or force the reload, in development only).",
-            errors=[{"field": field, "message": "Changed."} for field in changed],
+            errors=[field_error(field, "Changed.") for field in changed],
         )
     apply_definition(schema, definition)
     return schema, "updated"

@@ -20,6 +20,7 @@ from marshmallow import (
 )
 from marshmallow import ValidationError as MarshmallowError
 
+from ..core.errors import field_error
 from .errors import InvalidSchemaError
 from .validation import check_schema
 
@@ -137,7 +138,7 @@ def _flatten(messages, prefix=""):
         if isinstance(value, dict):
             errors += _flatten(value, f"{field}.")
         else:
-            errors += [{"field": field, "message": message} for message in value]
+            errors += [field_error(field, message) for message in value]
     return errors
 
 

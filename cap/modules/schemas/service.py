@@ -20,7 +20,12 @@ from ..access.generators import (
     identity_user_id,
     is_superuser,
 )
-from ..core.errors import InvalidRequestError, PermissionDeniedError, ValidationError
+from ..core.errors import (
+    InvalidRequestError,
+    PermissionDeniedError,
+    ValidationError,
+    field_error,
+)
 from ..instance.fixtures import ensure_role
 from . import api
 from .definition import IMMUTABLE_FIELDS, load_definition
@@ -155,7 +160,7 @@ class SchemaService:
         schema = self.read(identity, name, version)
         if kind not in api.KINDS:
             raise InvalidRequestError(
-                "Unknown kind.", errors=[{"field": "kind", "message": "deposit or record"}]
+                "Unknown kind.", errors=[field_error("kind", "deposit or record")]
             )
         if isinstance(documents, dict):
             documents = [documents]
@@ -182,7 +187,7 @@ class SchemaService:
         else:
             raise SchemaExistsError(
                 f"{definition['name']} v{definition['version']} exists already.",
-                errors=[{"field": "version", "message": "Exists already."}],
+                errors=[field_error("version", "Exists already.")],
             )
         schema = api.apply_definition(Schema(), definition)
         uow.register(ModelCommitOp(schema))
@@ -203,7 +208,7 @@ class SchemaService:
         data = {"name": schema.name, "version": schema.version, **data}
         in_url = {"name": (schema.name,), "version": (schema.version, f"v{schema.version}")}
         errors = [
-            {"field": field, "message": "Does not match the URL."}
+            field_error(field, "Does not match the URL.")
             for field, allowed in in_url.items()
             if str(data[field]) not in allowed
         ]
@@ -215,7 +220,7 @@ class SchemaService:
             raise SchemaChangedError(
                 f"{', '.join(changed)} of {schema.name} v{schema.version} cannot change: "
                 "create a new version instead.",
-                errors=[{"field": field, "message": "Needs a new version."} for field in changed],
+                errors=[field_error(field, "Needs a new version.") for field in changed],
             )
         api.apply_definition(schema, definition)
         uow.register(ModelCommitOp(schema))
@@ -315,12 +320,12 @@ def parse_grants(grants):
     parsed, errors = [], []
     for index, grant in enumerate(grants):
         if not isinstance(grant, dict):
-            errors.append({"field": str(index), "message": "Expected an object."})
+            errors.append(field_error(str(index), "Expected an object."))
             continue
         action, kind = grant.get("action"), grant.get("type")
         if action not in SCHEMA_ACTIONS:
             errors.append(
-                {"field": f"{index}.action", "message": f"One of {', '.join(SCHEMA_ACTIONS)}."}
+                field_error(f"{index}.action", f"One of {', '.join(SCHEMA_ACTIONS)}.")
             )
         if kind == "user":
             email = grant.get("email")
@@ -328,15 +333,15 @@ def parse_grants(grants):
                 db.func.lower(User.email) == str(email or "").lower()
             ).one_or_none()
             if user is None:
-                errors.append({"field": f"{index}.email", "message": "No user with this email."})
+                errors.append(field_error(f"{index}.email", "No user with this email."))
             parsed.append((action, user, None))
         elif kind in ("role", "egroup"):
             role_name = grant.get("name") or grant.get("email")
             if not role_name or not isinstance(role_name, str):
-                errors.append({"field": f"{index}.name", "message": "The role name is missing."})
+                errors.append(field_error(f"{index}.name", "The role name is missing."))
             parsed.append((action, None, role_name))
         else:
-            errors.append({"field": f"{index}.type", "message": "One of user, role, egroup."})
+            errors.append(field_error(f"{index}.type", "One of user, role, egroup."))
     if errors:
         raise ValidationError("Some grants are not valid.", errors=errors)
     return parsed

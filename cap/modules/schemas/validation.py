@@ -11,6 +11,8 @@ from threading import Lock
 from jsonschema import Draft7Validator
 from jsonschema.exceptions import SchemaError
 
+from ..core.errors import field_error
+
 # Keywords whose values are data, not subschemas: never rewritten.
 _DATA_KEYWORDS = {"enum", "const", "default", "examples"}
 
@@ -70,7 +72,7 @@ def _field(error):
 def collect_errors(validator, document):
     """Every error of ``document`` as ``[{"field", "message"}]``, ordered by field."""
     errors = [
-        {"field": _field(error), "message": error.message}
+        field_error(_field(error), error.message)
         for error in validator.iter_errors(document)
     ]
     return sorted(errors, key=lambda error: (error["field"], error["message"]))
