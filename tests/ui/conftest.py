@@ -62,3 +62,126 @@ def logged_in(client, ui_user):
     assert response.status_code == 302, response.get_data(as_text=True)
     yield client
     client.get("/logout/")
+
+
+# Browser tests
+# =============
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+def _free_port():
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def live_port():
+    """A free loopback port for the live server."""
+    return _free_port()
+
+
+@pytest.fixture(scope="module")
+def live_app_config(live_port):
+    """Function applying the served-app config; see ``cap_server``."""
+    return lambda app_config: _live_app_config(app_config, live_port)
+
+
+def _live_app_config(app_config, port):
+    """Config of a served app: its own address, CSRF protection on.
+
+    Browser test modules apply it in their ``app_config`` fixture, so the
+    app is built with it.
+    """
+    base = f"http://127.0.0.1:{port}"
+    app_config.update(
+        SERVER_NAME=f"127.0.0.1:{port}",
+        SITE_UI_URL=base,
+        SITE_API_URL=f"{base}/api",
+        # Session-authenticated API writes must carry X-CSRFToken.
+        REST_CSRF_ENABLED=True,
+    )
+    return app_config
+
+
+@pytest.fixture(scope="module")
+def cap_server(live_port, app, database, location, experiment_roles, ui_user):
+    """The UI + API app served on loopback in a thread, on the test database.
+
+    Every schema of cap/jsonschemas is loaded with its indexes first, and one
+    more e-group role exists to share with.
+    """
+    import threading
+
+    from invenio_db import db
+    from werkzeug.serving import make_server
+
+    from cap.modules.instance.fixtures import ensure_role
+    from cap.modules.schemas import api
+
+    ensure_role("cms-exo-conveners@cern.ch")  # an e-group known from an SSO login
+    db.session.commit()
+    names = []
+    for schema, _ in api.load_from_directory():
+        api.create_indexes(schema)
+        names += api.index_names(schema)
+    assert app.config["SERVER_NAME"] == f"127.0.0.1:{live_port}"
+    server = make_server("127.0.0.1", live_port, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield app.config["SITE_UI_URL"]
+    server.shutdown()
+    thread.join(10)
+    api.delete_index_names(names)
+
+
+@pytest.fixture(scope="module")
+def artifacts():
+    """Where screenshots go (git-ignored)."""
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "test-artifacts" / "ui"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """Debian's Chromium driven by Playwright."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture()
+def context(chromium):
+    """A fresh browser profile per test (cookies included)."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10000)
+    yield context
+    context.close()
+
+
+@pytest.fixture()
+def browser_page(context):
+    """A page that fails the test on any JavaScript error or CSP violation."""
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on(
+        "console",
+        lambda msg: errors.append(msg.text)
+        if msg.type == "error" and "Content Security Policy" in msg.text
+        else None,
+    )
+    yield page
+    assert not errors, errors

@@ -7,15 +7,17 @@ export function FileTable({ files }) {
   return (
     <table className="files">
       <thead>
-        <tr><th scope="col">Name</th><th scope="col">Size</th><th scope="col">Tags</th><th scope="col">Checksum</th></tr>
+        <tr><th scope="col">Name</th><th scope="col">Size</th><th scope="col">Tags</th></tr>
       </thead>
       <tbody>
         {files.map((f) => (
           <tr key={f.key}>
-            <td><a href={sameOrigin((f.links && f.links.self) || "")} download={f.key}>{f.key}</a></td>
+            <td>
+              <a href={sameOrigin((f.links && f.links.self) || "")} download={f.key}>{f.key}</a>
+              {f.checksum && <div className="small muted checksum">{f.checksum}</div>}
+            </td>
             <td>{fmtSize(f.size)}</td>
             <td>{Object.entries(f.tags || {}).map(([k, v]) => <span key={k} className="tag">{k}={v}</span>)}</td>
-            <td className="small muted">{f.checksum}</td>
           </tr>
         ))}
       </tbody>

@@ -22,7 +22,11 @@ export default function Record({ recid }) {
         const s = data.schema;
         if (s && s.name) {
           api(`jsonschemas/${encodeURIComponent(s.name)}/${encodeURIComponent(s.version)}?resolve=true`)
-            .then(({ data: def }) => setSchema(def.record_schema || def.deposit_schema || null))
+            .then(({ data: def }) => {
+              // A type whose record is its deposit has an empty record schema.
+              const record = def.record_schema;
+              setSchema(record && record.properties ? record : def.deposit_schema || null);
+            })
             .catch(() => setSchema(null));
         }
       })

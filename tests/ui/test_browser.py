@@ -1,0 +1,215 @@
+"""The capture -> share -> publish -> find loop in a real browser.
+
+Playwright drives Debian's Chromium (``/usr/bin/chromium``, never a
+downloaded browser) against the UI + API app served by ``cap_server`` on
+the test database, with CAP's production Content-Security-Policy and
+invenio-rest's CSRF protection switched on. Screenshots of every page go
+to ``test-artifacts/``.
+"""
+
+import re
+import time
+
+import pytest
+from invenio_app.factory import create_app as create_ui_and_api
+from playwright.sync_api import expect
+
+create_app = create_ui_and_api
+
+
+@pytest.fixture(scope="module")
+def app_config(app_config, live_app_config):
+    """Served on its own port, with CSRF protection on."""
+    return live_app_config(app_config)
+
+TITLE = "Search for heavy resonances decaying to muon pairs"
+XSS = '<img src=x onerror="window.__xss=1">'
+
+
+def screenshot(page, artifacts, name):
+    page.screenshot(path=str(artifacts / f"{name}.png"), full_page=True)
+
+
+def login(page, base_url, email, password):
+    page.goto(f"{base_url}/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
+
+
+def create_draft(page, base_url, title):
+    page.goto(f"{base_url}/")
+    page.get_by_label("Type").select_option("cms-analysis")
+    page.get_by_label("Title (optional)").fill(title)
+    page.get_by_role("button", name="Create draft").click()
+    page.wait_for_url(re.compile(r"/drafts/\w+"))
+    expect(page.get_by_text("All changes saved")).to_be_visible()
+
+
+def wait_saved(page):
+    expect(page.locator(".save-state")).to_have_text("All changes saved", timeout=10000)
+
+
+def test_static_bundle_served(cap_server, browser_page):
+    page = browser_page
+    response = page.goto(f"{cap_server}/assets/cap-ui/dist/cap-ui.js")
+    assert response.status == 200
+    assert "javascript" in response.headers["content-type"]
+
+
+def test_login_page_and_welcome(cap_server, browser_page, artifacts):
+    page = browser_page
+    page.goto(f"{cap_server}/")
+    expect(page.get_by_role("heading", name="CERN Analysis Preservation")).to_be_visible()
+    screenshot(page, artifacts, "01-welcome")
+    page.get_by_role("link", name="Log in").last.click()
+    expect(page.get_by_role("link", name="Sign in with CERN SSO")).to_have_attribute(
+        "href", re.compile(r"^/oauth/login/cern_openid/")
+    )
+    expect(page.get_by_label("Email")).to_be_visible()
+    screenshot(page, artifacts, "02-login")
+
+
+def test_capture_share_publish_find(cap_server, browser_page, ui_user, ui_password, artifacts):
+    page = browser_page
+    login(page, cap_server, ui_user.email, ui_password)
+    expect(page.get_by_label("Type")).to_contain_text("cms-analysis")
+    screenshot(page, artifacts, "03-dashboard")
+
+    # Create a cms-analysis and fill nested fields.
+    create_draft(page, cap_server, TITLE)
+    draft_url = page.url
+    expect(page.get_by_role("heading", name=TITLE)).to_be_visible()
+    page.get_by_label("Working group", exact=True).select_option(label="EXO – Exotica")
+    abstract = "Dimuon resonance search with the full Run 2 dataset."
+    page.get_by_label("Abstract", exact=True).fill(abstract)
+
+    # Inline validation: a CADI id in the wrong format is flagged under the field.
+    cadi = page.get_by_label("CADI ID", exact=True)
+    cadi.fill("not-a-cadi-id")
+    expect(page.locator(".field-error, .error-detail").first).to_contain_text("pattern")
+    screenshot(page, artifacts, "04-editor-inline-error")
+    cadi.fill("EXO-19-019")
+    expect(page.locator(".error-detail")).to_have_count(0)
+    wait_saved(page)
+
+    # Upload a file with tags; the progress bar reaches 100 %.
+    page.get_by_label("File", exact=True).set_input_files(
+        files=[{"name": "ntuple.root", "mimeType": "application/octet-stream",
+                "buffer": b"\x00ROOT" * 4096}]
+    )
+    page.get_by_label(re.compile("^Tags")).fill("type=ntuple;year=2016")
+    page.get_by_role("button", name="Upload").click()
+    expect(page.get_by_text("Uploaded ntuple.root.")).to_be_visible()
+    expect(page.locator("#upload-progress")).to_have_attribute("value", "1")
+    expect(page.get_by_role("link", name="ntuple.root")).to_be_visible()
+    expect(page.locator(".files .tag").first).to_have_text("type=ntuple")
+    screenshot(page, artifacts, "05-editor-file-uploaded")
+
+    # Share with an e-group.
+    page.get_by_role("button", name="Share…").click()
+    dialog = page.get_by_role("dialog", name="Share this draft")
+    dialog.get_by_label("Share with").select_option("egroup")
+    dialog.get_by_label(re.compile("^E-group")).fill("cms-exo-conveners@cern.ch")
+    dialog.get_by_label("Right").select_option("update")
+    dialog.get_by_role("button", name="Share", exact=True).click()
+    expect(dialog.get_by_role("cell", name="cms-exo-conveners@cern.ch", exact=True)).to_be_visible()
+    screenshot(page, artifacts, "06-share-dialog")
+    dialog.get_by_role("button", name="Close").click()
+
+    # Publish: the step says plainly that the collaboration will see it.
+    page.get_by_role("button", name="Publish…").click()
+    step = page.get_by_role("dialog", name="Publish this analysis")
+    expect(step).to_contain_text("opens this record to the whole collaboration")
+    screenshot(page, artifacts, "07-publish-step")
+    step.get_by_role("button", name=re.compile("^Publish to")).click()
+    page.wait_for_url(re.compile(r"/published/CAP\.CMS\."))
+    recid = page.url.rsplit("/", 1)[1]
+    expect(page.get_by_role("heading", name=TITLE)).to_be_visible()
+    expect(page.get_by_role("link", name="ntuple.root")).to_be_visible()
+    expect(page.get_by_text("EXO-19-019").first).to_be_visible()
+    screenshot(page, artifacts, "08-record")
+
+    # Find it in search with a facet.
+    page.goto(f"{cap_server}/search?tab=published")
+    deadline = time.time() + 10
+    while not page.get_by_role("link", name=TITLE).count() and time.time() < deadline:
+        page.wait_for_timeout(500)
+        page.reload()
+    facet = page.get_by_role("group", name="Working group")
+    facet.get_by_label(re.compile(r"^EXO")).check()
+    expect(page).to_have_url(re.compile(r"cms_working_group=EXO"))
+    expect(page.locator(".result-count")).to_have_text("1 result")
+    row = page.locator("tr.hit", has_text=TITLE)
+    expect(row).to_contain_text("EXO-19-019")
+    expect(row).to_contain_text(ui_user.email)
+    expect(row).to_contain_text("published")
+    screenshot(page, artifacts, "09-search-facet")
+    row.get_by_role("link", name=TITLE).click()
+    page.wait_for_url(f"**/published/{recid}")
+
+    # The draft tab finds the draft too, and the editor can be reopened.
+    page.goto(draft_url)
+    expect(page.get_by_text(recid)).to_be_visible()
+
+
+def test_publish_lists_validation_errors(
+    cap_server, browser_page, ui_user, ui_password, artifacts
+):
+    page = browser_page
+    login(page, cap_server, ui_user.email, ui_password)
+    create_draft(page, cap_server, "")
+    page.get_by_role("button", name="Publish…").click()
+    step = page.get_by_role("dialog", name="Publish this analysis")
+    step.get_by_role("button", name=re.compile("^Publish to")).click()
+    errors = step.locator(".publish-errors li")
+    expect(errors.first).to_be_visible()
+    expect(step).to_contain_text("cannot be published yet")
+    expect(step.locator(".publish-errors")).to_contain_text("basic_info")
+    screenshot(page, artifacts, "07b-publish-errors")
+    assert "/drafts/" in page.url
+
+
+def test_xss_title_renders_as_text(cap_server, browser_page, ui_user, ui_password, artifacts):
+    page = browser_page
+    login(page, cap_server, ui_user.email, ui_password)
+    create_draft(page, cap_server, XSS)
+    expect(page.get_by_role("heading", name=XSS)).to_be_visible()
+    page.goto(f"{cap_server}/search?tab=drafts")
+    expect(page.get_by_role("link", name=XSS).first).to_be_visible()
+    page.goto(f"{cap_server}/")
+    expect(page.get_by_role("link", name=XSS).first).to_be_visible()
+    screenshot(page, artifacts, "10-xss-as-text")
+    assert page.evaluate("window.__xss") is None
+    assert page.locator("img[src=x]").count() == 0
+
+
+def test_conflict_prompts_reload(
+    cap_server, browser_page, context, ui_user, ui_password, artifacts
+):
+    page = browser_page
+    login(page, cap_server, ui_user.email, ui_password)
+    create_draft(page, cap_server, "Conflict test")
+    other = context.new_page()
+    other.goto(page.url)
+    expect(other.get_by_text("All changes saved")).to_be_visible()
+    other.get_by_label("Abstract", exact=True).fill("Changed in the other tab")
+    wait_saved(other)
+    page.get_by_label("Abstract", exact=True).fill("Changed in the first tab")
+    alert = page.get_by_role("alert").filter(has_text="changed somewhere else")
+    expect(alert).to_be_visible(timeout=10000)
+    screenshot(page, artifacts, "11-conflict")
+    alert.get_by_role("button", name="Reload the draft").click()
+    expect(page.get_by_label("Abstract", exact=True)).to_have_value("Changed in the other tab")
+    other.close()
+
+
+def test_token_page(cap_server, browser_page, ui_user, ui_password, artifacts):
+    page = browser_page
+    login(page, cap_server, ui_user.email, ui_password)
+    page.get_by_role("link", name="Tokens").click()
+    expect(page.get_by_text("Personal access tokens", exact=True)).to_be_visible()
+    screenshot(page, artifacts, "12-tokens")
+    page.get_by_role("link", name="Log out").click()
+    expect(page.get_by_role("link", name="Log in").first).to_be_visible()
