@@ -50,10 +50,21 @@ def db_uri():
     yield TEST_DATABASE_URI
 
 
+@pytest.fixture(scope="session")
+def directory_server():
+    """The fake CERN directory (LDAP on 127.0.0.1): sharing never asks the real one."""
+    from fakes.ldap_server import start_directory
+
+    server = start_directory()
+    yield server
+    server.stop()
+
+
 @pytest.fixture(scope="module")
-def app_config(app_config):
+def app_config(app_config, directory_server):
     """Test configuration on top of pytest-invenio's defaults."""
     app_config.update(
+        CAP_DIRECTORY_URL=directory_server.url,
         SEARCH_INDEX_PREFIX=TEST_INDEX_PREFIX,
         SERVER_NAME="127.0.0.1:5000",
         SITE_UI_URL="http://127.0.0.1:5000",

@@ -160,6 +160,26 @@ def test_sharing(env):
     assert {e["field"] for e in error.value.errors} >= {"0.email", "1.email", "2.op", "2.action"}
 
 
+def test_sharing_with_addresses_only_the_directory_knows(env):
+    """CERN people and e-groups new to CAP are found in the (fake) directory."""
+    from invenio_accounts.models import Role, User
+
+    u = env.users
+    deposit = new_generic(env, title="shared with newcomers")
+    deposit = env.service.update_permissions(
+        u.owner.identity, deposit.pid,
+        [{"email": "jane.roe@cern.ch", "type": "user", "op": "add", "action": "deposit-read"},
+         {"email": "cms-higgs-conveners@cern.ch", "type": "egroup", "op": "add",
+          "action": "deposit-update"}],
+    )
+    jane = User.query.filter_by(email="jane.roe@cern.ch").one()
+    assert jane.active and jane.confirmed_at is not None
+    assert jane.id in deposit["_access"]["deposit-read"]["users"]
+    role = Role.query.filter_by(name="cms-higgs-conveners@cern.ch").one()
+    assert role.is_managed is False
+    assert deposit["_access"]["deposit-update"]["roles"] == ["cms-higgs-conveners@cern.ch"]
+
+
 def test_publish_validation_lists_every_field(env):
     u = env.users
     deposit = new_generic(env, keywords=["only"])

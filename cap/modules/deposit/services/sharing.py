@@ -1,33 +1,59 @@
 """Who a sharing entry names: the one place that resolves grantees.
 
-The directory look-up (CERN LDAP/e-groups) will plug in here later; today
-users are local accounts by email and e-groups are local roles by name.
+Users are accounts by email and e-groups are roles by name. An address
+CAP has not seen yet is looked up in the CERN directory: a CERN user gets an
+account (taken over at their first SSO login, which matches by email) and an
+e-group gets its role (members receive it at their next SSO login).
 """
 
+from flask_security.confirmable import confirm_user
 from invenio_accounts.models import Role, User
+from invenio_accounts.proxies import current_datastore
 
+from ...auth.sso import ensure_external_role
 from ...core.errors import InvalidRequestError, field_error
+from ...directory.proxies import lookup_egroup, lookup_user
 
 GRANTEE_TYPES = ("user", "egroup")
+
+
+def _user_id(address):
+    user = User.query.filter(User.email.ilike(address)).one_or_none()
+    if user is None:
+        found = lookup_user(address)
+        if found is None:
+            return None
+        user = current_datastore.create_user(email=found["email"], password=None, active=True)
+        confirm_user(user)
+    return user.id
+
+
+def _role_name(address):
+    role = Role.query.filter(Role.name.ilike(address)).one_or_none()
+    if role is None:
+        found = lookup_egroup(address)
+        if found is None:
+            return None
+        role = ensure_external_role(found["email"] or f"{found['name']}@cern.ch")
+    return role.name
+
+
+RESOLVERS = {"user": (_user_id, "user"), "egroup": (_role_name, "e-group")}
 
 
 def resolve_grantee(type_, address, field="email"):
     """The user id (``user``) or role name (``egroup``) an address names.
 
-    Raises :class:`InvalidRequestError` naming the address when unknown.
+    Raises :class:`InvalidRequestError` naming the address when neither CAP
+    nor the directory knows it; directory outages propagate (502/504).
     """
-    address = (address or "").strip()
-    if type_ == "user":
-        user = User.query.filter(User.email.ilike(address)).one_or_none()
-        if user is not None:
-            return user.id
-        message = f"Unknown user {address!r}."
-    elif type_ == "egroup":
-        role = Role.query.filter(Role.name.ilike(address)).one_or_none()
-        if role is not None:
-            return role.name
-        message = f"Unknown e-group {address!r}."
-    else:
+    if type_ not in RESOLVERS:
         message = f"Unknown grantee type {type_!r}: use one of {', '.join(GRANTEE_TYPES)}."
-        field = "type"
-    raise InvalidRequestError(message, [field_error(field, message)])
+        raise InvalidRequestError(message, [field_error("type", message)])
+    resolve, label = RESOLVERS[type_]
+    address = (address or "").strip()
+    grantee = resolve(address) if address else None
+    if grantee is None:
+        message = f"Unknown {label} {address!r}: not in CAP nor in the CERN directory."
+        raise InvalidRequestError(message, [field_error(field, message)])
+    return grantee
