@@ -1,7 +1,7 @@
 """Login tests run on the UI app, against a fake Keycloak on 127.0.0.1."""
 
 import pytest
-from fake_oidc import CLIENT_ID, CLIENT_SECRET, REALM, FakeOIDC
+from fakes.oidc_server import CLIENT_ID, CLIENT_SECRET, REALM, FakeOIDC
 from invenio_app.factory import create_ui
 
 

@@ -4,7 +4,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
-from fake_oidc import CLIENT_ID
+from fakes.oidc_server import CLIENT_ID
 from flask import url_for
 from invenio_accounts.models import Role, User
 from invenio_accounts.proxies import current_datastore
