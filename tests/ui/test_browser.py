@@ -129,6 +129,10 @@ def test_capture_share_publish_find(cap_server, browser_page, ui_user, ui_passwo
     expect(page.get_by_role("heading", name=TITLE)).to_be_visible()
     expect(page.get_by_role("link", name="ntuple.root")).to_be_visible()
     expect(page.get_by_text("EXO-19-019").first).to_be_visible()
+    # Metadata labelled with the schema's titles, files and revisions listed.
+    expect(page.get_by_role("heading", name="Basic information")).to_be_visible()
+    expect(page.get_by_text("Analysis title", exact=True)).to_be_visible()
+    expect(page.get_by_role("link", name=re.compile("^Revision"))).not_to_have_count(0)
     screenshot(page, artifacts, "08-record")
 
     # Find it in search with a facet.

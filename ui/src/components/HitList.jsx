@@ -8,16 +8,32 @@ export function hitUrl(hit) {
 export default function HitList({ hits, empty = "Nothing here yet.", compact = false }) {
   if (!hits) return <p className="muted">Loading…</p>;
   if (!hits.length) return <p className="muted">{empty}</p>;
+  if (compact) {
+    return (
+      <ul className="hits-compact">
+        {hits.map((hit) => (
+          <li key={`${hit.type}-${hit.id}`} className="hit">
+            <a href={hitUrl(hit)}>{titleOf(hit.metadata) || <em>(untitled)</em>}</a>{" "}
+            <span className={`badge badge-${hit.status}`}>{hit.status}</span>
+            <div className="muted small">
+              {[typeOf(hit), cadiOf(hit.metadata), hit.type === "record" ? hit.recid : null,
+                `updated ${fmtDate(hit.updated)}`].filter(Boolean).join(" · ")}
+            </div>
+          </li>
+        ))}
+      </ul>
+    );
+  }
   return (
-    <table className={`hits${compact ? " compact" : ""}`}>
+    <table className="hits">
       <thead>
         <tr>
           <th scope="col">Title</th>
           <th scope="col">Type</th>
-          {!compact && <th scope="col">Submitter</th>}
+          <th scope="col">Submitter</th>
           <th scope="col">CADI id</th>
           <th scope="col">Status</th>
-          {!compact && <th scope="col">Created</th>}
+          <th scope="col">Created</th>
           <th scope="col">Updated</th>
         </tr>
       </thead>
@@ -29,12 +45,12 @@ export default function HitList({ hits, empty = "Nothing here yet.", compact = f
               {hit.type === "record" && <div className="muted small">{hit.recid}</div>}
             </td>
             <td>{typeOf(hit)}</td>
-            {!compact && <td>{(hit.created_by && hit.created_by.email) || ""}</td>}
+            <td>{(hit.created_by && hit.created_by.email) || ""}</td>
             <td>{cadiOf(hit.metadata)}</td>
             <td>
               <span className={`badge badge-${hit.status}`}>{hit.status}</span>
             </td>
-            {!compact && <td>{fmtDate(hit.created)}</td>}
+            <td>{fmtDate(hit.created)}</td>
             <td>{fmtDate(hit.updated)}</td>
           </tr>
         ))}
