@@ -57,6 +57,10 @@ RATELIMIT_STORAGE_URI = "redis://127.0.0.1:6379/3"
 
 # /api/ping is ours (it reports every component); invenio-app's answers "OK".
 APP_HEALTH_BLUEPRINT_ENABLED = False
+# CAP serves its schemas itself (cap/modules/schemas), by name and version.
+JSONSCHEMAS_REGISTER_ENDPOINTS_API = False
+JSONSCHEMAS_REGISTER_ENDPOINTS_UI = False
+JSONSCHEMAS_HOST = "127.0.0.1:5000"
 # Health checks give up after this many seconds per component.
 CAP_HEALTH_TIMEOUT = 3
 

@@ -113,6 +113,14 @@ def test_record_parts_default_to_deposit(make_schema):
     assert separate.record_mapping == {"properties": {"title": {"type": "text"}}}
     assert separate.record_options == separate.deposit_options  # none of its own
 
+    # A record schema of its own without a mapping of its own (like generic):
+    # its records are still searchable by the deposit mapping's fields.
+    unmapped = make_schema(
+        version="3.0.0", record_schema={"type": "object", "required": ["title"]}
+    )
+    assert unmapped.use_deposit_as_record is False
+    assert unmapped.record_mapping == unmapped.deposit_mapping
+
 
 # Look-up
 # =======

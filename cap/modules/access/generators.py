@@ -7,8 +7,6 @@ shows the same records to an identity. Item checks and search results come
 from the same table, so they cannot drift apart.
 """
 
-import re
-
 from flask import current_app
 from flask_principal import RoleNeed, UserNeed
 from invenio_access import Permission
@@ -20,6 +18,8 @@ from invenio_access.permissions import (
 )
 from invenio_search.engine import dsl
 
+from ..schemas.urls import parse_schema_url
+
 # admin ⊃ update ⊃ read; review ⊃ read; admin ⊃ review.
 IMPLIED_BY = {
     "read": ("read", "update", "admin", "review"),
@@ -29,17 +29,13 @@ IMPLIED_BY = {
     "create": ("create", "admin"),
 }
 
-_SCHEMA_URL = re.compile(
-    r"/schemas/(?:deposits/records|records)/(?P<name>.+)-v\d+\.\d+\.\d+\.json$"
-)
-
 MATCH_NOTHING = dsl.Q("match_none")
 
 
 def schema_name_of(record):
     """The deposit type of a record, from its ``$schema`` URL."""
-    match = _SCHEMA_URL.search((record or {}).get("$schema", ""))
-    return match.group("name") if match else None
+    parsed = parse_schema_url((record or {}).get("$schema"))
+    return parsed[1] if parsed else None
 
 
 def identity_user_id(identity):

@@ -82,3 +82,13 @@ class RecordPermissionPolicy(PermissionPolicy):
     ]
     can_update = [AccessGrant("record", "update"), SchemaGrant("record", "update")]
     can_admin = [AccessGrant("record", "admin"), SchemaGrant("record", "admin")]
+
+
+def create_policy(schema, policy_cls=DepositPermissionPolicy):
+    """The policy deciding who may start a deposit of ``schema`` (a Schema row).
+
+    The would-be deposit's experiment is given as its record: without it an
+    experiment-bound schema would look experiment-free.
+    """
+    record = {"_experiment": schema.experiment} if schema.experiment else {}
+    return policy_cls("create", record=record, schema=schema.name)

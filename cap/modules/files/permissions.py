@@ -25,6 +25,7 @@ from ..access.policies import (
     PermissionPolicy,
     RecordPermissionPolicy,
 )
+from ..schemas.urls import parse_schema_url
 
 READ_ACTIONS = (
     "bucket-read",
@@ -53,7 +54,8 @@ RECORD_ACTIONS = dict.fromkeys(READ_ACTIONS, "read")
 
 def is_published(record):
     """Whether the record JSON is a published record (not a draft)."""
-    return "/schemas/records/" in (record.get("$schema") or "")
+    parsed = parse_schema_url(record.get("$schema"))
+    return parsed is not None and parsed[0] == "record"
 
 
 def bucket_id_of(obj):

@@ -1,5 +1,6 @@
-"""Schemas: versioned deposit/record types, their validation and search indexes."""
+"""Schemas: versioned deposit/record types, their validation and search indexes.
 
-from .ext import CAPSchemas
-
-__all__ = ("CAPSchemas",)
+The extension is wired through entry points (``cap.modules.schemas.ext``);
+importing the package stays free of side imports so that any module, the
+access layer included, can use :mod:`.urls` without an import cycle.
+"""

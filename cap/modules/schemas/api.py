@@ -5,7 +5,6 @@ the building blocks deposits, records, the CLI and ``cap setup`` call.
 """
 
 import json
-import re
 from pathlib import Path
 
 import jsonref
@@ -20,14 +19,11 @@ from .definition import load_definition
 from .errors import InvalidSchemaError, SchemaChangedError, SchemaNotFoundError
 from .mappings import index_body
 from .models import Schema
+from .urls import SCHEMA_URL, parse_schema_url  # noqa: F401  (part of the API)
 from .validation import build_validator, collect_errors
 
 KINDS = ("deposit", "record")
 
-SCHEMA_URL = re.compile(
-    r"(?:^|/)schemas/(?P<kind>deposits/records|records)/"
-    r"(?P<name>[^/]+)-v(?P<version>\d+\.\d+\.\d+)\.json$"
-)
 
 
 def _ordered(query):

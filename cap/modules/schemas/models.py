@@ -74,8 +74,13 @@ class Schema(db.Model, db.Timestamp):
 
     @property
     def record_mapping(self):
-        """The record search mapping (the deposit one when record = deposit)."""
-        return self._record_or_deposit("mapping")
+        """The record search mapping (the deposit one when it has none of its own).
+
+        A record schema refines the deposit one (stricter ``required``) over
+        the same fields, so the deposit mapping indexes them too.
+        """
+        mapping = self._record_or_deposit("mapping")
+        return self.deposit_mapping if mapping is None else mapping
 
     @property
     def deposit_path(self):

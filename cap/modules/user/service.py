@@ -4,7 +4,7 @@ from invenio_accounts.models import User
 from invenio_db import db
 
 from ..access.generators import identity_user_id
-from ..access.policies import DepositPermissionPolicy
+from ..access.policies import create_policy
 
 
 def _latest_schemas():
@@ -18,12 +18,7 @@ def creatable_types(identity, schemas=None):
     """Latest schemas the identity may start a deposit of, as ``deposit_groups``."""
     groups = []
     for schema in _latest_schemas() if schemas is None else schemas:
-        # The experiment must be given as the would-be deposit's: without a
-        # record, an experiment-bound schema would look experiment-free.
-        policy = DepositPermissionPolicy(
-            "create", record={"_experiment": schema.experiment}, schema=schema.name
-        )
-        if policy.allows(identity):
+        if create_policy(schema).allows(identity):
             groups.append(
                 {
                     "name": schema.fullname or schema.name,

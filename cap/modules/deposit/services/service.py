@@ -16,7 +16,7 @@ from invenio_pidstore.errors import PIDDoesNotExistError
 from invenio_pidstore.models import PersistentIdentifier
 
 from ...access.generators import identity_user_id
-from ...access.policies import DepositPermissionPolicy
+from ...access.policies import DepositPermissionPolicy, create_policy
 from ...core.errors import (
     InvalidRequestError,
     NotFoundError,
@@ -193,12 +193,7 @@ class DepositService:
         """A new draft of the type ``$ana_type`` (latest version) or ``$schema``."""
         data = self._body_object(data)
         schema = self._schema_for(data)
-        experiment = schema.experiment or None
-        self.policy_cls(
-            "create",
-            schema=schema.name,
-            record={"_experiment": experiment} if experiment else {},
-        ).require(identity)
+        create_policy(schema, self.policy_cls).require(identity)
         metadata = user_metadata(data)
         self._validate(schema, metadata)
         user_id = identity_user_id(identity)
@@ -397,12 +392,7 @@ class DepositService:
         source = self._get(pid)
         self._require(identity, "read", source)
         schema = self._schema_of(source)
-        experiment = schema.experiment or None
-        self.policy_cls(
-            "create",
-            schema=schema.name,
-            record={"_experiment": experiment} if experiment else {},
-        ).require(identity)
+        create_policy(schema, self.policy_cls).require(identity)
         bucket = source.bucket.snapshot(lock=False)
         return self._create_draft(
             schema,
