@@ -12,6 +12,7 @@ from invenio_base.app import create_cli
 
 from .modules.access.cli import access
 from .modules.auth.cli import tokens
+from .modules.cms.cli import cms
 from .modules.instance.cli import setup
 from .modules.schemas.cli import schemas
 
@@ -25,6 +26,7 @@ cap.add_command(setup)
 cap.add_command(access)
 cap.add_command(tokens)
 cap.add_command(schemas)
+cap.add_command(cms)
 
 
 def main():
