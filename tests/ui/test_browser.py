@@ -31,10 +31,14 @@ def screenshot(page, artifacts, name):
 
 
 def login(page, base_url, email, password):
+    """Log in with the keyboard only: the form is focused, labelled, submits on Enter."""
     page.goto(f"{base_url}/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_label("Email")).to_be_focused()
+    page.keyboard.type(email)
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("Password")).to_be_focused()
+    page.keyboard.type(password)
+    page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
 
 
@@ -45,6 +49,19 @@ def create_draft(page, base_url, title):
     page.get_by_role("button", name="Create draft").click()
     page.wait_for_url(re.compile(r"/drafts/\w+"))
     expect(page.get_by_text("All changes saved")).to_be_visible()
+
+
+def goto_until(page, url, locator, seconds=10):
+    """Open ``url``, reloading until ``locator`` shows (the index refreshes each second)."""
+    page.goto(url)
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            expect(locator.first).to_be_visible(timeout=1500)
+            return
+        except AssertionError:
+            page.reload()
+    expect(locator.first).to_be_visible()
 
 
 def wait_saved(page):
@@ -136,11 +153,7 @@ def test_capture_share_publish_find(cap_server, browser_page, ui_user, ui_passwo
     screenshot(page, artifacts, "08-record")
 
     # Find it in search with a facet.
-    page.goto(f"{cap_server}/search?tab=published")
-    deadline = time.time() + 10
-    while not page.get_by_role("link", name=TITLE).count() and time.time() < deadline:
-        page.wait_for_timeout(500)
-        page.reload()
+    goto_until(page, f"{cap_server}/search?tab=published", page.get_by_role("link", name=TITLE))
     facet = page.get_by_role("group", name="Working group")
     facet.get_by_label(re.compile(r"^EXO")).check()
     expect(page).to_have_url(re.compile(r"cms_working_group=EXO"))
@@ -153,9 +166,17 @@ def test_capture_share_publish_find(cap_server, browser_page, ui_user, ui_passwo
     row.get_by_role("link", name=TITLE).click()
     page.wait_for_url(f"**/published/{recid}")
 
-    # The draft tab finds the draft too, and the editor can be reopened.
+    # The collection page of the type lists it.
+    goto_until(page, f"{cap_server}/collection/cms-analysis", page.get_by_role("link", name=TITLE))
+    expect(page.get_by_role("heading", name="Collection: cms-analysis")).to_be_visible()
+    screenshot(page, artifacts, "09b-collection")
+
+    # The drafts tab finds the draft, which links to its published record.
+    goto_until(page, f"{cap_server}/search?tab=drafts&q=resonances",
+               page.locator("tr.hit", has_text=TITLE))
+    screenshot(page, artifacts, "09c-search-drafts")
     page.goto(draft_url)
-    expect(page.get_by_text(recid)).to_be_visible()
+    expect(page.get_by_role("link", name=recid)).to_be_visible()
 
 
 def test_publish_lists_validation_errors(
@@ -180,10 +201,8 @@ def test_xss_title_renders_as_text(cap_server, browser_page, ui_user, ui_passwor
     login(page, cap_server, ui_user.email, ui_password)
     create_draft(page, cap_server, XSS)
     expect(page.get_by_role("heading", name=XSS)).to_be_visible()
-    page.goto(f"{cap_server}/search?tab=drafts")
-    expect(page.get_by_role("link", name=XSS).first).to_be_visible()
-    page.goto(f"{cap_server}/")
-    expect(page.get_by_role("link", name=XSS).first).to_be_visible()
+    goto_until(page, f"{cap_server}/search?tab=drafts", page.get_by_role("link", name=XSS))
+    goto_until(page, f"{cap_server}/", page.get_by_role("link", name=XSS))
     screenshot(page, artifacts, "10-xss-as-text")
     assert page.evaluate("window.__xss") is None
     assert page.locator("img[src=x]").count() == 0

@@ -189,8 +189,11 @@ class DepositService:
 
     # -- writing --------------------------------------------------------
     @unit_of_work()
-    def create(self, identity, data, uow=None):
-        """A new draft of the type ``$ana_type`` (latest version) or ``$schema``."""
+    def create(self, identity, data, uow=None, fetched_from=None):
+        """A new draft of the type ``$ana_type`` (latest version) or ``$schema``.
+
+        ``fetched_from`` marks a draft made by a harvester (e.g. ``"cadi"``).
+        """
         data = self._body_object(data)
         schema = self._schema_for(data)
         create_policy(schema, self.policy_cls).require(identity)
@@ -198,7 +201,12 @@ class DepositService:
         self._validate(schema, metadata)
         user_id = identity_user_id(identity)
         return self._create_draft(
-            schema, metadata, user_id, uow, bucket=Bucket.create()
+            schema,
+            metadata,
+            user_id,
+            uow,
+            bucket=Bucket.create(),
+            extra={"fetched_from": fetched_from} if fetched_from else None,
         )
 
     def _create_draft(self, schema, metadata, user_id, uow, bucket, extra=None):
