@@ -13,6 +13,7 @@ from invenio_accounts.models import User
 from invenio_db import db
 from invenio_files_rest.models import Bucket
 
+from ...access.fields import read_only_schema
 from ...access.generators import identity_user_id
 from ...records.api import dump_files, user_metadata
 
@@ -200,11 +201,15 @@ def serialize_permissions(data, users=None):
 
 
 def serialize_form(data, meta, identity, abilities, schema):
-    """The full draft plus its form schemas and the caller's abilities."""
+    """The full draft plus its form schemas and the caller's abilities.
+
+    Fields the caller may not change (schema field permissions) are
+    ``readOnly`` in the schema.
+    """
     body = serialize_full(data, meta, identity, schema=schema)
     config = dict(getattr(schema, "config", None) or {})
     body["schemas"] = {
-        "schema": getattr(schema, "deposit_schema", None),
+        "schema": read_only_schema(identity, schema, getattr(schema, "deposit_schema", None)),
         "uiSchema": getattr(schema, "deposit_options", None),
         "config": config,
     }

@@ -15,6 +15,8 @@ from invenio_files_rest.models import Bucket, MultipartObject
 from invenio_pidstore.errors import PIDDoesNotExistError
 from invenio_pidstore.models import PersistentIdentifier
 
+from ...access.components import ACCESS_COMPONENTS
+from ...access.components import record_grants as record_access
 from ...access.generators import identity_user_id
 from ...access.policies import DepositPermissionPolicy, create_policy
 from ...core.errors import (
@@ -67,18 +69,6 @@ def initial_access(user_id, reviewable=False):
     return access
 
 
-def record_access(deposit_access):
-    """Record grants copied from a draft's grants (deposit-X -> record-X)."""
-    access = {}
-    for key, grant in (deposit_access or {}).items():
-        if key.startswith("deposit-"):
-            access["record-" + key[len("deposit-"):]] = {
-                "users": list(grant.get("users", [])),
-                "roles": list(grant.get("roles", [])),
-            }
-    return access
-
-
 def is_anonymous(identity):
     """Whether the identity is not logged in."""
     return identity is None or identity.id is None
@@ -91,10 +81,16 @@ class DepositService:
     record_cls = Deposit
     published_cls = PublishedRecord
     policy_cls = DepositPermissionPolicy
+    components = ACCESS_COMPONENTS
 
     def __init__(self, indexer=None):
         """Use ``indexer`` (default: the shared drafts/records indexer)."""
         self._indexer = indexer
+
+    def _run_components(self, hook, *args, **kwargs):
+        """Run ``hook`` of every component, in order."""
+        for component_cls in self.components:
+            getattr(component_cls(self), hook)(*args, **kwargs)
 
     @property
     def indexer(self):
@@ -199,6 +195,7 @@ class DepositService:
         create_policy(schema, self.policy_cls).require(identity)
         metadata = user_metadata(data)
         self._validate(schema, metadata)
+        self._run_components("create", identity, schema, metadata, uow=uow)
         user_id = identity_user_id(identity)
         return self._create_draft(
             schema,
@@ -237,12 +234,15 @@ class DepositService:
         deposit = self._get(pid)
         self._require(identity, "update", deposit)
         self._check_revision(deposit, revision_id)
-        return self._save_metadata(deposit, user_metadata(data), uow)
+        return self._save_metadata(deposit, user_metadata(data), uow, identity)
 
-    def _save_metadata(self, deposit, metadata, uow):
+    def _save_metadata(self, deposit, metadata, uow, identity=None):
         if deposit.status == STATUS_PUBLISHED:
             raise DraftPublishedError()
         self._validate(self._schema_of(deposit), metadata)
+        self._run_components(
+            "update", identity, deposit, self._schema_of(deposit), metadata, uow=uow
+        )
         deposit.replace_metadata(metadata)
         uow.register(RecordCommitOp(deposit, self.indexer))
         return deposit
@@ -260,7 +260,7 @@ class DepositService:
             raise InvalidRequestError(f"The patch does not apply: {error}") from None
         if not isinstance(metadata, dict):
             raise InvalidRequestError("The patch must leave a JSON object.")
-        return self._save_metadata(deposit, metadata, uow)
+        return self._save_metadata(deposit, metadata, uow, identity)
 
     @staticmethod
     def _check_patch(patch):
@@ -426,6 +426,7 @@ class DepositService:
             elif op == "remove" and grantee in members:
                 members.remove(grantee)
         uow.register(RecordCommitOp(deposit, self.indexer))
+        self._run_components("share", identity, deposit, uow=uow)
         return deposit
 
     @staticmethod
