@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { api, sameOrigin } from "../api.js";
 import { errorText } from "../util.js";
 
@@ -16,6 +16,22 @@ export default function Share({ deposit, onChange, onClose }) {
   const [level, setLevel] = useState("read");
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
+  const [suggestions, setSuggestions] = useState([]);
+
+  // Directory look-up (CERN LDAP) as the user types; silent when unavailable.
+  useEffect(() => {
+    const query = email.trim();
+    if (query.length < 3) {
+      setSuggestions([]);
+      return undefined;
+    }
+    const timer = setTimeout(() => {
+      api(`services/ldap/${type === "egroup" ? "egroup" : "user"}/mail?query=${encodeURIComponent(query)}`)
+        .then(({ data }) => setSuggestions(Array.isArray(data) ? data.slice(0, 10) : []))
+        .catch(() => setSuggestions([]));
+    }, 250);
+    return () => clearTimeout(timer);
+  }, [email, type]);
 
   async function send(changes) {
     setBusy(true);
@@ -75,7 +91,13 @@ export default function Share({ deposit, onChange, onClose }) {
         </div>
         <div className="form-group">
           <label htmlFor="share-email">{type === "egroup" ? "E-group (e.g. cms-hig-conveners@cern.ch)" : "Email"}</label>
-          <input id="share-email" type="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
+          <input id="share-email" type="email" required value={email} list="share-suggestions"
+            autoComplete="off" onChange={(e) => setEmail(e.target.value)} />
+          <datalist id="share-suggestions">
+            {suggestions.map((s) => (
+              <option key={s.email} value={s.email}>{s.display_name || s.description || ""}</option>
+            ))}
+          </datalist>
         </div>
         <div className="form-group">
           <label htmlFor="share-level">Right</label>
