@@ -63,6 +63,7 @@ setup(
             "cap_deposit = cap.modules.deposit.ext:CAPDeposit",
             "cap_records = cap.modules.records.ext:CAPRecords",
             "cap_schemas = cap.modules.schemas.ext:CAPSchemas",
+            "cap_services = cap.modules.services.ext:CAPServices",
         ],
         "invenio_base.api_apps": [
             "cap_auth = cap.modules.auth.ext:CAPAuthREST",
@@ -74,6 +75,7 @@ setup(
             "cap_deposit = cap.modules.deposit.ext:CAPDeposit",
             "cap_records = cap.modules.records.ext:CAPRecords",
             "cap_schemas = cap.modules.schemas.ext:CAPSchemas",
+            "cap_services = cap.modules.services.ext:CAPServices",
         ],
         "invenio_base.blueprints": [
             "cap_ui = cap.modules.ui.views:create_blueprint",
@@ -85,6 +87,7 @@ setup(
             "cap_deposits = cap.modules.deposit.resources.resource:create_blueprint",
             "cap_records = cap.modules.records.resources.resource:create_blueprint",
             "cap_schemas = cap.modules.schemas.resources:create_blueprint",
+            "cap_services = cap.modules.services.views:create_blueprint",
         ],
         "invenio_db.models": [
             "cap_auth = cap.modules.auth.models",
