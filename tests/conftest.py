@@ -81,6 +81,8 @@ def app_config(app_config, directory_server):
             routing_key=INDEXER_QUEUE,
         ),
         INDEXER_MQ_ROUTING_KEY=INDEXER_QUEUE,
+        # External sources' last success/failure: a hash of this run's own.
+        CAP_SERVICES_STATUS_KEY=f"cap:test-{RUN_ID}:services:status",
     )
     return app_config
 
