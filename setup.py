@@ -63,6 +63,8 @@ setup(
             "cap_deposit = cap.modules.deposit.ext:CAPDeposit",
             "cap_records = cap.modules.records.ext:CAPRecords",
             "cap_schemas = cap.modules.schemas.ext:CAPSchemas",
+            "cap_cms_cadi = cap.modules.cms.cadi.ext:CAPCadi",
+            "cap_keywords = cap.modules.keywords.ext:CAPKeywords",
             "cap_services = cap.modules.services.ext:CAPServices",
         ],
         "invenio_base.api_apps": [
@@ -75,6 +77,8 @@ setup(
             "cap_deposit = cap.modules.deposit.ext:CAPDeposit",
             "cap_records = cap.modules.records.ext:CAPRecords",
             "cap_schemas = cap.modules.schemas.ext:CAPSchemas",
+            "cap_cms_cadi = cap.modules.cms.cadi.ext:CAPCadi",
+            "cap_keywords = cap.modules.keywords.ext:CAPKeywords",
             "cap_services = cap.modules.services.ext:CAPServices",
         ],
         "invenio_base.blueprints": [
@@ -82,16 +86,23 @@ setup(
         ],
         "invenio_base.api_blueprints": [
             "cap_user = cap.modules.user.views:create_blueprint",
+            "cap_exports = cap.modules.exports.views:create_blueprint",
             "cap_directory = cap.modules.directory.views:create_blueprint",
             "cap_core = cap.modules.core.views:create_blueprint",
             "cap_deposits = cap.modules.deposit.resources.resource:create_blueprint",
             "cap_records = cap.modules.records.resources.resource:create_blueprint",
             "cap_schemas = cap.modules.schemas.resources:create_blueprint",
             "cap_services = cap.modules.services.views:create_blueprint",
+            "cap_cms_cadi = cap.modules.cms.cadi.views:create_blueprint",
+            "cap_keywords = cap.modules.keywords.views:create_blueprint",
+        ],
+        "cap.deposit.validators": [
+            "cap_cms_cadi = cap.modules.cms.cadi.checks:check_cadi_id",
         ],
         "invenio_db.models": [
             "cap_auth = cap.modules.auth.models",
             "cap_schemas = cap.modules.schemas.models",
+            "cap_cms_cadi = cap.modules.cms.cadi.models",
         ],
         "invenio_access.actions": [
             "cap_cms_access = cap.modules.access.actions:cms_access",
@@ -116,6 +127,8 @@ setup(
         ],
         "invenio_celery.tasks": [
             "cap_core = cap.modules.core.tasks",
+            "cap_cms_cadi = cap.modules.cms.cadi.tasks",
+            "cap_keywords = cap.modules.keywords.tasks",
         ],
     },
 )

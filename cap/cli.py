@@ -12,8 +12,10 @@ from invenio_base.app import create_cli
 
 from .modules.access.cli import access
 from .modules.auth.cli import tokens
+from .modules.cms.cadi import cli as _cadi_cli  # noqa: F401  (adds cms sync-cadi)
 from .modules.cms.cli import cms
 from .modules.instance.cli import setup
+from .modules.keywords import cli as _keywords_cli  # noqa: F401  (adds cms sync-keywords)
 from .modules.schemas.cli import schemas
 
 

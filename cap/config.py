@@ -49,6 +49,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "invenio_indexer.tasks.process_bulk_queue",
         "schedule": timedelta(seconds=30),
     },
+    "cadi-sync": {
+        "task": "cap.modules.cms.cadi.tasks.sync_cadi",
+        "schedule": timedelta(days=1),
+    },
+    "cms-keywords-sync": {
+        "task": "cap.modules.keywords.tasks.sync_keywords",
+        "schedule": timedelta(days=1),
+    },
 }
 # One indexer for drafts and records: the index follows the ``$schema`` URL
 # (here, not in a module config, so invenio-indexer's default cannot win).

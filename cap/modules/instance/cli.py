@@ -6,6 +6,7 @@ import click
 from flask.cli import with_appcontext
 from invenio_db import db
 
+from ..cms.cadi.demo import load_demo_cadi
 from ..core.health import COMPONENTS, check_component
 from ..deposit.demo import load_demo_deposits
 from ..schemas.cli import load_all as load_schemas
@@ -51,6 +52,8 @@ def setup(demo):
         click.echo("demo users ...")
         for email, token in fixtures.load_demo_users():
             click.echo(f"  {email}  token: {token}")
+        click.echo("demo CADI analyses and analysis keywords ...")
+        click.echo("  " + load_demo_cadi())
         click.echo("demo drafts and records ...")
         for email, kind, pid, recid in load_demo_deposits():
             click.echo(f"  {email}: {kind} draft {pid}" + (f", record {recid}" if recid else ""))

@@ -1,0 +1,31 @@
+"""Deposit save hook: a hand-made draft cannot claim a CADI id another draft holds.
+
+Registered under the ``cap.deposit.validators`` entry point group; the
+deposit service calls it after JSON Schema validation, on create (``deposit``
+is ``None``) and on update/patch (the draft being saved, which may keep its
+own CADI id).
+"""
+
+from ...core.errors import field_error
+from .sync import find_holder
+
+FIELD = "basic_info.cadi_id"
+
+
+def check_cadi_id(schema, metadata, deposit=None):
+    """Field errors when ``basic_info.cadi_id`` is held by another draft."""
+    basic_info = metadata.get("basic_info") if isinstance(metadata, dict) else None
+    cadi_id = basic_info.get("cadi_id") if isinstance(basic_info, dict) else None
+    if not isinstance(cadi_id, str) or not cadi_id:
+        return []
+    own_pid = deposit.pid if deposit is not None else None
+    holder = find_holder(cadi_id, exclude_pid=own_pid)
+    if holder is None:
+        return []
+    return [
+        field_error(
+            FIELD,
+            f"The CADI analysis {cadi_id} already has a draft ({holder[1]}): "
+            "ask its owners to share it instead of creating another one.",
+        )
+    ]

@@ -1,0 +1,44 @@
+"""``GET /cms/cadi/<id>``: one CADI analysis in the ``cadi_info`` shape (form autofill)."""
+
+import time
+
+from flask import Blueprint, current_app, g, jsonify
+
+from ...core.errors import (
+    InvalidRequestError,
+    UpstreamUnavailableError,
+    field_error,
+    register_error_handlers,
+)
+from .parser import CADI_ID, MalformedAnalysis, parse_analysis
+from .permissions import require_cms_access
+from .proxies import current_cadi_client
+
+
+def cadi_analysis(cadi_id):
+    """The analysis as ``cadi_info``; 502/504 when CADI is down or slow."""
+    require_cms_access(g.identity)
+    if not CADI_ID.match(cadi_id):
+        message = f"{cadi_id!r} is not a CADI id (e.g. EXO-19-001)."
+        raise InvalidRequestError(message, [field_error("cadi_id", message)])
+    deadline = time.monotonic() + current_app.config["CAP_CADI_TIMEOUT"]
+    raw = current_cadi_client.get_analysis(cadi_id, deadline=deadline)
+    try:
+        analysis = parse_analysis(raw)
+    except MalformedAnalysis as error:
+        raise UpstreamUnavailableError(
+            f"CADI answered an analysis CAP cannot read ({error.reason})."
+        ) from None
+    if analysis.cadi_id != cadi_id:
+        raise UpstreamUnavailableError(
+            f"CADI answered {analysis.cadi_id} when asked for {cadi_id}."
+        )
+    return jsonify(analysis.cadi_info), 200
+
+
+def create_blueprint(app):
+    """Blueprint of the CADI endpoint."""
+    blueprint = Blueprint("cap_cadi", __name__)
+    blueprint.add_url_rule("/cms/cadi/<cadi_id>", "analysis", cadi_analysis, methods=["GET"])
+    register_error_handlers(blueprint)
+    return blueprint

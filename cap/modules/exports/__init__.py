@@ -1,0 +1,1 @@
+"""Exports of analysis content for papers and notes (LaTeX tables)."""
