@@ -95,6 +95,7 @@ setup(
             "cap_services = cap.modules.services.views:create_blueprint",
             "cap_cms_cadi = cap.modules.cms.cadi.views:create_blueprint",
             "cap_keywords = cap.modules.keywords.views:create_blueprint",
+            "cap_services = cap.modules.services.views:create_blueprint",
         ],
         "cap.deposit.validators": [
             "cap_cms_cadi = cap.modules.cms.cadi.checks:check_cadi_id",
