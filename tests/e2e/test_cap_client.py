@@ -54,10 +54,12 @@ def ok(result):
 def analysis(example):
     """A cms-analysis that passes full validation and that a member may write.
 
-    ``cadi_info`` is left out: only CMS conveners may set it (field permissions).
+    ``cadi_info`` is left out: only CMS conveners may set it (field
+    permissions); so is the CADI id, which belongs to one analysis only.
     """
     metadata = copy.deepcopy(example("cms-analysis"))
     metadata.pop("cadi_info", None)
+    metadata["basic_info"].pop("cadi_id", None)
     metadata["basic_info"]["analysis_title"] = TITLE
     return metadata
 
