@@ -66,6 +66,8 @@ setup(
             "cap_cms_cadi = cap.modules.cms.cadi.ext:CAPCadi",
             "cap_keywords = cap.modules.keywords.ext:CAPKeywords",
             "cap_services = cap.modules.services.ext:CAPServices",
+            "cap_cms_das = cap.modules.cms.das.ext:CAPDAS",
+            "cap_cms_triggers = cap.modules.cms.triggers.ext:CAPTriggers",
         ],
         "invenio_base.api_apps": [
             "cap_auth = cap.modules.auth.ext:CAPAuthREST",
@@ -80,6 +82,8 @@ setup(
             "cap_cms_cadi = cap.modules.cms.cadi.ext:CAPCadi",
             "cap_keywords = cap.modules.keywords.ext:CAPKeywords",
             "cap_services = cap.modules.services.ext:CAPServices",
+            "cap_cms_das = cap.modules.cms.das.ext:CAPDAS",
+            "cap_cms_triggers = cap.modules.cms.triggers.ext:CAPTriggers",
         ],
         "invenio_base.blueprints": [
             "cap_ui = cap.modules.ui.views:create_blueprint",
@@ -92,13 +96,16 @@ setup(
             "cap_deposits = cap.modules.deposit.resources.resource:create_blueprint",
             "cap_records = cap.modules.records.resources.resource:create_blueprint",
             "cap_schemas = cap.modules.schemas.resources:create_blueprint",
-            "cap_services = cap.modules.services.views:create_blueprint",
             "cap_cms_cadi = cap.modules.cms.cadi.views:create_blueprint",
             "cap_keywords = cap.modules.keywords.views:create_blueprint",
             "cap_services = cap.modules.services.views:create_blueprint",
+            "cap_cms_das = cap.modules.cms.das.views:create_blueprint",
+            "cap_cms_triggers = cap.modules.cms.triggers.views:create_blueprint",
         ],
         "cap.deposit.validators": [
             "cap_cms_cadi = cap.modules.cms.cadi.checks:check_cadi_id",
+            "cap_cms_das = cap.modules.cms.das.validation:validate_datasets",
+            "cap_cms_triggers = cap.modules.cms.triggers.validation:validate_triggers",
         ],
         "invenio_db.models": [
             "cap_auth = cap.modules.auth.models",

@@ -14,6 +14,8 @@ from .modules.access.cli import access
 from .modules.auth.cli import tokens
 from .modules.cms.cadi import cli as _cadi_cli  # noqa: F401  (adds cms sync-cadi)
 from .modules.cms.cli import cms
+from .modules.cms.das import cli as _das_cli  # noqa: F401  (adds cap cms load-datasets)
+from .modules.cms.triggers import cli as _triggers_cli  # noqa: F401  (adds load-triggers)
 from .modules.instance.cli import setup
 from .modules.keywords import cli as _keywords_cli  # noqa: F401  (adds cms sync-keywords)
 from .modules.schemas.cli import schemas

@@ -1,5 +1,7 @@
 """The deposit extension: config defaults, the service, the index hook."""
 
+from importlib.metadata import entry_points
+
 from invenio_indexer.signals import before_record_index
 
 from . import config
@@ -21,5 +23,9 @@ class CAPDeposit:
             if key.startswith("CAP_"):
                 app.config.setdefault(key, getattr(config, key))
         self.deposit_service = DepositService()
+        # Extra checks on save: callables (schema, metadata, deposit=None) -> field errors.
+        self.validators = [
+            entry_point.load() for entry_point in entry_points(group="cap.deposit.validators")
+        ]
         before_record_index.connect(add_search_fields, weak=False)
         app.extensions["cap-deposit"] = self

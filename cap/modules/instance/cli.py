@@ -7,6 +7,7 @@ from flask.cli import with_appcontext
 from invenio_db import db
 
 from ..cms.cadi.demo import load_demo_cadi
+from ..cms.das.demo import load_demo_cms_lookups
 from ..core.health import COMPONENTS, check_component
 from ..deposit.demo import load_demo_deposits
 from ..schemas.cli import load_all as load_schemas
@@ -52,6 +53,8 @@ def setup(demo):
         click.echo("demo users ...")
         for email, token in fixtures.load_demo_users():
             click.echo(f"  {email}  token: {token}")
+        click.echo("demo CMS datasets and triggers ...")
+        load_demo_cms_lookups()
         click.echo("demo CADI analyses and analysis keywords ...")
         click.echo("  " + load_demo_cadi())
         click.echo("demo drafts and records ...")

@@ -142,8 +142,12 @@ class DepositService:
         message = "Give the deposit type as $ana_type (or a $schema URL)."
         raise UnknownDepositTypeError(message, [field_error("$ana_type", message)])
 
-    def _validate(self, schema, metadata):
+    def _validate(self, schema, metadata, deposit=None):
+        """JSON Schema first; then the ``cap.deposit.validators`` hooks (DAS, triggers ...)."""
         errors = schemas_api().validate(schema, metadata, kind="deposit", full=False)
+        if not errors:
+            for validator in current_app.extensions["cap-deposit"].validators:
+                errors += validator(schema, metadata, deposit=deposit)
         if errors:
             raise ValidationError("The metadata does not validate.", errors)
 
@@ -239,7 +243,7 @@ class DepositService:
     def _save_metadata(self, deposit, metadata, uow, identity=None):
         if deposit.status == STATUS_PUBLISHED:
             raise DraftPublishedError()
-        self._validate(self._schema_of(deposit), metadata)
+        self._validate(self._schema_of(deposit), metadata, deposit=deposit)
         self._run_components(
             "update", identity, deposit, self._schema_of(deposit), metadata, uow=uow
         )

@@ -1,0 +1,1 @@
+"""CMS datasets from DAS: loading, search and validation of dataset names."""

@@ -1,0 +1,58 @@
+"""``cap cms load-datasets``: load the DAS dataset list (file, URL or command)."""
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from tqdm import tqdm
+
+from ..cli import cms
+from . import api, sources
+
+
+def load_source(file=None, url=None, command=None, replace=False, quiet=False):
+    """Load one source with a progress bar; returns the :class:`~.api.LoadSummary`."""
+    config = current_app.config
+    if file:
+        lines, label = sources.from_file(file), str(file)
+    elif url:
+        lines = sources.from_url(url, config["CAP_DAS_URL_TIMEOUT"], config["CAP_DAS_URL_RETRIES"])
+        label = url
+    else:
+        argv = list(command or config["CAP_DAS_COMMAND"])
+        lines, label = sources.from_command(argv), " ".join(argv)
+    with tqdm(desc="datasets", unit=" names", disable=quiet, unit_scale=True) as bar:
+        summary = api.load(lines, replace=replace, progress=bar.update)
+    return summary, label
+
+
+@cms.command("load-datasets")
+@click.option("--file", "file_", type=click.Path(dir_okay=False), help="A list, one name a line.")
+@click.option("--url", help="A URL serving the list.")
+@click.option(
+    "--command",
+    "command",
+    is_flag=True,
+    help="Run CAP_DAS_COMMAND (dasgoclient) and read what it prints.",
+)
+@click.option("--replace", is_flag=True, help="Rebuild into a fresh index and switch to it.")
+@with_appcontext
+def load_datasets(file_, url, command, replace):
+    """Index the DAS dataset list (default: CAP_DAS_SOURCE_FILE/URL, else the command)."""
+    if sum(bool(x) for x in (file_, url, command)) > 1:
+        raise click.UsageError("Give one of --file, --url or --command.")
+    config = current_app.config
+    if not (file_ or url or command):
+        file_, url = config["CAP_DAS_SOURCE_FILE"], config["CAP_DAS_SOURCE_URL"]
+    try:
+        summary, label = load_source(file=file_, url=url, replace=replace)
+    except sources.SourceError as error:
+        raise click.ClickException(error.message) from None
+    click.echo(
+        f"{label}: {summary.indexed} datasets indexed into {summary.index} "
+        f"({summary.data} data, {summary.mc} Monte Carlo); "
+        f"{summary.malformed} malformed lines skipped"
+    )
+    for example in summary.examples:
+        click.echo(f"  skipped: {example}")
+    if summary.replaced:
+        click.echo(f"replaced: {', '.join(summary.replaced)}")

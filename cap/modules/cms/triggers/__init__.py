@@ -1,0 +1,1 @@
+"""CMS HLT trigger paths per primary dataset and year: loading, search, validation."""
