@@ -1,0 +1,107 @@
+"""Dataset names are checked on save once a list is loaded (``x-cap-das-dataset``)."""
+
+import json
+
+import pytest
+
+from cap.modules.core.errors import ValidationError
+
+UNKNOWN = "/SingleMuon/Run2016B-NotReprocessed-v9/MINIAOD"
+MC = (
+    "/DYJetsToLL_M-50_TuneCUETP8M1_13TeV-madgraphMLM-pythia8/"
+    "RunIISummer16MiniAODv3-PUMoriond17_94X_mcRun2_asymptotic_v3_ext1-v2/MINIAODSIM"
+)
+
+
+def cms_draft(env, example, **changes):
+    """The cms-analysis example without CADI parts (one draft per CADI id), changed."""
+    data = {"$ana_type": "cms-analysis", **example("cms-analysis")}
+    data["basic_info"].pop("cadi_id", None)
+    data.pop("cadi_info", None)  # conveners only
+    for path, value in changes.items():
+        node = data
+        *parents, last = path.split(".")
+        for part in parents:
+            node = node[int(part)] if part.isdigit() else node[part]
+        node[int(last) if last.isdigit() else last] = value
+    return data
+
+
+def test_known_datasets_save(env, example, loaded):
+    deposit = env.service.create(env.users.owner.identity, cms_draft(env, example))
+    assert deposit["input_data"]["primary_datasets"][0]["path"].startswith("/SingleMuon/")
+
+
+def test_unknown_dataset_is_refused_naming_the_field(env, example, loaded):
+    data = cms_draft(env, example, **{"input_data.primary_datasets.1.path": UNKNOWN})
+    with pytest.raises(ValidationError) as error:
+        env.service.create(env.users.owner.identity, data)
+    assert error.value.errors == [
+        {
+            "field": "input_data.primary_datasets.1.path",
+            "message": f"Unknown dataset {UNKNOWN!r}: DAS does not list it.",
+        }
+    ]
+
+
+def test_mc_sample_is_not_collision_data(env, example, loaded):
+    data = cms_draft(env, example, **{"input_data.primary_datasets.0.path": MC})
+    with pytest.raises(ValidationError) as error:
+        env.service.create(env.users.owner.identity, data)
+    assert error.value.errors[0]["field"] == "input_data.primary_datasets.0.path"
+    assert "Monte Carlo dataset, not collision data" in error.value.errors[0]["message"]
+    data = cms_draft(
+        env, example, **{"input_data.mc_samples.2.path": "/Tau/Run2016B-17Jul2018_ver2-v1/MINIAOD"}
+    )
+    with pytest.raises(ValidationError) as error:
+        env.service.create(env.users.owner.identity, data)
+    assert error.value.errors[0]["field"] == "input_data.mc_samples.2.path"
+
+
+def test_update_over_http_answers_400(client, env, example, loaded):
+    owner = env.users.owner
+    deposit = env.service.create(owner.identity, cms_draft(env, example))
+    body = cms_draft(env, example)
+    del body["$ana_type"]
+    body["input_data"]["mc_samples"][0]["path"] = "/Nope/RunIISummer16MiniAODv3-x-v1/MINIAODSIM"
+    answer = client.put(f"/deposits/{deposit.pid}", data=json.dumps(body), headers=owner.headers)
+    assert answer.status_code == 400
+    assert answer.json["errors"] == [
+        {
+            "field": "input_data.mc_samples.0.path",
+            "message": "Unknown dataset '/Nope/RunIISummer16MiniAODv3-x-v1/MINIAODSIM': "
+            "DAS does not list it.",
+        }
+    ]
+
+
+def test_schema_errors_come_first(env, example, loaded):
+    data = cms_draft(env, example, **{"input_data.primary_datasets.0.path": "no-slashes"})
+    with pytest.raises(ValidationError) as error:
+        env.service.create(env.users.owner.identity, data)
+    assert [e["field"] for e in error.value.errors] == ["input_data.primary_datasets.0.path"]
+    assert "does not match" in error.value.errors[0]["message"]
+
+
+def test_nothing_checked_before_a_list_is_loaded(env, example, das_index):
+    data = cms_draft(env, example, **{"input_data.primary_datasets.0.path": UNKNOWN})
+    assert env.service.create(env.users.owner.identity, data)
+
+
+def test_check_can_be_switched_off(app, env, example, loaded):
+    data = cms_draft(env, example, **{"input_data.primary_datasets.0.path": UNKNOWN})
+    app.config["CAP_DAS_VALIDATE"] = False
+    try:
+        assert env.service.create(env.users.owner.identity, data)
+    finally:
+        app.config["CAP_DAS_VALIDATE"] = True
+
+
+def test_marked_fields_of_the_schema(env):
+    from cap.modules.cms.das.keywords import schema_marked_fields
+
+    fields = schema_marked_fields(env.schemas["cms-analysis"], "x-cap-das-dataset")
+    assert fields == [
+        (("input_data", "mc_samples", "*", "path"), "mc"),
+        (("input_data", "primary_datasets", "*", "path"), "data"),
+    ]
