@@ -64,6 +64,8 @@ def directory_server():
 def app_config(app_config, directory_server):
     """Test configuration on top of pytest-invenio's defaults."""
     app_config.update(
+        # Celery reads CELERY_BROKER_URL; pytest-invenio sets BROKER_URL only.
+        CELERY_BROKER_URL=app_config["BROKER_URL"],
         CAP_DIRECTORY_URL=directory_server.url,
         SEARCH_INDEX_PREFIX=TEST_INDEX_PREFIX,
         SERVER_NAME="127.0.0.1:5000",
