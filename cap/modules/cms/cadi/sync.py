@@ -87,7 +87,7 @@ def find_holder(cadi_id, exclude_pid=None):
     ):
         return mapping.deposit_uuid, mapping.depid
     query = RecordMetadata.query.filter(
-        RecordMetadata.json["basic_info"]["cadi_id"].astext == cadi_id,
+        RecordMetadata.json["basic_info"]["cadi_id"].as_string() == cadi_id,
         RecordMetadata.json["_deposit"]["id"].isnot(None),
         RecordMetadata.json["control_number"].is_(None),
     )
