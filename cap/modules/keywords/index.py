@@ -12,25 +12,19 @@ from invenio_search import current_search_client
 from invenio_search.engine import dsl
 from invenio_search.utils import build_alias_name
 
+# Core field types and queries only (the minimal OpenSearch has no
+# mapper-extras or analysis-common): the standard analyzer lowercases words,
+# ``match_bool_prefix`` completes the last one.
 MAPPING = {
     "settings": {"number_of_shards": 1, "number_of_replicas": 0},
     "mappings": {
         "dynamic": "strict",
         "properties": {
-            "keyword": {
-                "type": "search_as_you_type",
-                "fields": {
-                    "raw": {"type": "keyword"},
-                    "lower": {"type": "keyword", "normalizer": "lowercase"},
-                },
-            },
+            "keyword": {"type": "text", "fields": {"raw": {"type": "keyword"}}},
             "category": {"type": "keyword"},
             "description": {"type": "text"},
         },
     },
-}
-MAPPING["settings"]["analysis"] = {
-    "normalizer": {"lowercase": {"type": "custom", "filter": ["lowercase"]}}
 }
 
 
@@ -85,13 +79,10 @@ def search_keywords(query, size, category=None):
             "bool",
             should=[
                 dsl.Q(
-                    "multi_match",
-                    query=query,
-                    type="bool_prefix",
-                    fields=["keyword", "keyword._2gram", "keyword._3gram"],
-                    boost=3,
+                    "match_bool_prefix",
+                    keyword={"query": query, "operator": "and", "boost": 3},
                 ),
-                dsl.Q("term", **{"keyword.lower": {"value": query.lower(), "boost": 10}}),
+                dsl.Q("match_phrase", keyword={"query": query, "boost": 5}),
                 dsl.Q("match", description={"query": query, "operator": "and"}),
             ],
             minimum_should_match=1,

@@ -1,0 +1,108 @@
+"""Analysis keywords: CSV harvest, index swap, search for CMS members."""
+
+import pytest
+from invenio_search import current_search_client
+
+from cap.modules.core.errors import InvalidRequestError, UpstreamUnavailableError
+from cap.modules.keywords.client import parse_csv
+from cap.modules.keywords.index import alias_name
+from cap.modules.keywords.service import harvest_keywords
+
+
+def test_parse_csv_loose_headers_and_bad_rows():
+    text = (
+        "\ufeffName,Group,Definition\n"
+        "dark matter,Physics theme,DM searches\n"
+        ",Final state,no keyword here\n"
+        "Dark  Matter,Physics theme,duplicate\n"
+        "\n"
+        "diphoton,Final state\n"
+    )
+    keywords, problems = parse_csv(text)
+    assert keywords == [
+        {"keyword": "dark matter", "category": "Physics theme", "description": "DM searches"},
+        {"keyword": "diphoton", "category": "Final state"},
+    ]
+    assert problems == ["line 3: no keyword", "line 4: duplicate keyword 'Dark Matter'"]
+
+
+def test_parse_csv_without_keyword_column():
+    with pytest.raises(InvalidRequestError, match="no Keyword column"):
+        parse_csv("Foo,Bar\n1,2\n")
+
+
+def test_harvest_and_search(client, sheet, users):
+    load = harvest_keywords()
+    assert load.indexed == 23 and load.problems == []
+    answer = client.get("/cms/keywords?query=hig", headers=users.owner.headers)
+    assert answer.status_code == 200
+    names = [hit["keyword"] for hit in answer.json["hits"]]
+    assert names[:2] == ["Higgs boson", "Higgs boson pair"] or set(names) >= {
+        "Higgs boson", "Higgs boson pair"
+    }
+    assert "dark matter" not in names
+    hit = answer.json["hits"][0]
+    assert hit["category"] == "Physics theme"
+    assert "basic_info.analysis_keywords" in hit["links"]["analyses"]
+    answer = client.get("/cms/keywords?query=dark%20mat", headers=users.owner.headers)
+    assert [h["keyword"] for h in answer.json["hits"]][0] == "dark matter"
+    answer = client.get("/cms/keywords?size=5", headers=users.owner.headers)
+    assert answer.json["total"] == 23 and len(answer.json["hits"]) == 5
+    answer = client.get(
+        "/cms/keywords?category=Final%20state", headers=users.owner.headers
+    )
+    assert {h["category"] for h in answer.json["hits"]} == {"Final state"}
+
+
+def test_reload_replaces_the_list_atomically(client, sheet, users):
+    harvest_keywords()
+    sheet.keywords_csv = "Keyword,Category\nflavour anomalies,Physics theme\n"
+    harvest_keywords()
+    behind = current_search_client.indices.get_alias(name=alias_name())
+    assert len(behind) == 1
+    answer = client.get("/cms/keywords", headers=users.owner.headers)
+    assert [h["keyword"] for h in answer.json["hits"]] == ["flavour anomalies"]
+
+
+def test_empty_or_down_sheet_keeps_the_index(client, sheet, users):
+    harvest_keywords()
+    sheet.keywords_csv = "Keyword\n\n"
+    with pytest.raises(InvalidRequestError):
+        harvest_keywords()
+    sheet.mode = "down"
+    with pytest.raises(UpstreamUnavailableError):
+        harvest_keywords()
+    answer = client.get("/cms/keywords?size=50", headers=users.owner.headers)
+    assert answer.json["total"] == 23
+
+
+@pytest.mark.parametrize("who, status", [("atlas", 403), ("stranger", 403), ("anonymous", 401)])
+def test_cms_members_only(client, sheet, users, who, status):
+    headers = getattr(getattr(users, who), "headers", {})
+    assert client.get("/cms/keywords?query=hig", headers=headers).status_code == status
+
+
+def test_bad_size_names_the_field(client, sheet, users):
+    answer = client.get("/cms/keywords?size=500", headers=users.owner.headers)
+    assert answer.status_code == 400 and answer.json["errors"][0]["field"] == "size"
+
+
+def test_no_index_yet_is_an_empty_answer(client, sheet, users):
+    answer = client.get("/cms/keywords?query=x", headers=users.owner.headers)
+    assert answer.status_code == 200 and answer.json == {"hits": [], "total": 0}
+
+
+def test_cli_from_file(app, sheet):
+    from click.testing import CliRunner
+    from flask.cli import ScriptInfo
+
+    from cap.modules.keywords.cli import sync_keywords
+
+    runner = CliRunner()
+    result = runner.invoke(
+        sync_keywords,
+        ["--from-file", app.config["CAP_KEYWORDS_DEMO_FILE"]],
+        obj=ScriptInfo(create_app=lambda *a, **k: app),
+    )
+    assert result.exit_code == 0, result.output
+    assert "23 keywords indexed" in result.output
