@@ -3,7 +3,7 @@
 import sys
 
 import pytest
-from conftest import DATASETS
+from fakes.das_server import DATASETS
 from invenio_search import current_search_client
 
 from cap.modules.cms.das import api, sources
@@ -113,3 +113,11 @@ def test_cli(app, das_index, datasets_file, das_list_server):
         app.config["CAP_DAS_COMMAND"] = ["dasgoclient", "-query=dataset status=*"]
     assert result.exit_code == 0, result.output
     assert all_names() == {"/A/Run2016B-v1/AOD"}
+
+
+def test_nothing_loaded_yet(client, users, das_index):
+    answer = client.get(
+        "/cms/datasets", query_string={"query": "SingleMuon"}, headers=users.owner.headers
+    )
+    assert answer.status_code == 200
+    assert answer.json == {"total": 0, "hits": []}

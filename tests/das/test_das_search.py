@@ -11,7 +11,7 @@ def search(client, user, path, **args):
     return client.get(path, query_string=args, headers=user.headers)
 
 
-def test_das_style_pattern(client, users, loaded):
+def test_das_style_pattern(client, users, searchable_datasets):
     answer = search(client, users.owner, "/cms/datasets", query="dataset=/SingleMuon/*/MINIAOD")
     assert answer.status_code == 200
     assert names(answer) == [
@@ -45,14 +45,14 @@ def test_das_style_pattern(client, users, loaded):
         ("nothing-like-this", 0),
     ],
 )
-def test_queries(client, users, loaded, query, expected):
+def test_queries(client, users, searchable_datasets, query, expected):
     answer = search(client, users.owner, "/cms/datasets", query=query, size=50)
     assert answer.status_code == 200, answer.json
     assert answer.json["total"] == expected
     assert len(answer.json["hits"]) == expected
 
 
-def test_primary_and_mc_split(client, users, loaded):
+def test_primary_and_mc_split(client, users, searchable_datasets):
     data = search(client, users.owner, "/cms/primary-datasets", query="DYJets", size=50)
     assert data.json == {"total": 0, "hits": []}
     mc = search(client, users.owner, "/cms/mc-datasets", query="DYJets", size=50)
@@ -65,7 +65,7 @@ def test_primary_and_mc_split(client, users, loaded):
     assert everything.json["total"] == 5
 
 
-def test_paging(client, users, loaded):
+def test_paging(client, users, searchable_datasets):
     first = search(client, users.owner, "/cms/datasets", query="/SingleMuon/*", size=2)
     second = search(client, users.owner, "/cms/datasets", query="/SingleMuon/*", size=2, page=2)
     assert first.json["total"] == second.json["total"] == 5
@@ -83,21 +83,15 @@ def test_paging(client, users, loaded):
         ({"size": "100", "page": "101"}, "page"),
     ],
 )
-def test_bad_requests(client, users, loaded, args, field):
+def test_bad_requests(client, users, searchable_datasets, args, field):
     answer = search(client, users.owner, "/cms/datasets", **args)
     assert answer.status_code == 400
     assert answer.json["status"] == 400
     assert answer.json["errors"][0]["field"] == field
 
 
-def test_nothing_loaded_yet(client, users, das_index):
-    answer = search(client, users.owner, "/cms/datasets", query="SingleMuon")
-    assert answer.status_code == 200
-    assert answer.json == {"total": 0, "hits": []}
-
-
 @pytest.mark.parametrize("path", ["/cms/datasets", "/cms/primary-datasets", "/cms/mc-datasets"])
-def test_cms_members_only(client, users, loaded, path):
+def test_cms_members_only(client, users, searchable_datasets, path):
     assert client.get(path, query_string={"query": "Muon"}).status_code == 401
     assert search(client, users.stranger, path, query="Muon").status_code == 403
     assert search(client, users.atlas, path, query="Muon").status_code == 403
