@@ -169,9 +169,9 @@ def gunicorn_server(workers=1):
 
         for _ in range(120):
             try:
-                if requests.get(f"{base}/api/ping", timeout=2).ok:
+                if requests.get(f"{base}/api/ping", timeout=10).ok:
                     break
-            except requests.ConnectionError:
+            except requests.RequestException:
                 pass
             if process.poll() is not None:
                 raise RuntimeError(f"gunicorn exited; see {BENCH_DIR / 'gunicorn.log'}")
