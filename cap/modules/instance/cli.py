@@ -55,9 +55,10 @@ def setup(demo):
             click.echo(f"  {email}  token: {token}")
         click.echo("demo CMS datasets and triggers ...")
         load_demo_cms_lookups()
-        click.echo("demo CADI analyses and analysis keywords ...")
-        click.echo("  " + load_demo_cadi())
         click.echo("demo drafts and records ...")
         for email, kind, pid, recid in load_demo_deposits():
             click.echo(f"  {email}: {kind} draft {pid}" + (f", record {recid}" if recid else ""))
+        # After the drafts: the example cms-analysis draft's CADI id is adopted.
+        click.echo("demo CADI analyses and analysis keywords ...")
+        click.echo("  " + load_demo_cadi())
     click.secho("setup complete", fg="green")

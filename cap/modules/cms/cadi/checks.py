@@ -6,6 +6,8 @@ is ``None``) and on update/patch (the draft being saved, which may keep its
 own CADI id).
 """
 
+from flask import current_app
+
 from ...core.errors import field_error
 from .sync import find_holder
 
@@ -13,7 +15,13 @@ FIELD = "basic_info.cadi_id"
 
 
 def check_cadi_id(schema, metadata, deposit=None):
-    """Field errors when ``basic_info.cadi_id`` is held by another draft."""
+    """Field errors when ``basic_info.cadi_id`` is held by another draft.
+
+    Only drafts of the CADI deposit type (cms-analysis) claim CADI ids;
+    other types (e.g. questionnaires) merely refer to an analysis.
+    """
+    if schema.name != current_app.config["CAP_CADI_DEPOSIT_TYPE"]:
+        return []
     basic_info = metadata.get("basic_info") if isinstance(metadata, dict) else None
     cadi_id = basic_info.get("cadi_id") if isinstance(basic_info, dict) else None
     if not isinstance(cadi_id, str) or not cadi_id:

@@ -20,6 +20,7 @@ from invenio_db.uow import UnitOfWork
 from invenio_records.models import RecordMetadata
 from sqlalchemy.exc import SQLAlchemyError
 
+from ...access.generators import schema_name_of
 from ...auth.sso import ensure_external_role
 from ...core.errors import (
     CAPError,
@@ -91,9 +92,10 @@ def find_holder(cadi_id, exclude_pid=None):
         RecordMetadata.json["_deposit"]["id"].isnot(None),
         RecordMetadata.json["control_number"].is_(None),
     )
-    for row in query.limit(5):
+    deposit_type = current_app.config["CAP_CADI_DEPOSIT_TYPE"]
+    for row in query:
         depid = row.json["_deposit"]["id"]
-        if depid != exclude_pid:
+        if depid != exclude_pid and schema_name_of(row.json) == deposit_type:
             return row.id, depid
     return None
 
