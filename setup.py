@@ -68,6 +68,8 @@ setup(
             "cap_services = cap.modules.services.ext:CAPServices",
             "cap_cms_das = cap.modules.cms.das.ext:CAPDAS",
             "cap_cms_triggers = cap.modules.cms.triggers.ext:CAPTriggers",
+            "cap_search = cap.modules.search.ext:CAPSearch",
+            "cap_dashboard = cap.modules.dashboard.ext:CAPDashboard",
         ],
         "invenio_base.api_apps": [
             "cap_auth = cap.modules.auth.ext:CAPAuthREST",
@@ -84,6 +86,8 @@ setup(
             "cap_services = cap.modules.services.ext:CAPServices",
             "cap_cms_das = cap.modules.cms.das.ext:CAPDAS",
             "cap_cms_triggers = cap.modules.cms.triggers.ext:CAPTriggers",
+            "cap_search = cap.modules.search.ext:CAPSearch",
+            "cap_dashboard = cap.modules.dashboard.ext:CAPDashboard",
         ],
         "invenio_base.blueprints": [
             "cap_ui = cap.modules.ui.views:create_blueprint",
@@ -101,6 +105,8 @@ setup(
             "cap_services = cap.modules.services.views:create_blueprint",
             "cap_cms_das = cap.modules.cms.das.views:create_blueprint",
             "cap_cms_triggers = cap.modules.cms.triggers.views:create_blueprint",
+            "cap_search = cap.modules.search.views:create_blueprint",
+            "cap_dashboard = cap.modules.dashboard.views:create_blueprint",
         ],
         "cap.deposit.validators": [
             "cap_cms_cadi = cap.modules.cms.cadi.checks:check_cadi_id",

@@ -2,7 +2,7 @@
 
 ``cap setup`` is the same command as ``invenio cap setup``; the standard
 ``invenio`` groups (db, index, users, roles, files) are available under
-``cap`` too. ``cap access`` and ``cap tokens`` are CAP's own and replace
+``cap`` too. ``cap access``, ``cap tokens`` and ``cap index`` are CAP's own and replace
 Invenio's groups of the same names.
 """
 
@@ -19,6 +19,7 @@ from .modules.cms.triggers import cli as _triggers_cli  # noqa: F401  (adds load
 from .modules.instance.cli import setup
 from .modules.keywords import cli as _keywords_cli  # noqa: F401  (adds cms sync-keywords)
 from .modules.schemas.cli import schemas
+from .modules.search.cli import index
 
 
 @click.group()
@@ -31,6 +32,7 @@ cap.add_command(access)
 cap.add_command(tokens)
 cap.add_command(schemas)
 cap.add_command(cms)
+cap.add_command(index)
 
 
 def main():

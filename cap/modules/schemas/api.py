@@ -192,8 +192,17 @@ def _reason(error):
 
 
 def delete_index_names(names):
-    """Delete indexes by (prefixed) name; missing ones are ignored."""
+    """Delete indexes by (prefixed) name; missing ones are ignored.
+
+    After ``cap index reindex`` a name is an alias of the rebuilt index:
+    the index behind it is deleted.
+    """
     for index in names:
+        if current_search_client.indices.exists_alias(name=index):
+            behind = current_search_client.indices.get_alias(name=index)
+            for concrete in behind:
+                current_search_client.indices.delete(index=concrete, ignore=[404])
+            continue
         current_search_client.indices.delete(index=index, ignore=[404])
 
 

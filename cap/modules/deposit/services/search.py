@@ -12,6 +12,7 @@ from invenio_search.utils import build_alias_name
 
 from ...access.generators import identity_user_id
 from ...core.errors import InvalidRequestError, PermissionDeniedError, field_error
+from ...search.query import parse_query
 
 SORTS = {
     "bestmatch": ["_score", {"updated": {"order": "desc", "unmapped_type": "date"}}],
@@ -96,6 +97,8 @@ class SearchParams:
         """Parse ``q``, ``page``, ``size``, ``sort``, ``by_me`` and facet filters."""
         config = current_app.config
         self.q = (params.get("q") or "").strip()
+        # DAS-style field terms (dataset=..., trigger=...) out of the free text.
+        self.text, self.field_queries = parse_query(self.q)
         self.size = _int_param(
             params, "size", config["CAP_DEPOSIT_DEFAULT_PAGE_SIZE"], 1,
             config["CAP_DEPOSIT_MAX_PAGE_SIZE"],
@@ -120,9 +123,9 @@ def run_search(identity, params, alias, policy, owner_field="_deposit.owners"):
     if identity is None or identity.id is None:
         raise PermissionDeniedError("You need to log in to search.")
     params = params if isinstance(params, SearchParams) else SearchParams(params)
-    if params.q:
-        _check_query(alias, params.q)
-    query = dsl.Q("query_string", query=params.q, default_operator="AND") if params.q \
+    if params.text:
+        _check_query(alias, params.text)
+    query = dsl.Q("query_string", query=params.text, default_operator="AND") if params.text \
         else dsl.Q("match_all")
     filters = [policy.query_filter(identity)]
     if params.by_me:
@@ -132,7 +135,7 @@ def run_search(identity, params, alias, policy, owner_field="_deposit.owners"):
     for name, values in params.filters.items():
         filters.append(dsl.Q("terms", **{params.facets[name][0]: values}))
     body = {
-        "query": dsl.Q("bool", must=[query], filter=filters).to_dict(),
+        "query": dsl.Q("bool", must=[query, *params.field_queries], filter=filters).to_dict(),
         "sort": params.sorts[params.sort],
         "from": (params.page - 1) * params.size,
         "size": params.size,

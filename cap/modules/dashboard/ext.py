@@ -1,0 +1,19 @@
+"""The dashboard extension: settings."""
+
+from . import config
+
+
+class CAPDashboard:
+    """Dashboard settings."""
+
+    def __init__(self, app=None):
+        """Initialise when given an app."""
+        if app:
+            self.init_app(app)
+
+    def init_app(self, app):
+        """Copy defaults and register."""
+        for name in dir(config):
+            if name.startswith("CAP_DASHBOARD_"):
+                app.config.setdefault(name, getattr(config, name))
+        app.extensions["cap-dashboard"] = self

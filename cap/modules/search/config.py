@@ -1,0 +1,52 @@
+"""Search defaults (``CAP_SEARCH_*``)."""
+
+CAP_SEARCH_QUERY_FIELDS = {
+    "dataset": ["input_data.primary_datasets.path", "input_data.mc_samples.path"],
+    "primary_dataset": ["input_data.primary_datasets.path"],
+    "mc": ["input_data.mc_samples.path"],
+    "trigger": ["input_data.primary_datasets.triggers.trigger"],
+    "cadi": ["basic_info.cadi_id", "analysis_context.cadi_id"],
+    "wg": [
+        "basic_info.cms_working_group",
+        "analysis_context.cms_working_group",
+        "basic_info.physics_group",
+        "basic_info.pwg",
+        "basic_info.working_group",
+    ],
+    "awg": ["cadi_info.awg"],
+    "status": ["cadi_info.status", "glance_info.status", "analysis_context.status"],
+    "object": ["physics_objects.object"],
+    "keyword": ["basic_info.analysis_keywords", "basic_info.keywords", "keywords"],
+    "glance": ["basic_info.glance_id", "glance_info.id"],
+    "collection": ["_schema.name"],
+    "experiment": ["_experiment"],
+}
+"""DAS-style ``key=value`` terms of ``q``: key -> indexed (keyword) fields, any schema."""
+
+CAP_SEARCH_SUGGEST_FIELDS = {
+    "title": ["title"],
+    "cadi_id": ["cadi_id"],
+    "keywords": ["keywords", "keyword"],
+    "people": ["people"],
+    "dataset": ["dataset"],
+    "trigger": ["trigger"],
+}
+"""``field`` of ``/suggest`` -> names looked up in each schema's ``suggest`` config."""
+
+CAP_SEARCH_SUGGEST_EXTRA = {
+    "cms-analysis": {"keywords": "basic_info.analysis_keywords"},
+    "alice-analysis": {"keywords": "basic_info.keywords"},
+}
+"""Suggestion fields a schema's config lacks: schema name -> {field: indexed field}."""
+
+CAP_SEARCH_SUGGEST_SIZE = 10
+"""Default number of suggestions."""
+
+CAP_SEARCH_SUGGEST_MAX_SIZE = 50
+"""Most suggestions one call returns."""
+
+CAP_SEARCH_SUGGEST_MAX_LENGTH = 100
+"""Longest prefix accepted."""
+
+CAP_SEARCH_REINDEX_BATCH = 500
+"""Records read from the database and sent to the engine per bulk request."""
