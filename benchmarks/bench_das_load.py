@@ -108,6 +108,33 @@ def floor(path, chunk, threads):
     return client, index
 
 
+QUERIES = {
+    "DAS pattern": "dataset=/SingleMuon/*/MINIAOD",
+    "prefix (autocomplete)": "/DYJetsToLL_M-50_TuneCP5",
+    "words (leading wildcard)": "muon 2017 miniaod",
+    "fields": "primary_dataset=Tau tier=NANOAOD year=2018",
+}
+
+
+def time_searches(api, repeat=20):
+    """Seconds per search of each query kind, on the loaded index."""
+    timings = {}
+    for label, text in QUERIES.items():
+        values = []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            api.search(text, size=10)
+            values.append(time.perf_counter() - start)
+        timings[label] = values
+    return timings
+
+
+def summary_ms(values):
+    ordered = sorted(values)
+    return (f"p50 {ordered[len(ordered) // 2] * 1000:7.1f} ms   "
+            f"p95 {ordered[int(len(ordered) * 0.95) - 1] * 1000:7.1f} ms")
+
+
 def main(n=1_000_000):
     from cap.modules.cms.das import api, sources
 
@@ -133,6 +160,7 @@ def main(n=1_000_000):
         load_time = time.perf_counter() - start
         load_peak = rss_mib("VmHWM")
         count = client.count(index=api.dataset_index().alias)["count"]
+        searches = time_searches(api)
         api.dataset_index().delete()
 
         assert count == floor_count == n, (count, floor_count, n)
@@ -144,6 +172,8 @@ def main(n=1_000_000):
               f"peak RSS {load_peak:6.0f} MiB   "
               f"({summary.data} data, {summary.mc} MC)")
         print(f"RSS before: {base:.0f} MiB")
+        for label, values in searches.items():
+            print(f"search {label:28s} {summary_ms(values)}")
         print(f"ratio load/floor {ratio:.2f} (aim <= {AIM_RATIO}): {verdict(ratio <= AIM_RATIO)}")
         print(f"per million names {per_million:.0f} s (aim <= {AIM_SECONDS_PER_MILLION}): "
               f"{verdict(per_million <= AIM_SECONDS_PER_MILLION)}")
