@@ -60,3 +60,16 @@ def test_malformed_upstream_item_is_502(client, fake_cadi, cms_member):
     item["creationDate"] = "someday"
     answer = client.get("/cms/cadi/EXO-19-012", headers=cms_member.headers)
     assert answer.status_code == 502 and "creationDate" in answer.json["message"]
+
+
+def test_outcomes_reach_the_services_status(app, client, fake_cadi, cms_member):
+    status = app.extensions["cap-services"].status
+    status.clear()
+    fake_cadi.mode = "down"
+    client.get("/cms/cadi/EXO-19-012", headers=cms_member.headers)
+    state = status.read()["cadi"]
+    assert state["last_failure"] and "503" in state["last_failure"]["message"]
+    assert state["last_success"] is None
+    fake_cadi.mode = "ok"
+    client.get("/cms/cadi/EXO-19-012", headers=cms_member.headers)
+    assert status.read()["cadi"]["last_success"]

@@ -6,7 +6,13 @@ from urllib.parse import quote
 from flask import current_app
 
 from ..cms.cadi.permissions import require_cms_access
-from ..core.errors import InvalidRequestError, field_error
+from ..core.errors import (
+    InvalidRequestError,
+    UpstreamTimeoutError,
+    UpstreamUnavailableError,
+    field_error,
+)
+from ..services.status import record_status
 from .client import fetch_csv, parse_csv
 from .index import replace_keywords, search_keywords
 
@@ -32,14 +38,20 @@ def load_keywords(text):
 def harvest_keywords(url=None):
     """Download the configured spreadsheet (or ``url``) and load it."""
     config = current_app.config
-    text = fetch_csv(
-        url or config["CAP_KEYWORDS_CSV_URL"],
-        timeout=config["CAP_KEYWORDS_TIMEOUT"],
-        retries=config["CAP_KEYWORDS_RETRIES"],
-        backoff=config["CAP_KEYWORDS_BACKOFF"],
-        max_bytes=config["CAP_KEYWORDS_MAX_BYTES"],
-    )
-    return load_keywords(text)
+    try:
+        text = fetch_csv(
+            url or config["CAP_KEYWORDS_CSV_URL"],
+            timeout=config["CAP_KEYWORDS_TIMEOUT"],
+            retries=config["CAP_KEYWORDS_RETRIES"],
+            backoff=config["CAP_KEYWORDS_BACKOFF"],
+            max_bytes=config["CAP_KEYWORDS_MAX_BYTES"],
+        )
+    except (UpstreamUnavailableError, UpstreamTimeoutError) as error:
+        record_status("keywords", False, error.message)
+        raise
+    load = load_keywords(text)
+    record_status("keywords", True, f"{load.indexed} keywords")
+    return load
 
 
 def _size(value):

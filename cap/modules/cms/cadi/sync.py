@@ -31,6 +31,7 @@ from ...core.errors import (
 from ...deposit.proxies import current_deposit_service
 from ...deposit.records.api import STATUS_PUBLISHED, Deposit
 from ...deposit.services.sharing import resolve_grantee
+from ...services.status import record_status
 from .models import CadiAnalysis, CadiSyncRun
 from .parser import MalformedAnalysis, is_skipped, parse_analysis
 from .proxies import current_cadi_client
@@ -289,8 +290,10 @@ def sync_from_cadi(since=None, full=False, dry_run=False, progress=None, client=
         )
     except (UpstreamUnavailableError, UpstreamTimeoutError) as error:
         _finish_run(run, "failed", summary, error.message)
+        record_status("cadi", False, error.message)
         raise
     _finish_run(run, "success", summary)
+    record_status("cadi", True, summary.line())
     return summary, since
 
 

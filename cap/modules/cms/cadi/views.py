@@ -6,10 +6,12 @@ from flask import Blueprint, current_app, g, jsonify
 
 from ...core.errors import (
     InvalidRequestError,
+    UpstreamTimeoutError,
     UpstreamUnavailableError,
     field_error,
     register_error_handlers,
 )
+from ...services.status import record_status
 from .parser import CADI_ID, MalformedAnalysis, parse_analysis
 from .permissions import require_cms_access
 from .proxies import current_cadi_client
@@ -22,7 +24,12 @@ def cadi_analysis(cadi_id):
         message = f"{cadi_id!r} is not a CADI id (e.g. EXO-19-001)."
         raise InvalidRequestError(message, [field_error("cadi_id", message)])
     deadline = time.monotonic() + current_app.config["CAP_CADI_TIMEOUT"]
-    raw = current_cadi_client.get_analysis(cadi_id, deadline=deadline)
+    try:
+        raw = current_cadi_client.get_analysis(cadi_id, deadline=deadline)
+    except (UpstreamUnavailableError, UpstreamTimeoutError) as error:
+        record_status("cadi", False, error.message)
+        raise
+    record_status("cadi", True)
     try:
         analysis = parse_analysis(raw)
     except MalformedAnalysis as error:
