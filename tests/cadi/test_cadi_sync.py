@@ -180,3 +180,9 @@ def test_demo_file_goes_through_the_same_path(env, app, contact):
     assert summary.counts["created"] == ACTIVE and summary.counts["failed"] == 1
     again = sync_from_file(app.config["CAP_CADI_DEMO_FILE"])
     assert again.counts["unchanged"] == ACTIVE
+
+
+def test_daily_beat_entry_names_the_task(app):
+    entry = app.config["CELERY_BEAT_SCHEDULE"]["cadi-sync"]
+    assert entry["task"] == sync_cadi.name
+    assert entry["schedule"].total_seconds() == 24 * 3600

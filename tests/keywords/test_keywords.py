@@ -106,3 +106,20 @@ def test_cli_from_file(app, sheet):
     )
     assert result.exit_code == 0, result.output
     assert "23 keywords indexed" in result.output
+
+
+def test_keyword_links_to_the_analyses_using_it(client, sheet, env, users, refresh):
+    harvest_keywords()
+    metadata = {
+        "$ana_type": "cms-analysis",
+        "basic_info": {"analysis_title": "DM + H(bb)", "analysis_keywords": ["dark matter"]},
+    }
+    draft = env.service.create(users.owner.identity, metadata)
+    env.service.create(users.owner.identity, {"$ana_type": "cms-analysis"})
+    hit = client.get("/cms/keywords?query=dark", headers=users.owner.headers).json["hits"][0]
+    link = hit["links"]["analyses"]
+    assert link.startswith("http://127.0.0.1:5000/api/deposits/?q=")
+    refresh()
+    answer = client.get(link[len("http://127.0.0.1:5000/api"):], headers=users.owner.headers)
+    assert answer.status_code == 200, answer.json
+    assert [h["id"] for h in answer.json["hits"]["hits"]] == [draft.pid]
