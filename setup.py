@@ -143,6 +143,7 @@ setup(
             "cap_core = cap.modules.core.tasks",
             "cap_cms_cadi = cap.modules.cms.cadi.tasks",
             "cap_keywords = cap.modules.keywords.tasks",
+            "cap_cms_das = cap.modules.cms.das.tasks",
         ],
     },
 )

@@ -57,6 +57,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cap.modules.keywords.tasks.sync_keywords",
         "schedule": timedelta(days=1),
     },
+    # Does nothing until CAP_DAS_SOURCE_FILE/_URL (or the command) is configured.
+    "das-reload": {
+        "task": "cap.modules.cms.das.tasks.reload_datasets",
+        "schedule": timedelta(days=1),
+    },
 }
 # One indexer for drafts and records: the index follows the ``$schema`` URL
 # (here, not in a module config, so invenio-indexer's default cannot win).

@@ -10,16 +10,8 @@ from . import api, sources
 
 
 def load_source(file=None, url=None, command=None, replace=False, quiet=False):
-    """Load one source with a progress bar; returns the :class:`~.api.LoadSummary`."""
-    config = current_app.config
-    if file:
-        lines, label = sources.from_file(file), str(file)
-    elif url:
-        lines = sources.from_url(url, config["CAP_DAS_URL_TIMEOUT"], config["CAP_DAS_URL_RETRIES"])
-        label = url
-    else:
-        argv = list(command or config["CAP_DAS_COMMAND"])
-        lines, label = sources.from_command(argv), " ".join(argv)
+    """Load one source with a progress bar; returns ``(summary, label)``."""
+    lines, label = sources.choose(current_app.config, file=file, url=url, command=command)
     with tqdm(desc="datasets", unit=" names", disable=quiet, unit_scale=True) as bar:
         summary = api.load(lines, replace=replace, progress=bar.update)
     return summary, label
@@ -40,11 +32,8 @@ def load_datasets(file_, url, command, replace):
     """Index the DAS dataset list (default: CAP_DAS_SOURCE_FILE/URL, else the command)."""
     if sum(bool(x) for x in (file_, url, command)) > 1:
         raise click.UsageError("Give one of --file, --url or --command.")
-    config = current_app.config
-    if not (file_ or url or command):
-        file_, url = config["CAP_DAS_SOURCE_FILE"], config["CAP_DAS_SOURCE_URL"]
     try:
-        summary, label = load_source(file=file_, url=url, replace=replace)
+        summary, label = load_source(file=file_, url=url, command=command, replace=replace)
     except sources.SourceError as error:
         raise click.ClickException(error.message) from None
     click.echo(

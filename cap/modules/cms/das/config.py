@@ -45,3 +45,12 @@ CAP_DAS_SCHEMA_KEYWORD = "x-cap-das-dataset"
 
 CAP_DAS_DEMO_FILE = None
 """Dataset list ``cap setup --demo`` loads (``None``: the one shipped in the package)."""
+
+CAP_DAS_RELOAD_WITH_COMMAND = False
+"""Let the daily reload run ``CAP_DAS_COMMAND`` when no file or URL is configured."""
+
+CAP_DAS_TASK_MAX_RETRIES = 5
+"""Retries of a failed daily reload."""
+
+CAP_DAS_TASK_RETRY_BACKOFF = 300
+"""Seconds before the first retry of a failed reload; doubled at each further one."""

@@ -96,3 +96,20 @@ def from_command(argv):
     errors.close()
     if code != 0:
         raise SourceError(f"{argv[0]} exited with {code}: {stderr.strip()[:300]}")
+
+
+def choose(config, file=None, url=None, command=None):
+    """``(lines, label)`` of the given source, else the configured one.
+
+    Order: ``file``, ``url``, ``command`` (an argv list, or ``True`` for
+    ``CAP_DAS_COMMAND``); with none given, ``CAP_DAS_SOURCE_FILE``, then
+    ``CAP_DAS_SOURCE_URL``, then ``CAP_DAS_COMMAND``.
+    """
+    if not (file or url or command):
+        file, url = config["CAP_DAS_SOURCE_FILE"], config["CAP_DAS_SOURCE_URL"]
+    if file:
+        return from_file(file), str(file)
+    if url:
+        return from_url(url, config["CAP_DAS_URL_TIMEOUT"], config["CAP_DAS_URL_RETRIES"]), url
+    argv = list(command) if isinstance(command, (list, tuple)) else list(config["CAP_DAS_COMMAND"])
+    return from_command(argv), " ".join(argv)
