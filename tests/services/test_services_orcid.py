@@ -147,3 +147,10 @@ def test_login_required(client, users, orcid_server):
     assert orcid_server.calls == []
     # Any logged-in user may look people up, CMS member or not.
     assert get(client, users.stranger, "/services/orcid?name=Maria").status_code == 200
+
+
+def test_search_refuses_very_long_names(client, users, orcid_server):
+    answer = get(client, users.owner, "/services/orcid?name=" + "a" * 201)
+    assert answer.status_code == 400
+    assert answer.json["errors"] == [{"field": "name", "message": "Give at most 200 characters."}]
+    assert orcid_server.calls == []

@@ -104,3 +104,10 @@ def test_login_required(client, users, ror_server):
     assert client.get("/services/ror?query=CERN").status_code == 401
     assert client.get("/services/ror/01ggx4157").status_code == 401
     assert ror_server.calls == []
+
+
+def test_search_refuses_very_long_queries(client, users, ror_server):
+    answer = get(client, users.owner, "/services/ror?query=" + "b" * 201)
+    assert answer.status_code == 400
+    assert answer.json["errors"][0]["field"] == "query"
+    assert ror_server.calls == []

@@ -13,6 +13,8 @@ from .http import JSONClient
 
 logger = logging.getLogger(__name__)
 
+MAX_QUERY = 200
+
 ORCID_ID = re.compile(r"^(?:https?://orcid\.org/)?(\d{4}-\d{4}-\d{4}-\d{3}[\dX])$")
 # Characters with a meaning in ORCID's Solr query syntax.
 _SOLR_SPECIAL = re.compile(r'([+\-!(){}\[\]^"~*?:\\/&|])')
@@ -134,6 +136,9 @@ class ORCIDClient:
         name = " ".join((name or "").split())
         if len(name) < 2:
             message = "Give at least two characters of a name."
+            raise InvalidRequestError(message, [field_error("name", message)])
+        if len(name) > MAX_QUERY:
+            message = f"Give at most {MAX_QUERY} characters."
             raise InvalidRequestError(message, [field_error("name", message)])
         key = cache_key("orcid", self.http.base_url, "search", name.lower(), self.rows)
         return cached(key, self.cache_timeout, lambda: self._search(name))

@@ -13,6 +13,8 @@ from .http import JSONClient
 
 logger = logging.getLogger(__name__)
 
+MAX_QUERY = 200
+
 ROR_ID = re.compile(r"^(?:https?://ror\.org/)?(0[a-hj-km-np-tv-z0-9]{6}[0-9]{2})$")
 
 
@@ -101,6 +103,9 @@ class RORClient:
         query = " ".join((query or "").split())
         if len(query) < 2:
             message = "Give at least two characters of a name."
+            raise InvalidRequestError(message, [field_error("query", message)])
+        if len(query) > MAX_QUERY:
+            message = f"Give at most {MAX_QUERY} characters."
             raise InvalidRequestError(message, [field_error("query", message)])
         key = cache_key("ror", self.http.base_url, "search", query.lower(), self.rows)
         return cached(key, self.cache_timeout, lambda: self._search(query))
