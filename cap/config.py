@@ -25,6 +25,9 @@ APP_DEFAULT_SECURE_HEADERS = {
 }
 SESSION_COOKIE_SECURE = False
 REST_ENABLE_CORS = False
+# Session-authenticated API writes must send the ``csrftoken`` cookie back as
+# ``X-CSRFToken`` (invenio-rest); token (Bearer/OAuth2) requests skip the check.
+REST_CSRF_ENABLED = True
 
 # Services
 # ========
@@ -125,7 +128,7 @@ CAP_DEMO_PASSWORD = "cap-demo-password"
 """Password of the demo users created by ``cap setup --demo``."""
 
 CAP_DEMO_USERS = [
-    {"email": "cms@inveniosoftware.org", "roles": ["cms-members@cern.ch"]},
+    {"email": "cms@inveniosoftware.org", "roles": ["cms-members@cern.ch", "cms-conveners@cern.ch"]},
     {"email": "atlas@inveniosoftware.org", "roles": ["atlas-active-members-all@cern.ch"]},
     {"email": "lhcb@inveniosoftware.org", "roles": ["lhcb-general@cern.ch"]},
     {"email": "alice@inveniosoftware.org", "roles": ["alice-member@cern.ch"]},

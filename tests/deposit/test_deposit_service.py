@@ -248,7 +248,9 @@ def test_publish_edit_republish_revisions(env, complete, add_file, indexed_ids):
 def test_record_read_rights(env, example):
     u = env.users
     deposit = env.service.create(
-        u.owner.identity, {"$ana_type": "cms-analysis", **example("cms-analysis")}
+        u.owner.identity,  # without cadi_info: reserved to the CMS conveners
+        {"$ana_type": "cms-analysis",
+         **{k: v for k, v in example("cms-analysis").items() if k != "cadi_info"}},
     )
     deposit = env.service.publish(u.owner.identity, deposit.pid)
     assert deposit.recid.startswith("CAP.CMS.")

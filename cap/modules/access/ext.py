@@ -9,6 +9,8 @@ and ``cap access`` accepts it.
 from invenio_access import action_factory
 from invenio_access.proxies import current_access
 
+from .csrf import register_csrf_hook
+
 
 def register_experiment_actions(app):
     """Register the access action of every configured experiment not yet known."""
@@ -36,6 +38,7 @@ class CAPAccess:
         yet here: the registration waits for the app to be finalised.
         """
         app.extensions["cap-access"] = self
+        register_csrf_hook()
 
 
 def finalize_app(app):
