@@ -38,7 +38,6 @@ def main(n=200):
     from invenio_db import db
     from invenio_indexer.api import RecordIndexer
     from invenio_records.api import Record
-    from invenio_search.utils import build_alias_name
 
     from cap.modules.schemas.api import get_schema
 
@@ -46,7 +45,8 @@ def main(n=200):
     body = json.dumps({**document, "$ana_type": "cms-analysis"})
     with bench_instance() as (app, user):
         headers = auth(user)
-        index = build_alias_name(get_schema("cms-analysis").deposit_index)
+        # Unprefixed, as the app's own record_to_index: the indexer prefixes it.
+        index = get_schema("cms-analysis").deposit_index
         indexer = RecordIndexer(record_to_index=lambda record: index)
         client = app.test_client()
 
