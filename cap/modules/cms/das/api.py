@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 
 from flask import current_app
+from invenio_search.engine import search as search_engine
 
 from ...services.status import record_status
 from . import names, query
@@ -134,8 +135,6 @@ def search(text, kind=None, size=10, page=1):
     """``(total, [dataset docs])`` matching a DAS-style query, by name."""
     index = dataset_index()
     clauses = query.parse(text) + _kind_filter(kind)
-    if not index.exists():
-        return 0, []
     body = {
         "query": {"bool": {"filter": clauses}} if clauses else {"match_all": {}},
         "sort": [{"name": "asc"}],
@@ -144,7 +143,10 @@ def search(text, kind=None, size=10, page=1):
         "_source": list(FIELDS),
         "track_total_hits": True,
     }
-    answer = index.client.search(index=index.alias, body=body)
+    try:
+        answer = index.client.search(index=index.alias, body=body)
+    except search_engine.NotFoundError:
+        return 0, []  # nothing loaded yet
     hits = [hit["_source"] for hit in answer["hits"]["hits"]]
     return answer["hits"]["total"]["value"], hits
 

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from flask import current_app
+from invenio_search.engine import search as search_engine
 
 from ...core.errors import InvalidRequestError, field_error
 from ...services.status import record_status
@@ -170,8 +171,6 @@ def search(text="", dataset=None, year=None, size=10, page=1):
         word = re.sub(r"([?\\])", r"\\\1", text.lower())
         pattern = word if "*" in word else f"*{word}*"
         clauses.append({"wildcard": {"trigger.lower": {"value": pattern}}})
-    if not index.exists():
-        return 0, []
     body = {
         "query": {"bool": {"filter": clauses}} if clauses else {"match_all": {}},
         "size": 0,
@@ -186,7 +185,10 @@ def search(text="", dataset=None, year=None, size=10, page=1):
             },
         },
     }
-    answer = index.client.search(index=index.alias, body=body)
+    try:
+        answer = index.client.search(index=index.alias, body=body)
+    except search_engine.NotFoundError:
+        return 0, []  # nothing loaded yet
     buckets = answer["aggregations"]["paths"]["buckets"][(page - 1) * size:]
     hits = [
         {
