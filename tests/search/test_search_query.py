@@ -1,4 +1,4 @@
-"""DAS-style field terms in q (dataset=, trigger=, cadi=, wg= ...) through /deposits and /records."""
+"""DAS-style field terms in q (dataset=, trigger=, cadi=, wg= ...) on /deposits and /records."""
 
 import pytest
 

@@ -110,14 +110,14 @@ def _body(fields, prefix, policy_filter, size):
     per_schema, aggs = [], {}
     for name, (path, kind) in fields.items():
         if kind == "keyword":
-            match = {"prefix": {path: {"value": prefix, "case_insensitive": True}}}
-            aggs[f"f{len(aggs)}"] = {
-                "filter": {"term": {"_schema.name": name}},
-                "aggs": {"values": {"terms": {
-                    "field": path, "size": size,
-                    "include": _caseless_prefix_regex(prefix),
-                }}},
-            }
+            # A caseless prefix as a regular expression (the engine's own
+            # case_insensitive prefix fails on some shards).
+            match = {"regexp": {path: {"value": _caseless_prefix_regex(prefix)}}}
+            # One plain terms aggregation per field; values not starting with
+            # the prefix (other values of the same matching documents) are
+            # dropped afterwards. (A filter aggregation with an ``include``
+            # regular expression fails on some shards of OpenSearch 2.19.)
+            aggs.setdefault(path, {"terms": {"field": path, "size": max(size * 5, 100)}})
         else:
             match = {"match_phrase_prefix": {path: {"query": prefix, "max_expansions": 50}}}
         per_schema.append({"bool": {"filter": [{"term": {"_schema.name": name}}, match]}})
@@ -130,7 +130,6 @@ def _body(fields, prefix, policy_filter, size):
         "size": TEXT_HITS if text_fields else 0,
         "_source": text_fields or False,
         "aggs": aggs,
-        "track_total_hits": False,
     }
 
 
@@ -177,9 +176,10 @@ def suggest(identity, field, prefix, schema_name=None, size=None):
         if "error" in response:
             continue
         for agg in (response.get("aggregations") or {}).values():
-            for bucket in agg["values"]["buckets"]:
+            for bucket in agg["buckets"]:
                 key = bucket.get("key_as_string", bucket["key"])
-                counts[key] = counts.get(key, 0) + bucket["doc_count"]
+                if str(key).lower().startswith(lowered):
+                    counts[key] = counts.get(key, 0) + bucket["doc_count"]
         for hit in response.get("hits", {}).get("hits", []):
             seen = set()
             for path in text_paths:
