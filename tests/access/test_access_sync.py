@@ -39,6 +39,7 @@ def published(api, env, example):
     owner = env.users.owner
     metadata = example("cms-analysis")
     metadata.pop("cadi_info", None)  # reserved to the conveners
+    metadata["basic_info"].pop("cadi_id", None)  # one draft per CADI analysis
     deposit = env.service.create(owner.identity, {"$ana_type": "cms-analysis", **metadata})
     deposit = env.service.publish(owner.identity, deposit.pid)
     return deposit.pid, deposit.recid
