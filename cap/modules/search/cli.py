@@ -39,8 +39,13 @@ def check(fix):
         click.echo(f"{key}: {len(report[key])}")
         for item in report[key][:20]:
             click.echo(f"  {item if isinstance(item, str) else ' '.join(item)}")
+    left = report.pop("unrepaired", [])
     problems = sum(len(v) for v in report.values())
     if fix:
-        click.echo(f"Repaired {problems} documents." if problems else "Nothing to repair.")
+        click.echo(f"Repaired {problems - len(left)} documents." if problems
+                   else "Nothing to repair.")
+        if left:
+            click.echo(f"Left for a later run (the engine holds a newer version): {len(left)}")
+            raise SystemExit(1)
     elif problems:
         raise SystemExit(1)

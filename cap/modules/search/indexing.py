@@ -37,13 +37,13 @@ from ..schemas.urls import parse_schema_url
 
 
 def _kind_filter(kind):
-    has_recid = RecordMetadata.json.has_key("control_number")  # noqa: W601
+    has_recid = RecordMetadata.json["control_number"].as_string().isnot(None)
     return has_recid if kind == "record" else not_(has_recid)
 
 
 def _schema_filter(schema):
     """Rows whose ``$schema`` is one of this schema version's URLs."""
-    url = RecordMetadata.json["$schema"].astext
+    url = RecordMetadata.json["$schema"].as_string()
     return url.like(f"%/{schema.name}-v{schema.version}.json")
 
 
@@ -83,19 +83,28 @@ def _actions(rows, index, indexer):
         }
 
 
+COLUMNS = (RecordMetadata.id, RecordMetadata.json, RecordMetadata.version_id,
+           RecordMetadata.created, RecordMetadata.updated)
+
+
 def _stream(query, batch):
-    """Rows of a query in id order, ``batch`` at a time (keyset paging, no OFFSET)."""
+    """Rows of a query in id order, ``batch`` at a time (keyset paging, no OFFSET).
+
+    Plain column tuples turned into detached models: nothing accumulates in
+    the session, whatever the number of rows.
+    """
     last = None
     while True:
-        page = query.order_by(RecordMetadata.id)
+        page = query.with_entities(*COLUMNS).order_by(RecordMetadata.id)
         if last is not None:
             page = page.filter(RecordMetadata.id > last)
         rows = page.limit(batch).all()
         if not rows:
             return
-        yield from rows
-        last = rows[-1].id
-        db.session.expunge_all()
+        for id_, json, version_id, created, updated in rows:
+            yield RecordMetadata(id=id_, json=json, version_id=version_id,
+                                 created=created, updated=updated)
+        last = rows[-1][0]
 
 
 def bulk_load(schema, kind, index, progress=None):
@@ -220,9 +229,9 @@ def _database_rows():
     names = {(s.name, s.version) for s in indexed_schemas()}
     query = db.session.query(
         RecordMetadata.id, RecordMetadata.version_id,
-        RecordMetadata.json["$schema"].astext,
-        RecordMetadata.json.has_key("control_number"),  # noqa: W601
-    ).filter(RecordMetadata.json.isnot(None), RecordMetadata.json.has_key("_deposit"))
+        RecordMetadata.json["$schema"].as_string(),
+        RecordMetadata.json["control_number"].as_string().isnot(None),
+    ).filter(RecordMetadata.json.isnot(None), RecordMetadata.json["_deposit"].isnot(None))
     for id_, version_id, url, has_recid in query.yield_per(5000):
         parsed = parse_schema_url(url)
         if parsed is None or (parsed[1], parsed[2]) not in names:
@@ -247,16 +256,25 @@ def check(fix=False):
             if id_ not in expected[kind]:
                 report["orphan"].append((kind, id_))
     if fix:
-        repair(report)
+        report["unrepaired"] = repair(report)
     return report
 
 
 def repair(report):
-    """Index missing and stale documents; delete orphans."""
+    """Index missing and stale documents; delete orphans. Returns the ids left as they were.
+
+    A document the engine holds a newer version of (e.g. the tombstone of
+    a recent deletion) is refused with a version conflict: it is left alone
+    and returned, for a later run.
+    """
     indexer = get_indexer()
+    left = []
     for id_ in report["missing"] + report["stale"]:
         row = db.session.get(RecordMetadata, id_)
-        indexer.index(Record(row.json, model=row))
+        try:
+            indexer.index(Record(row.json, model=row))
+        except search.exceptions.ConflictError:
+            left.append(id_)
     for kind, id_ in report["orphan"]:
         alias = build_alias_name(f"{kind}s")
         answer = current_search_client.search(
@@ -264,4 +282,4 @@ def repair(report):
         )
         for hit in answer["hits"]["hits"]:
             current_search_client.delete(index=hit["_index"], id=id_, ignore=[404])
-
+    return left

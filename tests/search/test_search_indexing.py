@@ -1,0 +1,216 @@
+"""cap index reindex / check, and writes during a search outage.
+
+The database is the source of truth: rebuilding, checking and catching up
+after an outage all start from ``records_metadata``.
+"""
+
+import socket
+import threading
+import uuid
+
+import pytest
+from invenio_db import db
+from invenio_indexer.api import RecordIndexer
+from invenio_records.models import RecordMetadata
+from invenio_search import current_search_client
+from invenio_search.utils import build_alias_name, prefix_index
+
+from cap.modules.search import indexing
+from cap.modules.search.cli import index as index_cli
+
+
+def generic(env, title, user=None):
+    user = user or env.users.owner
+    return env.service.create(user.identity, {"$ana_type": "generic", "title": title})
+
+
+def total(client, index):
+    answer = client.search(index=index, body={"size": 0}, track_total_hits=True)
+    return answer["hits"]["total"]["value"]
+
+
+def test_reindex_switches_aliases_while_searches_go_on(env, complete, refresh, client):
+    u = env.users
+    drafts = [generic(env, f"draft {i}") for i in range(12)]
+    published = env.service.create(u.owner.identity, {"$ana_type": "generic", **complete})
+    published = env.service.publish(u.owner.identity, published.pid)
+    env.service.create(u.owner.identity, {"$ana_type": "cms-analysis",
+                                          "basic_info": {"analysis_title": "CMS one"}})
+    refresh()
+    schema = env.schemas["generic"]
+    write = prefix_index(schema.deposit_index)
+    assert indexing.concrete_indexes(write) == [write]  # a plain index before any rebuild
+    engine = current_search_client._get_current_object()
+    expected = {build_alias_name("deposits"): len(drafts) + 2,
+                build_alias_name("deposits-generic"): len(drafts) + 1,
+                build_alias_name("records"): 1}
+    assert {alias: total(engine, alias) for alias in expected} == expected
+
+    stop, seen, errors = threading.Event(), [], []
+
+    def searches():
+        while not stop.is_set():
+            for alias, count in expected.items():
+                try:
+                    seen.append((alias, total(engine, alias), count))
+                except Exception as error:  # noqa: BLE001  (every failure counts)
+                    errors.append(repr(error))
+
+    thread = threading.Thread(target=searches)
+    thread.start()
+    try:
+        first = indexing.reindex()
+        second = indexing.reindex("generic")
+    finally:
+        stop.set()
+        thread.join()
+    assert errors == []
+    assert len(seen) > 10
+    assert [(a, n) for a, n, want in seen if n != want] == []
+    assert sum(count for _, count in first) == len(drafts) + 3
+    assert sum(count for _, count in second) == len(drafts) + 2
+
+    # The write name is now an alias of the newest index; older ones are gone.
+    behind = indexing.concrete_indexes(write)
+    assert len(behind) == 1 and behind[0].startswith(f"{write}-")
+    assert behind[0] in [name for name, _ in second]
+    assert current_search_client.indices.exists_alias(name=write)
+    assert not any(name in current_search_client.indices.get(index=f"{write}*")
+                   for name, _ in first if name.startswith(f"{write}-"))
+
+    # The indexer keeps writing through the alias; revisions are kept.
+    later = generic(env, "written after the rebuild")
+    env.service.update(u.owner.identity, drafts[0].pid, {"title": "changed after"})
+    refresh()
+    answer = client.get("/deposits/", query_string={"q": "rebuild"}, headers=u.owner.headers)
+    assert [hit["id"] for hit in answer.json["hits"]["hits"]] == [later.pid]
+    answer = client.get("/records/", headers=u.colleague.headers)
+    assert [hit["recid"] for hit in answer.json["hits"]["hits"]] == [published.recid]
+    assert indexing.check() == {"missing": [], "stale": [], "orphan": []}
+
+
+def test_reindex_catches_up_with_writes_made_during_the_load(env, refresh, monkeypatch):
+    drafts = [generic(env, f"draft {i}") for i in range(3)]
+    loaded = indexing.bulk_load
+
+    def load_then_write(schema, kind, index, progress=None):
+        count = loaded(schema, kind, index, progress)
+        if kind == "deposit" and schema.name == "generic":
+            # A save while the new index is loaded: it goes to the old index.
+            env.service.update(env.users.owner.identity, drafts[1].pid, {"title": "during"})
+        return count
+
+    monkeypatch.setattr(indexing, "bulk_load", load_then_write)
+    indexing.reindex("generic")
+    refresh()
+    assert indexing.check() == {"missing": [], "stale": [], "orphan": []}
+    hits = current_search_client.search(
+        index=build_alias_name("deposits-generic"), body={"query": {"match": {"title": "during"}}}
+    )["hits"]["hits"]
+    assert [hit["_id"] for hit in hits] == [str(drafts[1].id)]
+
+
+def test_check_reports_and_fix_repairs(app, env, refresh):
+    drafts = [generic(env, f"draft {i}") for i in range(4)]
+    refresh()
+    assert indexing.check() == {"missing": [], "stale": [], "orphan": []}
+    write = build_alias_name(env.schemas["generic"].deposit_index)
+    # Missing: a row whose indexing was lost.
+    lost = RecordMetadata(id=uuid.uuid4(), json=dict(drafts[0]))
+    db.session.add(lost)
+    db.session.commit()
+    # Stale: a change committed to the database but never indexed.
+    drafts[1]["title"] = "changed in the database only"
+    drafts[1].commit()
+    db.session.commit()
+    # Orphan: a document with no row.
+    orphan = str(uuid.uuid4())
+    current_search_client.index(index=write, id=orphan, body={"title": "ghost"},
+                                version=3, version_type="external_gte")
+    refresh()
+    report = indexing.check()
+    assert report == {"missing": [str(lost.id)], "stale": [str(drafts[1].id)],
+                      "orphan": [("deposit", orphan)]}
+
+    runner = app.test_cli_runner()
+    result = runner.invoke(index_cli, ["check"])
+    assert result.exit_code == 1
+    assert "missing: 1" in result.output and "orphan: 1" in result.output
+    result = runner.invoke(index_cli, ["check", "--fix"])
+    assert result.exit_code == 0, result.output
+    assert "Repaired 3 documents." in result.output
+    refresh()
+    assert indexing.check() == {"missing": [], "stale": [], "orphan": []}
+    source = current_search_client.get(index=write, id=str(drafts[1].id))["_source"]
+    assert source["title"] == "changed in the database only"
+
+
+def test_reindex_command(app, env, refresh):
+    generic(env, "via the command")
+    refresh()
+    runner = app.test_cli_runner()
+    result = runner.invoke(index_cli, ["reindex", "--type", "generic", "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert "Reindexed 1 documents into 2 indexes." in result.output
+    result = runner.invoke(index_cli, ["reindex", "--type", "nope"])
+    assert result.exit_code == 2 and "--type" in result.output
+
+
+def _closed_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def search_outage(app):
+    """The app's SEARCH_HOSTS pointed at a closed port until ``restore()``."""
+    ext = app.extensions["invenio-search"]
+    saved_client, saved_hosts = ext._client, app.config["SEARCH_HOSTS"]
+    saved_config = app.config.get("SEARCH_CLIENT_CONFIG")
+
+    class Outage:
+        def start(self):
+            dead = [{"host": "127.0.0.1", "port": _closed_port()}]
+            app.config["SEARCH_HOSTS"] = dead
+            # invenio-search keeps the hosts it first built with in this dict.
+            app.config["SEARCH_CLIENT_CONFIG"] = {**(saved_config or {}), "hosts": dead}
+            ext._client = None  # rebuilt from the (dead) hosts on next use
+
+        def restore(self):
+            app.config["SEARCH_HOSTS"] = saved_hosts
+            app.config["SEARCH_CLIENT_CONFIG"] = saved_config
+            ext._client = saved_client
+
+    outage = Outage()
+    yield outage
+    outage.restore()
+
+
+def test_writes_during_an_outage_are_queued_then_caught_up(env, complete, refresh,
+                                                          search_outage):
+    u = env.users
+    existing = generic(env, "before the outage")
+    refresh()
+    search_outage.start()
+    with pytest.raises(Exception):  # noqa: B017  (the engine really is unreachable)
+        current_search_client.info()
+    created = generic(env, "created while down")
+    env.service.update(u.owner.identity, existing.pid, {"title": "updated while down"})
+    to_publish = env.service.create(u.owner.identity, {"$ana_type": "generic", **complete})
+    published = env.service.publish(u.owner.identity, to_publish.pid)
+    search_outage.restore()
+    refresh()
+    # The engine still shows the old state; the database has everything.
+    report = indexing.check()
+    assert str(created.id) in report["missing"]
+    assert str(existing.id) in report["stale"]
+    RecordIndexer().process_bulk_queue()
+    refresh()
+    assert indexing.check() == {"missing": [], "stale": [], "orphan": []}
+    answer = current_search_client.search(
+        index=build_alias_name("deposits"), body={"query": {"match": {"title": "down"}}}
+    )
+    assert {hit["_id"] for hit in answer["hits"]["hits"]} == {str(created.id), str(existing.id)}
+    records = current_search_client.search(index=build_alias_name("records"))["hits"]["hits"]
+    assert [hit["_source"]["control_number"] for hit in records] == [published.recid]
