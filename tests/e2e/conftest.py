@@ -9,30 +9,23 @@ indexes of this module's ``app``.
 
 import fcntl
 import os
-import socket
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pytest
 from invenio_app.factory import create_app as create_ui_and_api
+from support.live import free_port, served_config, serving
 
 ROOT = Path(__file__).resolve().parents[2]
 CAP_CLIENT_VERSION = "1.4"
 CAP_CLIENT_VENV = ROOT / "var" / "cap-client-venv"
 
 
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def live_port():
     """A free loopback port for the live server."""
-    return _free_port()
+    return free_port()
 
 
 @pytest.fixture(scope="module")
@@ -44,28 +37,14 @@ def create_app(instance_path):
 @pytest.fixture(scope="module")
 def app_config(app_config, live_port):
     """The served app knows its own address (``links`` are absolute URLs)."""
-    base = f"http://127.0.0.1:{live_port}"
-    app_config.update(
-        SERVER_NAME=f"127.0.0.1:{live_port}",
-        SITE_UI_URL=base,
-        SITE_API_URL=f"{base}/api",
-        # As in production: token requests skip CSRF, sessions do not.
-        REST_CSRF_ENABLED=True,
-    )
-    return app_config
+    return served_config(app_config, live_port)
 
 
 @pytest.fixture(scope="module")
 def cap_server(app, database, location, schemas, live_port):
     """The app served on loopback in a thread; yields its base URL."""
-    from werkzeug.serving import make_server
-
-    server = make_server("127.0.0.1", live_port, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{live_port}"
-    server.shutdown()
-    thread.join(10)
+    with serving(app, live_port) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

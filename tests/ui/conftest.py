@@ -2,6 +2,7 @@
 
 import pytest
 from invenio_app.factory import create_ui
+from support.live import free_port, served_config, serving
 
 from cap.config import APP_DEFAULT_SECURE_HEADERS
 
@@ -73,41 +74,18 @@ CHROMIUM_ARGS = [
 ]
 
 
-def _free_port():
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def live_port():
     """A free loopback port for the live server."""
-    return _free_port()
+    return free_port()
 
 
 @pytest.fixture(scope="module")
 def live_app_config(live_port):
     """Function applying the served-app config; see ``cap_server``."""
-    return lambda app_config: _live_app_config(app_config, live_port)
-
-
-def _live_app_config(app_config, port):
-    """Config of a served app: its own address, CSRF protection on.
-
-    Browser test modules apply it in their ``app_config`` fixture, so the
-    app is built with it.
-    """
-    base = f"http://127.0.0.1:{port}"
-    app_config.update(
-        SERVER_NAME=f"127.0.0.1:{port}",
-        SITE_UI_URL=base,
-        SITE_API_URL=f"{base}/api",
-        # Session-authenticated API writes must carry X-CSRFToken.
-        REST_CSRF_ENABLED=True,
-    )
-    return app_config
+    # Browser test modules apply it in their ``app_config`` fixture, so the
+    # app is built with it.
+    return lambda app_config: served_config(app_config, live_port)
 
 
 @pytest.fixture(scope="module")
@@ -117,10 +95,7 @@ def cap_server(live_port, app, database, location, experiment_roles, ui_user):
     Every schema of cap/jsonschemas is loaded with its indexes first, and one
     more e-group role exists to share with.
     """
-    import threading
-
     from invenio_db import db
-    from werkzeug.serving import make_server
 
     from cap.modules.instance.fixtures import ensure_role
     from cap.modules.schemas import api
@@ -132,12 +107,8 @@ def cap_server(live_port, app, database, location, experiment_roles, ui_user):
         api.create_indexes(schema)
         names += api.index_names(schema)
     assert app.config["SERVER_NAME"] == f"127.0.0.1:{live_port}"
-    server = make_server("127.0.0.1", live_port, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield app.config["SITE_UI_URL"]
-    server.shutdown()
-    thread.join(10)
+    with serving(app, live_port) as url:
+        yield url
     api.delete_index_names(names)
 
 
