@@ -195,6 +195,9 @@ def test_search(api, env, refresh):
     basic = api.get("/deposits/?by_me=True&q=beta",
                     headers=h(u.owner, Accept="application/basic+json"))
     assert basic.json["hits"]["hits"][0]["metadata"]["title"] == "alpha beta"
+    # Search hits carry the user's metadata only, as reads do (cap-client).
+    assert set(basic.json["hits"]["hits"][0]["metadata"]) <= {"title", "keywords"}
+    assert basic.json["hits"]["hits"][0]["updated"]
     csv = api.get("/deposits/", headers=h(u.owner, Accept="text/csv"))
     assert csv.status_code == 200 and csv.mimetype == "text/csv"
     assert csv.data.decode().splitlines()[0].startswith("id,recid,type")

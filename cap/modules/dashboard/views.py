@@ -4,12 +4,12 @@ from flask import Blueprint, current_app, g, request
 
 from ..core.errors import register_error_handlers
 from ..deposit.resources.http import answer, search_links
-from ..deposit.resources.serializers import Users, meta_of_hit, serialize_full
+from ..deposit.resources.serializers import Users, serialize_full, unpack_hit
 from . import service
 
 
 def _serialize(hits, users):
-    return [serialize_full(hit["_source"], meta_of_hit(hit), g.identity, users=users)
+    return [serialize_full(*unpack_hit(hit), g.identity, users=users)
             for hit in hits]
 
 

@@ -24,6 +24,10 @@ def record_to_index(record):
     return schema.record_index if is_record(record) else schema.deposit_index
 
 
+SEARCH_ONLY_FIELDS = ("created", "updated")
+"""Top-level fields the hook below adds for sorting; not part of the record."""
+
+
 def add_search_fields(sender, json=None, record=None, index=None, **kwargs):
     """``before_record_index`` hook: ``_schema``, ``created``, ``updated``."""
     if json is None or "$schema" not in json or "_deposit" not in json:

@@ -13,12 +13,12 @@ from .serializers import (
     PERMISSIONS,
     Users,
     meta_of,
-    meta_of_hit,
     serialize_basic,
     serialize_csv,
     serialize_form,
     serialize_full,
     serialize_permissions,
+    unpack_hit,
 )
 
 ITEM_MIMETYPES = [JSON, BASIC, PERMISSIONS, FORM]
@@ -61,10 +61,10 @@ def search_answer(service, endpoint):
     total = result["hits"]["total"]
     total = total["value"] if isinstance(total, dict) else total
     if mimetype == BASIC:
-        bodies = [serialize_basic(hit["_source"], meta_of_hit(hit)) for hit in hits]
+        bodies = [serialize_basic(*unpack_hit(hit)) for hit in hits]
     else:
         bodies = [
-            serialize_full(hit["_source"], meta_of_hit(hit), g.identity, users=users)
+            serialize_full(*unpack_hit(hit), g.identity, users=users)
             for hit in hits
         ]
     if mimetype == CSV:

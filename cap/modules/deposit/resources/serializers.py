@@ -16,6 +16,7 @@ from invenio_files_rest.models import Bucket
 from ...access.fields import read_only_schema
 from ...access.generators import identity_user_id
 from ...records.api import dump_files, user_metadata
+from ..indexer import SEARCH_ONLY_FIELDS
 
 JSON = "application/json"
 BASIC = "application/basic+json"
@@ -123,14 +124,17 @@ def meta_of(record):
     }
 
 
-def meta_of_hit(hit):
-    """``{revision, created, updated}`` of a search hit."""
+def unpack_hit(hit):
+    """``(data, meta)`` of a search hit: the record's JSON without the fields
+    only the index holds, and ``{revision, created, updated}``."""
     source = hit["_source"]
-    return {
+    data = {key: value for key, value in source.items() if key not in SEARCH_ONLY_FIELDS}
+    meta = {
         "revision": hit.get("_version"),
-        "created": source.get("created") or source.get("_created"),
-        "updated": source.get("updated") or source.get("_updated"),
+        "created": source.get("created"),
+        "updated": source.get("updated"),
     }
+    return data, meta
 
 
 def serialize_full(data, meta, identity, users=None, schema=None):
