@@ -6,10 +6,11 @@ the schemas is the service's job (through :mod:`cap.modules.schemas`), so the
 record layer only encodes; it never sees a request or an identity.
 """
 
-from invenio_files_rest.models import Bucket, ObjectVersion
+from invenio_files_rest.models import Bucket, ObjectVersion, ObjectVersionTag
 from invenio_pidstore.models import PersistentIdentifier, PIDStatus
 from invenio_records_files.api import Record
 from invenio_records_files.models import RecordsBuckets
+from sqlalchemy.orm import joinedload
 
 SYSTEM_KEYS = ("control_number",)
 
@@ -94,11 +95,27 @@ def link_bucket(record, bucket):
 
 
 def dump_files(bucket, api_url):
-    """The head file versions of a bucket, as the API shows them."""
+    """The head file versions of a bucket, as the API shows them.
+
+    Two queries whatever the number of files: the objects with their file
+    rows joined, then every tag of them at once.
+    """
     if bucket is None:
         return []
+    objects = (
+        ObjectVersion.get_by_bucket(bucket)
+        .options(joinedload(ObjectVersion.file))
+        .order_by(ObjectVersion.key)
+        .all()
+    )
+    tags = {}
+    if objects:
+        for tag in ObjectVersionTag.query.filter(
+            ObjectVersionTag.version_id.in_([obj.version_id for obj in objects])
+        ):
+            tags.setdefault(tag.version_id, {})[tag.key] = tag.value
     files = []
-    for obj in ObjectVersion.get_by_bucket(bucket).order_by(ObjectVersion.key):
+    for obj in objects:
         link = f"{api_url}/files/{bucket.id}/{obj.key}"
         files.append(
             {
@@ -108,7 +125,7 @@ def dump_files(bucket, api_url):
                 "checksum": obj.file.checksum if obj.file else None,
                 "version_id": str(obj.version_id),
                 "mimetype": obj.mimetype,
-                "tags": obj.get_tags(),
+                "tags": tags.get(obj.version_id, {}),
                 "links": {
                     "self": link,
                     "version": f"{link}?versionId={obj.version_id}",

@@ -29,6 +29,7 @@ from ...core.errors import (
     field_error,
 )
 from ...core.uow import RecordCommitOp, RecordDeleteOp
+from ...files.snapshots import snapshot_bucket
 from ...records.api import PublishedRecord, dump_files, link_bucket, user_metadata
 from ..indexer import get_indexer
 from ..minters import mint_depid, mint_recid
@@ -324,7 +325,7 @@ class DepositService:
                 "Some uploads are not complete yet.",
                 [field_error(m.key, "Upload not complete.") for m in pending],
             )
-        snapshot = bucket.snapshot(lock=True)
+        snapshot = snapshot_bucket(bucket, lock=True)
         bucket.locked = True
         data = dict(metadata)
         data["$schema"] = api.schema_url(schema, kind="record")
@@ -405,7 +406,7 @@ class DepositService:
         self._require(identity, "read", source)
         schema = self._schema_of(source)
         create_policy(schema, self.policy_cls).require(identity)
-        bucket = source.bucket.snapshot(lock=False)
+        bucket = snapshot_bucket(source.bucket, lock=False)
         return self._create_draft(
             schema,
             source.metadata,
