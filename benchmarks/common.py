@@ -47,6 +47,8 @@ def bench_environ():
         "INVENIO_MAIL_SUPPRESS_SEND": "True",
         # 200 creates in a few seconds would hit the per-user limit (100/min).
         "INVENIO_RATELIMIT_ENABLED": "False",
+        # invenio-access's action cache lives in the shared Redis DB: own keys.
+        "INVENIO_ACCESS_ACTION_CACHE_PREFIX": f"cap:{INDEX_PREFIX}access::action::",
     }
 
 

@@ -85,6 +85,8 @@ def app_config(app_config, directory_server):
         INDEXER_MQ_ROUTING_KEY=INDEXER_QUEUE,
         # External sources' last success/failure: a hash of this run's own.
         CAP_SERVICES_STATUS_KEY=f"cap:test-{RUN_ID}:services:status",
+        # invenio-access's action cache (Redis DB shared with dev): this run's own keys.
+        ACCESS_ACTION_CACHE_PREFIX=f"cap:test-{RUN_ID}:access::action::",
     )
     return app_config
 

@@ -1,0 +1,77 @@
+"""The ``ACCESS_CACHE`` of invenio-access: action expansions in Redis.
+
+invenio-access caches, per action (and argument), the users and roles it is
+granted to, under ``ACCESS_ACTION_CACHE_PREFIX`` + the action key, and drops
+the entry from mapper events when an ``ActionUsers``/``ActionRoles``/
+``ActionSystemRoles`` row is inserted, updated or deleted. Those events run
+at *flush*, before the commit, so on their own:
+
+- a permission check later in the same transaction would cache grants that
+  a rollback then undoes;
+- another process reading between the flush and the commit would cache the
+  old grants;
+- the per-request copy invenio-access keeps would outlive a rollback.
+
+:class:`TransactionalActionCache` closes both: an action dropped in a
+transaction is not cached again until that transaction ends, and it is
+dropped once more after the commit (or rollback). The store is the Redis
+cache of invenio-cache; keys are namespaced by ``ACCESS_ACTION_CACHE_PREFIX``
+(one per instance: dev, each test run and each benchmark set their own).
+"""
+
+from flask import current_app, has_request_context, request
+from invenio_cache import current_cache
+from invenio_db import db
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+PENDING = "cap_access_cache_dropped"
+
+
+def _pending(session, create=False):
+    if create:
+        return session.info.setdefault(PENDING, set())
+    return session.info.get(PENDING)
+
+
+class TransactionalActionCache:
+    """get/set/delete as invenio-access expects, aware of the transaction."""
+
+    def get(self, key):
+        """The cached expansion, or ``None``."""
+        if key in (_pending(db.session()) or ()):
+            return None
+        return current_cache.get(key)
+
+    def set(self, key, value):
+        """Cache an expansion, unless the action changed in this transaction."""
+        if key in (_pending(db.session()) or ()):
+            return
+        current_cache.set(key, value)
+
+    def delete(self, key):
+        """Drop now, and again when the transaction ends."""
+        _pending(db.session(), create=True).add(key)
+        current_cache.delete(key)
+
+
+def _drop_pending(session, transaction):
+    """At the end of the outermost transaction (commit or rollback)."""
+    if transaction.parent is not None:
+        return  # a savepoint or a subtransaction: the outer one decides
+    keys = session.info.pop(PENDING, None)
+    if keys:
+        current_cache.delete_many(*keys)
+        # invenio-access also keeps a copy per request (``set_action_cache``
+        # fills it whatever the backend says): drop those too.
+        if has_request_context():
+            local = getattr(request, "_invenio_access_action_cache", None) or {}
+            prefix = current_app.config["ACCESS_ACTION_CACHE_PREFIX"]
+            for key in keys:
+                local.pop(key[len(prefix):], None)
+
+
+event.listen(Session, "after_transaction_end", _drop_pending)
+
+access_cache = TransactionalActionCache()
+"""The object ``ACCESS_CACHE`` names."""
