@@ -8,9 +8,18 @@ from invenio_indexer.api import RecordIndexer
 
 
 def _schema_of(data):
+    from flask import g
+
     from ..schemas.api import get_schema_by_url
 
-    return get_schema_by_url(data["$schema"])
+    # A bulk rebuild (cap index reindex) opts in to one look-up per schema URL.
+    cache = g.get("cap_schema_cache")
+    if cache is None:
+        return get_schema_by_url(data["$schema"])
+    url = data["$schema"]
+    if url not in cache:
+        cache[url] = get_schema_by_url(url)
+    return cache[url]
 
 
 def is_record(data):

@@ -1,0 +1,235 @@
+"""Search latency through the API vs the same query sent straight to OpenSearch.
+
+N synthetic drafts and records spread over the types are bulk-inserted into
+``records_metadata`` (SQLAlchemy core) and indexed with ``cap index
+reindex``. Typical searches (``/deposits/`` and ``/records/``: free text,
+DAS-style field terms, facet filters, sorts) run through the API app's
+Flask test client with a personal token; each query's engine request (the
+body and index the API sent, permission filter and aggregations included)
+is captured and replayed straight to OpenSearch: that is the floor.
+Suggestions (``/suggest``) are timed on their own (aim: < 50 ms typical).
+
+Own database ``cap_bench_search`` and index prefix ``bench-search-``,
+created and dropped. Run:
+``.venv/bin/python -m benchmarks.bench_search [--n 100000] [--rounds 30]``
+"""
+
+import argparse
+import random
+import sys
+import time
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+if not __package__:  # run as a file: python benchmarks/bench_search.py
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks import common  # noqa: E402
+
+AIM = 1.5
+
+common.DATABASE_URI = common.DATABASE_URI.rsplit("/", 1)[0] + "/cap_bench_search"
+common.INDEX_PREFIX = "bench-search-"
+
+WGS = ["HIG", "EXO", "SUS", "TOP", "SMP", "B2G", "BPH", "MUO"]
+PDS = ["SingleMuon", "SingleElectron", "DoubleMuon", "JetHT", "MET", "Tau", "EGamma"]
+ERAS = ["Run2016B-17Jul2018_ver2-v1", "Run2017C-31Mar2018-v1", "Run2018A-UL2018_MiniAODv2-v1"]
+TIERS = ["MINIAOD", "AOD", "NANOAOD"]
+TRIGGERS = ["HLT_IsoMu24_v4", "HLT_IsoMu27_v8", "HLT_Ele32_WPTight_Gsf_v1", "HLT_PFHT1050_v5"]
+WORDS = ["search", "measurement", "higgs", "boson", "top", "quark", "dark", "matter",
+         "resonance", "jets", "leptons", "tau", "photon", "supersymmetry", "cross", "section"]
+PEOPLE = ["Maria Rossi", "Jonas Becker", "Anna Kowalska", "Li Wei", "Sofia Andersson",
+          "Mario Bianchi", "Ahmed Hassan", "Julia Schmidt"]
+TYPES = [  # (schema, experiment, share of the documents)
+    ("cms-analysis", "CMS", 0.5), ("atlas-analysis", "ATLAS", 0.15), ("lhcb", "LHCb", 0.1),
+    ("alice-analysis", "ALICE", 0.1), ("generic", None, 0.15),
+]
+
+
+def _title(rng):
+    return " ".join(rng.choice(WORDS) for _ in range(5)).capitalize()
+
+
+def _metadata(rng, name, i):
+    title = _title(rng)
+    if name == "cms-analysis":
+        return {"basic_info": {
+            "analysis_title": title, "cadi_id": f"{rng.choice(WGS)}-{rng.randint(16, 24)}-{i:05d}",
+            "cms_working_group": rng.choice(WGS),
+            "people_info": [{"name": rng.choice(PEOPLE)}],
+            "analysis_keywords": rng.sample(WORDS, 2)},
+            "analysis_context": {"year": rng.randint(2016, 2024)},
+            "input_data": {"primary_datasets": [{
+                "path": f"/{rng.choice(PDS)}/{rng.choice(ERAS)}/{rng.choice(TIERS)}",
+                "triggers": [{"trigger": rng.choice(TRIGGERS)}]}]}}
+    if name == "generic":
+        return {"title": title, "keywords": rng.sample(WORDS, 2),
+                "people": [{"name": rng.choice(PEOPLE)}]}
+    return {"basic_info": {"analysis_title": title}}
+
+
+def synthetic_rows(n, user_id, base_url, seed=1):
+    """``records_metadata`` rows: drafts (a fifth of them also published as records)."""
+    rng = random.Random(seed)
+    now = datetime.now(UTC).replace(tzinfo=None)
+    versions = {}
+    from cap.modules.schemas.api import get_schema
+
+    for name, _, _ in TYPES:
+        versions[name] = get_schema(name).version
+    weights = [share for _, _, share in TYPES]
+    for i in range(n):
+        name, experiment, _ = rng.choices(TYPES, weights)[0]
+        owner = user_id if rng.random() < 0.3 else 10_000 + rng.randint(0, 500)
+        published = rng.random() < 0.2
+        depid = uuid.uuid4().hex
+        data = {
+            "$schema": f"{base_url}/schemas/{'records' if published else 'deposits/records'}/"
+                       f"{name}-v{versions[name]}.json",
+            "_deposit": {"id": depid, "status": "published" if published else "draft",
+                         "owners": [owner], "created_by": owner},
+            "_access": {f"{'record' if published else 'deposit'}-admin":
+                        {"users": [owner], "roles": []}},
+            **_metadata(rng, name, i),
+        }
+        if experiment:
+            data["_experiment"] = experiment
+        if published:
+            data["control_number"] = f"CAP.BENCH.{i:08d}"
+        yield {"id": uuid.uuid4(), "json": data, "version_id": 1, "created": now,
+               "updated": now}
+
+
+def insert_synthetic(n, user_id, batch=5000):
+    """Bulk insert ``n`` rows with SQLAlchemy core; returns the seconds it took."""
+    from flask import current_app
+    from invenio_db import db
+    from invenio_records.models import RecordMetadata
+
+    base = current_app.config["SITE_API_URL"].rstrip("/")
+    table = RecordMetadata.__table__
+    start = time.perf_counter()
+    rows = []
+    for row in synthetic_rows(n, user_id, base):
+        rows.append(row)
+        if len(rows) == batch:
+            db.session.execute(table.insert(), rows)
+            rows = []
+    if rows:
+        db.session.execute(table.insert(), rows)
+    db.session.commit()
+    return time.perf_counter() - start
+
+
+def reindex_all(quiet=False):
+    """``cap index reindex`` of everything (with its progress bar); seconds, documents."""
+    from tqdm import tqdm
+
+    from cap.modules.search import indexing
+
+    start = time.perf_counter()
+    with tqdm(total=indexing.total_rows(), unit="doc", disable=quiet, desc="reindex") as bar:
+        results = indexing.reindex(progress=bar.update)
+    return time.perf_counter() - start, sum(count for _, count in results)
+
+
+QUERIES = [
+    ("/deposits/", {}),
+    ("/deposits/", {"q": "higgs boson"}),
+    ("/deposits/", {"q": "dataset=/SingleMuon/*/MINIAOD"}),
+    ("/deposits/", {"q": "trigger=HLT_IsoMu2* wg=HIG"}),
+    ("/deposits/", {"cms_working_group": "EXO", "sort": "mostrecent"}),
+    ("/records/", {}),
+    ("/records/", {"q": "dark matter", "size": "20"}),
+    ("/records/", {"q": "cadi=HIG-2*", "collection": "cms-analysis"}),
+]
+SUGGESTS = [
+    {"field": "title", "q": "hig"}, {"field": "cadi_id", "q": "EXO-2"},
+    {"field": "keywords", "q": "qu"}, {"field": "people", "q": "mar"},
+]
+
+
+def _time(call, rounds):
+    times = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        call()
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def measure(app, user, rounds):
+    """API and direct p50/p95 per query, and the overall figures."""
+    from invenio_search import current_search_client
+
+    engine = current_search_client._get_current_object()
+    client = app.test_client()
+    headers = common.auth(user)
+    api_all, direct_all, lines = [], [], []
+    for path, args in QUERIES:
+        captured = []
+        original = engine.search
+
+        def spy(*a, _original=original, _captured=captured, **kw):
+            _captured.append(kw)
+            return _original(*a, **kw)
+
+        engine.search = spy
+        try:
+            answer = client.get(path, query_string=args, headers=headers)
+        finally:
+            engine.search = original
+        assert answer.status_code == 200, answer.get_data(as_text=True)
+        request = captured[-1]
+
+        def via_api(path=path, args=args):
+            response = client.get(path, query_string=args, headers=headers)
+            assert response.status_code == 200
+
+        def direct(request=request):
+            engine.search(**request)
+
+        via_api(), direct()  # warm-up
+        api_times, direct_times = [], []
+        for _ in range(rounds):  # alternate, so load changes hit both alike
+            api_times += _time(via_api, 1)
+            direct_times += _time(direct, 1)
+        api_all += api_times
+        direct_all += direct_times
+        total = answer.json["hits"]["total"]
+        lines.append(f"  {path:11} {str(args)[:48]:48} hits {total:6}  "
+                     f"api {common.summary(api_times)} | direct {common.summary(direct_times)}")
+    suggest_times = []
+    for args in SUGGESTS:
+        def one(args=args):
+            response = client.get("/suggest", query_string=args, headers=headers)
+            assert response.status_code == 200, response.get_data(as_text=True)
+        one()
+        suggest_times += _time(one, rounds)
+    return api_all, direct_all, suggest_times, lines
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=100_000, help="synthetic documents")
+    parser.add_argument("--rounds", type=int, default=30, help="runs of each query")
+    args = parser.parse_args(argv)
+    print(common.machine())
+    with common.bench_instance() as (app, user):
+        inserted = insert_synthetic(args.n, user.id)
+        print(f"inserted {args.n} rows in {inserted:.1f} s")
+        seconds, docs = reindex_all()
+        print(f"cap index reindex: {docs} documents in {seconds:.1f} s "
+              f"({docs / seconds:.0f} docs/s)")
+        api, direct, suggest, lines = measure(app, user, args.rounds)
+        print("\n".join(lines))
+        p95_api, p95_direct = common.percentile(api, 95), common.percentile(direct, 95)
+        ratio = p95_api / p95_direct
+        print(f"all searches   api {common.summary(api)} | direct {common.summary(direct)}")
+        print(f"p95 ratio api/direct = {ratio:.2f}x (aim <= {AIM}x) {common.verdict(ratio <= AIM)}")
+        print(f"suggest        {common.summary(suggest)} (aim: typical < 50 ms)")
+
+
+if __name__ == "__main__":
+    main()
