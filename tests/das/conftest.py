@@ -5,6 +5,13 @@ from fakes.das_server import DATASETS, MALFORMED
 
 
 @pytest.fixture(scope="module")
+def app_config(app_config):
+    """Dataset names checked on save (trigger names not: their own tests do that)."""
+    app_config.update(CAP_DAS_VALIDATE=True, CAP_TRIGGERS_VALIDATE=False)
+    return app_config
+
+
+@pytest.fixture(scope="module")
 def das_list_server():
     """The fake host of the dataset list."""
     from fakes.das_server import start_das_list

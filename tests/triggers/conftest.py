@@ -20,6 +20,13 @@ TRIGGERS = [
 ]
 
 
+@pytest.fixture(scope="module")
+def app_config(app_config):
+    """Trigger names checked on save (dataset names not: their own tests do that)."""
+    app_config.update(CAP_TRIGGERS_VALIDATE=True, CAP_DAS_VALIDATE=False)
+    return app_config
+
+
 @pytest.fixture
 def trigger_index(app):
     """No trigger index before the test, none left after it."""
