@@ -8,52 +8,25 @@ before answering), ``"trickle"`` (sends the body a byte at a time, slowly),
 asked, so tests can see retries and the cache.
 """
 
+import copy
 import json
 import re
 import threading
 import time
+from pathlib import Path
 
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
-PEOPLE = [
-    {
-        "orcid-id": "0000-0002-1825-0097",
-        "given-names": "Josiah",
-        "family-names": "Carberry",
-        "credit-name": "Josiah S. Carberry",
-        "other-name": ["J. Carberry"],
-        "email": [],
-        "institution-name": ["Brown University", "Wesleyan University"],
-    },
-    {
-        "orcid-id": "0000-0001-5109-3700",
-        "given-names": "Jonas",
-        "family-names": "Becker",
-        "credit-name": None,
-        "other-name": [],
-        "email": ["jonas.becker@kit.edu"],
-        "institution-name": ["Karlsruhe Institute of Technology"],
-    },
-    {
-        "orcid-id": "0000-0003-1415-9269",
-        "given-names": "Maria",
-        "family-names": "Rossi",
-        "credit-name": None,
-        "other-name": None,
-        "email": None,
-        "institution-name": ["INFN Sezione di Pisa", "CERN"],
-    },
-    {
-        "orcid-id": "0000-0002-9079-593X",
-        "given-names": "Maria",
-        "family-names": "Rossini",
-        "credit-name": None,
-        "other-name": [],
-        "email": [],
-        "institution-name": [],
-    },
-]
+import cap.modules.services as services_module
+
+DATA_FILE = Path(services_module.__file__).parent / "data" / "orcid_people.json"
+
+# The sample people, shared with the demo upstreams of ./scripts/run
+# (scripts/lib/demo_upstreams.py): one copy, in the services module.
+SAMPLE = json.loads(DATA_FILE.read_text())
+PEOPLE = SAMPLE["expanded-result"]
+
 
 # Items a real answer sometimes holds that cannot be used: skipped by the client.
 MALFORMED = [
@@ -66,38 +39,7 @@ MALFORMED = [
 
 def person_record(item):
     """The ``/<id>/person`` document of a person, as ORCID shapes it."""
-    orcid = item["orcid-id"]
-    return {
-        "last-modified-date": {"value": 1700000000000},
-        "name": {
-            "created-date": {"value": 1460757617078},
-            "given-names": {"value": item["given-names"]},
-            "family-name": {"value": item["family-names"]},
-            "credit-name": {"value": item["credit-name"]} if item.get("credit-name") else None,
-            "source": None,
-            "visibility": "public",
-            "path": orcid,
-        },
-        "other-names": {
-            "other-name": [
-                {"content": name, "visibility": "public"} for name in item.get("other-name") or []
-            ],
-            "path": f"/{orcid}/other-names",
-        },
-        "biography": None,
-        "researcher-urls": {"researcher-url": [], "path": f"/{orcid}/researcher-urls"},
-        "emails": {
-            "email": [{"email": email, "verified": True} for email in item.get("email") or []],
-            "path": f"/{orcid}/email",
-        },
-        "addresses": {"address": [], "path": f"/{orcid}/address"},
-        "keywords": {"keyword": [], "path": f"/{orcid}/keywords"},
-        "external-identifiers": {
-            "external-identifier": [],
-            "path": f"/{orcid}/external-identifiers",
-        },
-        "path": f"/{orcid}/person",
-    }
+    return copy.deepcopy(SAMPLE["person"][item["orcid-id"]])
 
 
 class FakeORCID:

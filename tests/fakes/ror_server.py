@@ -9,54 +9,20 @@ import json
 import re
 import threading
 import time
+from pathlib import Path
 
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
+import cap.modules.services as services_module
 
-def org(ror_id, name, acronyms=(), aliases=(), country=("CH", "Switzerland"), city="Geneva",
-        types=("facility",), website=None):
-    """One organisation in the v2 shape."""
-    names = [{"lang": "en", "types": ["ror_display", "label"], "value": name}]
-    names += [{"lang": None, "types": ["acronym"], "value": a} for a in acronyms]
-    names += [{"lang": None, "types": ["alias"], "value": a} for a in aliases]
-    return {
-        "admin": {"created": {"date": "2018-11-14", "schema_version": "1.0"},
-                  "last_modified": {"date": "2024-05-13", "schema_version": "2.0"}},
-        "domains": [],
-        "established": 1954,
-        "external_ids": [{"all": ["grid.9132.9"], "preferred": "grid.9132.9", "type": "grid"}],
-        "id": f"https://ror.org/{ror_id}",
-        "links": [{"type": "website", "value": website}] if website else [],
-        "locations": [{
-            "geonames_details": {
-                "continent_code": "EU", "continent_name": "Europe",
-                "country_code": country[0], "country_name": country[1],
-                "country_subdivision_code": None, "country_subdivision_name": None,
-                "lat": 46.2, "lng": 6.1, "name": city,
-            },
-            "geonames_id": 2660646,
-        }],
-        "names": names,
-        "relationships": [],
-        "status": "active",
-        "types": list(types),
-    }
+DATA_FILE = Path(services_module.__file__).parent / "data" / "ror_organizations.json"
 
 
-ORGS = [
-    org("01ggx4157", "European Organization for Nuclear Research", ["CERN"],
-        ["Conseil Européen pour la Recherche Nucléaire"], website="https://home.cern"),
-    org("04t3en479", "Karlsruhe Institute of Technology", ["KIT"], country=("DE", "Germany"),
-        city="Karlsruhe", types=("education", "funder")),
-    org("05symbg58", "INFN Sezione di Pisa", country=("IT", "Italy"), city="Pisa"),
-    org("05gq02987", "Brown University", country=("US", "United States"), city="Providence",
-        types=("education",)),
-] + [
-    org(f"0{n:06d}{n % 90 + 10:02d}", f"Institute of Physics {n}", country=("FR", "France"),
-        city="Paris", types=("education",))
-    for n in range(100, 125)
-]
+# The sample organisations (v2 records), shared with the demo upstreams of
+# ./scripts/run (scripts/lib/demo_upstreams.py): one copy, in the services
+# module. More than a page of "Institute of Physics" for the paging tests.
+ORGS = json.loads(DATA_FILE.read_text())["items"]
 
 MALFORMED = [
     {"id": None, "names": [{"types": ["ror_display"], "value": "Institute of Physics Broken"}]},
