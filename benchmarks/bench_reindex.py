@@ -5,8 +5,8 @@ into ``records_metadata``, then rebuilt with ``cap index reindex`` (fresh
 indexes, documents read from the database in batches and prepared by the
 indexer's own hooks, streamed bulk, alias switch, catch-up). The floor
 sends the very documents the rebuild produced, already in memory, straight
-to new indexes of the same mappings with the same bulk helper and chunk
-size (index creation and refresh included on both sides).
+to new indexes of the same mappings with the same bulk helper, threads and
+chunk size (index creation and refresh included on both sides).
 
 Own database ``cap_bench_search`` and index prefix ``bench-search-``,
 created and dropped. Run:
@@ -54,9 +54,9 @@ def raw_floor():
         body = index_body(mapping, settings)
         body["settings"]["index"]["refresh_interval"] = "-1"
         client.indices.create(index=name, body=body)
-        for ok, _ in search.helpers.streaming_bulk(client, docs, chunk_size=batch,
-                                                   request_timeout=120):
-            count += ok
+        # The same bulk sender (chunks, requests in flight) as the rebuild.
+        count += indexing.send_bulk(client._get_current_object(), docs, batch,
+                                    current_app.config["CAP_SEARCH_REINDEX_THREADS"])
         client.indices.put_settings(index=name, body={"index": {"refresh_interval": "1s"}})
         client.indices.refresh(index=name)
     seconds = time.perf_counter() - start

@@ -50,3 +50,6 @@ CAP_SEARCH_SUGGEST_MAX_LENGTH = 100
 
 CAP_SEARCH_REINDEX_BATCH = 500
 """Records read from the database and sent to the engine per bulk request."""
+
+CAP_SEARCH_REINDEX_THREADS = 2
+"""Bulk requests in flight during a rebuild (1: one at a time)."""

@@ -19,6 +19,8 @@ version) and reports missing, stale and orphan documents; ``fix=True``
 indexes or deletes them.
 """
 
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
 from flask import current_app, g
@@ -107,6 +109,53 @@ def _stream(query, batch):
         last = rows[-1][0]
 
 
+def _chunks(actions, size):
+    chunk = []
+    for action in actions:
+        chunk.append(action)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def send_bulk(client, actions, batch, threads=1, progress=None):
+    """Send actions in bulk requests of ``batch``, ``threads`` requests in flight.
+
+    The actions are produced in the calling thread (database reads and
+    indexing hooks need the app context); only the requests run in worker
+    threads, so the next chunk is prepared while the engine indexes the
+    previous one. Version conflicts (a newer document already there) are
+    fine; any other refusal raises. Returns the number of documents sent.
+    """
+
+    def send(chunk):
+        _, errors = search.helpers.bulk(client, chunk, raise_on_error=False,
+                                        request_timeout=120)
+        bad = [e for e in errors if (e.get("index") or {}).get("status") != 409]
+        if bad:
+            raise RuntimeError(f"Bulk load failed: {bad[:3]}")
+        return len(chunk)
+
+    count = 0
+    with ThreadPoolExecutor(max_workers=max(threads, 1)) as pool:
+        pending = deque()
+        for chunk in _chunks(actions, batch):
+            pending.append(pool.submit(send, chunk))
+            while len(pending) >= max(threads, 1):
+                done = pending.popleft().result()
+                count += done
+                if progress is not None:
+                    progress(done)
+        while pending:
+            done = pending.popleft().result()
+            count += done
+            if progress is not None:
+                progress(done)
+    return count
+
+
 def bulk_load(schema, kind, index, progress=None):
     """Load every row of a schema version and kind into ``index``; returns the count.
 
@@ -122,19 +171,12 @@ def bulk_load(schema, kind, index, progress=None):
 
 def _bulk_load(schema, kind, index, progress):
     indexer = get_indexer()
-    batch = current_app.config["CAP_SEARCH_REINDEX_BATCH"]
-    count = 0
-    for ok, info in search.helpers.streaming_bulk(
-        current_search_client,
-        _actions(_stream(record_rows(schema, kind), batch), index, indexer),
-        chunk_size=batch, raise_on_error=False, request_timeout=120,
-    ):
-        if not ok and (info.get("index") or {}).get("status") != 409:
-            raise RuntimeError(f"Bulk load into {index} failed: {info}")
-        count += 1
-        if progress is not None:
-            progress(1)
-    return count
+    config = current_app.config
+    actions = _actions(_stream(record_rows(schema, kind), config["CAP_SEARCH_REINDEX_BATCH"]),
+                       index, indexer)
+    return send_bulk(current_search_client._get_current_object(), actions,
+                     config["CAP_SEARCH_REINDEX_BATCH"], config["CAP_SEARCH_REINDEX_THREADS"],
+                     progress)
 
 
 def _switch(write, aliases, old, new):
@@ -188,6 +230,17 @@ def catch_up(schema, kind, since):
     rows = record_rows(schema, kind).filter(RecordMetadata.updated >= since).all()
     for row in rows:
         indexer.index(Record(row.json, model=row))
+    # Rows deleted meanwhile (their JSON is gone): drop their documents.
+    deleted = [str(id_) for (id_,) in db.session.query(RecordMetadata.id).filter(
+        RecordMetadata.json.is_(None), RecordMetadata.updated >= since)]
+    if deleted:
+        alias = build_alias_name(f"{kind}s-{schema.name}")
+        answer = current_search_client.search(
+            index=alias, body={"query": {"ids": {"values": deleted}}, "_source": False,
+                               "size": len(deleted)},
+        )
+        for hit in answer["hits"]["hits"]:
+            current_search_client.delete(index=hit["_index"], id=hit["_id"], ignore=[404])
     return len(rows)
 
 
