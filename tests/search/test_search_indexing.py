@@ -10,7 +10,6 @@ import uuid
 
 import pytest
 from invenio_db import db
-from invenio_indexer.api import RecordIndexer
 from invenio_records.models import RecordMetadata
 from invenio_search import current_search_client
 from invenio_search.utils import build_alias_name, prefix_index
@@ -187,7 +186,7 @@ def search_outage(app):
     outage.restore()
 
 
-def test_writes_during_an_outage_are_queued_then_caught_up(env, complete, refresh,
+def test_writes_during_an_outage_are_queued_then_caught_up(app, env, complete, refresh,
                                                           search_outage):
     u = env.users
     existing = generic(env, "before the outage")
@@ -205,7 +204,8 @@ def test_writes_during_an_outage_are_queued_then_caught_up(env, complete, refres
     report = indexing.check()
     assert str(created.id) in report["missing"]
     assert str(existing.id) in report["stale"]
-    RecordIndexer().process_bulk_queue()
+    result = app.test_cli_runner().invoke(index_cli, ["run"])  # process_bulk_queue
+    assert result.exit_code == 0, result.output
     refresh()
     assert indexing.check() == {"missing": [], "stale": [], "orphan": []}
     answer = current_search_client.search(

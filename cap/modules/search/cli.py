@@ -49,3 +49,13 @@ def check(fix):
             raise SystemExit(1)
     elif problems:
         raise SystemExit(1)
+
+
+@index.command("run")
+@with_appcontext
+def run():
+    """Index what the bulk queue holds (writes queued while the engine was down)."""
+    from invenio_indexer.api import RecordIndexer
+
+    count = RecordIndexer().process_bulk_queue()
+    click.echo(f"Indexed {count[0] if isinstance(count, tuple) else count} queued documents.")
