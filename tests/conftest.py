@@ -291,3 +291,17 @@ def example(app):
         return json.loads((root / name / f"v{schema.version}" / "example.json").read_text())
 
     return load
+
+
+@pytest.fixture(scope="module")
+def cadi_server():
+    """The fake CERN auth + CADI API (tests/fakes/cadi_server.py) for a module.
+
+    Point the app at it in the module's ``app_config`` with
+    ``app_config.update(cadi_server.config)``.
+    """
+    from fakes.cadi_server import start_cadi
+
+    server = start_cadi()
+    yield server
+    server.stop()

@@ -1,15 +1,6 @@
 """CADI tests: the app talks to a fake CERN auth + CADI server on 127.0.0.1."""
 
 import pytest
-from fakes.cadi_server import start_cadi
-
-
-@pytest.fixture(scope="module")
-def cadi_server():
-    """The fake CADI for the module."""
-    server = start_cadi()
-    yield server
-    server.stop()
 
 
 @pytest.fixture(scope="module")

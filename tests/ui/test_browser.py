@@ -18,9 +18,51 @@ create_app = create_ui_and_api
 
 
 @pytest.fixture(scope="module")
-def app_config(app_config, live_app_config):
-    """Served on its own port, with CSRF protection on."""
+def app_config(app_config, live_app_config, cadi_server):
+    """Served on its own port, with CSRF protection on; CADI is the local fake."""
+    app_config.update(cadi_server.config, CAP_CADI_TIMEOUT=2, CAP_CADI_RETRIES=1,
+                      CAP_CADI_BACKOFF=0.05)
     return live_app_config(app_config)
+
+
+DATASETS = [
+    "/SingleMuon/Run2016B-17Jul2018_ver2-v1/MINIAOD",
+    "/SingleMuon/Run2016C-17Jul2018-v1/MINIAOD",
+    "/SingleMuon/Run2017B-31Mar2018-v1/MINIAOD",
+    "/DoubleMuon/Run2016B-17Jul2018_ver2-v1/MINIAOD",
+    "/DYJetsToLL_M-50_TuneCUETP8M1_13TeV-madgraphMLM-pythia8/"
+    "RunIISummer16MiniAODv3-PUMoriond17_94X_mcRun2_asymptotic_v3-v2/MINIAODSIM",
+]
+
+
+@pytest.fixture(scope="module")
+def datasets(app):
+    """A few DAS dataset names, loaded by the DAS module's loader."""
+    from cap.modules.cms.das import api
+
+    index = api.dataset_index()
+    index.delete()
+    api.load(DATASETS, replace=True)
+    yield DATASETS
+    index.delete()
+
+
+@pytest.fixture()
+def convener(app, ui_user):
+    """``ui_user`` in the CMS conveners' e-group (may change cadi_info) for one test."""
+    from invenio_accounts.proxies import current_datastore
+    from invenio_db import db
+
+    from cap.modules.instance.fixtures import ensure_role
+
+    role = ensure_role(app.config["CAP_CADI_CONVENERS_EGROUP"])
+    db.session.expire_all()  # logins since have changed the user row
+    current_datastore.add_role_to_user(current_datastore.get_user(ui_user.id), role)
+    db.session.commit()
+    yield ui_user
+    db.session.expire_all()
+    current_datastore.remove_role_from_user(current_datastore.get_user(ui_user.id), role)
+    db.session.commit()
 
 TITLE = "Search for heavy resonances decaying to muon pairs"
 XSS = '<img src=x onerror="window.__xss=1">'
@@ -236,3 +278,65 @@ def test_token_page(cap_server, browser_page, ui_user, ui_password, artifacts):
     screenshot(page, artifacts, "12-tokens")
     page.get_by_role("link", name="Log out").click()
     expect(page.get_by_role("link", name="Log in").first).to_be_visible()
+
+
+def test_autocomplete_das_and_cadi_autofill(
+    cap_server, browser_page, convener, ui_password, datasets, cadi_server, artifacts
+):
+    page = browser_page
+    login(page, cap_server, convener.email, ui_password)
+    create_draft(page, cap_server, "")
+
+    # A dataset prefix offers the loaded primary datasets; picking one with the keyboard.
+    page.get_by_role("group", name="Primary datasets").get_by_role("button", name="Add").click()
+    path = page.get_by_label(re.compile(r"^Dataset path")).first
+    path.press_sequentially("/SingleMuon/Run2016", delay=20)
+    listbox = page.get_by_role("listbox", name="Suggestions from DAS")
+    options = listbox.get_by_role("option")
+    expect(options).to_have_count(2)
+    expect(listbox).not_to_contain_text("Run2017B")  # a prefix, not just any SingleMuon
+    expect(listbox).not_to_contain_text("DoubleMuon")
+    screenshot(page, artifacts, "13-das-suggestions")
+    path.press("ArrowDown")
+    path.press("ArrowDown")
+    expect(options.nth(1)).to_have_attribute("aria-selected", "true")
+    chosen = options.nth(1).locator(".suggest-label").inner_text()
+    path.press("Enter")
+    expect(path).to_have_value(chosen)
+    expect(listbox).to_be_hidden()
+    assert chosen in DATASETS[:2]
+    wait_saved(page)
+
+    # A CADI id offers to fill cadi_info, the title and the working group from CADI.
+    analysis = next(a for a in cadi_server.analyses if a.get("code") == "EXO-19-012")
+    page.get_by_label("CADI ID", exact=True).press_sequentially("EXO-19-012", delay=20)
+    offer = page.locator(".suggest-cadi")
+    expect(offer).to_contain_text(analysis["name"])
+    screenshot(page, artifacts, "14-cadi-offer")
+    offer.get_by_role("button", name="Fill in from CADI").click()
+    expect(page.get_by_text("Filled in from CADI.")).to_be_visible()
+    expect(page.locator("#field_cadi_info_name")).to_have_value(analysis["name"])
+    expect(page.locator("#field_cadi_info_status")).to_have_value(analysis["status"])
+    expect(page.get_by_label("Analysis title", exact=True)).to_have_value(analysis["name"])
+    working_group = page.get_by_label("Working group", exact=True)
+    expect(working_group.locator("option:checked")).to_have_text("EXO – Exotica")
+    wait_saved(page)
+    screenshot(page, artifacts, "15-cadi-autofilled")
+
+    # Saved on the server: a reload shows the same values.
+    page.reload()
+    expect(page.locator("#field_cadi_info_name")).to_have_value(analysis["name"])
+    expect(page.get_by_label(re.compile(r"^Dataset path")).first).to_have_value(chosen)
+
+    # CADI down: a small inline note, the form keeps working.
+    cadi_server.mode = "down"
+    try:
+        cadi = page.get_by_label("CADI ID", exact=True)
+        cadi.fill("")
+        cadi.press_sequentially("EXO-19-001", delay=20)
+        expect(page.locator(".suggest-note")).to_contain_text("not reachable")
+        page.get_by_label("Abstract", exact=True).fill("Still editable while CADI is down.")
+        wait_saved(page)
+        screenshot(page, artifacts, "16-cadi-down")
+    finally:
+        cadi_server.mode = "ok"

@@ -1,14 +1,26 @@
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import Form from "@rjsf/core";
 import validator from "../validator.js";
 import { api } from "../api.js";
 import Files from "../components/Files.jsx";
 import Publish from "../components/Publish.jsx";
 import Share from "../components/Share.jsx";
+import SuggestField, { withSuggestFields } from "../components/Suggest.jsx";
 import { lenient } from "../schema.js";
 import { errorText, fmtDate, recordUrl, titleOf } from "../util.js";
 
 const AUTOSAVE_MS = 1200;
+const FIELDS = { suggest: SuggestField };
+
+// The JSON schema of the object at `path` (array indexes step into items).
+function schemaAt(schema, path) {
+  let node = schema;
+  for (const key of path) {
+    if (!node) return undefined;
+    node = typeof key === "number" || /^\d+$/.test(String(key)) ? node.items : (node.properties || {})[key];
+  }
+  return node;
+}
 
 export default function Deposit({ pid }) {
   const [deposit, setDeposit] = useState(null);
@@ -23,12 +35,26 @@ export default function Deposit({ pid }) {
   const timer = useRef(null);
   const saving = useRef(Promise.resolve());
   const url = `deposits/${encodeURIComponent(pid)}`;
+  const dataRef = useRef(null);
+  const schemaRef = useRef(null);
+  const changeRef = useRef(null);
+  // What autocomplete fields may read and change beyond their own value.
+  const formContext = useMemo(() => ({
+    getFormData: () => dataRef.current || {},
+    update: (fn) => changeRef.current({ formData: fn(structuredClone(dataRef.current || {})) }),
+    workingGroups: (parentPath) => {
+      const node = schemaAt(schemaRef.current, [...parentPath, "cms_working_group"]);
+      return (node && node.enum) || [];
+    },
+  }), []);
 
   const load = useCallback(async () => {
     try {
       const { data, etag: tag } = await api(url, { accept: "application/form+json" });
       etag.current = tag || `"${data.revision}"`;
       data.schemas.schema = lenient(data.schemas.schema || {});
+      schemaRef.current = data.schemas.schema;
+      dataRef.current = data.metadata;
       setDeposit(data);
       setFormData(data.metadata);
       setSaveState("saved");
@@ -75,6 +101,7 @@ export default function Deposit({ pid }) {
   }, []);
 
   function onChange({ formData: next }) {
+    dataRef.current = next;
     setFormData(next);
     if (!deposit.can_update) return;
     pending.current = next;
@@ -82,6 +109,12 @@ export default function Deposit({ pid }) {
     clearTimeout(timer.current);
     timer.current = setTimeout(save, AUTOSAVE_MS);
   }
+
+  changeRef.current = onChange;
+  const uiSchema = useMemo(
+    () => withSuggestFields((deposit && deposit.schemas.uiSchema) || {}),
+    [deposit && deposit.schemas.uiSchema],
+  );
 
   if (loadError) {
     return <p className="alert alert-danger" role="alert">Cannot open this draft: {errorText(loadError)}</p>;
@@ -136,8 +169,10 @@ export default function Deposit({ pid }) {
         <section className="panel editor" aria-label="Metadata">
           <Form
             schema={deposit.schemas.schema}
-            uiSchema={{ ...(deposit.schemas.uiSchema || {}), "ui:submitButtonOptions": { norender: true } }}
+            uiSchema={{ ...uiSchema, "ui:submitButtonOptions": { norender: true } }}
             formData={formData}
+            fields={FIELDS}
+            formContext={formContext}
             validator={validator}
             onChange={onChange}
             liveValidate="onChange"

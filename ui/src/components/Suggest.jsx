@@ -1,0 +1,352 @@
+// One autocomplete field for the deposit editor, chosen by the UI options of
+// a schema field: `ui:options.suggest` = cadi | das | triggers | orcid | ror.
+//
+// - das:      /api/cms/primary-datasets|mc-datasets|datasets?query=  (suggest_kind)
+// - triggers: /api/cms/triggers?query=&dataset=&year=  (suggest_context names the
+//             fields holding dataset and year; the nearest enclosing object
+//             that has them gives their values)
+// - orcid:    /api/services/orcid?name=   (picking a person also fills the
+//             empty name / orcid siblings)
+// - ror:      /api/services/ror?query=
+// - cadi:     a valid CADI id fetches /api/cms/cadi/<id> and offers to fill
+//             cadi_info (and the title and working group when empty)
+//
+// Rendered as an rjsf *field* (it needs its path in the form data): the
+// field template still renders the label, help and validation errors.
+// Keyboard: ArrowUp/ArrowDown move, Enter picks, Escape closes. Upstream
+// errors (502/504, ...) show a small inline note; the input keeps working.
+import { useEffect, useId, useRef, useState } from "react";
+import { ariaDescribedByIds, descriptionId, getUiOptions } from "@rjsf/utils";
+import { api } from "../api.js";
+
+const DEBOUNCE_MS = 250;
+const MIN_CHARS = 2;
+const CADI_ID = /^[A-Z0-9]{3}-\d{2}-\d{3}$/;
+const SOURCE_NAMES = {
+  das: "DAS", triggers: "The trigger list", orcid: "ORCID", ror: "ROR", cadi: "CADI",
+};
+
+function getPath(data, path) {
+  let node = data;
+  for (const key of path) {
+    if (node == null || typeof node !== "object") return undefined;
+    node = node[key];
+  }
+  return node;
+}
+
+// The value of `name` in the nearest object enclosing `path` that has it.
+function contextValue(data, path, name) {
+  for (let end = path.length - 1; end >= 0; end -= 1) {
+    const node = getPath(data, path.slice(0, end));
+    if (node && typeof node === "object" && !Array.isArray(node) && node[name] != null && node[name] !== "") {
+      return node[name];
+    }
+  }
+  return undefined;
+}
+
+function query(params) {
+  return Object.entries(params)
+    .filter(([, v]) => v !== undefined && v !== null && v !== "")
+    .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)
+    .join("&");
+}
+
+// The request for a typed text, and how to turn its answer into options.
+function lookup(source, text, options, data, path) {
+  switch (source) {
+    case "das": {
+      const endpoint = { primary: "primary-datasets", mc: "mc-datasets" }[options.suggest_kind] || "datasets";
+      return {
+        url: `cms/${endpoint}?${query({ query: text, size: 10 })}`,
+        options: (answer) => (answer.hits || []).map((hit) => ({
+          value: hit.name, label: hit.name, detail: hit.tier || "",
+        })),
+      };
+    }
+    case "triggers": {
+      const ctx = options.suggest_context || {};
+      const params = { query: text, size: 10 };
+      for (const [param, field] of Object.entries(ctx)) params[param] = contextValue(data, path, field);
+      return {
+        url: `cms/triggers?${query(params)}`,
+        options: (answer) => (answer.hits || []).map((hit) => ({
+          value: hit.trigger, label: hit.trigger, detail: (hit.years || []).join(", "),
+        })),
+      };
+    }
+    case "orcid": {
+      const byId = path[path.length - 1] === "orcid";
+      return {
+        url: `services/orcid?${query({ name: text })}`,
+        options: (answer) => (answer || []).map((person) => ({
+          value: byId ? person.id : person.name,
+          label: person.name,
+          detail: [person.id, ...(person.affiliations || [])].join(" · "),
+          person,
+        })),
+      };
+    }
+    case "ror":
+      return {
+        url: `services/ror?${query({ query: text })}`,
+        options: (answer) => (answer || []).map((org) => ({
+          value: org.name,
+          label: org.name,
+          detail: [(org.acronyms || []).join(", "), [org.city, org.country].filter(Boolean).join(", "), org.ror]
+            .filter(Boolean).join(" · "),
+        })),
+      };
+    default:
+      return null;
+  }
+}
+
+function problem(source, error) {
+  const who = SOURCE_NAMES[source] || "The look-up service";
+  if (error.status === 504) return `${who} is slow to answer; type the value by hand or try again.`;
+  if (error.status === 502 || error.status === 503) return `${who} is not reachable right now; type the value by hand.`;
+  if (error.status === 404 && source === "cadi") return "CADI does not know this id.";
+  if (error.status === 401 || error.status === 403) return `You may not use ${who} suggestions.`;
+  return `No suggestions: ${(error.body && error.body.message) || error.message}`;
+}
+
+export default function SuggestField(props) {
+  const {
+    fieldPathId, formData, onChange, onBlur, onFocus, uiSchema, registry,
+    disabled, readonly, required, autofocus, rawErrors, schema, name,
+  } = props;
+  const id = fieldPathId.$id;
+  const path = fieldPathId.path;
+  const ui = getUiOptions(uiSchema);
+  const source = ui.suggest;
+  const form = registry.formContext || {};
+  const value = formData == null ? "" : String(formData);
+
+  const [items, setItems] = useState([]);
+  const [open, setOpen] = useState(false);
+  const [active, setActive] = useState(-1);
+  const [note, setNote] = useState(null);
+  const [cadi, setCadi] = useState(null);
+  const [busy, setBusy] = useState(false);
+  const timer = useRef(null);
+  const seq = useRef(0);
+  const typed = useRef(false);
+  const listId = `${id}__suggestions`;
+  const noteId = `${id}__suggest-note`;
+  const optionId = (i) => `${id}__option-${i}`;
+  const uid = useId();
+
+  useEffect(() => () => clearTimeout(timer.current), []);
+
+  // Only what the user types asks for suggestions (not loading the draft).
+  useEffect(() => {
+    if (!typed.current) return undefined;
+    clearTimeout(timer.current);
+    const text = value.trim();
+    const mine = ++seq.current;
+    if (source === "cadi") {
+      setCadi(null);
+      setNote(null);
+      if (!CADI_ID.test(text)) return undefined;
+    } else if (text.length < MIN_CHARS) {
+      setItems([]);
+      setOpen(false);
+      setNote(null);
+      return undefined;
+    }
+    timer.current = setTimeout(async () => {
+      setBusy(true);
+      try {
+        if (source === "cadi") {
+          const { data } = await api(`cms/cadi/${encodeURIComponent(text)}`);
+          if (mine !== seq.current) return;
+          setCadi({ id: text, info: data });
+          setNote(null);
+          return;
+        }
+        const spec = lookup(source, text, ui, form.getFormData ? form.getFormData() : {}, path);
+        if (!spec) return;
+        const { data } = await api(spec.url);
+        if (mine !== seq.current) return;
+        const found = spec.options(data).filter((o) => o.value);
+        setItems(found);
+        setActive(-1);
+        setOpen(true);
+        setNote(null);
+      } catch (error) {
+        if (mine !== seq.current) return;
+        setItems([]);
+        setOpen(false);
+        setNote(problem(source, error));
+      } finally {
+        if (mine === seq.current) setBusy(false);
+      }
+    }, DEBOUNCE_MS);
+    return () => clearTimeout(timer.current);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [value, source]);
+
+  function type(next) {
+    typed.current = true;
+    onChange(next === "" ? undefined : next, path);
+  }
+
+  function pick(option) {
+    seq.current += 1; // drop answers still on their way
+    typed.current = false;
+    setOpen(false);
+    setItems([]);
+    setActive(-1);
+    const parentPath = path.slice(0, -1);
+    const key = path[path.length - 1];
+    if (source === "orcid" && option.person && form.update) {
+      const person = option.person;
+      form.update((data) => {
+        const parent = getPath(data, parentPath);
+        if (!parent || typeof parent !== "object") return data;
+        parent[key] = option.value;
+        if (key !== "name" && !parent.name) parent.name = person.name;
+        if (key !== "orcid" && !parent.orcid) parent.orcid = person.id;
+        return data;
+      });
+      return;
+    }
+    onChange(option.value, path);
+  }
+
+  function fillFromCadi() {
+    if (!cadi || !form.update) return;
+    const info = cadi.info;
+    const parentPath = path.slice(0, -1);
+    const groups = form.workingGroups ? form.workingGroups(parentPath) : [];
+    form.update((data) => {
+      data.cadi_info = { ...info };
+      const parent = getPath(data, parentPath);
+      if (parent && typeof parent === "object") {
+        if (!parent.analysis_title && info.name) parent.analysis_title = info.name;
+        const group = info.awg || cadi.id.slice(0, 3);
+        if (!parent.cms_working_group && groups.includes(group)) parent.cms_working_group = group;
+      }
+      return data;
+    });
+    setCadi(null);
+    setNote("Filled in from CADI.");
+  }
+
+  function onKeyDown(event) {
+    if (!open || items.length === 0) {
+      if (event.key === "ArrowDown" && items.length) setOpen(true);
+      return;
+    }
+    if (event.key === "ArrowDown") {
+      event.preventDefault();
+      setActive((i) => (i + 1) % items.length);
+    } else if (event.key === "ArrowUp") {
+      event.preventDefault();
+      setActive((i) => (i <= 0 ? items.length - 1 : i - 1));
+    } else if (event.key === "Enter") {
+      if (active >= 0) {
+        event.preventDefault();
+        pick(items[active]);
+      }
+    } else if (event.key === "Escape") {
+      event.preventDefault();
+      setOpen(false);
+    }
+  }
+
+  const locked = disabled || readonly;
+  const listed = open && !locked;
+  const describedBy = [ariaDescribedByIds(id), note ? noteId : null].filter(Boolean).join(" ");
+
+  // rjsf leaves label and description to custom fields.
+  const label = ui.title || props.title || schema.title || name;
+  const description = ui.description || schema.description;
+  const { DescriptionFieldTemplate } = registry.templates;
+
+  return (
+    <div className="suggest" data-suggest={source}>
+      {ui.label !== false && label && (
+        <label className="control-label" htmlFor={id}>
+          {label}{required && <span className="required">*</span>}
+        </label>
+      )}
+      {description && (
+        <DescriptionFieldTemplate id={descriptionId(id)} description={description}
+          schema={schema} uiSchema={uiSchema} registry={registry} />
+      )}
+      <input
+        id={id}
+        name={fieldPathId.name || id}
+        type="text"
+        className="form-control"
+        value={value}
+        placeholder={ui.placeholder || ""}
+        required={required}
+        disabled={disabled}
+        readOnly={readonly}
+        autoFocus={autofocus}
+        autoComplete="off"
+        role="combobox"
+        aria-autocomplete="list"
+        aria-expanded={listed && items.length > 0}
+        aria-controls={listId}
+        aria-activedescendant={listed && active >= 0 ? optionId(active) : undefined}
+        aria-invalid={rawErrors && rawErrors.length > 0 ? true : undefined}
+        aria-describedby={describedBy}
+        aria-busy={busy || undefined}
+        maxLength={schema.maxLength}
+        onChange={(e) => type(e.target.value)}
+        onKeyDown={onKeyDown}
+        onBlur={() => { setOpen(false); if (onBlur) onBlur(id, formData); }}
+        onFocus={() => { if (items.length) setOpen(true); if (onFocus) onFocus(id, formData); }}
+      />
+      <ul id={listId} role="listbox" className="suggest-list" aria-label={`Suggestions from ${SOURCE_NAMES[source] || source}`}
+        hidden={!listed || items.length === 0}>
+        {items.map((item, i) => (
+          <li
+            key={`${uid}-${item.value}-${i}`}
+            id={optionId(i)}
+            role="option"
+            aria-selected={i === active}
+            className={i === active ? "active" : undefined}
+            onMouseDown={(e) => { e.preventDefault(); pick(item); }}
+          >
+            <span className="suggest-label">{item.label}</span>
+            {item.detail && <span className="suggest-detail muted">{item.detail}</span>}
+          </li>
+        ))}
+      </ul>
+      {listed && items.length === 0 && !busy && (
+        <p className="suggest-note muted" role="status">No suggestions.</p>
+      )}
+      {cadi && !locked && (
+        <div className="suggest-cadi" role="status">
+          <span>
+            CADI {cadi.id}: <strong>{cadi.info.name || "(no name)"}</strong>
+            {cadi.info.status && <> · {cadi.info.status}</>}
+          </span>
+          {" "}
+          <button type="button" className="btn btn-small" onClick={fillFromCadi}>
+            Fill in from CADI
+          </button>
+        </div>
+      )}
+      {note && <p id={noteId} className="suggest-note muted" role="status">{note}</p>}
+    </div>
+  );
+}
+
+// `uiSchema` with the suggest field set wherever ui:options.suggest is.
+export function withSuggestFields(uiSchema) {
+  if (Array.isArray(uiSchema) || !uiSchema || typeof uiSchema !== "object") return uiSchema;
+  const out = {};
+  for (const [key, value] of Object.entries(uiSchema)) {
+    out[key] = key.startsWith("ui:") ? value : withSuggestFields(value);
+  }
+  const options = uiSchema["ui:options"];
+  if (options && options.suggest && !uiSchema["ui:field"]) out["ui:field"] = "suggest";
+  return out;
+}
