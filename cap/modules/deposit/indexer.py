@@ -6,6 +6,9 @@ queue consumer (``process_bulk_queue``) routes documents the same way.
 
 from invenio_indexer.api import RecordIndexer
 
+from ..schemas.errors import SchemaNotFoundError
+from ..schemas.urls import index_name, parse_schema_url
+
 
 def _schema_of(data):
     from flask import g
@@ -27,10 +30,35 @@ def is_record(data):
     return "control_number" in data
 
 
+def _name_and_version(url):
+    """``(name, M.m.p)`` of a ``$schema`` URL (``None`` if not one of ours)."""
+    parsed = parse_schema_url(url)
+    if parsed is None:
+        return None
+    _, name, version = parsed
+    return name, ".".join(str(int(part)) for part in version.split("."))
+
+
 def record_to_index(record):
-    """The (unprefixed) index of a draft or a record, from its schema."""
-    schema = _schema_of(record)
-    return schema.record_index if is_record(record) else schema.deposit_index
+    """The (unprefixed) index of a draft or a record: name and version are in
+    its ``$schema`` URL, so no look-up."""
+    parsed = _name_and_version(record.get("$schema"))
+    if parsed is None:
+        raise SchemaNotFoundError(record.get("$schema"))
+    return index_name("record" if is_record(record) else "deposit", *parsed)
+
+
+def schema_info_of(data):
+    """``{name, version, fullname}`` of the schema of ``data`` (a record or its JSON).
+
+    A record the service resolved the schema for in this call carries it
+    (``schema_info``, checked against ``$schema``); otherwise looked up.
+    Raises :class:`SchemaNotFoundError` for an unknown schema.
+    """
+    info = getattr(data, "schema_info", None)
+    if info and _name_and_version(data.get("$schema")) == (info["name"], info["version"]):
+        return info
+    return _schema_of(data).info
 
 
 SEARCH_ONLY_FIELDS = ("created", "updated")
@@ -42,14 +70,10 @@ def add_search_fields(sender, json=None, record=None, index=None, **kwargs):
     if json is None or "$schema" not in json or "_deposit" not in json:
         return  # not a CAP draft or record
     try:
-        schema = _schema_of(json)
+        info = schema_info_of(record if record is not None else json)
     except Exception:  # not one of ours: leave the document alone
         return
-    json["_schema"] = {
-        "name": schema.name,
-        "version": schema.version,
-        "fullname": schema.fullname,
-    }
+    json["_schema"] = dict(info)
     json["created"] = record.created.isoformat() if record.created else None
     json["updated"] = record.updated.isoformat() if record.updated else None
 

@@ -3,6 +3,8 @@
 from invenio_db import db
 from sqlalchemy.dialects import postgresql
 
+from .urls import index_name
+
 JSON = db.JSON().with_variant(postgresql.JSONB(none_as_null=True), "postgresql")
 
 
@@ -95,12 +97,17 @@ class Schema(db.Model, db.Timestamp):
     @property
     def deposit_index(self):
         """Unprefixed name of the deposit index of this version."""
-        return f"deposits-{self.name}-v{self.version}"
+        return index_name("deposit", self.name, self.version)
 
     @property
     def record_index(self):
         """Unprefixed name of the record index of this version."""
-        return f"records-{self.name}-v{self.version}"
+        return index_name("record", self.name, self.version)
+
+    @property
+    def info(self):
+        """``{name, version, fullname}``: how answers and index documents name the schema."""
+        return {"name": self.name, "version": self.version, "fullname": self.fullname}
 
     def document(self, kind, part="schema"):
         """The effective ``schema``/``options``/``mapping`` of ``kind`` (deposit|record)."""

@@ -17,6 +17,11 @@ class Deposit(CAPRecord):
 
     pid_type = "depid"
 
+    schema_info = None
+    """``{name, version, fullname}`` of ``$schema``, set by the service that
+    resolved the schema in this call: the indexing hook and the serializer
+    then need no look-up of their own (see ``indexer.schema_info_of``)."""
+
     @property
     def pid(self):
         """The draft's PID value (uuid hex)."""

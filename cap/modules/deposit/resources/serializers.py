@@ -16,7 +16,7 @@ from invenio_files_rest.models import Bucket
 from ...access.fields import read_only_schema
 from ...access.generators import identity_user_id
 from ...records.api import dump_files, user_metadata
-from ..indexer import SEARCH_ONLY_FIELDS
+from ..indexer import SEARCH_ONLY_FIELDS, schema_info_of
 
 JSON = "application/json"
 BASIC = "application/basic+json"
@@ -62,17 +62,11 @@ def _ui_url():
     return current_app.config["SITE_UI_URL"]
 
 
-def _schema_info(schema):
-    if schema is None:
-        return None
-    return {"name": schema.name, "version": schema.version, "fullname": schema.fullname}
-
-
-def _schema_of_data(data):
-    from ...schemas.api import get_schema_by_url
-
+def _schema_info(data, schema=None):
+    if schema is not None:
+        return schema.info
     try:
-        return get_schema_by_url(data.get("$schema"))
+        return dict(schema_info_of(data))
     except Exception:  # an unknown or removed schema must not break reading
         return None
 
@@ -140,7 +134,6 @@ def unpack_hit(hit):
 def serialize_full(data, meta, identity, users=None, schema=None):
     """The full JSON of a draft or a record (``application/json``)."""
     users = users or Users()
-    schema = schema or _schema_of_data(data)
     system = data.get("_deposit") or {}
     is_record = "control_number" in data
     owners = system.get("owners", [])
@@ -152,7 +145,7 @@ def serialize_full(data, meta, identity, users=None, schema=None):
         "updated": meta["updated"],
         "status": STATUS_PUBLISHED if is_record else system.get("status", "draft"),
         "experiment": data.get("_experiment"),
-        "schema": _schema_info(schema),
+        "schema": _schema_info(data, schema),
         "metadata": user_metadata(data),
         "created_by": users.get(system.get("created_by")),
         "is_owner": identity_user_id(identity) in owners if identity else False,

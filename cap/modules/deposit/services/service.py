@@ -229,6 +229,7 @@ class DepositService:
         if schema.experiment:
             data["_experiment"] = schema.experiment
         deposit = self.record_cls.create_with_bucket(data, bucket, id_=record_id)
+        deposit.schema_info = schema.info
         uow.register(RecordIndexOp(deposit, self.indexer))
         return deposit
 
@@ -244,11 +245,11 @@ class DepositService:
     def _save_metadata(self, deposit, metadata, uow, identity=None):
         if deposit.status == STATUS_PUBLISHED:
             raise DraftPublishedError()
-        self._validate(self._schema_of(deposit), metadata, deposit=deposit)
-        self._run_components(
-            "update", identity, deposit, self._schema_of(deposit), metadata, uow=uow
-        )
+        schema = self._schema_of(deposit)
+        self._validate(schema, metadata, deposit=deposit)
+        self._run_components("update", identity, deposit, schema, metadata, uow=uow)
         deposit.replace_metadata(metadata)
+        deposit.schema_info = schema.info
         uow.register(RecordCommitOp(deposit, self.indexer))
         return deposit
 
