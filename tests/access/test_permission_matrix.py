@@ -59,11 +59,11 @@ MATRIX = {
     "PUT published draft":    (401,  409,   403,   409,   409,   403,   404,  404,   409,   409),
     "GET record":             (401,  200,   200,   200,   200,   200,   200,  404,   200,   200),
     "GET record revisions":   (401,  200,   200,   200,   200,   200,   200,  404,   200,   200),
-    "GET draft file":         (401,  200,   200,   200,   200,   200,   403,  403,   200,   200),
-    "PUT draft file":         (401,  200,   403,   200,   200,   403,   403,  403,   200,   200),
-    "GET record file":        (401,  200,   200,   200,   200,   200,   200,  403,   200,   200),
-    "PUT record file":        (401,  403,   403,   403,   403,   403,   403,  403,   403,   403),
-    "DELETE record file":     (401,  403,   403,   403,   403,   403,   403,  403,   403,   403),
+    "GET draft file":         (401,  200,   200,   200,   200,   200,   404,  404,   200,   200),
+    "PUT draft file":         (401,  200,   403,   200,   200,   403,   404,  404,   200,   200),
+    "GET record file":        (401,  200,   200,   200,   200,   200,   200,  404,   200,   200),
+    "PUT record file":        (401,  403,   403,   403,   403,   403,   403,  404,   403,   403),
+    "DELETE record file":     (401,  403,   403,   403,   403,   403,   403,  404,   403,   403),
     # Searches: the documents each role finds (hits, total and facets).
     "search deposits":        (401,  DP,    DP,    DP,    DP,    DP,    NONE, AP,    DP,    ALL),
     "search deposits CMS":    (401,  DP,    DP,    DP,    DP,    DP,    NONE, NONE,  DP,    DP),
@@ -74,7 +74,7 @@ MATRIX = {
     "publish draft":          (401,  202,   403,   403,   202,   403,   404,  404,   202,   202),
     "edit published draft":   (401,  201,   403,   201,   201,   403,   404,  404,   201,   201),
     "discard draft changes":  (401,  201,   403,   201,   201,   403,   404,  404,   201,   201),
-    "DELETE draft file":      (401,  204,   403,   204,   204,   403,   403,  403,   204,   204),
+    "DELETE draft file":      (401,  204,   403,   204,   204,   403,   404,  404,   204,   204),
 }
 # fmt: on
 

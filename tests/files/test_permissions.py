@@ -1,7 +1,8 @@
 """Who may do what on the files of a draft and of a published record, over HTTP.
 
-Denials answer 401 to anonymous callers and 403 to known users (never
-files-rest's hiding 404), with a JSON ``{status, message}`` body.
+Anonymous callers get 401; known users who may not read the draft or record
+get 404, as for the draft itself (existence must not leak); readers who lack
+a write right get 403. Every answer is JSON ``{status, message}``.
 """
 
 import pytest
@@ -14,8 +15,8 @@ DRAFT_MATRIX = {
     "owner": (200, 200, 200, 204),
     "reader": (200, 200, 403, 403),
     "editor": (200, 200, 200, 204),
-    "stranger": (403, 403, 403, 403),
-    "cms": (403, 403, 403, 403),
+    "stranger": (404, 404, 404, 404),
+    "cms": (404, 404, 404, 404),
     "admin": (200, 200, 200, 204),
 }
 
@@ -25,7 +26,7 @@ RECORD_MATRIX = {
     "owner": (200, 200, 403, 403),
     "reader": (200, 200, 403, 403),
     "editor": (200, 200, 403, 403),
-    "stranger": (403, 403, 403, 403),
+    "stranger": (404, 404, 404, 404),
     "cms": (200, 200, 403, 403),
     "admin": (200, 200, 403, 403),
 }
@@ -91,7 +92,7 @@ def test_edit_unlocks_the_draft_bucket(db, client, users, published, auth):
 
 
 def test_bucket_without_record_is_for_superusers_only(client, users, orphan_bucket, auth):
-    assert client.get(f"/files/{orphan_bucket}", headers=auth(users.owner)).status_code == 403
+    assert client.get(f"/files/{orphan_bucket}", headers=auth(users.owner)).status_code == 404
     assert client.get(f"/files/{orphan_bucket}").status_code == 401
     put = client.put(f"/files/{orphan_bucket}/a.txt", data=b"a", headers=auth(users.admin))
     assert put.status_code == 200
@@ -114,8 +115,8 @@ def test_unknown_bucket_is_404_json(client, users, location, auth):
 def test_stranger_cannot_probe_keys(client, users, bucket_id, draft_file, auth):
     """Existing and missing keys answer alike to someone without read."""
     headers = auth(users.stranger)
-    assert client.get(f"/files/{bucket_id}/{draft_file}", headers=headers).status_code == 403
-    assert client.get(f"/files/{bucket_id}/missing.txt", headers=headers).status_code == 403
+    assert client.get(f"/files/{bucket_id}/{draft_file}", headers=headers).status_code == 404
+    assert client.get(f"/files/{bucket_id}/missing.txt", headers=headers).status_code == 404
 
 
 @pytest.mark.parametrize(

@@ -4,8 +4,8 @@ files-rest keeps its views; the guard runs first on its blueprint and answers
 like every CAP endpoint (``{status, message, errors: [{field, message}]}``):
 
 1. the caller must be allowed ``bucket-read`` (through the permission
-   factory, hence the record's policy): anonymous 401, others 403 — never
-   files-rest's hiding 404, and never a hint whether a key exists;
+   factory, hence the record's policy): anonymous 401, others 404 as for
+   the draft itself — and never a hint whether a key exists;
 2. writes (PUT/POST/DELETE) to a locked bucket: 403 saying the record is
    published and must be edited first;
 3. writes need ``bucket-update``: 403;
@@ -17,16 +17,18 @@ files-rest then runs its own (equivalent) permission checks and the upload.
 
 import uuid
 
-from flask import current_app, jsonify, request
+from flask import current_app, g, jsonify, request
 from invenio_files_rest.models import Bucket
 from invenio_files_rest.proxies import current_permission_factory
 from werkzeug.exceptions import NotFound
 from werkzeug.routing import RequestRedirect
 from werkzeug.wsgi import LimitedStream
 
+from ..access.generators import identity_user_id
 from ..core.errors import (
     CAPError,
     InvalidRequestError,
+    NotFoundError,
     PermissionDeniedError,
     error_body,
     field_error,
@@ -48,6 +50,20 @@ def require(bucket, action):
         raise PermissionDeniedError()
 
 
+def require_readable(bucket):
+    """Who may not read the bucket's draft or record learns nothing of it.
+
+    As for drafts themselves, existence must not leak: such callers get
+    404 (anonymous ones 401, so they know to log in); readers who lack a
+    write right get 403 later.
+    """
+    if current_permission_factory(bucket, "bucket-read").can():
+        return
+    if identity_user_id(g.identity) is None:
+        raise PermissionDeniedError()
+    raise NotFoundError()
+
+
 def require_content_length():
     """Raw-body uploads must announce their size (no chunked transfer)."""
     if request.content_length is None and not request.mimetype.startswith("multipart/"):
@@ -57,7 +73,7 @@ def require_content_length():
 
 def check_request(bucket, key):
     """The guard's checks, in order; raise a plain error on the first failure."""
-    require(bucket, "bucket-read")
+    require_readable(bucket)
     if request.method in READ_METHODS:
         return
     if bucket.locked:
