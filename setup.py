@@ -70,6 +70,7 @@ setup(
             "cap_cms_triggers = cap.modules.cms.triggers.ext:CAPTriggers",
             "cap_search = cap.modules.search.ext:CAPSearch",
             "cap_dashboard = cap.modules.dashboard.ext:CAPDashboard",
+            "cap_directory = cap.modules.directory.ext:CAPDirectory",
         ],
         "invenio_base.api_apps": [
             "cap_auth = cap.modules.auth.ext:CAPAuthREST",
