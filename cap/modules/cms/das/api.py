@@ -151,13 +151,12 @@ def search(text, kind=None, size=10, page=1):
     return answer["hits"]["total"]["value"], hits
 
 
-def is_loaded():
-    """Whether a dataset list has been loaded."""
-    return dataset_index().exists()
-
-
 def lookup(dataset_names):
-    """``{name: kind}`` of those of ``dataset_names`` that the index holds."""
+    """``{name: kind}`` of those of ``dataset_names`` that the index holds.
+
+    ``None`` when no list has been loaded yet (no index): asking costs no
+    extra round trip on every save.
+    """
     wanted = sorted({name for name in dataset_names if isinstance(name, str)})
     index = dataset_index()
     found = {}
@@ -168,7 +167,10 @@ def lookup(dataset_names):
             "size": len(batch),
             "_source": ["name", "kind"],
         }
-        answer = index.client.search(index=index.alias, body=body)
+        try:
+            answer = index.client.search(index=index.alias, body=body)
+        except search_engine.NotFoundError:
+            return None
         for hit in answer["hits"]["hits"]:
             found[hit["_source"]["name"]] = hit["_source"]["kind"]
     return found

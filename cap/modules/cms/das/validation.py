@@ -34,9 +34,9 @@ def validate_datasets(schema, metadata, deposit=None):
     if not current_app.config["CAP_DAS_VALIDATE"]:
         return []
     fields = dataset_fields(schema, metadata)
-    if not fields or not api.is_loaded():
+    kinds = api.lookup(name for _, name, _ in fields) if fields else None
+    if kinds is None:  # nothing to check, or no list loaded yet
         return []
-    kinds = api.lookup(name for _, name, _ in fields)
     errors = []
     for path, name, wanted in fields:
         if name not in kinds:

@@ -201,11 +201,6 @@ def search(text="", dataset=None, year=None, size=10, page=1):
     return answer["aggregations"]["count"]["value"], hits
 
 
-def is_loaded():
-    """Whether a trigger list has been loaded."""
-    return trigger_index().exists()
-
-
 def listed(dataset=None, year=None):
     """How many paths the index lists for ``dataset`` and ``year``."""
     index = trigger_index()

@@ -11,6 +11,7 @@ has been loaded (or with ``CAP_TRIGGERS_VALIDATE`` off).
 from collections import defaultdict
 
 from flask import current_app
+from invenio_search.engine import search
 
 from ...core.errors import field_error
 from ..das.keywords import schema_marked_fields, values_at
@@ -49,8 +50,16 @@ def validate_triggers(schema, metadata, deposit=None):
     if not current_app.config["CAP_TRIGGERS_VALIDATE"]:
         return []
     fields = trigger_fields(schema, metadata)
-    if not fields or not api.is_loaded():
+    if not fields:
         return []
+    try:
+        return _check(fields)
+    except search.NotFoundError:  # no list loaded yet: nothing to check against
+        return []
+
+
+def _check(fields):
+    """Field errors of ``fields`` against the loaded list."""
     groups = defaultdict(set)
     for _, _, base, primary, year in fields:
         if base:
