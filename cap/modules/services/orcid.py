@@ -8,12 +8,10 @@ import logging
 import re
 
 from ..core.errors import InvalidRequestError, UpstreamUnavailableError, field_error
-from .cache import cache_key, cached
-from .http import JSONClient
+from .lookup import LookupClient
 
 logger = logging.getLogger(__name__)
 
-MAX_QUERY = 200
 
 ORCID_ID = re.compile(r"^(?:https?://orcid\.org/)?(\d{4}-\d{4}-\d{4}-\d{3}[\dX])$")
 # Characters with a meaning in ORCID's Solr query syntax.
@@ -110,38 +108,14 @@ def solr_escape(text):
     return _SOLR_SPECIAL.sub(r"\\\1", text)
 
 
-class ORCIDClient:
+class ORCIDClient(LookupClient):
     """Look-ups on the ORCID public API (JSON)."""
 
-    def __init__(self, base_url, timeout=5, retries=2, backoff=0.2, rows=10, cache_timeout=86400):
-        """Remember where to ask and how long to keep answers."""
-        self.http = JSONClient("orcid", base_url, timeout, retries, backoff)
-        self.rows = rows
-        self.cache_timeout = cache_timeout
-
-    @classmethod
-    def from_config(cls, config):
-        """A client from ``CAP_ORCID_*`` settings."""
-        return cls(
-            base_url=config["CAP_ORCID_API_URL"],
-            timeout=config["CAP_ORCID_TIMEOUT"],
-            retries=config["CAP_ORCID_RETRIES"],
-            backoff=config["CAP_ORCID_BACKOFF"],
-            rows=config["CAP_ORCID_ROWS"],
-            cache_timeout=config["CAP_ORCID_CACHE_TIMEOUT"],
-        )
+    source = "orcid"
 
     def search(self, name):
         """People whose name matches ``name`` (at most ``rows``)."""
-        name = " ".join((name or "").split())
-        if len(name) < 2:
-            message = "Give at least two characters of a name."
-            raise InvalidRequestError(message, [field_error("name", message)])
-        if len(name) > MAX_QUERY:
-            message = f"Give at most {MAX_QUERY} characters."
-            raise InvalidRequestError(message, [field_error("name", message)])
-        key = cache_key("orcid", self.http.base_url, "search", name.lower(), self.rows)
-        return cached(key, self.cache_timeout, lambda: self._search(name))
+        return self.cached_search(name, "name", self._search)
 
     def _search(self, name):
         terms = " AND ".join(solr_escape(term) + "*" for term in name.split())
@@ -162,8 +136,7 @@ class ORCIDClient:
     def get(self, orcid):
         """One person by iD; :class:`NotFoundError` when ORCID does not know it."""
         orcid = normalize_orcid(orcid)
-        key = cache_key("orcid", self.http.base_url, "person", orcid)
-        return cached(key, self.cache_timeout, lambda: self._get(orcid))
+        return self.cached("person", lambda: self._get(orcid), orcid)
 
     def _get(self, orcid):
         person = map_person(orcid, self.http.get_json(f"{orcid}/person"))

@@ -8,12 +8,10 @@ import logging
 import re
 
 from ..core.errors import InvalidRequestError, UpstreamUnavailableError, field_error
-from .cache import cache_key, cached
-from .http import JSONClient
+from .lookup import LookupClient
 
 logger = logging.getLogger(__name__)
 
-MAX_QUERY = 200
 
 ROR_ID = re.compile(r"^(?:https?://ror\.org/)?(0[a-hj-km-np-tv-z0-9]{6}[0-9]{2})$")
 
@@ -77,38 +75,14 @@ def map_organization(org):
     }
 
 
-class RORClient:
+class RORClient(LookupClient):
     """Look-ups on the ROR API (v2)."""
 
-    def __init__(self, base_url, timeout=5, retries=2, backoff=0.2, rows=10, cache_timeout=86400):
-        """Remember where to ask and how long to keep answers."""
-        self.http = JSONClient("ror", base_url, timeout, retries, backoff)
-        self.rows = rows
-        self.cache_timeout = cache_timeout
-
-    @classmethod
-    def from_config(cls, config):
-        """A client from ``CAP_ROR_*`` settings."""
-        return cls(
-            base_url=config["CAP_ROR_API_URL"],
-            timeout=config["CAP_ROR_TIMEOUT"],
-            retries=config["CAP_ROR_RETRIES"],
-            backoff=config["CAP_ROR_BACKOFF"],
-            rows=config["CAP_ROR_ROWS"],
-            cache_timeout=config["CAP_ROR_CACHE_TIMEOUT"],
-        )
+    source = "ror"
 
     def search(self, query):
         """Organisations matching ``query`` (first page, at most ``rows``)."""
-        query = " ".join((query or "").split())
-        if len(query) < 2:
-            message = "Give at least two characters of a name."
-            raise InvalidRequestError(message, [field_error("query", message)])
-        if len(query) > MAX_QUERY:
-            message = f"Give at most {MAX_QUERY} characters."
-            raise InvalidRequestError(message, [field_error("query", message)])
-        key = cache_key("ror", self.http.base_url, "search", query.lower(), self.rows)
-        return cached(key, self.cache_timeout, lambda: self._search(query))
+        return self.cached_search(query, "query", self._search)
 
     def _search(self, query):
         answer = self.http.get_json("organizations", {"query": query})
@@ -129,8 +103,7 @@ class RORClient:
     def get(self, ror_id):
         """One organisation; :class:`NotFoundError` when ROR does not know it."""
         ror_id = normalize_ror(ror_id)
-        key = cache_key("ror", self.http.base_url, "organization", ror_id)
-        return cached(key, self.cache_timeout, lambda: self._get(ror_id))
+        return self.cached("organization", lambda: self._get(ror_id), ror_id)
 
     def _get(self, ror_id):
         org = map_organization(self.http.get_json(f"organizations/{ror_id}"))
