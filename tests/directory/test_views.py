@@ -69,3 +69,17 @@ def test_proxies(app, fake_ldap):
     assert lookup_user("nobody@cern.ch") is None
     assert lookup_egroup("cms-members@cern.ch")["name"] == "cms-members"
     assert lookup_egroup("nope") is None
+
+
+def test_directory_outcomes_show_in_services_status(app, client, fake_ldap, create_user):
+    """A failed and then a working look-up are both on /services/status."""
+    user = create_user("status-watcher@cern.ch")
+    url = "/services/ldap/user/mail?query=john"
+    fake_ldap.mode = "garbage"
+    assert client.get(url, headers=user.headers).status_code == 502
+    fake_ldap.mode = "ok"
+    assert client.get(url, headers=user.headers).status_code == 200
+    state = client.get("/services/status", headers=user.headers).json["directory"]
+    assert state["status"] == "ok"
+    assert state["last_success"] and state["last_failure"]
+    assert "could not be read" in state["last_failure"]["message"]

@@ -14,6 +14,7 @@ from ldap3.core.exceptions import LDAPException
 from ldap3.utils.conv import escape_filter_chars
 
 from ..core.errors import InvalidRequestError, UpstreamTimeoutError, UpstreamUnavailableError
+from ..services.status import record_status
 
 USER_ATTRIBUTES = ["mail", "displayName", "department"]
 EGROUP_ATTRIBUTES = ["cn", "description", "mail"]
@@ -120,7 +121,9 @@ class DirectoryClient:
         last_error = None
         for _attempt in range(self.retries + 1):
             try:
-                return self._search_once(base, search_filter, attributes, size_limit)
+                entries = self._search_once(base, search_filter, attributes, size_limit)
+                record_status("directory", True)
+                return entries
             except UpstreamUnavailableError as error:
                 last_error = error
             except (LDAPException, OSError, ValueError, TypeError, IndexError) as error:
@@ -134,6 +137,7 @@ class DirectoryClient:
                     last_error = UpstreamUnavailableError(
                         f"The CERN directory could not be read: {type(error).__name__}."
                     )
+        record_status("directory", False, last_error.message)
         raise last_error
 
     # Users

@@ -42,5 +42,7 @@ CAP_SERVICES_STATUS_REDIS_URL = None
 CAP_SERVICES_STATUS_KEY = "cap:services:status"
 """Name of the Redis hash of source states."""
 
-CAP_SERVICES_STATUS_SOURCES = ["cadi", "das", "triggers", "keywords", "orcid", "ror"]
+CAP_SERVICES_STATUS_SOURCES = [
+    "cadi", "das", "triggers", "keywords", "orcid", "ror", "directory",
+]
 """Sources ``/services/status`` always lists, even before their first call."""

@@ -12,7 +12,7 @@ import logging
 from datetime import UTC, datetime
 
 import redis
-from flask import current_app
+from flask import current_app, has_app_context
 
 logger = logging.getLogger(__name__)
 
@@ -98,6 +98,9 @@ def _status(state):
 def record_status(source, ok, message=None):
     """Record the outcome of talking to ``source`` (``"cadi"``, ``"orcid"`` ...).
 
-    Call it from any client or job inside an app context; it never raises.
+    Call it from any client or job; it never raises. Outside an app (a
+    client used on its own) there is no shared status to record into.
     """
+    if not has_app_context():
+        return
     current_app.extensions["cap-services"].status.record(source, ok, message)
