@@ -340,3 +340,35 @@ def test_autocomplete_das_and_cadi_autofill(
         screenshot(page, artifacts, "16-cadi-down")
     finally:
         cadi_server.mode = "ok"
+
+
+def test_record_page_exports_its_datasets_as_latex(
+    app, cap_server, browser_page, ui_user, ui_password, artifacts
+):
+    """A published analysis lists its datasets and turns them into a LaTeX table."""
+    from invenio_access.utils import get_identity
+
+    from cap.modules.deposit.proxies import current_deposit_service
+
+    identity = get_identity(ui_user)
+    datasets = [
+        "/SingleMuon/Run2016B-17Jul2018_ver2-v1/MINIAOD",
+        "/SingleMuon/Run2016C-17Jul2018-v1/MINIAOD",
+    ]
+    draft = current_deposit_service.create(identity, {
+        "$ana_type": "cms-analysis",
+        "basic_info": {"analysis_title": "Dimuon datasets for LaTeX", "cms_working_group": "EXO"},
+        "input_data": {"primary_datasets": [{"path": path} for path in datasets]},
+    })
+    recid = current_deposit_service.publish(identity, draft.pid)["_deposit"]["pid"]["value"]
+
+    page = browser_page
+    login(page, cap_server, ui_user.email, ui_password)
+    page.goto(f"{cap_server}/published/{recid}")
+    panel = page.get_by_role("region", name="Datasets")
+    expect(panel.get_by_text(datasets[0], exact=True)).to_be_visible()
+    panel.get_by_role("button", name="LaTeX table of these datasets").click()
+    latex = panel.get_by_label(re.compile("^LaTeX"))
+    expect(latex).to_have_value(re.compile(r"\\texttt\{/SingleMuon/Run2016B-17Jul2018\\_ver2-v1"))
+    expect(latex).to_have_value(re.compile(r"\\caption\{Dimuon datasets for LaTeX\}"))
+    screenshot(page, artifacts, "17-record-latex")

@@ -1,6 +1,7 @@
 import { useEffect, useState } from "react";
 import { api, sameOrigin } from "../api.js";
 import { FileTable } from "../components/Files.jsx";
+import LatexExport, { datasetPaths } from "../components/LatexExport.jsx";
 import MetadataView from "../components/MetadataView.jsx";
 import { cadiOf, draftUrl, errorText, fmtDate, titleOf } from "../util.js";
 
@@ -49,6 +50,7 @@ export default function Record({ recid }) {
   if (error) return <p className="alert alert-danger" role="alert">Cannot open this record: {errorText(error)}</p>;
   if (!record) return <p className="loading">Loading…</p>;
   const s = record.schema || {};
+  const datasets = schema ? datasetPaths(record.metadata, schema) : [];
   return (
     <div className="record-page">
       <header className="page-head">
@@ -80,6 +82,9 @@ export default function Record({ recid }) {
             <h2 id="rfiles-title">Files</h2>
             <FileTable files={record.files} />
           </section>
+          {datasets.length > 0 && (
+            <LatexExport paths={datasets} title={titleOf(record.metadata) || record.recid} />
+          )}
           <section className="panel" aria-labelledby="rev-title">
             <h2 id="rev-title">Revisions</h2>
             {!revisions ? <p className="muted">Loading…</p> : !revisions.length ? <p className="muted">No revisions.</p> : (
