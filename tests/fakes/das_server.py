@@ -8,10 +8,10 @@ connection halfway through the body.
 """
 
 import gzip
-import threading
 
-from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
+
+from fakes.upstream import FakeUpstream
 
 DATASETS = [
     "/SingleMuon/Run2016B-17Jul2018_ver2-v1/MINIAOD",
@@ -38,33 +38,16 @@ MALFORMED = ["not a dataset", "/only/two", "/a/b/c/d", "/Single Muon/Run2016B/AO
 """Lines of a list that are not dataset names."""
 
 
-class FakeDASList:
-    """The fake host's state."""
+class FakeDASList(FakeUpstream):
+    """A host serving a dataset list (plain or gzipped), as a DAS dump would be."""
 
     def __init__(self, lines=()):
         """Serve ``lines``."""
+        super().__init__()
         self.lines = list(lines)
-        self.mode = "normal"
-        self.flaky_failures = 1
-        self.calls = []
-        self.server = None
-
-    def reset(self):
-        """Back to normal, calls forgotten."""
-        self.mode, self.calls, self.flaky_failures = "normal", [], 1
-
-    def start(self):
-        """Serve on a free loopback port; returns the base URL."""
-        self.server = make_server("127.0.0.1", 0, self.wsgi, threaded=True)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        return f"http://127.0.0.1:{self.server.server_port}"
-
-    def stop(self):
-        """Stop serving."""
-        self.server.shutdown()
 
     def wsgi(self, environ, start_response):
-        """Answer one request."""
+        """Answer one request (the ``cut`` mode writes half a body by hand)."""
         request = Request(environ)
         self.calls.append(request.path)
         if self.mode == "down" or (self.mode == "flaky" and self.flaky_failures > 0):

@@ -11,14 +11,13 @@ asked, so tests can see retries and the cache.
 import copy
 import json
 import re
-import threading
 import time
 from pathlib import Path
 
-from werkzeug.serving import make_server
-from werkzeug.wrappers import Request, Response
+from werkzeug.wrappers import Response
 
 import cap.modules.services as services_module
+from fakes.upstream import FakeUpstream
 
 DATA_FILE = Path(services_module.__file__).parent / "data" / "orcid_people.json"
 
@@ -42,41 +41,19 @@ def person_record(item):
     return copy.deepcopy(SAMPLE["person"][item["orcid-id"]])
 
 
-class FakeORCID:
-    """The fake API's state."""
+class FakeORCID(FakeUpstream):
+    """The fake ORCID public API (base URL ends in ``/v3.0``).
+
+    Any path before ``/v3.0`` is accepted, so tests can use a base URL of
+    their own (and so cache keys of their own).
+    """
+
+    base_path = "/v3.0"
 
     def __init__(self):
-        """Normal behaviour until told otherwise."""
-        self.mode = "normal"
-        self.delay = 3.0
-        self.flaky_failures = 1
+        """Normal behaviour, malformed items included, until told otherwise."""
+        super().__init__()
         self.with_malformed = True
-        self.calls = []
-        self.server = None
-
-    def reset(self):
-        """Back to normal, calls forgotten."""
-        self.mode, self.calls, self.flaky_failures = "normal", [], 1
-
-    def start(self):
-        """Serve on a free loopback port; returns the base URL (``.../v3.0``).
-
-        Any path before ``/v3.0`` is accepted, so tests can use a base URL of
-        their own (and so cache keys of their own).
-        """
-        self.server = make_server("127.0.0.1", 0, self.wsgi, threaded=True)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        return f"http://127.0.0.1:{self.server.server_port}/v3.0"
-
-    def stop(self):
-        """Stop serving."""
-        self.server.shutdown()
-
-    def wsgi(self, environ, start_response):
-        """Route one request."""
-        request = Request(environ)
-        self.calls.append(request.full_path)
-        return self.answer(request)(environ, start_response)
 
     def answer(self, request):
         """The response to one request, misbehaving as ``mode`` says."""

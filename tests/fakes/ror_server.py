@@ -7,14 +7,13 @@ pages of 20). Misbehaves like the fake ORCID: ``mode`` is ``"down"``,
 
 import json
 import re
-import threading
 import time
 from pathlib import Path
 
-from werkzeug.serving import make_server
-from werkzeug.wrappers import Request, Response
+from werkzeug.wrappers import Response
 
 import cap.modules.services as services_module
+from fakes.upstream import FakeUpstream
 
 DATA_FILE = Path(services_module.__file__).parent / "data" / "ror_organizations.json"
 
@@ -31,36 +30,10 @@ MALFORMED = [
 ]
 
 
-class FakeROR:
-    """The fake API's state."""
+class FakeROR(FakeUpstream):
+    """The fake ROR API (base URL ends in ``/v2``)."""
 
-    def __init__(self):
-        """Normal behaviour until told otherwise."""
-        self.mode = "normal"
-        self.delay = 3.0
-        self.flaky_failures = 1
-        self.calls = []
-        self.server = None
-
-    def reset(self):
-        """Back to normal, calls forgotten."""
-        self.mode, self.calls, self.flaky_failures = "normal", [], 1
-
-    def start(self):
-        """Serve on a free loopback port; returns the base URL (``.../v2``)."""
-        self.server = make_server("127.0.0.1", 0, self.wsgi, threaded=True)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        return f"http://127.0.0.1:{self.server.server_port}/v2"
-
-    def stop(self):
-        """Stop serving."""
-        self.server.shutdown()
-
-    def wsgi(self, environ, start_response):
-        """Route one request."""
-        request = Request(environ)
-        self.calls.append(request.full_path)
-        return self.answer(request)(environ, start_response)
+    base_path = "/v2"
 
     def answer(self, request):
         """The response, misbehaving as ``mode`` says."""
