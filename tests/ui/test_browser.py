@@ -364,6 +364,9 @@ def test_record_page_exports_its_datasets_as_latex(
 
     page = browser_page
     login(page, cap_server, ui_user.email, ui_password)
+    # The dashboard (one /api/dashboard call) lists it among my published.
+    goto_until(page, f"{cap_server}/", page.get_by_role("region", name="My published")
+               .get_by_role("link", name="Dimuon datasets for LaTeX"))
     page.goto(f"{cap_server}/published/{recid}")
     panel = page.get_by_role("region", name="Datasets")
     expect(panel.get_by_text(datasets[0], exact=True)).to_be_visible()

@@ -3,18 +3,24 @@ import { api } from "../api.js";
 import HitList from "../components/HitList.jsx";
 import { draftUrl, errorText } from "../util.js";
 
-function useHits(path) {
-  const [state, setState] = useState({ hits: null, total: 0, error: null });
+// One request: the server answers every panel, each permission-filtered.
+function useDashboard() {
+  const [state, setState] = useState({ data: null, error: null });
   useEffect(() => {
-    api(path)
-      .then(({ data }) => setState({ hits: data.hits.hits, total: data.hits.total, error: null }))
-      .catch((error) => setState({ hits: [], total: 0, error }));
-  }, [path]);
+    api("dashboard")
+      .then(({ data }) => setState({ data, error: null }))
+      .catch((error) => setState({ data: null, error }));
+  }, []);
   return state;
 }
 
-function Panel({ title, state, more, empty, filter }) {
-  const hits = state.hits && filter ? state.hits.filter(filter) : state.hits;
+function part(dashboard, name) {
+  if (dashboard.error) return { hits: [], error: dashboard.error };
+  return { hits: dashboard.data ? dashboard.data[name].hits : null, error: null };
+}
+
+function Panel({ title, state, more, empty }) {
+  const hits = state.hits;
   return (
     <section className="panel dash-panel" aria-label={title}>
       <header className="panel-head">
@@ -105,10 +111,7 @@ export default function Dashboard({ user }) {
   useEffect(() => {
     api("me").then(({ data }) => setMe(data)).catch(setMeError);
   }, []);
-  const mine = useHits("deposits/?by_me=True&sort=mostrecent&size=5");
-  const all = useHits("deposits/?sort=mostrecent&size=20");
-  const published = useHits("records/?by_me=True&sort=mostrecent&size=5");
-  const latest = useHits("records/?sort=mostrecent&size=5");
+  const dashboard = useDashboard();
   return (
     <div className="dashboard">
       <h1>Dashboard</h1>
@@ -127,13 +130,14 @@ export default function Dashboard({ user }) {
             <CreateNew groups={me && me.deposit_groups} />
           )}
         </section>
-        <Panel title="My drafts" state={mine} more="/search?tab=drafts&by_me=True"
-          empty="You have no drafts yet." />
-        <Panel title="Shared with me" state={all} more="/search?tab=drafts"
-          empty="Nobody shared a draft with you yet." filter={(h) => !h.is_owner} />
-        <Panel title="My published" state={published} more="/search?tab=published&by_me=True"
-          empty="You have not published anything yet." />
-        <Panel title="Collaboration latest" state={latest} more="/search?tab=published"
+        <Panel title="My drafts" state={part(dashboard, "my_drafts")}
+          more="/search?tab=drafts&by_me=True" empty="You have no drafts yet." />
+        <Panel title="Shared with me" state={part(dashboard, "shared_with_me")}
+          more="/search?tab=drafts" empty="Nobody shared a draft with you yet." />
+        <Panel title="My published" state={part(dashboard, "my_published")}
+          more="/search?tab=published&by_me=True" empty="You have not published anything yet." />
+        <Panel title="Collaboration latest" state={part(dashboard, "collaboration")}
+          more="/search?tab=published"
           empty="Nothing published in your collaborations yet." />
       </div>
     </div>
