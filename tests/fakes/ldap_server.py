@@ -9,7 +9,6 @@ real ``SearchResultEntry`` / ``SearchResultDone`` messages over TCP.
 ``"garbage"`` answers bytes that are not LDAP.
 """
 
-import socket
 import socketserver
 import threading
 
@@ -234,13 +233,6 @@ class FakeLDAP:
         elif operation == 2:  # unbindRequest
             return False
         return True
-
-
-def free_port():
-    """A free TCP port on 127.0.0.1 (closed again at once)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 # A realistic slice of the CERN directory, shared by every test that shares.
