@@ -47,7 +47,8 @@ class CAPRecord(Record):
         """Create the record linked to an existing ``bucket``."""
         data["_bucket"] = str(bucket.id)
         record = cls.create(data, id_=id_, with_bucket=False)
-        link_bucket(record, bucket)
+        # A record created just now has no link yet: no look-up first.
+        RecordsBuckets.create(record=record.model, bucket=bucket)
         record._bucket = bucket
         return record
 
@@ -95,15 +96,16 @@ def link_bucket(record, bucket):
 
 
 def dump_files(bucket, api_url):
-    """The head file versions of a bucket, as the API shows them.
+    """The head file versions of a bucket (or a bucket id), as the API shows them.
 
     Two queries whatever the number of files: the objects with their file
     rows joined, then every tag of them at once.
     """
     if bucket is None:
         return []
+    bucket_id = str(bucket.id if isinstance(bucket, Bucket) else bucket)
     objects = (
-        ObjectVersion.get_by_bucket(bucket)
+        ObjectVersion.get_by_bucket(bucket_id)
         .options(joinedload(ObjectVersion.file))
         .order_by(ObjectVersion.key)
         .all()
@@ -116,10 +118,10 @@ def dump_files(bucket, api_url):
             tags.setdefault(tag.version_id, {})[tag.key] = tag.value
     files = []
     for obj in objects:
-        link = f"{api_url}/files/{bucket.id}/{obj.key}"
+        link = f"{api_url}/files/{bucket_id}/{obj.key}"
         files.append(
             {
-                "bucket": str(bucket.id),
+                "bucket": bucket_id,
                 "key": obj.key,
                 "size": obj.file.size if obj.file else None,
                 "checksum": obj.file.checksum if obj.file else None,

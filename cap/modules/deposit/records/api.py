@@ -22,6 +22,12 @@ class Deposit(CAPRecord):
     resolved the schema in this call: the indexing hook and the serializer
     then need no look-up of their own (see ``indexer.schema_info_of``)."""
 
+    files_dump = None
+    """The file list of ``_bucket`` as ``records.api.dump_files`` gives it,
+    set by the service when it already knows it in this call (a new draft's
+    empty bucket, the files a publish froze), so the answer needs no second
+    read of the bucket; ``None``: not known, read it."""
+
     @property
     def pid(self):
         """The draft's PID value (uuid hex)."""

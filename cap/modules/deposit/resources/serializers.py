@@ -11,7 +11,6 @@ import io
 from flask import current_app
 from invenio_accounts.models import User
 from invenio_db import db
-from invenio_files_rest.models import Bucket
 
 from ...access.fields import read_only_schema
 from ...access.generators import identity_user_id
@@ -82,9 +81,10 @@ def _access(data, users):
 
 
 def _deposit_files(data):
-    bucket_id = data.get("_bucket")
-    bucket = db.session.get(Bucket, bucket_id) if bucket_id else None
-    return dump_files(bucket, _api_url())
+    known = getattr(data, "files_dump", None)  # what the service already listed
+    if known is not None:
+        return list(known)
+    return dump_files(data.get("_bucket"), _api_url())
 
 
 def deposit_links(pid, bucket_id):

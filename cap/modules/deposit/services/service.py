@@ -202,7 +202,7 @@ class DepositService:
         self._validate(schema, metadata)
         self._run_components("create", identity, schema, metadata, uow=uow)
         user_id = identity_user_id(identity)
-        return self._create_draft(
+        deposit = self._create_draft(
             schema,
             metadata,
             user_id,
@@ -210,6 +210,8 @@ class DepositService:
             bucket=Bucket.create(),
             extra={"fetched_from": fetched_from} if fetched_from else None,
         )
+        deposit.files_dump = []  # its bucket was made just now
+        return deposit
 
     def _create_draft(self, schema, metadata, user_id, uow, bucket, extra=None):
         record_id = uuid.uuid4()
@@ -324,7 +326,7 @@ class DepositService:
         if pending.count():
             raise UploadsInProgressError(
                 "Some uploads are not complete yet.",
-                [field_error(m.key, "Upload not complete.") for m in pending],
+                [field_error([m.key], "Upload not complete.") for m in pending],
             )
         snapshot = snapshot_bucket(bucket, lock=True)
         bucket.locked = True
