@@ -92,12 +92,13 @@ def test_reindex_catches_up_with_writes_made_during_the_load(env, refresh, monke
     drafts = [generic(env, f"draft {i}") for i in range(3)]
     loaded = indexing.bulk_load
 
-    def load_then_write(schema, kind, index, progress=None):
-        count = loaded(schema, kind, index, progress)
-        if kind == "deposit" and schema.name == "generic":
-            # A save while the new index is loaded: it goes to the old index.
-            env.service.update(env.users.owner.identity, drafts[1].pid, {"title": "during"})
-        return count
+    def load_then_write(schemas, targets, progress=None):
+        counts = loaded(schemas, targets, progress)
+        # A save while the new indexes are loaded: it goes to the old index.
+        env.service.update(env.users.owner.identity, drafts[1].pid, {"title": "during"})
+        # A deletion meanwhile: the new index still holds the document.
+        env.service.delete(env.users.owner.identity, drafts[2].pid)
+        return counts
 
     monkeypatch.setattr(indexing, "bulk_load", load_then_write)
     indexing.reindex("generic")
@@ -107,6 +108,9 @@ def test_reindex_catches_up_with_writes_made_during_the_load(env, refresh, monke
         index=build_alias_name("deposits-generic"), body={"query": {"match": {"title": "during"}}}
     )["hits"]["hits"]
     assert [hit["_id"] for hit in hits] == [str(drafts[1].id)]
+    ids = {hit["_id"] for hit in current_search_client.search(
+        index=build_alias_name("deposits-generic"))["hits"]["hits"]}
+    assert ids == {str(drafts[0].id), str(drafts[1].id)}
 
 
 def test_check_reports_and_fix_repairs(app, env, refresh):

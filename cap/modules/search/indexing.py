@@ -2,8 +2,9 @@
 
 The database is the source of truth. :func:`reindex` builds a fresh index
 per schema version and kind (``<index>-<timestamp>``), bulk-loads every
-draft or record of that version into it, then moves the aliases over
-atomically and drops the old index. Searches go through the aliases
+draft or record into the index of its version and kind (one pass over
+``records_metadata``), then moves the aliases of all of them over in one
+atomic update and drops the old indexes. Searches go through the aliases
 (``deposits``, ``deposits-<name>`` ...) and keep answering throughout.
 
 The indexer writes to the schema's index name (``deposits-<name>-v<M.m.p>``,
@@ -13,29 +14,36 @@ removed in the same atomic alias update), so the indexer keeps working
 unchanged. Changes indexed while the load ran are caught up after the
 switch (every record updated since the start is indexed again).
 
+A rebuilt document is the one ``indexer.index`` sends after a commit
+(:func:`document`; tested field for field), built straight from the row.
+
 :func:`check` compares ``records_metadata`` (id, ``version_id``) with the
 documents (id, ``_version``: the indexer stores the revision as an external
 version) and reports missing, stale and orphan documents; ``fix=True``
 indexes or deletes them.
 """
 
-from collections import deque
+import json
+from collections import Counter, deque
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
 from flask import current_app, g
 from invenio_db import db
+from invenio_indexer.signals import before_record_index
 from invenio_records.api import Record
 from invenio_records.models import RecordMetadata
 from invenio_search import current_search_client
 from invenio_search.engine import search
 from invenio_search.utils import build_alias_name, prefix_index
-from sqlalchemy import and_, not_
+from sqlalchemy import Text, and_, cast, func, not_, or_
 
 from ..deposit.indexer import get_indexer
 from ..schemas.api import list_schemas
 from ..schemas.mappings import index_body
 from ..schemas.urls import parse_schema_url
+
+KINDS = ("deposit", "record")
 
 
 def _kind_filter(kind):
@@ -56,6 +64,31 @@ def record_rows(schema, kind):
     )
 
 
+def _rows(schemas):
+    """The query of live rows of any of these schema versions, either kind."""
+    return RecordMetadata.query.filter(
+        RecordMetadata.json.isnot(None), or_(*[_schema_filter(s) for s in schemas])
+    )
+
+
+class _Router:
+    """``(schema name, version, kind)`` of a row's JSON, ``None`` if not rebuilt.
+
+    The same test as :func:`record_rows` in SQL: the last segment of
+    ``$schema`` names the version, a ``control_number`` makes it a record.
+    """
+
+    def __init__(self, schemas):
+        self.files = {f"{s.name}-v{s.version}.json": (s.name, s.version) for s in schemas}
+
+    def __call__(self, data):
+        url = data.get("$schema")
+        found = self.files.get(url.rsplit("/", 1)[-1]) if isinstance(url, str) else None
+        if found is None:
+            return None
+        return (*found, "record" if data.get("control_number") is not None else "deposit")
+
+
 def _targets(schema, kind):
     """``(write name, [search aliases])`` of one schema version and kind, prefixed."""
     write = prefix_index(getattr(schema, f"{kind}_index"))
@@ -71,42 +104,71 @@ def concrete_indexes(name):
         return []
 
 
-def _actions(rows, index, indexer):
-    for row in rows:
-        record = Record(row.json, model=row)
-        body = indexer._prepare_record(record, indexer.record_to_index(record))
+class _Row:
+    """The columns of a ``records_metadata`` row a document is built from.
+
+    Stands in for the model under :class:`Record` (``id``, ``revision_id``,
+    ``created``, ``updated`` read it): no ORM instance per row.
+    """
+
+    __slots__ = ("id", "json", "version_id", "created", "updated")
+
+    def __init__(self, id_, json, version_id, created, updated):
+        self.id, self.json, self.version_id = id_, json, version_id
+        self.created, self.updated = created, updated
+
+
+def document(indexer, text, row, data=None, app=None):
+    """The source document of a row, as ``indexer.index`` would send it.
+
+    ``text`` is the row's JSON as stored (``jsonb::text``), ``data`` the
+    same decoded (decoded here if not given). The after-commit path sends
+    ``deepcopy(record.replace_refs())`` (``INDEXER_REPLACE_REFS``) or
+    ``record.dumps()``, plus ``_created``/``_updated``, then runs the
+    ``before_record_index`` hooks. Freshly decoded JSON with no ``"$ref"``
+    anywhere is already that copy: the walk and the copy are skipped, the
+    rest is the same (same fields, same hooks, same arguments). A row that
+    does hold ``"$ref"`` goes through the indexer's own preparation.
+    """
+    data = json.loads(text) if data is None else data
+    record = Record(data, model=row)
+    index = indexer.record_to_index(record)
+    if '"$ref"' in text:
+        return indexer._prepare_record(record, index)
+    data["_created"] = row.created.isoformat() if row.created else None
+    data["_updated"] = row.updated.isoformat() if row.updated else None
+    before_record_index.send(app or current_app._get_current_object(), json=data,
+                             record=record, index=index, arguments={})
+    return data
+
+
+def _actions(rows, route, targets, indexer, counts):
+    """Bulk actions of the rows that belong to a target index; counted per target."""
+    app = current_app._get_current_object()
+    for text, row in rows:
+        data = json.loads(text)
+        key = route(data)
+        if key is None:
+            continue
+        counts[key] += 1
         yield {
             "_op_type": "index",
-            "_index": index,
+            "_index": targets[key],
             "_id": str(row.id),
-            "_version": record.revision_id,
+            "_version": row.version_id - 1,  # Record.revision_id
             "_version_type": "external_gte",
-            "_source": body,
+            "_source": document(indexer, text, row, data, app),
         }
 
 
-COLUMNS = (RecordMetadata.id, RecordMetadata.json, RecordMetadata.version_id,
-           RecordMetadata.created, RecordMetadata.updated)
-
-
 def _stream(query, batch):
-    """Rows of a query in id order, ``batch`` at a time (keyset paging, no OFFSET).
-
-    Plain column tuples turned into detached models: nothing accumulates in
-    the session, whatever the number of rows.
-    """
-    last = None
-    while True:
-        page = query.with_entities(*COLUMNS).order_by(RecordMetadata.id)
-        if last is not None:
-            page = page.filter(RecordMetadata.id > last)
-        rows = page.limit(batch).all()
-        if not rows:
-            return
-        for id_, json, version_id, created, updated in rows:
-            yield RecordMetadata(id=id_, json=json, version_id=version_id,
-                                 created=created, updated=updated)
-        last = rows[-1][0]
+    """``(JSON text, row)`` of every row of a query, read through a server-side
+    cursor ``batch`` rows at a time: one scan, nothing kept in the session."""
+    columns = (cast(RecordMetadata.json, Text), RecordMetadata.id, RecordMetadata.version_id,
+               RecordMetadata.created, RecordMetadata.updated)
+    statement = query.with_entities(*columns).statement.execution_options(yield_per=batch)
+    for text, id_, version_id, created, updated in db.session.execute(statement):
+        yield text, _Row(id_, None, version_id, created, updated)
 
 
 def _chunks(actions, size):
@@ -156,88 +218,115 @@ def send_bulk(client, actions, batch, threads=1, progress=None):
     return count
 
 
-def bulk_load(schema, kind, index, progress=None):
-    """Load every row of a schema version and kind into ``index``; returns the count.
+def bulk_load(schemas, targets, progress=None):
+    """Load every row of these schema versions into its target index.
 
-    Schema look-ups of the indexing hooks are cached for the load (one
-    query per ``$schema`` URL instead of two per document).
+    ``targets``: ``{(name, version, kind): index}``. One pass over the
+    table; returns ``{(name, version, kind): documents}``. Schema look-ups
+    of the indexing hooks are cached for the load (one query per
+    ``$schema`` URL instead of two per document).
     """
     g.cap_schema_cache = {}
     try:
-        return _bulk_load(schema, kind, index, progress)
+        return _bulk_load(schemas, targets, progress)
     finally:
         g.pop("cap_schema_cache", None)
 
 
-def _bulk_load(schema, kind, index, progress):
-    indexer = get_indexer()
+def _bulk_load(schemas, targets, progress):
     config = current_app.config
-    actions = _actions(_stream(record_rows(schema, kind), config["CAP_SEARCH_REINDEX_BATCH"]),
-                       index, indexer)
-    return send_bulk(current_search_client._get_current_object(), actions,
-                     config["CAP_SEARCH_REINDEX_BATCH"], config["CAP_SEARCH_REINDEX_THREADS"],
-                     progress)
+    counts = Counter()
+    rows = _stream(_rows(schemas), config["CAP_SEARCH_REINDEX_BATCH"])
+    actions = _actions(rows, _Router(schemas), targets, get_indexer(), counts)
+    send_bulk(current_search_client._get_current_object(), actions,
+              config["CAP_SEARCH_REINDEX_BATCH"], config["CAP_SEARCH_REINDEX_THREADS"], progress)
+    return counts
 
 
-def _switch(write, aliases, old, new):
-    """Point the aliases (and the write name) at ``new``; drop ``old``."""
-    actions = [{"add": {"index": new, "alias": alias}} for alias in aliases]
-    actions += [{"remove": {"index": idx, "alias": alias}} for idx in old for alias in aliases]
-    # Searches go through the aliases: move them first, atomically.
-    current_search_client.indices.update_aliases(body={"actions": actions})
-    # Then the write name: removing an index of the same name and adding the
+def _switch(moves):
+    """Point each target's aliases (and write name) at its new index; drop the old ones.
+
+    ``moves``: ``[(write, aliases, old indexes, new index)]``, all switched
+    together.
+    """
+    first, second, drop = [], [], []
+    for write, aliases, old, new in moves:
+        first += [{"add": {"index": new, "alias": alias}} for alias in aliases]
+        first += [{"remove": {"index": idx, "alias": alias}} for idx in old for alias in aliases]
+        second.append({"add": {"index": new, "alias": write}})
+        for idx in old:
+            if idx == write:
+                second.append({"remove_index": {"index": idx}})
+            else:
+                second.append({"remove": {"index": idx, "alias": write}})
+                drop.append(idx)
+    # Searches go through the aliases: move them first, all in one atomic step.
+    current_search_client.indices.update_aliases(body={"actions": first})
+    # Then the write names: removing an index of the same name and adding the
     # alias is one atomic step, so the indexer never finds the name missing.
-    second = [{"add": {"index": new, "alias": write}}]
-    for idx in old:
-        if idx == write:
-            second.append({"remove_index": {"index": idx}})
-        else:
-            second.append({"remove": {"index": idx, "alias": write}})
     current_search_client.indices.update_aliases(body={"actions": second})
-    for idx in old:
-        if idx != write:
-            current_search_client.indices.delete(index=idx, ignore=[404])
+    for idx in drop:
+        current_search_client.indices.delete(index=idx, ignore=[404])
 
 
-def reindex_schema(schema, kind, progress=None, suffix=None):
-    """Rebuild one schema version's index of ``kind``; returns ``(new index, count)``."""
-    write, aliases = _targets(schema, kind)
-    suffix = suffix or datetime.now(UTC).strftime("%Y%m%d%H%M%S%f")
-    new = f"{write}-{suffix}"
+def reindex(name=None, progress=None):
+    """Rebuild the indexes of every schema (or one type); ``[(index, count)]``.
+
+    Every target index is created (refresh off), loaded in one pass over the
+    rows, refreshed, then all aliases switch together; writes made during
+    the load are caught up after the switch.
+    """
+    schemas = indexed_schemas(name)
+    if not schemas:
+        return []
+    suffix = datetime.now(UTC).strftime("%Y%m%d%H%M%S%f")
     settings = dict(current_app.config["CAP_SCHEMAS_INDEX_SETTINGS"])
-    body = index_body(schema.document(kind, "mapping"), settings)
-    body["settings"]["index"].update({"refresh_interval": "-1"})
-    current_search_client.indices.create(index=new, body=body)
-    started = datetime.now(UTC).replace(tzinfo=None)
+    targets, moves = {}, []
     try:
-        count = bulk_load(schema, kind, new, progress)
-        current_search_client.indices.put_settings(
-            index=new, body={"index": {"refresh_interval": settings.get("refresh_interval", "1s")}},
-        )
-        current_search_client.indices.refresh(index=new)
-        old = concrete_indexes(write)
-        _switch(write, aliases, old, new)
+        for schema in schemas:
+            for kind in KINDS:
+                write, aliases = _targets(schema, kind)
+                new = f"{write}-{suffix}"
+                body = index_body(schema.document(kind, "mapping"), settings)
+                body["settings"]["index"].update({"refresh_interval": "-1"})
+                current_search_client.indices.create(index=new, body=body)
+                targets[(schema.name, schema.version, kind)] = new
+                moves.append((write, aliases, new))
+        started = datetime.now(UTC).replace(tzinfo=None)
+        counts = bulk_load(schemas, targets, progress)
+        for new in targets.values():
+            current_search_client.indices.put_settings(
+                index=new,
+                body={"index": {"refresh_interval": settings.get("refresh_interval", "1s")}},
+            )
+            current_search_client.indices.refresh(index=new)
+        _switch([(write, aliases, concrete_indexes(write), new)
+                 for write, aliases, new in moves])
     except Exception:
-        current_search_client.indices.delete(index=new, ignore=[404])
+        for new in targets.values():
+            current_search_client.indices.delete(index=new, ignore=[404])
         raise
-    catch_up(schema, kind, since=started)
-    return new, count
+    catch_up(schemas, since=started)
+    return [(new, counts[key]) for key, new in targets.items()]
 
 
-def catch_up(schema, kind, since):
+def catch_up(schemas, since):
     """Index again what changed in the database since ``since`` (writes during a load)."""
     indexer = get_indexer()
-    rows = record_rows(schema, kind).filter(RecordMetadata.updated >= since).all()
+    route = _Router(schemas)
+    rows = [row for row in _rows(schemas).filter(RecordMetadata.updated >= since)
+            if route(row.json) is not None]
     for row in rows:
         indexer.index(Record(row.json, model=row))
     # Rows deleted meanwhile (their JSON is gone): drop their documents.
     deleted = [str(id_) for (id_,) in db.session.query(RecordMetadata.id).filter(
         RecordMetadata.json.is_(None), RecordMetadata.updated >= since)]
     if deleted:
-        alias = build_alias_name(f"{kind}s-{schema.name}")
+        aliases = sorted({build_alias_name(f"{kind}s-{schema.name}")
+                          for schema in schemas for kind in KINDS})
         answer = current_search_client.search(
-            index=alias, body={"query": {"ids": {"values": deleted}}, "_source": False,
-                               "size": len(deleted)},
+            index=",".join(aliases), ignore_unavailable=True,
+            body={"query": {"ids": {"values": deleted}}, "_source": False, "size": len(deleted)},
         )
         for hit in answer["hits"]["hits"]:
             current_search_client.delete(index=hit["_index"], id=hit["_id"], ignore=[404])
@@ -252,22 +341,18 @@ def indexed_schemas(name=None):
     return schemas
 
 
-def reindex(name=None, progress=None):
-    """Rebuild the indexes of every schema (or one type); ``[(index, count)]``."""
-    results = []
-    for schema in indexed_schemas(name):
-        for kind in ("deposit", "record"):
-            results.append(reindex_schema(schema, kind, progress=progress))
-    return results
-
-
 def total_rows(name=None):
-    """How many rows a reindex of every schema (or one type) reads."""
-    return sum(
-        record_rows(schema, kind).count()
-        for schema in indexed_schemas(name)
-        for kind in ("deposit", "record")
-    )
+    """How many rows a reindex of every schema (or one type) reads (one query)."""
+    schemas = indexed_schemas(name)
+    if not schemas:
+        return 0
+    route = _Router(schemas)
+    url = RecordMetadata.json["$schema"].as_string()
+    recid = RecordMetadata.json["control_number"].as_string()
+    query = _rows(schemas).with_entities(url, recid.isnot(None), func.count()).group_by(
+        url, recid.isnot(None))
+    return sum(count for url_, has_recid, count in query
+               if route({"$schema": url_, "control_number": 1 if has_recid else None}))
 
 
 # Checking
