@@ -151,3 +151,48 @@ def test_snapshot_query_count_does_not_grow_with_files(db, location):
     db.session.commit()
     assert large_queries == small_queries
     assert small_queries <= 8
+
+
+API = "https://cap.example/api"
+
+
+def test_dump_of_the_copies_is_what_reading_the_snapshot_gives(source):
+    from cap.modules.records.api import dump_copies, dump_files
+
+    files = dump_files(source, API)
+    assert [f["key"] for f in files] == ["a.txt", "data/b.csv", "empty.bin"]
+    assert files[1]["mimetype"] == "text/csv"
+    assert files[1]["tags"] == {"kind": "table", "origin": "cadi"}
+    assert dump_files(str(source.id), API) == files  # by id, the same
+    versions = {}
+    snapshot = snapshot_bucket(source, versions=versions)
+    db_.session.commit()
+    copies = dump_copies(files, snapshot.id, versions, API)
+    assert copies == dump_files(snapshot, API)
+    # The copy's MIME type is guessed from the key, as files-rest's copy does.
+    assert copies[1]["mimetype"] == "text/csv"
+    assert {c["version_id"] for c in copies}.isdisjoint({f["version_id"] for f in files})
+    # A dump that does not match the snapshot's sources is refused, not patched up.
+    assert dump_copies(files[:2], snapshot.id, versions, API) is None
+
+
+def test_publish_answers_and_stores_the_files_as_read_back(env, complete, add_file):
+    from flask import current_app
+
+    from cap.modules.records.api import dump_files
+
+    owner = env.users.owner
+    deposit = env.service.create(owner.identity, {"$ana_type": "generic", **complete})
+    add_file(deposit, "notes.md", b"# notes")
+    tagged = add_file(deposit, "data/table.csv", b"x,y\n")
+    ObjectVersionTag.create(tagged, "kind", "table")
+    ObjectVersion.create(deposit.bucket, "custom.dat", stream=io.BytesIO(b"1"),
+                         mimetype="application/x-custom")
+    db_.session.commit()
+    published = env.service.publish(owner.identity, deposit.pid)
+    api_url = current_app.config["SITE_API_URL"]
+    assert published.files_dump == dump_files(published["_bucket"], api_url)
+    record = env.records.read(owner.identity, published.recid)
+    assert record["_files"] == dump_files(record["_bucket"], api_url)
+    assert [f["key"] for f in record["_files"]] == ["custom.dat", "data/table.csv", "notes.md"]
+    assert record["_files"][1]["tags"] == {"kind": "table"}

@@ -36,11 +36,12 @@ from sqlalchemy import func, insert, select
 
 
 @ensure_not_deleted()
-def snapshot_bucket(bucket, lock=False):
+def snapshot_bucket(bucket, lock=False, versions=None):
     """A new bucket holding by-reference copies of ``bucket``'s head objects.
 
     Same result as ``bucket.snapshot(lock=lock)`` (see the module docstring),
-    in five queries plus the new bucket's ``INSERT``.
+    in five queries plus the new bucket's ``INSERT``. ``versions``, a dict
+    when given, receives ``{source version id: copy version id}``.
     """
     snapshot = Bucket(
         default_location=bucket.default_location,
@@ -60,6 +61,8 @@ def snapshot_bucket(bucket, lock=False):
         .order_by(ObjectVersion.key)
     ).all()
     new_ids = {row.version_id: uuid.uuid4() for row in heads}
+    if versions is not None:
+        versions.update(new_ids)
     if heads:
         db.session.execute(
             insert(ObjectVersion.__table__),

@@ -6,11 +6,15 @@ the schemas is the service's job (through :mod:`cap.modules.schemas`), so the
 record layer only encodes; it never sees a request or an identity.
 """
 
-from invenio_files_rest.models import Bucket, ObjectVersion, ObjectVersionTag
+import uuid
+
+from invenio_db import db
+from invenio_files_rest.models import Bucket, FileInstance, ObjectVersion, ObjectVersionTag
+from invenio_files_rest.utils import guess_mimetype
 from invenio_pidstore.models import PersistentIdentifier, PIDStatus
 from invenio_records_files.api import Record
 from invenio_records_files.models import RecordsBuckets
-from sqlalchemy.orm import joinedload
+from sqlalchemy import select
 
 SYSTEM_KEYS = ("control_number",)
 
@@ -98,43 +102,96 @@ def link_bucket(record, bucket):
 def dump_files(bucket, api_url):
     """The head file versions of a bucket (or a bucket id), as the API shows them.
 
-    Two queries whatever the number of files: the objects with their file
-    rows joined, then every tag of them at once.
+    Two queries whatever the number of files, reading columns only (no ORM
+    objects): the objects with their file's size and checksum, then every
+    tag of them at once.
     """
     if bucket is None:
         return []
-    bucket_id = str(bucket.id if isinstance(bucket, Bucket) else bucket)
-    objects = (
-        ObjectVersion.get_by_bucket(bucket_id)
-        .options(joinedload(ObjectVersion.file))
-        .order_by(ObjectVersion.key)
-        .all()
+    bucket_id = bucket.id if isinstance(bucket, Bucket) else uuid.UUID(str(bucket))
+    heads = (
+        ObjectVersion.bucket_id == bucket_id,
+        ObjectVersion.is_head.is_(True),
+        ObjectVersion.file_id.isnot(None),
     )
+    objects = db.session.execute(
+        select(
+            ObjectVersion.version_id,
+            ObjectVersion.key,
+            ObjectVersion._mimetype,
+            FileInstance.size,
+            FileInstance.checksum,
+        )
+        .join(FileInstance, ObjectVersion.file_id == FileInstance.id)
+        .where(*heads)
+        .order_by(ObjectVersion.key)
+    ).all()
     tags = {}
     if objects:
-        for tag in ObjectVersionTag.query.filter(
-            ObjectVersionTag.version_id.in_([obj.version_id for obj in objects])
+        for tag in db.session.execute(
+            select(ObjectVersionTag.version_id, ObjectVersionTag.key, ObjectVersionTag.value)
+            .join(ObjectVersion, ObjectVersionTag.version_id == ObjectVersion.version_id)
+            .where(*heads)
         ):
             tags.setdefault(tag.version_id, {})[tag.key] = tag.value
-    files = []
-    for obj in objects:
-        link = f"{api_url}/files/{bucket_id}/{obj.key}"
-        files.append(
-            {
-                "bucket": bucket_id,
-                "key": obj.key,
-                "size": obj.file.size if obj.file else None,
-                "checksum": obj.file.checksum if obj.file else None,
-                "version_id": str(obj.version_id),
-                "mimetype": obj.mimetype,
-                "tags": tags.get(obj.version_id, {}),
-                "links": {
-                    "self": link,
-                    "version": f"{link}?versionId={obj.version_id}",
-                },
-            }
+    return [
+        _file_entry(
+            bucket_id,
+            obj.key,
+            obj.version_id,
+            obj.size,
+            obj.checksum,
+            obj._mimetype or guess_mimetype(obj.key),
+            tags.get(obj.version_id, {}),
+            api_url,
         )
-    return files
+        for obj in objects
+    ]
+
+
+def _file_entry(bucket_id, key, version_id, size, checksum, mimetype, tags, api_url):
+    link = f"{api_url}/files/{bucket_id}/{key}"
+    return {
+        "bucket": str(bucket_id),
+        "key": key,
+        "size": size,
+        "checksum": checksum,
+        "version_id": str(version_id),
+        "mimetype": mimetype,
+        "tags": tags,
+        "links": {
+            "self": link,
+            "version": f"{link}?versionId={version_id}",
+        },
+    }
+
+
+def dump_copies(files, bucket_id, versions, api_url):
+    """The dump of a snapshot from the dump of its source, without reading it back.
+
+    ``files``: :func:`dump_files` of the source bucket, taken in the same
+    transaction just before :func:`cap.modules.files.snapshots.snapshot_bucket`
+    copied it into ``bucket_id``; ``versions``: ``{source version id: copy
+    version id}`` as the snapshot filled it. A copy has its own version id,
+    the same file and tags, and no MIME type of its own (guessed from the
+    key). ``None`` when the two do not match (then read the snapshot).
+    """
+    if {str(source) for source in versions} != {entry["version_id"] for entry in files}:
+        return None
+    copies = {str(source): copy for source, copy in versions.items()}
+    return [
+        _file_entry(
+            bucket_id,
+            entry["key"],
+            copies[entry["version_id"]],
+            entry["size"],
+            entry["checksum"],
+            guess_mimetype(entry["key"]),
+            dict(entry["tags"]),
+            api_url,
+        )
+        for entry in files
+    ]
 
 
 class PublishedRecord(CAPRecord):

@@ -30,7 +30,13 @@ from ...core.errors import (
 )
 from ...core.uow import RecordCommitOp, RecordDeleteOp
 from ...files.snapshots import snapshot_bucket
-from ...records.api import PublishedRecord, dump_files, link_bucket, user_metadata
+from ...records.api import (
+    PublishedRecord,
+    dump_copies,
+    dump_files,
+    link_bucket,
+    user_metadata,
+)
 from ..indexer import get_indexer
 from ..minters import mint_depid, mint_recid
 from ..records.api import STATUS_DRAFT, STATUS_PUBLISHED, Deposit
@@ -328,7 +334,10 @@ class DepositService:
                 "Some uploads are not complete yet.",
                 [field_error([m.key], "Upload not complete.") for m in pending],
             )
-        snapshot = snapshot_bucket(bucket, lock=True)
+        api_url = current_app.config["SITE_API_URL"]
+        files = dump_files(bucket, api_url)  # once: the answer's, and the record's copies
+        versions = {}
+        snapshot = snapshot_bucket(bucket, lock=True, versions=versions)
         bucket.locked = True
         data = dict(metadata)
         data["$schema"] = api.schema_url(schema, kind="record")
@@ -340,7 +349,9 @@ class DepositService:
         data["_access"] = record_access(deposit.get("_access"))
         if deposit.get("_experiment"):
             data["_experiment"] = deposit["_experiment"]
-        data["_files"] = dump_files(snapshot, current_app.config["SITE_API_URL"])
+        data["_files"] = dump_copies(files, snapshot.id, versions, api_url)
+        if data["_files"] is None:
+            data["_files"] = dump_files(snapshot, api_url)
         data["_bucket"] = str(snapshot.id)
         if deposit.is_published:
             recid = deposit.recid
@@ -370,6 +381,7 @@ class DepositService:
             "revision_id": record.revision_id,
         }
         uow.register(RecordCommitOp(deposit, self.indexer))
+        deposit.files_dump = files
         return deposit
 
     @unit_of_work()
