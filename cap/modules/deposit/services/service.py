@@ -332,7 +332,7 @@ class DepositService:
         if pending.count():
             raise UploadsInProgressError(
                 "Some uploads are not complete yet.",
-                [field_error([m.key], "Upload not complete.") for m in pending],
+                [field_error(m.key, "Upload not complete.") for m in pending],
             )
         api_url = current_app.config["SITE_API_URL"]
         files = dump_files(bucket, api_url)  # once: the answer's, and the record's copies
