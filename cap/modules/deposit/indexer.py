@@ -4,6 +4,9 @@
 queue consumer (``process_bulk_queue``) routes documents the same way.
 """
 
+from functools import lru_cache
+
+from flask import g
 from invenio_indexer.api import RecordIndexer
 
 from ..schemas.errors import SchemaNotFoundError
@@ -11,8 +14,6 @@ from ..schemas.urls import index_name, parse_schema_url
 
 
 def _schema_of(data):
-    from flask import g
-
     from ..schemas.api import get_schema_by_url
 
     # A bulk rebuild (cap index reindex) opts in to one look-up per schema URL.
@@ -20,9 +21,10 @@ def _schema_of(data):
     if cache is None:
         return get_schema_by_url(data["$schema"])
     url = data["$schema"]
-    if url not in cache:
-        cache[url] = get_schema_by_url(url)
-    return cache[url]
+    schema = cache.get(url)
+    if schema is None:
+        schema = cache[url] = get_schema_by_url(url)
+    return schema
 
 
 def is_record(data):
@@ -32,6 +34,12 @@ def is_record(data):
 
 def _name_and_version(url):
     """``(name, M.m.p)`` of a ``$schema`` URL (``None`` if not one of ours)."""
+    return _parsed_name_and_version(url) if isinstance(url, str) else None
+
+
+@lru_cache(maxsize=1024)
+def _parsed_name_and_version(url):
+    """Pure string work on a handful of distinct URLs: cached."""
     parsed = parse_schema_url(url)
     if parsed is None:
         return None

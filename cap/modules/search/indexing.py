@@ -24,6 +24,7 @@ indexes or deletes them.
 """
 
 import json
+import uuid
 from collections import Counter, deque
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
@@ -39,7 +40,7 @@ from invenio_search.utils import build_alias_name, prefix_index
 from sqlalchemy import Text, and_, cast, func, not_, or_
 
 from ..deposit.indexer import get_indexer
-from ..schemas.api import list_schemas
+from ..schemas.api import get_schema_by_url, list_schemas
 from ..schemas.mappings import index_body
 from ..schemas.urls import parse_schema_url
 
@@ -108,17 +109,49 @@ class _Row:
     """The columns of a ``records_metadata`` row a document is built from.
 
     Stands in for the model under :class:`Record` (``id``, ``revision_id``,
-    ``created``, ``updated`` read it): no ORM instance per row.
+    ``created``, ``updated`` read it): no ORM instance per row. The id comes
+    as text (what the bulk action needs); ``id`` is its :class:`~uuid.UUID`.
     """
 
-    __slots__ = ("id", "json", "version_id", "created", "updated")
+    __slots__ = ("id_text", "json", "version_id", "created", "updated")
 
-    def __init__(self, id_, json, version_id, created, updated):
-        self.id, self.json, self.version_id = id_, json, version_id
+    def __init__(self, id_text, json, version_id, created, updated):
+        self.id_text, self.json, self.version_id = id_text, json, version_id
         self.created, self.updated = created, updated
 
+    @property
+    def id(self):
+        return uuid.UUID(self.id_text)
 
-def document(indexer, text, row, data=None, app=None):
+
+class _Preparation:
+    """What :func:`document` resolves once per load rather than per row."""
+
+    def __init__(self, indexer):
+        self.app = current_app._get_current_object()
+        to_index = indexer._record_to_index  # a proxy of the configured function
+        self._to_index = getattr(to_index, "_get_current_object", lambda: to_index)()
+        self.receivers = list(before_record_index.receivers_for(self.app))
+        self._infos = {}
+
+    def schema_info(self, url):
+        """``Schema.info`` of a ``$schema`` URL, looked up once per load."""
+        if url not in self._infos:
+            try:
+                self._infos[url] = get_schema_by_url(url).info
+            except Exception:  # noqa: BLE001  (the hook then decides, as on commit)
+                self._infos[url] = None
+        return self._infos[url]
+
+    def record_to_index(self, record):
+        """``RecordIndexer.record_to_index`` with the function resolved once."""
+        index = self._to_index(record)
+        if index is None:
+            raise ValueError("Index for record cannot be `None`")
+        return index[0] if isinstance(index, tuple) else index
+
+
+def document(indexer, text, row, data=None, prepared=None):
     """The source document of a row, as ``indexer.index`` would send it.
 
     ``text`` is the row's JSON as stored (``jsonb::text``), ``data`` the
@@ -127,24 +160,29 @@ def document(indexer, text, row, data=None, app=None):
     ``record.dumps()``, plus ``_created``/``_updated``, then runs the
     ``before_record_index`` hooks. Freshly decoded JSON with no ``"$ref"``
     anywhere is already that copy: the walk and the copy are skipped, the
-    rest is the same (same fields, same hooks, same arguments). A row that
-    does hold ``"$ref"`` goes through the indexer's own preparation.
+    rest is the same (same fields, same hooks with the same arguments,
+    called as ``send`` calls them). A row that does hold ``"$ref"`` goes
+    through the indexer's own preparation.
     """
+    prepared = prepared or _Preparation(indexer)
     data = json.loads(text) if data is None else data
     record = Record(data, model=row)
-    index = indexer.record_to_index(record)
+    # As a service does for the record it resolved the schema of: the hook
+    # uses it (checked against $schema) instead of a look-up per document.
+    record.schema_info = prepared.schema_info(data.get("$schema"))
+    index = prepared.record_to_index(record)
     if '"$ref"' in text:
         return indexer._prepare_record(record, index)
     data["_created"] = row.created.isoformat() if row.created else None
     data["_updated"] = row.updated.isoformat() if row.updated else None
-    before_record_index.send(app or current_app._get_current_object(), json=data,
-                             record=record, index=index, arguments={})
+    for receiver in prepared.receivers:
+        receiver(prepared.app, json=data, record=record, index=index, arguments={})
     return data
 
 
 def _actions(rows, route, targets, indexer, counts):
     """Bulk actions of the rows that belong to a target index; counted per target."""
-    app = current_app._get_current_object()
+    prepared = _Preparation(indexer)
     for text, row in rows:
         data = json.loads(text)
         key = route(data)
@@ -154,21 +192,21 @@ def _actions(rows, route, targets, indexer, counts):
         yield {
             "_op_type": "index",
             "_index": targets[key],
-            "_id": str(row.id),
+            "_id": row.id_text,
             "_version": row.version_id - 1,  # Record.revision_id
             "_version_type": "external_gte",
-            "_source": document(indexer, text, row, data, app),
+            "_source": document(indexer, text, row, data, prepared),
         }
 
 
 def _stream(query, batch):
     """``(JSON text, row)`` of every row of a query, read through a server-side
     cursor ``batch`` rows at a time: one scan, nothing kept in the session."""
-    columns = (cast(RecordMetadata.json, Text), RecordMetadata.id, RecordMetadata.version_id,
-               RecordMetadata.created, RecordMetadata.updated)
+    columns = (cast(RecordMetadata.json, Text), cast(RecordMetadata.id, Text),
+               RecordMetadata.version_id, RecordMetadata.created, RecordMetadata.updated)
     statement = query.with_entities(*columns).statement.execution_options(yield_per=batch)
-    for text, id_, version_id, created, updated in db.session.execute(statement):
-        yield text, _Row(id_, None, version_id, created, updated)
+    for text, id_text, version_id, created, updated in db.session.execute(statement):
+        yield text, _Row(id_text, None, version_id, created, updated)
 
 
 def _chunks(actions, size):
