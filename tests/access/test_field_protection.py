@@ -49,7 +49,7 @@ def draft(api, user, **metadata):
 def assert_protected(answer):
     assert answer.status_code == 403, answer.json
     assert answer.json["status"] == 403
-    assert [e["field"] for e in answer.json["errors"]] == ["cadi_info"]
+    assert [e["field"] for e in answer.json["errors"]] == [["cadi_info"]]
     assert "cadi_info" in answer.json["message"]
 
 
@@ -133,7 +133,7 @@ def test_decision_rules(env, convener):
     with pytest.raises(FieldProtectedError) as error:
         check_changes(u.atlas.identity, schema, people,
                       {"people": [{"name": "y"}], "a": {"b": 1}})
-    assert [e["field"] for e in error.value.errors] == ["a.b", "people.name"]
+    assert [e["field"] for e in error.value.errors] == [["a", "b"], ["people", "name"]]
     json_schema = {"type": "object", "properties": {
         "a": {"type": "object", "properties": {"b": {"type": "string"}}},
         "people": {"type": "array", "items": {"type": "object", "properties": {

@@ -142,7 +142,7 @@ def test_hand_made_draft_cannot_claim_a_synced_id(env, fake_cadi):
     }
     with pytest.raises(ValidationError) as error:
         env.service.create(owner.identity, data)
-    assert error.value.errors[0]["field"] == "basic_info.cadi_id"
+    assert error.value.errors[0]["field"] == ["basic_info", "cadi_id"]
     # claiming it later through an update is refused too
     mine = env.service.create(owner.identity, {"$ana_type": "cms-analysis"})
     with pytest.raises(ValidationError):
@@ -171,7 +171,7 @@ def test_hand_made_claim_answers_400_over_http(env, fake_cadi, client):
         headers=owner.headers,
     )
     assert answer.status_code == 400
-    assert answer.json["errors"][0]["field"] == "basic_info.cadi_id"
+    assert answer.json["errors"][0]["field"] == ["basic_info", "cadi_id"]
     assert "SUS-19-009" in answer.json["errors"][0]["message"]
 
 

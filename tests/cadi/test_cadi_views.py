@@ -36,7 +36,7 @@ def test_unknown_and_invalid_ids(client, fake_cadi, cms_member):
     assert answer.status_code == 404 and "EXO-99-999" in answer.json["message"]
     answer = client.get("/cms/cadi/not-an-id", headers=cms_member.headers)
     assert answer.status_code == 400
-    assert answer.json["errors"][0]["field"] == "cadi_id"
+    assert answer.json["errors"][0]["field"] == ["cadi_id"]
 
 
 def test_down_is_502(client, fake_cadi, cms_member):

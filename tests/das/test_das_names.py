@@ -83,4 +83,4 @@ def test_bad_query(text, message):
     with pytest.raises(InvalidRequestError) as error:
         query.parse(text)
     assert message in error.value.message
-    assert error.value.errors[0]["field"] == "query"
+    assert error.value.errors[0]["field"] == ["query"]

@@ -87,7 +87,7 @@ def test_bad_requests(client, users, searchable_datasets, args, field):
     answer = search(client, users.owner, "/cms/datasets", **args)
     assert answer.status_code == 400
     assert answer.json["status"] == 400
-    assert answer.json["errors"][0]["field"] == field
+    assert answer.json["errors"][0]["field"] == [field]
 
 
 @pytest.mark.parametrize("path", ["/cms/datasets", "/cms/primary-datasets", "/cms/mc-datasets"])

@@ -38,7 +38,7 @@ def test_unknown_dataset_is_refused_naming_the_field(env, example, loaded):
         env.service.create(env.users.owner.identity, data)
     assert error.value.errors == [
         {
-            "field": "input_data.primary_datasets.1.path",
+            "field": ["input_data", "primary_datasets", "1", "path"],
             "message": f"Unknown dataset {UNKNOWN!r}: DAS does not list it.",
         }
     ]
@@ -48,14 +48,14 @@ def test_mc_sample_is_not_collision_data(env, example, loaded):
     data = cms_draft(env, example, **{"input_data.primary_datasets.0.path": MC})
     with pytest.raises(ValidationError) as error:
         env.service.create(env.users.owner.identity, data)
-    assert error.value.errors[0]["field"] == "input_data.primary_datasets.0.path"
+    assert error.value.errors[0]["field"] == ["input_data", "primary_datasets", "0", "path"]
     assert "Monte Carlo dataset, not collision data" in error.value.errors[0]["message"]
     data = cms_draft(
         env, example, **{"input_data.mc_samples.2.path": "/Tau/Run2016B-17Jul2018_ver2-v1/MINIAOD"}
     )
     with pytest.raises(ValidationError) as error:
         env.service.create(env.users.owner.identity, data)
-    assert error.value.errors[0]["field"] == "input_data.mc_samples.2.path"
+    assert error.value.errors[0]["field"] == ["input_data", "mc_samples", "2", "path"]
 
 
 def test_update_over_http_answers_400(client, env, example, loaded):
@@ -68,7 +68,7 @@ def test_update_over_http_answers_400(client, env, example, loaded):
     assert answer.status_code == 400
     assert answer.json["errors"] == [
         {
-            "field": "input_data.mc_samples.0.path",
+            "field": ["input_data", "mc_samples", "0", "path"],
             "message": "Unknown dataset '/Nope/RunIISummer16MiniAODv3-x-v1/MINIAODSIM': "
             "DAS does not list it.",
         }
@@ -79,7 +79,9 @@ def test_schema_errors_come_first(env, example, loaded):
     data = cms_draft(env, example, **{"input_data.primary_datasets.0.path": "no-slashes"})
     with pytest.raises(ValidationError) as error:
         env.service.create(env.users.owner.identity, data)
-    assert [e["field"] for e in error.value.errors] == ["input_data.primary_datasets.0.path"]
+    assert [e["field"] for e in error.value.errors] == [
+        ["input_data", "primary_datasets", "0", "path"]
+    ]
     assert "does not match" in error.value.errors[0]["message"]
 
 

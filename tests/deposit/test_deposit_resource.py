@@ -77,7 +77,7 @@ def test_errors(api, env):
     assert bad.json["status"] == 400 and "Malformed JSON" in bad.json["message"]
     unknown = create(api, u.owner, {"$ana_type": "nope"})
     assert unknown.status_code == 400
-    assert unknown.json["errors"][0]["field"] == "$ana_type"
+    assert unknown.json["errors"][0]["field"] == ["$ana_type"]
     assert create(api, u.owner, {"$ana_type": "generic", "title": 1}).status_code == 400
     assert api.get("/deposits/" + "0" * 32, headers=h(u.owner)).status_code == 404
     anonymous = api.get("/deposits/" + "0" * 32)
@@ -130,7 +130,8 @@ def test_actions(api, env, complete):
 
     invalid = api.post(f"{url}/publish", headers=h(u.owner))
     assert invalid.status_code == 422
-    assert {e["field"] for e in invalid.json["errors"]} >= {"title", "description", "people"}
+    fields = {".".join(e["field"]) for e in invalid.json["errors"]}
+    assert fields >= {"title", "description", "people"}
 
     api.put(f"/deposits/{pid}", data=json.dumps(complete), headers=h(u.owner))
     published = api.post(f"{url}/publish", headers=h(u.owner))

@@ -64,7 +64,7 @@ def test_bad_input_names_the_field(app, client, create_user, body, fields):
     user = create_user(f"latex-bad-{len(str(body))}@cern.ch")
     response = client.post("/services/latex", headers=user.headers, data=json.dumps(body))
     assert response.status_code == 400
-    assert {error["field"] for error in response.json["errors"]} == fields
+    assert {".".join(error["field"]) for error in response.json["errors"]} == fields
 
 
 def test_non_json_body_is_a_400(app, client, create_user):

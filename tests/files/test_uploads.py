@@ -38,7 +38,7 @@ def test_malformed_tags_header_is_400_naming_it(users, bucket_id, upload, header
     answer = upload(bucket_id, "a.txt", b"a", users.owner, **{"X-CAP-File-Tags": header})
     assert answer.status_code == 400, header
     assert "X-CAP-File-Tags" in answer.json["message"]
-    assert answer.json["errors"][0]["field"] == "X-CAP-File-Tags"
+    assert answer.json["errors"][0]["field"] == ["X-CAP-File-Tags"]
     assert keys(bucket_id) == []
 
 
@@ -62,7 +62,7 @@ def test_bad_keys_are_400_naming_key(client, users, bucket_id, key, auth):
     answer = client.put(f"/files/{bucket_id}/{key}", data=b"x", headers=auth(users.owner))
     assert answer.status_code == 400
     assert answer.json["status"] == 400
-    assert answer.json["errors"][0]["field"] == "key"
+    assert answer.json["errors"][0]["field"] == ["key"]
     multipart = client.post(
         f"/files/{bucket_id}/{key}?uploads&size=10&partSize=10", headers=auth(users.owner)
     )
@@ -97,7 +97,7 @@ def test_upload_without_content_length_is_400_naming_it(client, users, bucket_id
     del environ["CONTENT_LENGTH"]
     answer = client.open(Request(environ))
     assert answer.status_code == 400
-    assert answer.json["errors"][0]["field"] == "Content-Length"
+    assert answer.json["errors"][0]["field"] == ["Content-Length"]
 
 
 def test_content_length_above_the_bucket_limit_is_413_up_front(
@@ -111,7 +111,7 @@ def test_content_length_above_the_bucket_limit_is_413_up_front(
         headers=auth(users.owner, **{"Content-Length": "101"}),
     )
     assert answer.status_code == 413
-    assert answer.json["errors"][0]["field"] == "size"
+    assert answer.json["errors"][0]["field"] == ["size"]
     assert "100" in answer.json["message"]
     assert keys(bucket_id) == []
     assert (
@@ -129,7 +129,7 @@ def test_multipart_above_the_bucket_limit_is_413(db, client, users, draft, bucke
         f"/files/{bucket_id}/big.bin?uploads&size=101&partSize=101", headers=auth(users.owner)
     )
     assert answer.status_code == 413
-    assert answer.json["errors"][0]["field"] == "size"
+    assert answer.json["errors"][0]["field"] == ["size"]
 
 
 def test_quota_is_413_too(db, client, users, draft, bucket_id, upload):

@@ -84,7 +84,7 @@ def test_cms_members_only(client, sheet, users, who, status):
 
 def test_bad_size_names_the_field(client, sheet, users):
     answer = client.get("/cms/keywords?size=500", headers=users.owner.headers)
-    assert answer.status_code == 400 and answer.json["errors"][0]["field"] == "size"
+    assert answer.status_code == 400 and answer.json["errors"][0]["field"] == ["size"]
 
 
 def test_no_index_yet_is_an_empty_answer(client, sheet, users):

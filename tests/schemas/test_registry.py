@@ -47,7 +47,7 @@ def test_changed_content_needs_a_new_version(db, schema_dirs, definition, write_
         api.load_from_directory(root, mappings_root)
     assert "test-analysis v1.0.0" in error.value.message
     assert "new version" in error.value.message
-    assert error.value.errors == [{"field": "deposit_schema", "message": "Changed."}]
+    assert error.value.errors == [{"field": ["deposit_schema"], "message": "Changed."}]
     assert "abstract" not in api.get_schema("test-analysis").deposit_schema["properties"]
 
     # A new version loads next to the old one.
@@ -71,7 +71,7 @@ def test_invalid_definitions_name_every_field(db, tmp_path, definition, write_de
 
     with pytest.raises(InvalidSchemaError) as error:
         api.load_from_directory(tmp_path / "schemas", tmp_path / "mappings")
-    fields = {e["field"] for e in error.value.errors}
+    fields = {".".join(e["field"]) for e in error.value.errors}
     assert fields == {"version", "experiment", "colour", "deposit_schema", "deposit_mapping"}
     assert str(folder) in error.value.message
     assert Schema.query.count() == 0
@@ -82,12 +82,12 @@ def test_contradictory_record_parts(db, definition):
 
     with pytest.raises(InvalidSchemaError) as error:
         load_definition({**definition, "use_deposit_as_record": False})
-    assert error.value.errors[0]["field"] == "record_schema"
+    assert error.value.errors[0]["field"] == ["record_schema"]
     with pytest.raises(InvalidSchemaError) as error:
         load_definition(
             {**definition, "use_deposit_as_record": True, "record_schema": {"type": "object"}}
         )
-    assert error.value.errors[0]["field"] == "record_schema"
+    assert error.value.errors[0]["field"] == ["record_schema"]
     # The effective record schema (what GET shows) is accepted back and not stored.
     loaded = load_definition({**definition, "record_schema": definition["deposit_schema"]})
     assert loaded["use_deposit_as_record"] is False  # a record.json was given
@@ -208,14 +208,14 @@ def test_full_validation_collects_every_error_with_field_paths(test_schema):
     }
     errors = api.validate(test_schema, document)
     assert [e["field"] for e in errors] == [
-        "basic_info.cadi_id",
-        "basic_info.people.1.email",
-        "basic_info.people.1.name",
-        "basic_info.people.2.name",
-        "required",
-        "title",
+        ["basic_info", "cadi_id"],
+        ["basic_info", "people", "1", "email"],
+        ["basic_info", "people", "1", "name"],
+        ["basic_info", "people", "2", "name"],
+        ["required"],
+        ["title"],
     ]
-    messages = {e["field"]: e["message"] for e in errors}
+    messages = {".".join(e["field"]): e["message"] for e in errors}
     assert "is a required property" in messages["title"]
     assert "is a required property" in messages["basic_info.people.1.name"]
     assert "email" in messages["basic_info.people.1.email"]
@@ -229,9 +229,9 @@ def test_lenient_validation_ignores_required_only(test_schema):
     errors = api.validate(test_schema, document, full=False)
     # Missing title, cadi_id and name are fine for a draft; types are not.
     # Formats are checked at publish only.
-    assert [e["field"] for e in errors] == ["basic_info.people.1.name", "required"]
+    assert [e["field"] for e in errors] == [["basic_info", "people", "1", "name"], ["required"]]
     assert api.validate(test_schema, {}, full=False) == []
-    assert {e["field"] for e in api.validate(test_schema, {})} == {"title", "basic_info"}
+    assert {".".join(e["field"]) for e in api.validate(test_schema, {})} == {"title", "basic_info"}
 
 
 def test_missing_properties_each_get_their_field(make_schema):
@@ -242,8 +242,8 @@ def test_missing_properties_each_get_their_field(make_schema):
             "required": ["a", "b"],
         }
     )
-    assert [e["field"] for e in api.validate(schema, {})] == ["a", "b"]
-    assert [e["field"] for e in api.validate(schema, {"a": {}, "b": 1})] == ["a.x", "a.y"]
+    assert [e["field"] for e in api.validate(schema, {})] == [["a"], ["b"]]
+    assert [e["field"] for e in api.validate(schema, {"a": {}, "b": 1})] == [["a", "x"], ["a", "y"]]
 
 
 def test_strip_required_goes_everywhere_but_data():
@@ -280,7 +280,7 @@ def test_validators_are_cached_per_schema_state(app, db, test_schema):
     # Force-changing the content gives a new validator, not the stale one.
     test_schema.deposit_schema = {"type": "object", "required": ["abstract"]}
     db.session.commit()
-    assert [e["field"] for e in api.validate(test_schema, {})] == ["abstract"]
+    assert [e["field"] for e in api.validate(test_schema, {})] == [["abstract"]]
     assert len(cache._items) == 3
 
 
@@ -384,7 +384,7 @@ def test_refused_record_mapping_names_it_and_leaves_no_index(make_schema):
     )
     with pytest.raises(InvalidSchemaError) as error:
         api.create_indexes(schema)
-    assert error.value.errors[0]["field"] == "record_mapping"
+    assert error.value.errors[0]["field"] == ["record_mapping"]
     assert "missing" in error.value.errors[0]["message"]
     assert not any(current_search_client.indices.exists(index=i) for i in api.index_names(schema))
 

@@ -241,7 +241,7 @@ def test_superuser_creates_updates_and_deletes(db, client, users, definition):
 
     again = client.post("/jsonschemas/", headers=su, data=json.dumps(definition))
     assert again.status_code == 409
-    assert again.json["errors"] == [{"field": "version", "message": "Exists already."}]
+    assert again.json["errors"] == [{"field": ["version"], "message": "Exists already."}]
 
     # PUT: the whole definition back with a new title and options.
     body = {**created.json, "fullname": "Renamed", "deposit_options": {"ui:order": ["*"]}}
@@ -275,13 +275,14 @@ def test_data_parts_of_a_version_do_not_change(client, users, test_schema):
     changed = {**test_schema.to_dict(), "deposit_schema": {"type": "object"}, "experiment": None}
     response = client.put("/jsonschemas/test-analysis/1.0.0", headers=su, data=json.dumps(changed))
     assert response.status_code == 409
-    assert {e["field"] for e in response.json["errors"]} == {"deposit_schema", "experiment"}
+    fields = {".".join(e["field"]) for e in response.json["errors"]}
+    assert fields == {"deposit_schema", "experiment"}
     assert "new version" in response.json["message"]
 
     other = {**test_schema.to_dict(), "version": "2.0.0"}
     response = client.put("/jsonschemas/test-analysis/1.0.0", headers=su, data=json.dumps(other))
     assert response.status_code == 400
-    assert response.json["errors"] == [{"field": "version", "message": "Does not match the URL."}]
+    assert response.json["errors"] == [{"field": ["version"], "message": "Does not match the URL."}]
 
 
 def test_delete_refused_while_documents_are_indexed(client, users, test_schema, valid_document):
@@ -306,14 +307,14 @@ def test_bad_input_is_400_naming_fields(db, client, users, definition):
     }
     response = client.post("/jsonschemas/", headers=su, data=json.dumps(bad))
     assert response.status_code == 400
-    fields = {e["field"] for e in response.json["errors"]}
+    fields = {".".join(e["field"]) for e in response.json["errors"]}
     assert fields == {"name", "version", "experiment", "deposit_schema", "surprise"}
 
     del definition["deposit_schema"]
     response = client.post("/jsonschemas/", headers=su, data=json.dumps(definition))
     assert response.status_code == 400
     assert response.json["errors"] == [
-        {"field": "deposit_schema", "message": "Missing data for required field."}
+        {"field": ["deposit_schema"], "message": "Missing data for required field."}
     ]
 
     not_json = client.post("/jsonschemas/", headers=su, data="{nope")
@@ -327,7 +328,7 @@ def test_mapping_the_search_engine_refuses_is_400(db, client, users, definition)
         "/jsonschemas/", headers=users.superuser.headers, data=json.dumps(definition)
     )
     assert response.status_code == 400
-    assert response.json["errors"][0]["field"] == "deposit_mapping"
+    assert response.json["errors"][0]["field"] == ["deposit_mapping"]
     assert "no-such-type" in response.json["errors"][0]["message"]
     with pytest.raises(SchemaNotFoundError):
         api.get_schema("test-analysis")
@@ -380,20 +381,20 @@ def test_validate_endpoint(client, users, test_schema, valid_document):
     first, second = response.json
     assert first == {"valid": True, "errors": []}
     assert second["valid"] is False
-    assert [e["field"] for e in second["errors"]] == ["basic_info.cadi_id", "title"]
+    assert [e["field"] for e in second["errors"]] == [["basic_info", "cadi_id"], ["title"]]
 
     lenient = client.post(
         "/jsonschemas/test-analysis/1.0.0/validate?full=false",
         headers=cms,
         data=json.dumps(documents),
     )
-    assert [e["field"] for e in lenient.json[1]["errors"]] == ["basic_info.cadi_id"]
+    assert [e["field"] for e in lenient.json[1]["errors"]] == [["basic_info", "cadi_id"]]
 
     bad_kind = client.post(
         "/jsonschemas/test-analysis/1.0.0/validate?kind=other", headers=cms, data="[]"
     )
     assert bad_kind.status_code == 400
-    assert bad_kind.json["errors"][0]["field"] == "kind"
+    assert bad_kind.json["errors"][0]["field"] == ["kind"]
     not_objects = client.post(
         "/jsonschemas/test-analysis/1.0.0/validate", headers=cms, data="[1, 2]"
     )
@@ -461,9 +462,9 @@ def test_bad_grants_are_400_naming_fields(client, users, test_schema):
     )
     assert response.status_code == 400
     assert [e["field"] for e in response.json["errors"]] == [
-        "0.email",
-        "1.action",
-        "2.type",
-        "3.name",
-        "4",
+        ["0", "email"],
+        ["1", "action"],
+        ["2", "type"],
+        ["3", "name"],
+        ["4"],
     ]

@@ -83,7 +83,7 @@ def test_field_terms_keep_permissions_and_facets(client, env, analyses):
 def test_bad_field_terms_are_400_naming_them(client, env, analyses, q, word):
     answer = search(client, env.users.owner, q)
     assert answer.status_code == 400
-    assert answer.json["errors"][0]["field"] == "q"
+    assert answer.json["errors"][0]["field"] == ["q"]
     assert word in answer.json["errors"][0]["message"]
 
 

@@ -95,7 +95,7 @@ def test_size_limits_the_answer(client, env, drafts):
 def test_bad_requests_name_the_field(client, env, drafts, args, field):
     answer = suggest(client, env.users.owner, **args)
     assert answer.status_code == 400
-    assert answer.json["errors"][0]["field"] == field
+    assert answer.json["errors"][0]["field"] == [field]
 
 
 def test_login_required(client, env):

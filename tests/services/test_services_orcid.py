@@ -45,7 +45,7 @@ def test_search_without_hits_is_an_empty_list(client, users):
 def test_search_needs_two_characters(client, users):
     answer = get(client, users.owner, "/services/orcid?name=a")
     assert answer.status_code == 400
-    assert answer.json["errors"][0]["field"] == "name"
+    assert answer.json["errors"][0]["field"] == ["name"]
 
 
 def test_search_escapes_query_syntax(client, users, orcid_server):
@@ -79,7 +79,7 @@ def test_person_by_url_form(client, users):
 def test_invalid_id_is_400(client, users, orcid_server, orcid):
     answer = get(client, users.owner, f"/services/orcid/{orcid}")
     assert answer.status_code == 400
-    assert answer.json["errors"][0]["field"] == "id"
+    assert answer.json["errors"][0]["field"] == ["id"]
     assert orcid_server.calls == []  # refused before asking ORCID
 
 
@@ -152,5 +152,5 @@ def test_login_required(client, users, orcid_server):
 def test_search_refuses_very_long_names(client, users, orcid_server):
     answer = get(client, users.owner, "/services/orcid?name=" + "a" * 201)
     assert answer.status_code == 400
-    assert answer.json["errors"] == [{"field": "name", "message": "Give at most 200 characters."}]
+    assert answer.json["errors"] == [{"field": ["name"], "message": "Give at most 200 characters."}]
     assert orcid_server.calls == []

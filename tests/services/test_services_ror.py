@@ -42,7 +42,7 @@ def test_search_needs_two_characters(client, users, ror_server):
     answer = get(client, users.owner, "/services/ror?query=")
     assert answer.status_code == 400
     assert answer.json["errors"] == [
-        {"field": "query", "message": "Give at least two characters of a name."}
+        {"field": ["query"], "message": "Give at least two characters of a name."}
     ]
     assert ror_server.calls == []
 
@@ -59,7 +59,7 @@ def test_organisation_by_id_and_url(client, users):
 def test_invalid_and_unknown_ids(client, users, ror_server):
     bad = get(client, users.owner, "/services/ror/CERN")
     assert bad.status_code == 400
-    assert bad.json["errors"][0]["field"] == "id"
+    assert bad.json["errors"][0]["field"] == ["id"]
     assert ror_server.calls == []
     unknown = get(client, users.owner, "/services/ror/00000aa00")
     assert unknown.status_code == 404
@@ -109,5 +109,5 @@ def test_login_required(client, users, ror_server):
 def test_search_refuses_very_long_queries(client, users, ror_server):
     answer = get(client, users.owner, "/services/ror?query=" + "b" * 201)
     assert answer.status_code == 400
-    assert answer.json["errors"][0]["field"] == "query"
+    assert answer.json["errors"][0]["field"] == ["query"]
     assert ror_server.calls == []

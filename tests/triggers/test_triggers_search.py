@@ -68,7 +68,7 @@ def test_paging(client, users, searchable_triggers):
 def test_bad_requests(client, users, searchable_triggers, args, field):
     answer = search(client, users.owner, **args)
     assert answer.status_code == 400
-    assert answer.json["errors"][0]["field"] == field
+    assert answer.json["errors"][0]["field"] == [field]
 
 
 def test_cms_members_only(client, users, searchable_triggers):

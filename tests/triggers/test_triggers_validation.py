@@ -44,7 +44,7 @@ def test_trigger_of_another_year_is_refused(env, example, loaded_triggers):
         env.service.create(env.users.owner.identity, data)
     assert error.value.errors == [
         {
-            "field": "input_data.primary_datasets.0.triggers.0.trigger",
+            "field": ["input_data", "primary_datasets", "0", "triggers", "0", "trigger"],
             "message": "'HLT_IsoMu27_v*' is not a trigger of SingleMuon in 2016.",
         }
     ]
@@ -59,7 +59,7 @@ def test_unknown_trigger_for_a_dataset_without_a_list(env, example, loaded_trigg
     # JetHT 2016 has no list: a path known elsewhere passes, an unknown one does not.
     assert error.value.errors == [
         {
-            "field": "input_data.primary_datasets.0.triggers.1.trigger",
+            "field": ["input_data", "primary_datasets", "0", "triggers", "1", "trigger"],
             "message": "Unknown trigger 'HLT_NoSuchPath_v*'.",
         }
     ]

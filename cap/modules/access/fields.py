@@ -21,7 +21,7 @@ from invenio_access.permissions import system_process
 from invenio_accounts.models import User
 from invenio_db import db
 
-from ..core.errors import PermissionDeniedError, field_error
+from ..core.errors import PermissionDeniedError, field_error, field_label
 from .generators import identity_user_id, is_superuser
 
 _MISSING = object()
@@ -104,7 +104,7 @@ def check_changes(identity, schema, old, new):
     if errors:
         raise FieldProtectedError(
             "You may not change some protected fields: "
-            + ", ".join(e["field"] for e in errors)
+            + ", ".join(field_label(e["field"]) for e in errors)
             + ".",
             errors,
         )

@@ -3,6 +3,12 @@
 Services raise these without any notion of HTTP; resources register
 :func:`register_error_handlers` once, so every endpoint answers alike with
 ``{status, message, errors: [{field, message}]}``.
+
+``field`` is always a list of path parts (JSON pointer reference tokens, all
+strings; array indexes too): ``["basic_info", "people", "0", "orcid"]``,
+``["q"]``, ``[]`` for the whole document. That is the legacy CAP shape
+cap-client prints with ``'.'.join(err['field'])``; :func:`field_error` is the
+one place that builds it.
 """
 
 from flask import g, jsonify
@@ -60,9 +66,33 @@ class UpstreamTimeoutError(CAPError):
     """An upstream service did not answer in time."""
 
 
+def field_path(field):
+    """``field`` as a list of string path parts.
+
+    A list or tuple gives its parts as they are (indexes become strings, so
+    a key holding a dot stays one part); a string is a dotted path
+    (``"basic_info.cadi_id"``, ``"people.0.orcid"``); ``None`` or ``""`` is
+    the whole document (``[]``).
+    """
+    if field is None:
+        return []
+    if isinstance(field, (list, tuple)):
+        return [str(part) for part in field]
+    field = str(field)
+    return field.split(".") if field else []
+
+
+def field_label(field):
+    """The dotted text of a field path (``"basic_info.cadi_id"``), for messages."""
+    return ".".join(field_path(field))
+
+
 def field_error(field, message):
-    """One entry of an error's ``errors`` list."""
-    return {"field": field, "message": message}
+    """One entry of an error's ``errors`` list: ``{"field": [parts], "message"}``.
+
+    ``field`` as :func:`field_path` reads it.
+    """
+    return {"field": field_path(field), "message": message}
 
 
 # Most specific first: the first matching class wins.

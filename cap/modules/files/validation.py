@@ -47,7 +47,7 @@ def parse_tags(value, header=None):
             problem = f"Tag {key[:40]!r}: keys and values are at most {max_length} characters."
         if problem:
             message = f"Invalid {header} header: {problem} Use k=v;k2=v2."
-            raise InvalidRequestError(message, [field_error(header, problem)])
+            raise InvalidRequestError(message, [field_error([header], problem)])
         tags[key] = tag_value
     return tags
 

@@ -168,7 +168,7 @@ def handle_client_disconnected(error):
 def handle_file_size_error(error):
     """files-rest's size-limit error (during streaming or multipart init): 413."""
     message = error.get_description() or "File size limit exceeded."
-    body = error_body(413, message, [{"field": "size", "message": message}])
+    body = error_body(413, message, [field_error("size", message)])
     return jsonify(body), 413
 
 

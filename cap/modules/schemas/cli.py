@@ -6,7 +6,7 @@ import sys
 import click
 from flask.cli import with_appcontext
 
-from ..core.errors import CAPError
+from ..core.errors import CAPError, field_label
 from . import api
 
 
@@ -38,7 +38,7 @@ def load_all(root=None, mappings_root=None, force=False):
 def _fail(error):
     click.secho(error.message, fg="red", err=True)
     for item in error.errors:
-        click.secho(f"  {item['field']}: {item['message']}", fg="red", err=True)
+        click.secho(f"  {field_label(item['field'])}: {item['message']}", fg="red", err=True)
     sys.exit(1)
 
 
@@ -107,7 +107,7 @@ def validate(name, document, version, kind, lenient):
         sys.exit(1)
     errors = api.validate(schema, metadata, kind=kind, full=not lenient)
     for item in errors:
-        click.echo(f"{item['field'] or '(top)'}: {item['message']}")
+        click.echo(f"{field_label(item['field']) or '(top)'}: {item['message']}")
     if errors:
         click.secho(f"{len(errors)} error(s)", fg="red", err=True)
         sys.exit(1)

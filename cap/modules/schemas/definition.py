@@ -130,13 +130,13 @@ class SchemaDefinition(Schema):
         return data
 
 
-def _flatten(messages, prefix=""):
+def _flatten(messages, prefix=()):
     """Marshmallow's nested messages as ``[{"field", "message"}]``."""
     errors = []
     for key, value in messages.items():
-        field = f"{prefix}{key}" if key != "_schema" else prefix.rstrip(".")
+        field = (*prefix, key) if key != "_schema" else prefix
         if isinstance(value, dict):
-            errors += _flatten(value, f"{field}.")
+            errors += _flatten(value, field)
         else:
             errors += [field_error(field, message) for message in value]
     return errors

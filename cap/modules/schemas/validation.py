@@ -11,7 +11,7 @@ from threading import Lock
 from jsonschema import Draft7Validator
 from jsonschema.exceptions import SchemaError
 
-from ..core.errors import field_error
+from ..core.errors import field_error, field_label
 
 # Keywords whose values are data, not subschemas: never rewritten.
 _DATA_KEYWORDS = {"enum", "const", "default", "examples"}
@@ -52,8 +52,8 @@ def build_validator(schema, full=True):
 
 
 def _field(error):
-    """Dotted path of the failing value; for ``required``, of the missing property."""
-    parts = [str(part) for part in error.absolute_path]
+    """Path parts of the failing value; for ``required``, of the missing property."""
+    parts = list(error.absolute_path)
     if error.validator == "required":
         instance = error.instance if isinstance(error.instance, dict) else {}
         missing = next(
@@ -66,7 +66,7 @@ def _field(error):
         )
         if missing is not None:
             parts.append(missing)
-    return ".".join(parts)
+    return parts
 
 
 def collect_errors(validator, document):
@@ -75,7 +75,7 @@ def collect_errors(validator, document):
         field_error(_field(error), error.message)
         for error in validator.iter_errors(document)
     ]
-    return sorted(errors, key=lambda error: (error["field"], error["message"]))
+    return sorted(errors, key=lambda error: (field_label(error["field"]), error["message"]))
 
 
 class ValidatorCache:

@@ -27,6 +27,7 @@ from ...core.errors import (
     InvalidRequestError,
     UpstreamTimeoutError,
     UpstreamUnavailableError,
+    field_label,
 )
 from ...deposit.proxies import current_deposit_service
 from ...deposit.records.api import STATUS_PUBLISHED, Deposit
@@ -145,7 +146,9 @@ class CadiSync:
             message = getattr(error, "message", None) or str(error).splitlines()[0]
             errors = getattr(error, "errors", None)
             if errors:
-                message += " " + "; ".join(f"{e['field']}: {e['message']}" for e in errors)
+                message += " " + "; ".join(
+                    f"{field_label(e['field'])}: {e['message']}" for e in errors
+                )
             current_app.logger.warning("CADI sync of %s failed: %s", cadi_id, message)
             return "failed", cadi_id, message, None
 
