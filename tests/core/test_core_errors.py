@@ -75,6 +75,13 @@ def test_every_answer_names_its_field_as_parts(client, env):
         headers=headers(owner, **{"Content-Type": "application/json-patch+json"}),
     )
     assert fields(answer, 400) == [["0", "path"]]
+    # ... and one that does not apply names the field it targets.
+    answer = client.patch(
+        url, data=json.dumps([{"op": "add", "path": "/basic_info/abstract", "value": "x"},
+                              {"op": "replace", "path": "/cadi_info/status", "value": "x"}]),
+        headers=headers(owner, **{"Content-Type": "application/json-patch+json"}),
+    )
+    assert fields(answer, 400) == [["cadi_info", "status"]]
 
     # Sharing (400): the change's index, then its member.
     answer = client.post(

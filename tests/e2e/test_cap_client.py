@@ -234,3 +234,44 @@ def test_client_errors(cli, cap_client, people, analysis):
     # delete (never-published draft, owner is admin): 204.
     assert "has been deleted" in ok(cli("analysis", "delete", "--pid", pid))
     assert cli("analysis", "get", "--pid", pid).returncode == 1
+
+
+def test_client_prints_field_paths(cli):
+    """cap-client joins ``errors[].field`` with dots: the server sends path parts."""
+    draft = {"basic_info": {"analysis_title": "WIP", "cadi_id": "EXO-20-777",
+                            "people_info": [{"name": "Ada"}]}}
+    pid = ok(cli("analysis", "create", "-j", json.dumps(draft), "-t", "cms-analysis"))["pid"]
+
+    # Publishing an incomplete analysis (422): the missing field, readably.
+    refused = cli("analysis", "publish", "--pid", pid)
+    assert refused.returncode == 1
+    output = refused.stdout + refused.stderr
+    assert "not ready to publish" in output
+    assert "basic_info.cms_working_group 'cms_working_group' is a required property" in output
+    assert "b.a.s.i.c" not in output
+
+    # Updating with a bad value (400): the field the client was told to change.
+    bad = cli("metadata", "update", "--pid", pid, "--field", "basic_info.cadi_id",
+              "--json", '"not-a-cadi-id"')
+    assert bad.returncode == 1
+    output = bad.stdout + bad.stderr
+    assert "basic_info.cadi_id 'not-a-cadi-id' does not match" in output
+    assert "Traceback" not in output and "unexpected error" not in output
+
+    # A value inside a list: the index is one part of the path.
+    bad = cli("metadata", "update", "--pid", pid, "--field", "basic_info.people_info",
+              "--json", '[{"name": "Ada", "orcid": "0000"}]')
+    assert bad.returncode == 1
+    output = bad.stdout + bad.stderr
+    assert "basic_info.people_info.0.orcid '0000' does not match" in output
+    assert "Traceback" not in output
+
+    # A field that is not there yet (the patch does not apply): named all the same.
+    missing = cli("metadata", "update", "--pid", pid, "--field", "basic_info.abstract",
+                  "--json", '"A dimuon search."')
+    assert missing.returncode == 1
+    assert "basic_info.abstract can't replace a non-existent object" in \
+        missing.stdout + missing.stderr
+
+    # Nothing was saved.
+    assert ok(cli("analysis", "get", "--pid", pid))["metadata"] == draft

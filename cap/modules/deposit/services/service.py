@@ -81,6 +81,23 @@ def is_anonymous(identity):
     return identity is None or identity.id is None
 
 
+def _failing_path(document, patch):
+    """The field the first operation of ``patch`` that does not apply to ``document`` targets.
+
+    Its ``path`` as pointer parts (``/basic_info/cadi_id`` -> ``["basic_info", "cadi_id"]``);
+    ``[index, "path"]`` when that is not a JSON pointer.
+    """
+    for index, op in enumerate(patch):
+        try:
+            document = jsonpatch.apply_patch(document, [op])
+        except (jsonpatch.JsonPatchException, jsonpointer.JsonPointerException):
+            try:
+                return jsonpointer.JsonPointer(op["path"]).parts
+            except jsonpointer.JsonPointerException:
+                return [index, "path"]
+    return []
+
+
 class DepositService:
     """Drafts: create, read, update, patch, delete, publish, edit, discard,
     clone, share and search."""
@@ -271,7 +288,10 @@ class DepositService:
         try:
             metadata = jsonpatch.apply_patch(deposit.metadata, patch)
         except (jsonpatch.JsonPatchException, jsonpointer.JsonPointerException) as error:
-            raise InvalidRequestError(f"The patch does not apply: {error}") from None
+            field = _failing_path(deposit.metadata, patch)
+            raise InvalidRequestError(
+                f"The patch does not apply: {error}", [field_error(field, str(error))]
+            ) from None
         if not isinstance(metadata, dict):
             raise InvalidRequestError("The patch must leave a JSON object.")
         return self._save_metadata(deposit, metadata, uow, identity)
@@ -332,7 +352,7 @@ class DepositService:
         if pending.count():
             raise UploadsInProgressError(
                 "Some uploads are not complete yet.",
-                [field_error(m.key, "Upload not complete.") for m in pending],
+                [field_error([m.key], "Upload not complete.") for m in pending],
             )
         api_url = current_app.config["SITE_API_URL"]
         files = dump_files(bucket, api_url)  # once: the answer's, and the record's copies
