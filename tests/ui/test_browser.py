@@ -238,6 +238,35 @@ def test_publish_lists_validation_errors(
     assert "/drafts/" in page.url
 
 
+def test_refused_save_shows_the_server_errors_under_their_fields(
+    app, cap_server, browser_page, ui_user, ui_password, artifacts
+):
+    """A save the server refuses (a CADI id another draft holds): the error item's
+    field path puts the message under the CADI ID field, and the status names it."""
+    from invenio_access.utils import get_identity
+
+    from cap.modules.deposit.proxies import current_deposit_service
+
+    current_deposit_service.create(get_identity(ui_user), {
+        "$ana_type": "cms-analysis",
+        "basic_info": {"analysis_title": "Holds TOP-20-005", "cadi_id": "TOP-20-005"},
+    })
+    page = browser_page
+    login(page, cap_server, ui_user.email, ui_password)
+    create_draft(page, cap_server, "Claims a held CADI id")
+    cadi = page.get_by_label("CADI ID", exact=True)
+    cadi.fill("TOP-20-005")
+    status = page.locator(".save-state")
+    expect(status).to_contain_text("Not saved", timeout=10000)
+    expect(status).to_contain_text("basic_info.cadi_id: The CADI analysis TOP-20-005")
+    inline = page.locator("#field_basic_info_cadi_id__error")
+    expect(inline).to_contain_text("already has a draft")
+    screenshot(page, artifacts, "07c-save-error-inline")
+    cadi.fill("TOP-20-006")
+    wait_saved(page)
+    expect(inline).to_have_count(0)
+
+
 def test_xss_title_renders_as_text(cap_server, browser_page, ui_user, ui_password, artifacts):
     page = browser_page
     login(page, cap_server, ui_user.email, ui_password)

@@ -37,11 +37,42 @@ export function typeOf(hit) {
   return s.fullname || s.name || "";
 }
 
+// An error item's `field` (a list of path parts, ["basic_info", "cadi_id"])
+// as the dotted text people read: "basic_info.cadi_id"; "" for the whole document.
+export function fieldPath(field) {
+  if (Array.isArray(field)) return field.join(".");
+  return field ? String(field) : "";
+}
+
+// The server's field errors as the form's inline errors (react-jsonschema-form
+// `extraErrors`): each item lands under its form field by its path parts,
+// ["basic_info", "people_info", "0", "orcid"] -> basic_info.people_info[0].orcid;
+// a whole-document error (field []) on the form itself. null when none.
+export function inlineErrors(errors) {
+  const items = (errors || []).filter((e) => e && e.message);
+  if (!items.length) return null;
+  const root = {};
+  for (const e of items) {
+    const parts = Array.isArray(e.field) ? e.field : fieldPath(e.field).split(".").filter(Boolean);
+    let node = root;
+    for (const part of parts) {
+      const key = String(part);
+      if (!Object.hasOwn(node, key) || typeof node[key] !== "object") node[key] = {};
+      node = node[key];
+    }
+    (node.__errors = node.__errors || []).push(String(e.message));
+  }
+  return root;
+}
+
 export function errorText(error) {
   if (!error) return "";
   const body = error.body || {};
   const details = (body.errors || [])
-    .map((e) => `${e.field || ""}${e.field ? ": " : ""}${[].concat(e.messages || e.message || []).join(" ")}`)
+    .map((e) => {
+      const field = fieldPath(e.field);
+      return `${field}${field ? ": " : ""}${[].concat(e.messages || e.message || []).join(" ")}`;
+    })
     .filter(Boolean);
   return [body.message || error.message, ...details].join(" — ");
 }

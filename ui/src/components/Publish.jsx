@@ -1,6 +1,6 @@
 import { useState } from "react";
 import { api, sameOrigin } from "../api.js";
-import { errorText, recordUrl } from "../util.js";
+import { errorText, fieldPath, recordUrl } from "../util.js";
 
 // The publish step: says plainly what publishing means, then lists the full
 // (record schema) validation errors if the server refuses.
@@ -43,7 +43,7 @@ export default function Publish({ deposit, beforePublish, onClose }) {
           <p>The analysis cannot be published yet. Fix these fields first:</p>
           <ul className="publish-errors">
             {errors.length ? errors.map((e, i) => (
-              <li key={i}><code>{e.field || "(whole record)"}</code>: {[].concat(e.message || e.messages || []).join(" ")}</li>
+              <li key={i}><code>{fieldPath(e.field) || "(whole record)"}</code>: {[].concat(e.message || e.messages || []).join(" ")}</li>
             )) : <li>The server gave no details.</li>}
           </ul>
         </div>

@@ -7,7 +7,7 @@ import Publish from "../components/Publish.jsx";
 import Share from "../components/Share.jsx";
 import SuggestField, { withSuggestFields } from "../components/Suggest.jsx";
 import { lenient } from "../schema.js";
-import { errorText, fmtDate, recordUrl, titleOf } from "../util.js";
+import { errorText, fmtDate, inlineErrors, recordUrl, titleOf } from "../util.js";
 
 const AUTOSAVE_MS = 1200;
 const FIELDS = { suggest: SuggestField };
@@ -28,6 +28,8 @@ export default function Deposit({ pid }) {
   const [formData, setFormData] = useState(null);
   const [saveState, setSaveState] = useState("saved");
   const [saveError, setSaveError] = useState(null);
+  // The last refused save's field errors, shown under their form fields.
+  const [serverErrors, setServerErrors] = useState(null);
   const [conflict, setConflict] = useState(false);
   const [dialog, setDialog] = useState(null);
   const etag = useRef(null);
@@ -80,6 +82,7 @@ export default function Deposit({ pid }) {
         setDeposit((d) => ({ ...d, ...resp.data, schemas: d.schemas, can_update: d.can_update, can_admin: d.can_admin }));
         setSaveState(pending.current ? "unsaved" : "saved");
         setSaveError(null);
+        setServerErrors(null);
       } catch (err) {
         if (err.status === 412) {
           setConflict(true);
@@ -88,6 +91,7 @@ export default function Deposit({ pid }) {
           pending.current = pending.current || data;
           setSaveState("error");
           setSaveError(err);
+          setServerErrors(inlineErrors(err.body && err.body.errors));
         }
       }
     });
@@ -175,6 +179,7 @@ export default function Deposit({ pid }) {
             formContext={formContext}
             validator={validator}
             onChange={onChange}
+            extraErrors={serverErrors || undefined}
             liveValidate="onChange"
             showErrorList={false}
             noHtml5Validate
