@@ -20,10 +20,12 @@ cache of invenio-cache; keys are namespaced by ``ACCESS_ACTION_CACHE_PREFIX``
 """
 
 from flask import current_app, has_request_context, request
+from invenio_access.models import ActionRoles, ActionUsers
 from invenio_cache import current_cache
 from invenio_db import db
 from sqlalchemy import event
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import get_history
 
 PENDING = "cap_access_cache_dropped"
 
@@ -75,3 +77,21 @@ event.listen(Session, "after_transaction_end", _drop_pending)
 
 access_cache = TransactionalActionCache()
 """The object ``ACCESS_CACHE`` names."""
+
+
+def _drop_granted_arguments(mapper, connection, target):
+    """A grant row was added, changed or removed: drop its action's argument
+    grants (``generators.GRANTS_KEY``), and its former action's on a change."""
+    from invenio_access.proxies import current_access
+
+    from .generators import GRANTS_KEY
+
+    actions = {target.action, *get_history(target, "action").deleted}
+    for action in actions:
+        if action:
+            current_access.delete_action_cache(GRANTS_KEY + action)
+
+
+for _model in (ActionUsers, ActionRoles):
+    for _event in ("after_insert", "after_update", "after_delete"):
+        event.listen(_model, _event, _drop_granted_arguments)

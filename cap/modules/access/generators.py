@@ -19,6 +19,7 @@ from invenio_access.permissions import (
 from invenio_search.engine import dsl
 
 from ..schemas.urls import parse_schema_url
+from . import cache  # noqa: F401  (drops cached grants when grant rows change)
 
 # admin ⊃ update ⊃ read; review ⊃ read; admin ⊃ review.
 IMPLIED_BY = {
@@ -62,21 +63,43 @@ def experiments_of(identity):
     ]
 
 
+GRANTS_KEY = "cap-granted-arguments::"
+"""``ACCESS_CACHE`` key prefix (after ``ACCESS_ACTION_CACHE_PREFIX``) of an
+action's argument grants; :mod:`.cache` drops it when the action's rows change."""
+
+
+def _grants_of(action):
+    """``{"users": {id: [args]}, "roles": {role: [args]}}``: who holds ``action`` on
+    which argument (rows that exclude are not grants). Cached in ``ACCESS_CACHE``."""
+    from invenio_access.proxies import current_access
+
+    key = GRANTS_KEY + action
+    grants = current_access.get_action_cache(key)
+    if grants is not None:
+        return grants
+    grants = {"users": {}, "roles": {}}
+    rows = [
+        ("users", row.user_id, row.argument)
+        for row in ActionUsers.query.filter_by(action=action, exclude=False)
+    ] + [
+        ("roles", row.role_id, row.argument)
+        for row in ActionRoles.query.filter_by(action=action, exclude=False)
+    ]
+    for kind, holder, argument in rows:
+        if argument:
+            grants[kind].setdefault(holder, []).append(argument)
+    current_access.set_action_cache(key, grants)
+    return grants
+
+
 def _granted_arguments(identity, action):
     """Arguments (schema names) of ``action`` granted to the identity's user or roles."""
     user_id, roles = identity_user_id(identity), identity_roles(identity)
-    queries = []
-    if user_id is not None:
-        queries.append(ActionUsers.query.filter_by(action=action, user_id=user_id, exclude=False))
-    if roles:
-        queries.append(
-            ActionRoles.query.filter(
-                ActionRoles.action == action,
-                ActionRoles.role_id.in_(roles),
-                ActionRoles.exclude.is_(False),
-            )
-        )
-    return {row.argument for query in queries for row in query if row.argument}
+    grants = _grants_of(action)
+    names = set(grants["users"].get(user_id, ())) if user_id is not None else set()
+    for role in roles:
+        names.update(grants["roles"].get(role, ()))
+    return names
 
 
 class Generator:

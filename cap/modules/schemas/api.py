@@ -8,11 +8,12 @@ import json
 from pathlib import Path
 
 import jsonref
-from flask import current_app
+from flask import current_app, has_request_context, request
 from invenio_db import db
 from invenio_search import current_search_client
 from invenio_search.engine import search
 from invenio_search.utils import build_alias_name, prefix_index
+from sqlalchemy import event, func
 
 from ..core.errors import field_error
 from .definition import load_definition
@@ -54,6 +55,80 @@ def get_schema(name, version=None):
     if schema is None:
         raise SchemaNotFoundError(name, version)
     return schema
+
+
+# Read-mostly look-ups, cached per process
+# =========================================
+#
+# Search answers name the schema of every hit and list every schema's facets
+# and sorts: asked on every request, while schema rows change only through
+# loading and the schema-admin endpoints. Values derived from the rows are
+# cached per process under a *stamp* of the table (row count, highest id,
+# latest ``updated``: any insert, update or delete changes it, in any
+# process). The stamp is read once per request (one small query); outside a
+# request, on every call. A change in this process also drops the stamp at
+# flush, so the same request sees it at once.
+
+_derived = [None, {}]  # [stamp, {key: value}], replaced as a whole
+
+_MEMO = "cap.schemas.stamp"
+
+
+def _stamp():
+    """``(count, max id, max updated)`` of the schema table."""
+    memo = request.environ if has_request_context() else None
+    if memo is not None and _MEMO in memo:
+        return memo[_MEMO]
+    stamp = tuple(
+        db.session.query(func.count(Schema.id), func.max(Schema.id), func.max(Schema.updated))
+        .one()
+    )
+    if memo is not None:
+        memo[_MEMO] = stamp
+    return stamp
+
+
+def _forget(*args):
+    """A schema row changed in this process: re-read the stamp, drop derived values."""
+    if has_request_context():
+        request.environ.pop(_MEMO, None)
+    _derived[:] = [None, {}]
+
+
+for _event in ("after_insert", "after_update", "after_delete"):
+    event.listen(Schema, _event, _forget)
+
+
+def cached(key, build):
+    """``build()``, computed once per state of the schema table (treat it as read-only)."""
+    stamp = _stamp()
+    known, values = _derived
+    if known != stamp:
+        values = {}
+        _derived[:] = [stamp, values]
+    if key not in values:
+        values[key] = build()
+    return values[key]
+
+
+def schema_info_by_url(url):
+    """``{name, version, fullname}`` of the schema a ``$schema`` URL names (cached).
+
+    Raises :class:`SchemaNotFoundError` for an unknown schema.
+    """
+    match = _match_url(url)
+    name, version = match.group("name"), match.group("version")
+
+    def build():
+        try:
+            return get_schema(name, version).info
+        except SchemaNotFoundError:
+            return None
+
+    info = cached(("info", name, version), build)
+    if info is None:
+        raise SchemaNotFoundError(name, version)
+    return dict(info)
 
 
 def _match_url(url):

@@ -63,6 +63,7 @@ def search_answer(service, endpoint):
     if mimetype == BASIC:
         bodies = [serialize_basic(*unpack_hit(hit)) for hit in hits]
     else:
+        users.prefetch_hits(hits)  # one query for every user the page names
         bodies = [
             serialize_full(*unpack_hit(hit), g.identity, users=users)
             for hit in hits

@@ -15,6 +15,7 @@ from invenio_db import db
 from ...access.fields import read_only_schema
 from ...access.generators import identity_user_id
 from ...records.api import dump_files, user_metadata
+from ...schemas.api import schema_info_by_url
 from ..indexer import SEARCH_ONLY_FIELDS, schema_info_of
 
 JSON = "application/json"
@@ -32,6 +33,30 @@ class Users:
     def __init__(self):
         """Start empty."""
         self._cache = {}
+
+    def prefetch(self, user_ids):
+        """Look up many users with one query (the creators and grantees of a page of hits)."""
+        missing = {i for i in user_ids if isinstance(i, int) and i not in self._cache}
+        if not missing:
+            return
+        found = {user.id: user for user in User.query.filter(User.id.in_(missing))}
+        for user_id in missing:
+            user = found.get(user_id)
+            self._cache[user_id] = (
+                {"email": user.email, "profile": dict(user.user_profile or {})}
+                if user
+                else None
+            )
+
+    def prefetch_hits(self, hits):
+        """Prefetch everyone the full JSON of these search hits names."""
+        ids = set()
+        for hit in hits:
+            source = hit.get("_source") or {}
+            ids.add((source.get("_deposit") or {}).get("created_by"))
+            for grant in (source.get("_access") or {}).values():
+                ids.update(grant.get("users", []))
+        self.prefetch(ids)
 
     def get(self, user_id):
         """``{email, profile}`` of a user id, or ``None``."""
@@ -65,7 +90,9 @@ def _schema_info(data, schema=None):
     if schema is not None:
         return schema.info
     try:
-        return dict(schema_info_of(data))
+        if getattr(data, "schema_info", None):  # resolved by the service in this call
+            return dict(schema_info_of(data))
+        return schema_info_by_url(data.get("$schema"))  # search hits: cached per process
     except Exception:  # an unknown or removed schema must not break reading
         return None
 

@@ -68,7 +68,17 @@ def _facet_field(spec):
 
 
 def schema_options():
-    """Facets (name -> (field, size)) and sorts of every schema's config."""
+    """Facets (name -> (field, size)) and sorts of every schema's config.
+
+    Cached per process until a schema row changes (``schemas.api.cached``);
+    the caller must not change what it gets.
+    """
+    from ...schemas.api import cached
+
+    return cached("search-options", _schema_options)
+
+
+def _schema_options():
     from ...schemas.api import list_schemas
 
     facets = {name: (field, None) for name, field in BUILTIN_FACETS.items()}
@@ -123,8 +133,6 @@ def run_search(identity, params, alias, policy, owner_field="_deposit.owners"):
     if identity is None or identity.id is None:
         raise PermissionDeniedError("You need to log in to search.")
     params = params if isinstance(params, SearchParams) else SearchParams(params)
-    if params.text:
-        _check_query(alias, params.text)
     query = dsl.Q("query_string", query=params.text, default_operator="AND") if params.text \
         else dsl.Q("match_all")
     filters = [policy.query_filter(identity)]
@@ -148,21 +156,48 @@ def run_search(identity, params, alias, policy, owner_field="_deposit.owners"):
         "version": True,
     }
     try:
-        answer = current_search_client.search(index=build_alias_name(alias), body=body)
+        # No pre-filter round (can_match) skips a shard before it parses ``q``.
+        answer = current_search_client.search(
+            index=build_alias_name(alias), body=body, pre_filter_shard_size=NO_PRE_FILTER
+        )
     except search.exceptions.NotFoundError:
         # No schema index yet: nothing to find.
         answer = {"hits": {"hits": [], "total": {"value": 0}}, "aggregations": {}}
-    except search.exceptions.RequestError as error:
+    except search.exceptions.RequestError as error:  # every shard refused the query
         raise _invalid("q", f"The query is not valid: {_reason(error)}") from None
+    if params.text:
+        _check_answer(alias, params.text, answer)
     return answer, params
 
 
-def _check_query(alias, q):
-    """Refuse a query string the engine cannot parse (400, never 500).
+NO_PRE_FILTER = 2**31 - 1
+"""``pre_filter_shard_size`` above any shard count: every shard runs the query."""
 
-    Checked on its own: in the search itself, shards the permission filter
-    rules out are skipped before parsing, so a bad query could pass unseen.
+QUERY_FAILURES = ("query_shard_exception", "parse_exception", "search_parse_exception",
+                  "illegal_argument_exception", "number_format_exception")
+"""Shard failure types a query string causes (a field it cannot be parsed for)."""
+
+
+def _check_answer(alias, q, answer):
+    """Refuse a query string the engine could not parse (400, never 500, never empty).
+
+    A shard that failed on the query makes the answer a 400. A shard whose
+    filter rewrites to "match nothing" (the permission filter, for one) never
+    parses the query: an empty answer may hide a bad query, so only then is
+    the query checked on its own.
     """
+    failures = ((answer.get("_shards") or {}).get("failures")) or []
+    for failure in failures:
+        reason = failure.get("reason") or {}
+        if reason.get("type") in QUERY_FAILURES:
+            detail = (reason.get("caused_by") or {}).get("reason") or reason.get("reason")
+            raise _invalid("q", f"The query is not valid: {detail}")
+    if total_of(answer) == 0:
+        _check_query(alias, q)
+
+
+def _check_query(alias, q):
+    """Refuse a query string the engine cannot parse, asked on its own."""
     body = {"query": {"query_string": {"query": q, "default_operator": "AND"}}}
     try:
         answer = current_search_client.indices.validate_query(
