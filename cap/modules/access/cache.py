@@ -80,16 +80,15 @@ access_cache = TransactionalActionCache()
 
 
 def _drop_granted_arguments(mapper, connection, target):
-    """A grant row was added, changed or removed: drop its action's argument
-    grants (``generators.GRANTS_KEY``), and its former action's on a change."""
+    """A grant row was added, changed or removed: drop the cached argument
+    grants of the schema-level actions (``generators.GRANTS_KEY``)."""
     from invenio_access.proxies import current_access
 
     from .generators import GRANTS_KEY
 
     actions = {target.action, *get_history(target, "action").deleted}
-    for action in actions:
-        if action:
-            current_access.delete_action_cache(GRANTS_KEY + action)
+    if any("-schema-" in (action or "") for action in actions):
+        current_access.delete_action_cache(GRANTS_KEY)
 
 
 for _model in (ActionUsers, ActionRoles):

@@ -63,43 +63,43 @@ def experiments_of(identity):
     ]
 
 
-GRANTS_KEY = "cap-granted-arguments::"
-"""``ACCESS_CACHE`` key prefix (after ``ACCESS_ACTION_CACHE_PREFIX``) of an
-action's argument grants; :mod:`.cache` drops it when the action's rows change."""
+GRANTS_KEY = "cap-granted-arguments"
+"""``ACCESS_CACHE`` key (after ``ACCESS_ACTION_CACHE_PREFIX``) of every
+argument grant of the schema-level actions; :mod:`.cache` drops it when a
+grant row changes."""
 
 
-def _grants_of(action):
-    """``{"users": {id: [args]}, "roles": {role: [args]}}``: who holds ``action`` on
-    which argument (rows that exclude are not grants). Cached in ``ACCESS_CACHE``."""
+def _schema_grants():
+    """``{action: {"users": {id: [args]}, "roles": {role: [args]}}}`` of the
+    ``*-schema-*`` actions (rows that exclude are not grants). One
+    ``ACCESS_CACHE`` entry, so one look-up per request."""
     from invenio_access.proxies import current_access
 
-    key = GRANTS_KEY + action
-    grants = current_access.get_action_cache(key)
+    grants = current_access.get_action_cache(GRANTS_KEY)
     if grants is not None:
         return grants
-    grants = {"users": {}, "roles": {}}
-    rows = [
-        ("users", row.user_id, row.argument)
-        for row in ActionUsers.query.filter_by(action=action, exclude=False)
-    ] + [
-        ("roles", row.role_id, row.argument)
-        for row in ActionRoles.query.filter_by(action=action, exclude=False)
-    ]
-    for kind, holder, argument in rows:
-        if argument:
-            grants[kind].setdefault(holder, []).append(argument)
-    current_access.set_action_cache(key, grants)
+    grants = {}
+    for kind, model, holder in (("users", ActionUsers, "user_id"),
+                                ("roles", ActionRoles, "role_id")):
+        rows = model.query.filter(
+            model.action.like("%-schema-%"), model.exclude.is_(False),
+            model.argument.isnot(None),
+        )
+        for row in rows:
+            by_holder = grants.setdefault(row.action, {"users": {}, "roles": {}})[kind]
+            by_holder.setdefault(getattr(row, holder), []).append(row.argument)
+    current_access.set_action_cache(GRANTS_KEY, grants)
     return grants
 
 
 def _granted_arguments(identity, action):
     """Arguments (schema names) of ``action`` granted to the identity's user or roles."""
     user_id, roles = identity_user_id(identity), identity_roles(identity)
-    grants = _grants_of(action)
+    grants = _schema_grants().get(action) or {"users": {}, "roles": {}}
     names = set(grants["users"].get(user_id, ())) if user_id is not None else set()
     for role in roles:
         names.update(grants["roles"].get(role, ()))
-    return names
+    return {name for name in names if name}
 
 
 class Generator:

@@ -10,6 +10,7 @@ import io
 
 from flask import current_app
 from invenio_accounts.models import User
+from invenio_accounts.profiles import UserProfileDict
 from invenio_db import db
 
 from ...access.fields import read_only_schema
@@ -39,14 +40,16 @@ class Users:
         missing = {i for i in user_ids if isinstance(i, int) and i not in self._cache}
         if not missing:
             return
-        found = {user.id: user for user in User.query.filter(User.id.in_(missing))}
+        rows = db.session.query(User.id, User.email, User._user_profile).filter(
+            User.id.in_(missing)
+        )
+        found = {
+            user_id: {"email": email,
+                      "profile": dict(UserProfileDict(**profile)) if profile else {}}
+            for user_id, email, profile in rows
+        }
         for user_id in missing:
-            user = found.get(user_id)
-            self._cache[user_id] = (
-                {"email": user.email, "profile": dict(user.user_profile or {})}
-                if user
-                else None
-            )
+            self._cache[user_id] = found.get(user_id)
 
     def prefetch_hits(self, hits):
         """Prefetch everyone the full JSON of these search hits names."""
