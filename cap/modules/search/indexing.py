@@ -248,17 +248,26 @@ def send_bulk(client, actions, batch, threads=1, progress=None):
     if freeze:
         gc.freeze()
     try:
-        return _send_bulk(send, actions, batch, threads, progress)
+        return _send_bulk(send, actions, batch, threads, progress, client.transport.serializer)
     finally:
         if freeze:
             gc.unfreeze()
 
 
-def _send_bulk(send, actions, batch, threads, progress):
+def _serialized(chunk, serializer):
+    """The chunk with each ``_source`` already JSON (the serializer passes strings on)."""
+    return [{**action, "_source": serializer.dumps(action["_source"])} for action in chunk]
+
+
+def _send_bulk(send, actions, batch, threads, progress, serializer):
     count = 0
     with ThreadPoolExecutor(max_workers=max(threads, 1)) as pool:
         pending = deque()
         for chunk in _chunks(actions, batch):
+            # Encoded here rather than in the request's thread: a request
+            # then leaves as soon as it is submitted, without competing for
+            # the interpreter with the preparation of the next chunk.
+            chunk = _serialized(chunk, serializer)
             pending.append(pool.submit(send, chunk))
             while len(pending) >= max(threads, 1):
                 done = pending.popleft().result()
