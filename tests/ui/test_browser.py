@@ -255,12 +255,19 @@ def test_refused_save_shows_the_server_errors_under_their_fields(
     login(page, cap_server, ui_user.email, ui_password)
     create_draft(page, cap_server, "Claims a held CADI id")
     cadi = page.get_by_label("CADI ID", exact=True)
-    cadi.fill("TOP-20-005")
     status = page.locator(".save-state")
-    expect(status).to_contain_text("Not saved", timeout=10000)
-    expect(status).to_contain_text("basic_info.cadi_id: The CADI analysis TOP-20-005")
     inline = page.locator("#field_basic_info_cadi_id__error")
+    # A value the form flags itself: the server's refusal does not repeat it.
+    cadi.fill("not-a-cadi-id")
+    expect(status).to_contain_text("basic_info.cadi_id: 'not-a-cadi-id' does not match",
+                                   timeout=10000)
+    expect(inline.locator("li")).to_have_count(1)
+    # A value only the server can refuse.
+    cadi.fill("TOP-20-005")
+    expect(status).to_contain_text("basic_info.cadi_id: The CADI analysis TOP-20-005",
+                                   timeout=10000)
     expect(inline).to_contain_text("already has a draft")
+    expect(inline.locator("li")).to_have_count(1)
     screenshot(page, artifacts, "07c-save-error-inline")
     cadi.fill("TOP-20-006")
     wait_saved(page)

@@ -47,15 +47,22 @@ export function fieldPath(field) {
 // The server's field errors as the form's inline errors (react-jsonschema-form
 // `extraErrors`): each item lands under its form field by its path parts,
 // ["basic_info", "people_info", "0", "orcid"] -> basic_info.people_info[0].orcid;
-// a whole-document error (field []) on the form itself. null when none.
-export function inlineErrors(errors) {
-  const items = (errors || []).filter((e) => e && e.message);
+// a whole-document error (field []) on the form itself. Fields the form's own
+// validation already flags (`shown`, an error schema) are left out: the
+// server would only say the same again. null when none.
+export function inlineErrors(errors, shown) {
+  const parts = (e) => (Array.isArray(e.field) ? e.field : fieldPath(e.field).split(".").filter(Boolean));
+  const flagged = (path) => {
+    let node = shown;
+    for (const part of path) node = node && node[String(part)];
+    return Boolean(node && node.__errors && node.__errors.length);
+  };
+  const items = (errors || []).filter((e) => e && e.message && !flagged(parts(e)));
   if (!items.length) return null;
   const root = {};
   for (const e of items) {
-    const parts = Array.isArray(e.field) ? e.field : fieldPath(e.field).split(".").filter(Boolean);
     let node = root;
-    for (const part of parts) {
+    for (const part of parts(e)) {
       const key = String(part);
       if (!Object.hasOwn(node, key) || typeof node[key] !== "object") node[key] = {};
       node = node[key];

@@ -91,7 +91,8 @@ export default function Deposit({ pid }) {
           pending.current = pending.current || data;
           setSaveState("error");
           setSaveError(err);
-          setServerErrors(inlineErrors(err.body && err.body.errors));
+          const shown = schemaRef.current && validator.validateFormData(data, schemaRef.current).errorSchema;
+          setServerErrors(inlineErrors(err.body && err.body.errors, shown));
         }
       }
     });
