@@ -13,7 +13,7 @@ from invenio_db import db
 from invenio_search import current_search_client
 from invenio_search.engine import search
 from invenio_search.utils import build_alias_name, prefix_index
-from sqlalchemy import event, func
+from sqlalchemy import event, func, select
 
 from ..core.errors import field_error
 from .definition import load_definition
@@ -73,16 +73,17 @@ _derived = [None, {}]  # [stamp, {key: value}], replaced as a whole
 
 _MEMO = "cap.schemas.stamp"
 
+_STAMP_QUERY = select(
+    func.count(Schema.id), func.max(Schema.id), func.max(Schema.updated)
+)
+
 
 def _stamp():
     """``(count, max id, max updated)`` of the schema table."""
     memo = request.environ if has_request_context() else None
     if memo is not None and _MEMO in memo:
         return memo[_MEMO]
-    stamp = tuple(
-        db.session.query(func.count(Schema.id), func.max(Schema.id), func.max(Schema.updated))
-        .one()
-    )
+    stamp = tuple(db.session.execute(_STAMP_QUERY).one())
     if memo is not None:
         memo[_MEMO] = stamp
     return stamp

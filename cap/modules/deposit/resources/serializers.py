@@ -12,6 +12,7 @@ from flask import current_app
 from invenio_accounts.models import User
 from invenio_accounts.profiles import UserProfileDict
 from invenio_db import db
+from sqlalchemy import select
 
 from ...access.fields import read_only_schema
 from ...access.generators import identity_user_id
@@ -40,8 +41,9 @@ class Users:
         missing = {i for i in user_ids if isinstance(i, int) and i not in self._cache}
         if not missing:
             return
-        rows = db.session.query(User.id, User.email, User._user_profile).filter(
-            User.id.in_(missing)
+        table = User.__table__
+        rows = db.session.execute(
+            select(table.c.id, table.c.email, table.c.profile).where(table.c.id.in_(missing))
         )
         found = {
             user_id: {"email": email,
