@@ -155,6 +155,12 @@ def test_reindex_command(app, env, refresh):
     result = runner.invoke(index_cli, ["reindex", "--type", "generic", "--quiet"])
     assert result.exit_code == 0, result.output
     assert "Reindexed 1 documents into 2 indexes." in result.output
+    # Without --quiet: the progress bar counts the documents read.
+    generic(env, "second one")
+    result = runner.invoke(index_cli, ["reindex", "--type", "generic"])
+    assert result.exit_code == 0, result.output
+    assert "reindex: 100%" in result.output and "2/2" in result.output
+    assert "Reindexed 2 documents into 2 indexes." in result.output
     result = runner.invoke(index_cli, ["reindex", "--type", "nope"])
     assert result.exit_code == 2 and "--type" in result.output
 
