@@ -7,6 +7,7 @@ record layer only encodes; it never sees a request or an identity.
 """
 
 import uuid
+from collections.abc import Mapping, Sequence
 
 from invenio_db import db
 from invenio_files_rest.models import Bucket, FileInstance, ObjectVersion, ObjectVersionTag
@@ -34,11 +35,39 @@ def system_metadata(data):
     return {key: value for key, value in data.items() if is_system_key(key)}
 
 
+def has_json_refs(data):
+    """Whether ``data`` holds a JSON reference: a mapping whose ``$ref`` is a string
+    (what ``jsonref.replace_refs`` turns into a reference), at any depth."""
+    stack = [data]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Mapping):
+            if isinstance(node.get("$ref"), str):
+                return True
+            stack.extend(node.values())
+        elif isinstance(node, Sequence) and not isinstance(node, (str, bytes)):
+            stack.extend(node)
+    return False
+
+
 class CAPRecord(Record):
     """Common behaviour of drafts and published records."""
 
     pid_type = None
     """The PID type that resolves to this kind of record."""
+
+    def replace_refs(self):
+        """invenio-records' JSON-reference replacement (what the indexer calls),
+        skipped when the record holds no reference, the usual case.
+
+        ``jsonref`` rebuilds the whole document as a plain copy to find none
+        (~70 ms for a record of 1,000 files); the same plain copy, shallow
+        here (the indexer deep-copies what it gets), comes from a walk that
+        only looks. A record with a reference takes invenio-records' path.
+        """
+        if has_json_refs(self):
+            return super().replace_refs()
+        return dict(self)
 
     def _validate(self, format_checker=None, validator=None, use_model=False):
         """Encode only: schema validation belongs to the service."""
