@@ -167,7 +167,9 @@ def unpack_hit(hit):
 
 def serialize_full(data, meta, identity, users=None, schema=None):
     """The full JSON of a draft or a record (``application/json``)."""
-    users = users or Users()
+    if users is None:  # one item: its creator and grantees in one plain query
+        users = Users()
+        users.prefetch_hits([{"_source": data}])
     system = data.get("_deposit") or {}
     is_record = "control_number" in data
     owners = system.get("owners", [])

@@ -11,7 +11,7 @@ import jsonpatch
 import jsonpointer
 from flask import current_app
 from invenio_db.uow import unit_of_work
-from invenio_files_rest.models import Bucket, MultipartObject
+from invenio_files_rest.models import MultipartObject
 from invenio_pidstore.errors import PIDDoesNotExistError
 from invenio_pidstore.models import PersistentIdentifier
 
@@ -29,6 +29,7 @@ from ...core.errors import (
     field_error,
 )
 from ...core.uow import RecordCommitOp, RecordDeleteOp
+from ...files.buckets import new_bucket
 from ...files.snapshots import snapshot_bucket
 from ...records.api import (
     PublishedRecord,
@@ -230,7 +231,7 @@ class DepositService:
             metadata,
             user_id,
             uow,
-            bucket=Bucket.create(),
+            bucket=new_bucket(),
             extra={"fetched_from": fetched_from} if fetched_from else None,
         )
         deposit.files_dump = []  # its bucket was made just now
