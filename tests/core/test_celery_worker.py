@@ -6,6 +6,8 @@ import sys
 import time
 
 import pytest
+from celery.app.backends import by_url
+from celery.result import AsyncResult
 
 from cap.modules.core.tasks import check_services
 
@@ -52,11 +54,23 @@ def worker(app, instance_path):
     process.wait(timeout=30)
 
 
+def configured_result(app, task_id):
+    """The task's result read from this module's result backend.
+
+    The Celery app is one per process and keeps the result backend of the
+    first test module that used it (``app.backend`` is cached), so the
+    backend configured here is built afresh.
+    """
+    celery = app.extensions["invenio-celery"].celery
+    backend_class, url = by_url(app.config["CELERY_RESULT_BACKEND"], celery.loader)
+    return AsyncResult(task_id, backend=backend_class(app=celery, url=url))
+
+
 def test_task_runs_in_a_worker_process(app, worker):
     started = time.monotonic()
-    result = check_services.apply_async(queue=app.config["CELERY_TASK_DEFAULT_QUEUE"])
+    sent = check_services.apply_async(queue=app.config["CELERY_TASK_DEFAULT_QUEUE"])
     # The worker reports the services as its own process sees them.
-    assert result.get(timeout=120) == {
+    assert configured_result(app, sent.id).get(timeout=120) == {
         "db": "up", "search": "up", "cache": "up", "broker": "up",
     }
     assert worker.poll() is None, "the worker died"
