@@ -5,6 +5,7 @@ its workers hand to the app as ``wsgi.input``), fed from a thread.
 """
 
 import hashlib
+import io
 import os
 import socket
 import threading
@@ -14,6 +15,7 @@ from gunicorn.http.body import Body, LengthReader
 from gunicorn.http.unreader import SocketUnreader
 from werkzeug.exceptions import ClientDisconnected
 
+from cap.modules.files.storage import CAPFileStorage
 from cap.modules.files.uploads import GunicornBody
 
 MIB = 1024 * 1024
@@ -160,3 +162,100 @@ def test_pipelined_write_keeps_the_size_checks(tmp_path):
     with pytest.raises(UnexpectedFileSizeError):
         short.save(io_.BytesIO(b"z" * 3000), size=4000, chunk_size=1000)
     assert not (tmp_path / "short" / "data").exists()
+
+
+class ChunkSource:
+    """A request body handed out in reads, that can break after ``fail_after`` reads."""
+
+    def __init__(self, content, fail_after=None):
+        self.stream = io.BytesIO(content)
+        self.reads = 0
+        self.fail_after = fail_after
+
+    def read(self, size=-1):
+        if self.fail_after is not None and self.reads >= self.fail_after:
+            raise ClientDisconnected()
+        self.reads += 1
+        return self.stream.read(size)
+
+
+class FaultyStorage(CAPFileStorage):
+    """Our storage whose file handle fails its ``fail_at``-th write (a full disk),
+    or holds every write until ``release`` is set."""
+
+    fail_at = None
+    release = None
+    writes = 0
+
+    def open(self, mode="rb"):
+        fp = super().open(mode=mode)
+        if "w" not in mode:
+            return fp
+        storage = self
+        write = fp.write
+
+        def faulty_write(data):
+            if storage.release is not None:
+                assert storage.release.wait(10)
+            storage.writes += 1
+            if storage.writes == storage.fail_at:
+                raise OSError(28, "No space left on device")
+            return write(data)
+
+        fp.write = faulty_write
+        return fp
+
+
+def upload_threads():
+    return [t for t in threading.enumerate() if t.name.startswith("cap-upload")]
+
+
+def test_pipelined_multi_chunk_upload_equals_its_source(tmp_path):
+    content = os.urandom(7 * 64 * 1024 + 123)
+    storage = CAPFileStorage(str(tmp_path / "data"))
+    answer = storage.save(ChunkSource(content), size=len(content), chunk_size=64 * 1024)
+    assert answer[1:] == (len(content), f"md5:{hashlib.md5(content).hexdigest()}")
+    assert (tmp_path / "data").read_bytes() == content
+    assert upload_threads() == []
+
+
+def test_pipeline_holds_a_bounded_number_of_chunks(tmp_path):
+    """While the disk holds the first write, receiving stops after
+    UPLOAD_PIPELINE_DEPTH chunks in flight plus the one being received."""
+    content = os.urandom(20 * 1000)
+    source = ChunkSource(content)
+    storage = FaultyStorage(str(tmp_path / "data"))
+    storage.release = threading.Event()
+    result = {}
+    saver = threading.Thread(
+        target=lambda: result.update(answer=storage.save(source, size=len(content),
+                                                         chunk_size=1000)))
+    saver.start()
+    saver.join(0.5)
+    assert saver.is_alive()  # held by the disk
+    assert source.reads == CAPFileStorage.UPLOAD_PIPELINE_DEPTH + 1
+    storage.release.set()
+    saver.join(10)
+    assert result["answer"][1:] == (len(content), f"md5:{hashlib.md5(content).hexdigest()}")
+    assert (tmp_path / "data").read_bytes() == content
+
+
+def test_interrupted_multi_chunk_upload_leaves_nothing(tmp_path):
+    content = os.urandom(10 * 1000)
+    storage = CAPFileStorage(str(tmp_path / "data"))
+    with pytest.raises(ClientDisconnected):
+        storage.save(ChunkSource(content, fail_after=4), size=len(content), chunk_size=1000)
+    assert not (tmp_path / "data").exists()
+    assert upload_threads() == []
+
+
+def test_a_failed_disk_write_fails_the_upload(tmp_path):
+    content = os.urandom(10 * 1000)
+    source = ChunkSource(content)
+    storage = FaultyStorage(str(tmp_path / "data"))
+    storage.fail_at = 2
+    with pytest.raises(OSError, match="No space left"):
+        storage.save(source, size=len(content), chunk_size=1000)
+    assert not (tmp_path / "data").exists()
+    assert source.reads < 10  # receiving stopped soon after the failure
+    assert upload_threads() == []
