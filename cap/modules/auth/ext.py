@@ -2,7 +2,7 @@
 
 from flask_login import user_logged_in
 
-from . import config
+from . import config, oauth
 from .sso import REMOTE_NAME, client_config, on_user_logged_in
 from .tokens import TokenSchemeMiddleware
 
@@ -26,6 +26,8 @@ class CAPAuth:
             remote = {**remote, "logout_url": app.config["CAP_SSO_CLIENT"]["logout_url"]}
             app.config["OAUTHCLIENT_REMOTE_APPS"] = {**remotes, REMOTE_NAME: remote}
         user_logged_in.connect(on_user_logged_in, app)
+        # The token provider is global (shared by the UI and API apps).
+        oauth.install()
         app.extensions["cap-auth"] = self
 
     @staticmethod

@@ -1,0 +1,174 @@
+"""Our token getter and login hook (cap.modules.auth.oauth) in place of upstream's.
+
+Same answers as invenio-oauth2server's ``get_token`` for every kind of
+token; nothing survives a request: revocation and deactivation are seen by
+the next request; one SQL statement per token check.
+"""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from invenio_accounts.proxies import current_datastore
+from invenio_db import db
+from invenio_oauth2server import provider as upstream
+from invenio_oauth2server.models import Client, Token
+from sqlalchemy import event
+from werkzeug.security import gen_salt
+
+from cap.modules.auth import oauth
+
+
+def _me(client, token):
+    headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
+    return client.get("/me", headers=headers)
+
+
+def _oauth_token(user_id, confidential=True, expires_in=3600):
+    """An OAuth (non-personal) token with a refresh token, of a client app."""
+    app_client = Client(
+        name=f"app-{gen_salt(6)}",
+        user_id=user_id,
+        is_internal=False,
+        is_confidential=confidential,
+        _redirect_uris="https://example.org/cb",
+        _default_scopes="",
+    )
+    app_client.gen_salt()
+    db.session.add(app_client)
+    token = Token(
+        client_id=app_client.client_id,
+        user_id=user_id,
+        access_token=gen_salt(40),
+        refresh_token=gen_salt(40),
+        expires=datetime.now(UTC) + timedelta(seconds=expires_in),
+        _scopes="",
+        is_personal=False,
+    )
+    db.session.add(token)
+    db.session.commit()
+    return token.access_token, token.refresh_token
+
+
+def test_installed_on_the_provider(app):
+    """The global provider uses our getter and hook, not upstream's."""
+    assert upstream.oauth2._tokengetter is oauth.get_token
+    funcs = upstream.oauth2._after_request_funcs
+    assert oauth.login_oauth2_user in funcs
+    assert upstream.login_oauth2_user not in funcs
+    oauth.install()  # idempotent
+    assert funcs.count(oauth.login_oauth2_user) == 1
+
+
+def test_same_answers_as_upstream(app, create_user):
+    """Personal, OAuth access and refresh tokens, non-confidential clients,
+    personal tokens as refresh tokens, unknown values, inactive users."""
+    user = create_user("oauth-same@cern.ch", roles=["cms-members@cern.ch", "oauth-x@cern.ch"])
+    access, refresh = _oauth_token(user.id)
+    public_access, public_refresh = _oauth_token(user.id, confidential=False)
+    cases = [
+        {"access_token": user.token},
+        {"access_token": access},
+        {"access_token": public_access},
+        {"refresh_token": refresh},
+        {"refresh_token": public_refresh},  # client not confidential: refused
+        {"refresh_token": user.token},  # a personal token is no refresh token
+        {"access_token": refresh},  # a refresh token is no access token
+        {"access_token": "nope"},
+        {"refresh_token": "nope"},
+        {},
+    ]
+    answers = [(oauth.get_token(**case), upstream.get_token(**case)) for case in cases]
+    assert [ours is not None for ours, _ in answers] == [
+        True, True, True, True, False, False, False, False, False, False,
+    ]
+    for ours, theirs in answers:
+        assert (ours and ours.id) == (theirs and theirs.id)
+
+    stored = db.session.get(type(user.user), user.id)
+    stored.active = False
+    db.session.commit()
+    try:
+        for case in cases:
+            assert oauth.get_token(**case) is None
+            assert upstream.get_token(**case) is None
+    finally:
+        stored.active = True
+        db.session.commit()
+
+
+def test_one_query_loads_token_user_roles_client(app, create_user, experiment_roles):
+    """The token check reads everything it uses in one statement."""
+    roles = ["atlas-active-members-all@cern.ch", "cms-members@cern.ch"]
+    user = create_user("oauth-queries@cern.ch", roles=roles)
+    db.session.expunge_all()
+    statements = []
+
+    def count(*args, **kwargs):
+        statements.append(args)
+
+    engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        token = oauth.get_token(access_token=user.token)
+        assert token.client.client_id == token.client_id
+        assert token.user.email == user.email
+        assert sorted(role.name for role in token.user.roles) == roles
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert len(statements) == 1
+
+
+def test_token_identity_has_roles(app, client, create_user, experiment_roles, schemas):
+    """A token's identity carries the user's roles (CMS members may start CMS analyses)."""
+    member = create_user("oauth-member@cern.ch", roles=["cms-members@cern.ch"])
+    outsider = create_user("oauth-outsider@cern.ch")
+    answer = _me(client, member.token)
+    assert answer.status_code == 200
+    assert answer.json["roles"] == ["cms-members@cern.ch"]
+    names = {group["deposit_group"] for group in answer.json["deposit_groups"]}
+    assert "cms-analysis" in names
+    answer = _me(client, outsider.token)
+    assert answer.status_code == 200
+    assert "cms-analysis" not in {g["deposit_group"] for g in answer.json["deposit_groups"]}
+
+
+def test_deactivated_user_refused_on_next_request(app, client, create_user):
+    user = create_user("oauth-deactivated@cern.ch")
+    access, _ = _oauth_token(user.id)
+    assert _me(client, user.token).status_code == 200
+    assert _me(client, access).status_code == 200
+    current_datastore.deactivate_user(db.session.get(type(user.user), user.id))
+    db.session.commit()
+    assert _me(client, user.token).status_code == 401
+    assert _me(client, access).status_code == 401
+    current_datastore.activate_user(db.session.get(type(user.user), user.id))
+    db.session.commit()
+    assert _me(client, user.token).status_code == 200
+
+
+def test_deleted_token_refused_on_next_request(app, client, create_user):
+    """A token row removed by any means (here: straight SQL) stops working at once."""
+    user = create_user("oauth-deleted@cern.ch")
+    assert _me(client, user.token).status_code == 200
+    db.session.execute(Token.__table__.delete().where(Token.access_token == user.token))
+    db.session.commit()
+    assert _me(client, user.token).status_code == 401
+
+
+def test_refresh_token_is_not_an_access_token(app, client, create_user):
+    user = create_user("oauth-refresh@cern.ch")
+    access, refresh = _oauth_token(user.id)
+    assert _me(client, access).status_code == 200
+    assert _me(client, refresh).status_code == 401
+
+
+def test_expired_oauth_token_refused(app, client, create_user):
+    user = create_user("oauth-expired@cern.ch")
+    access, _ = _oauth_token(user.id, expires_in=-60)
+    assert _me(client, access).status_code == 401
+
+
+@pytest.mark.parametrize("header", ["Bearer", "Bearer ", "Bearer  x y"])
+def test_malformed_bearer_is_401(app, client, header):
+    answer = client.get("/me", headers={"Authorization": header, "Accept": "application/json"})
+    assert answer.status_code == 401
