@@ -7,12 +7,15 @@ no list, or an empty one, is granted to superusers only (invenio-access lets
 search filter, so search shows exactly what item checks allow.
 """
 
+from flask import current_app
 from invenio_access import Permission
-from invenio_access.permissions import system_process
+from invenio_access.permissions import superuser_access, system_process
 from invenio_search.engine import dsl
 
 from ..core.errors import PermissionDeniedError
+from .cache import prefetch
 from .generators import (
+    GRANTS_KEY,
     MATCH_NOTHING,
     AccessGrant,
     ExperimentMember,
@@ -57,13 +60,24 @@ class PermissionPolicy:
 
     def query_filter(self, identity):
         """Search filter of the records the identity may perform the action on."""
-        if system_process in identity.provides or is_superuser(identity):
+        if system_process in identity.provides:
+            return dsl.Q("match_all")
+        self._prefetch_grants()
+        if is_superuser(identity):
             return dsl.Q("match_all")
         filters = [generator.query_filter(identity) for generator in self.generators]
         filters = [f for f in filters if f != MATCH_NOTHING]
         if not filters:
             return MATCH_NOTHING
         return dsl.Q("bool", should=filters, minimum_should_match=1)
+
+    def _prefetch_grants(self):
+        """The cached grants the filter reads (superusers, schema-level
+        grants, experiment membership), in one round trip to the store."""
+        keys = [superuser_access.value, GRANTS_KEY]
+        if any(isinstance(generator, ExperimentMember) for generator in self.generators):
+            keys += [conf["action"] for conf in current_app.config["CAP_EXPERIMENTS"].values()]
+        prefetch(keys)
 
 
 class DepositPermissionPolicy(PermissionPolicy):
