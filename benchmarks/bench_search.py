@@ -161,6 +161,7 @@ def _time(call, rounds):
 
 def measure(app, user, rounds):
     """API and direct p50/p95 per query, and the overall figures."""
+    from invenio_db import db
     from invenio_search import current_search_client
 
     engine = current_search_client._get_current_object()
@@ -185,6 +186,11 @@ def measure(app, user, rounds):
 
         def via_api(path=path, args=args):
             response = client.get(path, query_string=args, headers=headers)
+            # As a server's request teardown: the next request starts with
+            # an empty session (the requests here share the benchmark's app
+            # context, whose session would otherwise keep the token's user,
+            # roles and client loaded from one request to the next).
+            db.session.remove()
             assert response.status_code == 200
 
         def direct(request=request):
@@ -204,6 +210,7 @@ def measure(app, user, rounds):
     for args in SUGGESTS:
         def one(args=args):
             response = client.get("/suggest", query_string=args, headers=headers)
+            db.session.remove()
             assert response.status_code == 200, response.get_data(as_text=True)
         one()
         suggest_times += _time(one, rounds)
