@@ -259,3 +259,30 @@ def test_a_failed_disk_write_fails_the_upload(tmp_path):
     assert not (tmp_path / "data").exists()
     assert source.reads < 10  # receiving stopped soon after the failure
     assert upload_threads() == []
+
+
+def test_a_gunicorn_body_is_received_into_reused_buffers_intact(gunicorn_input, tmp_path):
+    """Buffers are reused in turn: a chunk's bytes must be on disk and
+    hashed before its buffer receives again, even with a slow disk."""
+    content = os.urandom(3 * MIB + 4321)
+    wsgi_input = gunicorn_input(content, len(content))
+    body = GunicornBody.wrap({"wsgi.input": wsgi_input}, len(content))
+    storage = FaultyStorage(str(tmp_path / "data"))
+    storage.release = threading.Event()
+    threading.Timer(0.2, storage.release.set).start()
+    answer = storage.save(body, size=len(content), chunk_size=64 * 1024)
+    assert answer[1:] == (len(content), f"md5:{hashlib.md5(content).hexdigest()}")
+    assert (tmp_path / "data").read_bytes() == content
+    assert wsgi_input.reader.length == 0
+    assert upload_threads() == []
+
+
+def test_a_gunicorn_body_cut_short_mid_upload_leaves_nothing(gunicorn_input, tmp_path):
+    content = os.urandom(MIB)
+    wsgi_input = gunicorn_input(content, 2 * MIB)
+    body = GunicornBody.wrap({"wsgi.input": wsgi_input}, 2 * MIB)
+    storage = CAPFileStorage(str(tmp_path / "data"))
+    with pytest.raises(ClientDisconnected):
+        storage.save(body, size=2 * MIB, chunk_size=64 * 1024)
+    assert not (tmp_path / "data").exists()
+    assert upload_threads() == []
