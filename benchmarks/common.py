@@ -151,17 +151,20 @@ def free_port():
 
 
 @contextmanager
-def gunicorn_server(workers=1):
-    """``invenio_app.wsgi`` (UI + API under /api) on gunicorn, as ``./scripts/run``.
+def gunicorn_server(workers=None):
+    """``invenio_app.wsgi`` (UI + API under /api) on gunicorn, as ``./scripts/run``
+    serves it: ``CAP_WORKERS`` (default 2) sync workers, ``--timeout 120``.
 
     Uses the throw-away instance of :func:`bench_instance` (enter that
     first). Yields ``(base_url, master_pid)``.
     """
+    if workers is None:
+        workers = int(os.environ.get("CAP_WORKERS", "2"))
     port = free_port()
     log = open(BENCH_DIR / "gunicorn.log", "wb")  # noqa: SIM115 (closed below)
     process = subprocess.Popen(
         [str(VENV_BIN / "gunicorn"), "invenio_app.wsgi:application",
-         "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--timeout", "600"],
+         "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--timeout", "120"],
         env={**os.environ, **bench_environ()},
         stdout=log, stderr=subprocess.STDOUT, cwd=ROOT,
     )
