@@ -31,9 +31,8 @@ from invenio_oauth2server.models import Client, Token
 from packaging.version import Version
 from sqlalchemy.orm import contains_eager, joinedload
 
-assert Version(version("flask-login")) > Version("0.6.1"), (
-    "login_oauth2_user stores the user in g._login_user (flask-login > 0.6.1)"
-)
+if Version(version("flask-login")) <= Version("0.6.1"):  # checked once, at import
+    raise RuntimeError("login_oauth2_user stores the user in g._login_user (flask-login > 0.6.1)")
 
 
 def get_token(access_token=None, refresh_token=None):
