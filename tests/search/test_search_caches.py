@@ -181,6 +181,45 @@ def test_user_queries_do_not_grow_with_the_page(client, env, refresh):
     assert not any("access_actions" in s for s in four)
 
 
+def test_draft_files_are_listed_for_the_page_at_once(client, env, refresh, add_file):
+    """Each draft hit lists its own files (read from the database: uploads do
+    not reindex a draft), with a number of queries that does not grow with
+    the page."""
+    from sqlalchemy import event
+
+    owner = env.users.owner
+    for i in range(4):
+        draft = generic(env, owner, f"Files {i}")
+        add_file(draft, f"data-{i}.root", b"x" * (i + 1))
+        add_file(draft, "README.md", b"notes")
+    refresh()
+    search(client, owner, size=4)  # warm: schema stamp, cached grants
+
+    def files_statements(size):
+        seen = []
+
+        def count(conn, cursor, statement, *args):
+            seen.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            answer = search(client, owner, size=size, sort="title")
+            assert len(hit_ids(answer)) == size
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
+        listed = {
+            hit["metadata"]["title"]: [(f["key"], f["size"]) for f in hit["files"]]
+            for hit in answer.json["hits"]["hits"]
+        }
+        return sum("files_object" in s for s in seen), listed
+
+    (one, _), (four, listed) = files_statements(1), files_statements(4)
+    assert four == one
+    assert listed == {
+        f"Files {i}": [("README.md", 5), (f"data-{i}.root", i + 1)] for i in range(4)
+    }
+
+
 def test_bad_query_is_refused_even_where_no_shard_parses_it(env, refresh):
     """An identity that may see nothing: the filter rewrites to "match none" on
     every shard, so no shard parses ``q``; still a 400-kind error, not empty."""

@@ -131,20 +131,33 @@ def link_bucket(record, bucket):
 def dump_files(bucket, api_url):
     """The head file versions of a bucket (or a bucket id), as the API shows them.
 
-    Two queries whatever the number of files, reading columns only (no ORM
-    objects): the objects with their file's size and checksum, then every
-    tag of them at once.
+    Two queries whatever the number of files (see :func:`dump_buckets`).
     """
     if bucket is None:
         return []
-    bucket_id = bucket.id if isinstance(bucket, Bucket) else uuid.UUID(str(bucket))
+    bucket_id = bucket.id if isinstance(bucket, Bucket) else bucket
+    return dump_buckets([bucket_id], api_url)[str(bucket_id)]
+
+
+def dump_buckets(bucket_ids, api_url):
+    """``{bucket id: head file versions}`` of many buckets, as the API shows them.
+
+    Two queries whatever the number of buckets and files, reading columns
+    only (no ORM objects): the objects with their file's size and checksum,
+    then every tag of them at once.
+    """
+    ids = sorted({uuid.UUID(str(bucket_id)) for bucket_id in bucket_ids})
+    dumps = {str(bucket_id): [] for bucket_id in ids}
+    if not ids:
+        return dumps
     heads = (
-        ObjectVersion.bucket_id == bucket_id,
+        ObjectVersion.bucket_id.in_(ids),
         ObjectVersion.is_head.is_(True),
         ObjectVersion.file_id.isnot(None),
     )
     objects = db.session.execute(
         select(
+            ObjectVersion.bucket_id,
             ObjectVersion.version_id,
             ObjectVersion.key,
             ObjectVersion._mimetype,
@@ -153,7 +166,7 @@ def dump_files(bucket, api_url):
         )
         .join(FileInstance, ObjectVersion.file_id == FileInstance.id)
         .where(*heads)
-        .order_by(ObjectVersion.key)
+        .order_by(ObjectVersion.bucket_id, ObjectVersion.key)
     ).all()
     tags = {}
     if objects:
@@ -163,19 +176,20 @@ def dump_files(bucket, api_url):
             .where(*heads)
         ):
             tags.setdefault(tag.version_id, {})[tag.key] = tag.value
-    return [
-        _file_entry(
-            bucket_id,
-            obj.key,
-            obj.version_id,
-            obj.size,
-            obj.checksum,
-            obj._mimetype or guess_mimetype(obj.key),
-            tags.get(obj.version_id, {}),
-            api_url,
+    for obj in objects:
+        dumps[str(obj.bucket_id)].append(
+            _file_entry(
+                obj.bucket_id,
+                obj.key,
+                obj.version_id,
+                obj.size,
+                obj.checksum,
+                obj._mimetype or guess_mimetype(obj.key),
+                tags.get(obj.version_id, {}),
+                api_url,
+            )
         )
-        for obj in objects
-    ]
+    return dumps
 
 
 def _file_entry(bucket_id, key, version_id, size, checksum, mimetype, tags, api_url):

@@ -12,6 +12,7 @@ from .serializers import (
     JSON,
     PERMISSIONS,
     Users,
+    draft_files_of_hits,
     meta_of,
     serialize_basic,
     serialize_csv,
@@ -64,8 +65,9 @@ def search_answer(service, endpoint):
         bodies = [serialize_basic(*unpack_hit(hit)) for hit in hits]
     else:
         users.prefetch_hits(hits)  # one query for every user the page names
+        files = draft_files_of_hits(hits)  # two queries for every draft's files
         bodies = [
-            serialize_full(*unpack_hit(hit), g.identity, users=users)
+            serialize_full(*unpack_hit(hit), g.identity, users=users, files=files)
             for hit in hits
         ]
     if mimetype == CSV:

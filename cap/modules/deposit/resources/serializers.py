@@ -16,7 +16,7 @@ from sqlalchemy import text
 
 from ...access.fields import read_only_schema
 from ...access.generators import identity_user_id
-from ...records.api import dump_files, user_metadata
+from ...records.api import dump_buckets, dump_files, user_metadata
 from ...schemas.api import schema_info_by_url
 from ..indexer import SEARCH_ONLY_FIELDS, schema_info_of
 
@@ -114,11 +114,28 @@ def _access(data, users):
     }
 
 
-def _deposit_files(data):
+def _deposit_files(data, files=None):
     known = getattr(data, "files_dump", None)  # what the service already listed
     if known is not None:
         return list(known)
-    return dump_files(data.get("_bucket"), _api_url())
+    bucket_id = data.get("_bucket")
+    if files is not None and bucket_id in files:  # listed for the whole page
+        return list(files[bucket_id])
+    return dump_files(bucket_id, _api_url())
+
+
+def draft_files_of_hits(hits):
+    """``{bucket id: files}`` of every draft among these search hits, in two queries.
+
+    A draft's files change without the draft being reindexed, so they are
+    read from the database, for the whole page at once.
+    """
+    buckets = [
+        source["_bucket"]
+        for source in (hit.get("_source") or {} for hit in hits)
+        if source.get("_bucket") and "control_number" not in source
+    ]
+    return dump_buckets(buckets, _api_url())
 
 
 def deposit_links(pid, bucket_id):
@@ -165,8 +182,12 @@ def unpack_hit(hit):
     return data, meta
 
 
-def serialize_full(data, meta, identity, users=None, schema=None):
-    """The full JSON of a draft or a record (``application/json``)."""
+def serialize_full(data, meta, identity, users=None, schema=None, files=None):
+    """The full JSON of a draft or a record (``application/json``).
+
+    ``files``: drafts' files by bucket id, listed for a page of hits
+    (:func:`draft_files_of_hits`); otherwise a draft's files are read here.
+    """
     if users is None:  # one item: its creator and grantees in one plain query
         users = Users()
         users.prefetch_hits([{"_source": data}])
@@ -199,7 +220,7 @@ def serialize_full(data, meta, identity, users=None, schema=None):
         body["cloned_from"] = system.get("cloned_from")
         if system.get("fetched_from"):
             body["fetched_from"] = system["fetched_from"]
-        body["files"] = _deposit_files(data)
+        body["files"] = _deposit_files(data, files)
         body["links"] = deposit_links(system.get("id"), data.get("_bucket"))
     return body
 
