@@ -6,10 +6,11 @@ grants from ACCESS_CACHE; ``q`` is checked by the search itself.
 """
 
 import json
+from contextlib import contextmanager
 
 import pytest
 from invenio_db import db
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from cap.modules.access.cli import access
 from cap.modules.schemas.api import get_schema
@@ -26,6 +27,21 @@ def generic(env, user, title):
 
 def search(client, user, path="/deposits/", **args):
     return client.get(path, query_string=args, headers=user.headers)
+
+
+@contextmanager
+def recorded_statements():
+    """The SQL statements sent while the block runs."""
+    seen = []
+
+    def record(conn, cursor, statement, *args):
+        seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
 
 
 def hit_ids(answer):
@@ -151,8 +167,6 @@ def test_good_query_without_hits_is_200(client, env, refresh):
 
 def test_user_queries_do_not_grow_with_the_page(client, env, refresh):
     """Creators and grantees of every hit are looked up together; no grant rows read."""
-    from sqlalchemy import event
-
     u = env.users
     creators = [u.owner, u.colleague, u.atlas, u.stranger]
     for i, creator in enumerate(creators):
@@ -161,17 +175,9 @@ def test_user_queries_do_not_grow_with_the_page(client, env, refresh):
     search(client, u.admin)  # warm: schema stamp, cached grants
 
     def statements(size):
-        seen = []
-
-        def count(conn, cursor, statement, *args):
-            seen.append(statement)
-
-        event.listen(db.engine, "before_cursor_execute", count)
-        try:
+        with recorded_statements() as seen:
             answer = search(client, u.admin, size=size)
-            assert len(hit_ids(answer)) == size
-        finally:
-            event.remove(db.engine, "before_cursor_execute", count)
+        assert len(hit_ids(answer)) == size
         emails = {hit["created_by"]["email"] for hit in answer.json["hits"]["hits"]}
         return seen, emails
 
@@ -185,8 +191,6 @@ def test_draft_files_are_listed_for_the_page_at_once(client, env, refresh, add_f
     """Each draft hit lists its own files (read from the database: uploads do
     not reindex a draft), with a number of queries that does not grow with
     the page."""
-    from sqlalchemy import event
-
     owner = env.users.owner
     for i in range(4):
         draft = generic(env, owner, f"Files {i}")
@@ -196,17 +200,9 @@ def test_draft_files_are_listed_for_the_page_at_once(client, env, refresh, add_f
     search(client, owner, size=4)  # warm: schema stamp, cached grants
 
     def files_statements(size):
-        seen = []
-
-        def count(conn, cursor, statement, *args):
-            seen.append(statement)
-
-        event.listen(db.engine, "before_cursor_execute", count)
-        try:
+        with recorded_statements() as seen:
             answer = search(client, owner, size=size, sort="title")
-            assert len(hit_ids(answer)) == size
-        finally:
-            event.remove(db.engine, "before_cursor_execute", count)
+        assert len(hit_ids(answer)) == size
         listed = {
             hit["metadata"]["title"]: [(f["key"], f["size"]) for f in hit["files"]]
             for hit in answer.json["hits"]["hits"]
