@@ -33,10 +33,14 @@ REST_CSRF_ENABLED = True
 # ========
 SQLALCHEMY_DATABASE_URI = "postgresql+psycopg2://cap:cap@127.0.0.1:5432/cap"
 SQLALCHEMY_ENGINE_OPTIONS = {
-    "pool_pre_ping": True,
+    # Connections are pinged at checkout only after CAP_DB_PING_AFTER_IDLE
+    # seconds in the pool (cap.modules.core.db), not on every checkout.
+    "pool_pre_ping": False,
     # Fail fast on a wrong or unreachable database instead of hanging.
     "connect_args": {"connect_timeout": 5},
 }
+CAP_DB_PING_AFTER_IDLE = 1.0
+"""A pooled connection idle longer than this (seconds) is pinged before use."""
 SEARCH_HOSTS = [{"host": "127.0.0.1", "port": 9200}]
 SEARCH_CLIENT_CONFIG = {"timeout": 30, "max_retries": 2, "retry_on_timeout": True}
 SEARCH_INDEX_PREFIX = "cap-"

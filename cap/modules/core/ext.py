@@ -1,5 +1,6 @@
-"""The core extension: the JSON error map on the API app."""
+"""The core extension: database connection checks; the JSON error map on the API app."""
 
+from . import db
 from .errors import handle_http_exception
 
 
@@ -12,7 +13,8 @@ class CAPCore:
             self.init_app(app)
 
     def init_app(self, app):
-        """Register the extension."""
+        """Register the extension; ping idle database connections before use."""
+        db.install(app)
         app.extensions["cap-core"] = self
 
 
