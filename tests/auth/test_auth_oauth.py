@@ -5,14 +5,18 @@ token; nothing survives a request: revocation and deactivation are seen by
 the next request; one SQL statement per token check.
 """
 
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from flask import g, request
+from flask_login import current_user
 from invenio_accounts.proxies import current_datastore
 from invenio_db import db
 from invenio_oauth2server import provider as upstream
+from invenio_oauth2server.ext import verify_oauth_token_and_set_current_user
 from invenio_oauth2server.models import Client, Token
-from sqlalchemy import event
+from sqlalchemy import event, inspect
 from werkzeug.security import gen_salt
 
 from cap.modules.auth import oauth
@@ -172,3 +176,127 @@ def test_expired_oauth_token_refused(app, client, create_user):
 def test_malformed_bearer_is_401(app, client, header):
     answer = client.get("/me", headers={"Authorization": header, "Accept": "application/json"})
     assert answer.status_code == 401
+
+
+@contextmanager
+def _upstream_provider():
+    """The global provider with upstream's getter and login hook, as shipped."""
+    provider = upstream.oauth2
+    funcs = provider._after_request_funcs
+    saved = list(funcs)
+    provider.tokengetter(upstream.get_token)
+    validator = getattr(provider, "_validator", None)
+    if validator is not None:
+        validator._tokengetter = upstream.get_token
+    funcs[:] = [upstream.login_oauth2_user if f is oauth.login_oauth2_user else f for f in funcs]
+    try:
+        yield
+    finally:
+        funcs[:] = saved
+        oauth.install()
+
+
+def _outcome(app, headers=None, query=""):
+    """What token verification leaves on the request, as comparable values."""
+    with app.test_request_context(f"/me{query}", headers=headers or {}):
+        verify_oauth_token_and_set_current_user()
+        req = getattr(request, "oauth", None)
+        if req is None:
+            return None
+        return {
+            "token": req.access_token.id,
+            "user": req.user.id,
+            "scopes": req.scopes,
+            "client": req.client.client_id,
+            "client_is_token_client": req.client.client_id == req.access_token.client_id,
+            "skip_csrf": request.skip_csrf_check,
+            "via_oauth2": current_user.login_via_oauth2,
+            "login_user": g._login_user.id,
+            "identity": g.identity.id,
+            "provides": sorted(str(need) for need in g.identity.provides),
+        }
+
+
+def test_token_outcomes_same_as_upstream(app, client, create_user):
+    """Every kind of credential leaves the same request state (user, token,
+    client, scopes, identity with roles) and gets the same HTTP answer with
+    our getter as with upstream's."""
+    user = create_user("oauth-outcomes@cern.ch", roles=["cms-members@cern.ch"])
+    access, refresh = _oauth_token(user.id)
+    expired, _ = _oauth_token(user.id, expires_in=-60)
+    revoked = create_user("oauth-outcomes-revoked@cern.ch")
+    db.session.execute(Token.__table__.delete().where(Token.access_token == revoked.token))
+    inactive = create_user("oauth-outcomes-inactive@cern.ch")
+    current_datastore.deactivate_user(db.session.get(type(inactive.user), inactive.id))
+    db.session.commit()
+    cases = [
+        ({"Authorization": f"Bearer {user.token}"}, ""),
+        ({"Authorization": f"OAuth2 {user.token}"}, ""),
+        ({}, f"?access_token={user.token}"),
+        ({"Authorization": f"Bearer {access}"}, ""),
+        ({"Authorization": f"Bearer {expired}"}, ""),
+        ({"Authorization": f"Bearer {revoked.token}"}, ""),
+        ({"Authorization": f"Bearer {inactive.token}"}, ""),
+        ({"Authorization": f"Bearer {refresh}"}, ""),
+        ({"Authorization": "Bearer nope"}, ""),
+        ({"Authorization": "Bearer"}, ""),
+        ({"Authorization": "Bearer  x y"}, ""),
+        ({}, ""),
+    ]
+    _me(client, user.token)  # the provider builds its validator on first use
+
+    def outcomes():
+        answers = []
+        for headers, query in cases:
+            state = _outcome(app, {**headers, "Accept": "application/json"}, query)
+            # Through the WSGI stack too (the OAuth2 scheme is rewritten there).
+            answer = client.get(f"/me{query}", headers={**headers, "Accept": "application/json"})
+            answers.append((state, answer.status_code, answer.json))
+            db.session.remove()
+        return answers
+
+    ours = outcomes()
+    with _upstream_provider():
+        theirs = outcomes()
+    assert ours == theirs
+    assert [status for _, status, _ in ours] == [200, 200, 200, 200] + [401] * 8
+    # (The scheme rewrite is WSGI middleware: the bare request context sees
+    # ``OAuth2`` and no token, as upstream would.)
+    assert [state is not None for state, _, _ in ours] == [True, False, True, True] + [False] * 8
+    state = ours[0][0]
+    assert state["user"] == state["login_user"] == state["identity"] == user.id
+    assert state["client_is_token_client"] and state["skip_csrf"] and state["via_oauth2"]
+    assert "Need(method='role', value='cms-members@cern.ch')" in state["provides"]
+    assert ours[0][2]["roles"] == ["cms-members@cern.ch"]
+
+
+def test_refresh_token_in_one_query(app, create_user):
+    user = create_user("oauth-refresh-one@cern.ch", roles=["cms-members@cern.ch"])
+    _, refresh = _oauth_token(user.id)
+    db.session.expunge_all()
+    statements = []
+
+    def count(*args, **kwargs):
+        statements.append(args)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        token = oauth.get_token(refresh_token=refresh)
+        assert token.client.is_confidential
+        assert [role.name for role in token.user.roles] == ["cms-members@cern.ch"]
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert len(statements) == 1
+
+
+def test_login_info_not_read_but_loads_on_access(app, create_user):
+    """The getter leaves out the user's login_info (nothing in a token request
+    reads it); it still loads, the same as upstream's, when something does."""
+    user = create_user("oauth-login-info@cern.ch")
+    db.session.expunge_all()
+    token = oauth.get_token(access_token=user.token)
+    assert "login_info" in inspect(token.user).unloaded
+    ours = token.user.login_info
+    db.session.expunge_all()
+    theirs = upstream.get_token(access_token=user.token).user.login_info
+    assert (ours and ours.user_id) == (theirs and theirs.user_id)

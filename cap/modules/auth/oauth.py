@@ -21,18 +21,50 @@ same meaning:
   import), so the user goes to ``g._login_user`` directly.
 """
 
+from functools import cache
 from importlib.metadata import version
 
 from flask import current_app, g
 from flask_principal import Identity, identity_changed
 from invenio_accounts.models import User
+from invenio_db import db
 from invenio_oauth2server import provider as upstream
 from invenio_oauth2server.models import Client, Token
 from packaging.version import Version
-from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import contains_eager, joinedload, lazyload
 
 if Version(version("flask-login")) <= Version("0.6.1"):  # checked once, at import
     raise RuntimeError("login_oauth2_user stores the user in g._login_user (flask-login > 0.6.1)")
+
+
+@cache
+def _statements():
+    """The two token look-ups, built once (on first use, when the mappers are
+    configured) and executed with the token value as a bound parameter.
+
+    Building a select with loader options costs more than running it (the
+    options and their cache key, on every call): a built statement halves the
+    getter's time. The user's ``login_info`` (joined by default) is left out:
+    nothing in a token request reads it, and it still loads on access.
+    """
+    user = joinedload(Token.user).options(lazyload(User.login_info), joinedload(User.roles))
+    by_access = (
+        select(Token)
+        .options(user, joinedload(Token.client))
+        .where(Token.access_token == bindparam("value"))
+    )
+    by_refresh = (
+        select(Token)
+        .join(Token.client)
+        .options(user, contains_eager(Token.client))
+        .where(
+            Token.refresh_token == bindparam("value"),
+            Token.is_personal.is_(False),
+            Client.is_confidential.is_(True),
+        )
+    )
+    return by_access, by_refresh
 
 
 def get_token(access_token=None, refresh_token=None):
@@ -41,24 +73,14 @@ def get_token(access_token=None, refresh_token=None):
     Same semantics as ``invenio_oauth2server.provider.get_token``. Both token
     values are unique (unique indexes), so at most one token matches.
     """
-    query = Token.query.options(joinedload(Token.user).joinedload(User.roles))
+    by_access, by_refresh = _statements()
     if access_token:
-        query = query.options(joinedload(Token.client)).filter(
-            Token.access_token == access_token
-        )
+        statement, value = by_access, access_token
     elif refresh_token:
-        query = (
-            query.join(Token.client)
-            .options(contains_eager(Token.client))
-            .filter(
-                Token.refresh_token == refresh_token,
-                Token.is_personal.is_(False),
-                Client.is_confidential.is_(True),
-            )
-        )
+        statement, value = by_refresh, refresh_token
     else:
         return None
-    token = query.one_or_none()
+    token = db.session.execute(statement, {"value": value}).unique().scalar_one_or_none()
     return token if token and token.user is not None and token.user.active else None
 
 
