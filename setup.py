@@ -28,6 +28,7 @@ install_requires = [
     "requests>=2.31,<3",
     "ldap3>=2.9,<3",
     "tqdm>=4.66,<5",
+    "orjson>=3.10,<4",
 ]
 
 tests_require = [

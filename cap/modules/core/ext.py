@@ -1,7 +1,9 @@
-"""The core extension: database connection checks; the JSON error map on the API app."""
+"""The core extension: database connection checks; on the API app, the JSON
+error map and the JSON encoder."""
 
 from . import db
 from .errors import handle_http_exception
+from .json import OrjsonProvider
 
 
 class CAPCore:
@@ -22,7 +24,9 @@ class CAPCoreREST(CAPCore):
     """Core of the API app: every HTTP error answers JSON."""
 
     def init_app(self, app):
-        """Register the extension and the app-wide JSON error handlers."""
+        """Register the extension and the app-wide JSON error handlers; encode
+        JSON answers with orjson."""
         super().init_app(app)
+        app.json = OrjsonProvider(app)
         for code in (400, 401, 403, 404, 405, 409, 410, 412, 413, 415, 422, 429, 500):
             app.register_error_handler(code, handle_http_exception)
