@@ -11,6 +11,7 @@ import io
 import json
 import os
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -258,6 +259,28 @@ def _refresh():
 def complete():
     """Generic metadata that passes full (record) validation (a fresh copy)."""
     return copy.deepcopy(GENERIC_COMPLETE)
+
+
+@pytest.fixture
+def recorded_statements(app):
+    """``with recorded_statements() as seen:`` the SQL statements sent in the block."""
+    from invenio_db import db as db_
+    from sqlalchemy import event
+
+    @contextmanager
+    def record():
+        seen = []
+
+        def on_execute(conn, cursor, statement, *args):
+            seen.append(statement)
+
+        event.listen(db_.engine, "before_cursor_execute", on_execute)
+        try:
+            yield seen
+        finally:
+            event.remove(db_.engine, "before_cursor_execute", on_execute)
+
+    return record
 
 
 @pytest.fixture

@@ -1,12 +1,20 @@
-"""Pooled connections are pinged before use only after sitting idle."""
+"""Fewer round trips: pooled connections are pinged before use only after
+sitting idle; read-only views run in autocommit."""
+
+import json
+from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import create_engine, text
+from invenio_accounts.models import Role
+from invenio_db import db as site_db
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool, QueuePool
 
 from cap import config
 from cap.modules.core import db as core_db
+from cap.modules.core.db import begin_read_only, end_read_only
 
 
 @pytest.fixture()
@@ -88,3 +96,87 @@ def test_died_within_the_window_fails_only_the_statement_that_uses_it(engine, mo
         connection.execute(text("SELECT 1"))
     # The failure dropped the dead connection: the next checkout is a new one.
     assert _backend_pid(engine) != dead
+
+
+# Read-only views
+# ===============
+
+READ_ONLY_ENDPOINTS = {
+    "cap_deposits.search", "cap_records.search", "cap_records.read", "cap_records.revisions",
+    "cap_search.suggest", "cap_dashboard.dashboard", "cap_dashboard.collection",
+}
+
+
+@contextmanager
+def autocommit_of_statements(engine):
+    """Whether each statement sent while the block runs went in autocommit."""
+    seen = []
+
+    def record(conn, cursor, statement, *args):
+        seen.append(conn.connection.dbapi_connection.autocommit)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def test_read_only_views(app):
+    marked = {endpoint for endpoint, view in app.view_functions.items()
+              if getattr(view, "cap_read_only", False)}
+    assert marked == READ_ONLY_ENDPOINTS
+
+
+# These tests use the app's own session, not pytest-invenio's ``db`` fixture:
+# that one runs every test inside an outer transaction, where a read-only
+# request finds a transaction open and leaves it as it is.
+
+@pytest.mark.parametrize("path", ["/deposits/", "/records/", "/dashboard"])
+def test_read_only_request_runs_in_autocommit(client, users, schemas, path):
+    site_db.session.commit()  # nothing left open by the fixtures
+    with autocommit_of_statements(site_db.engine) as seen:
+        answer = client.get(path, headers=users.owner.headers)
+    assert answer.status_code == 200, answer.json
+    assert seen and all(seen)  # the token check included
+    # Back to transactions once the request is over.
+    assert site_db.session.connection().connection.dbapi_connection.autocommit is False
+    site_db.session.rollback()
+
+
+def test_other_requests_run_in_a_transaction(client, users, schemas, location):
+    site_db.session.commit()
+    with autocommit_of_statements(site_db.engine) as seen:
+        assert client.get("/me", headers=users.owner.headers).status_code == 200
+        answer = client.post("/deposits/", headers=users.owner.headers,
+                             data=json.dumps({"$ana_type": "generic", "title": "Written"}))
+    assert answer.status_code == 201, answer.json
+    assert seen and not any(seen)
+
+
+def test_a_write_in_a_read_only_request_is_refused(engine):
+    session = Session(bind=engine)
+    assert begin_read_only(session)
+    session.add(Role(name="written-while-reading"))
+    with pytest.raises(RuntimeError, match="read-only"):
+        session.flush()
+    end_read_only(session)
+    session.rollback()
+    assert session.query(Role).filter_by(name="written-while-reading").count() == 0
+    session.close()
+
+
+def test_an_open_transaction_is_left_alone(engine):
+    session = Session(bind=engine)
+    session.execute(text("SELECT 1"))  # a transaction is open on the connection
+    assert not begin_read_only(session)
+    assert session.connection().connection.dbapi_connection.autocommit is False
+    session.close()
+
+
+def test_connection_closed_in_autocommit_goes_back_transactional(engine):
+    session = Session(bind=engine)
+    assert begin_read_only(session)
+    session.close()  # back to the pool while still in autocommit
+    with engine.connect() as connection:
+        assert connection.connection.dbapi_connection.autocommit is False

@@ -94,3 +94,39 @@ def test_collection(client, env, content):
     assert get(client, u.colleague, "/collection/nope").status_code == 404
     assert get(client, u.colleague, "/collection/generic/9.9.9").status_code == 404
     assert client.get("/collection/generic").status_code == 401
+
+
+def test_dashboard_queries_do_not_grow_with_its_hits(client, env, refresh, add_file,
+                                                     recorded_statements):
+    """Users and draft files of every part are looked up once for the whole answer."""
+    u = env.users
+
+    def draft(creator, title):
+        created = env.service.create(creator.identity, {"$ana_type": "generic", "title": title})
+        add_file(created, f"{title}.txt", title.encode())
+        return created
+
+    def lookups():
+        with recorded_statements() as seen:
+            answer = get(client, u.owner, "/dashboard")
+        assert answer.status_code == 200, answer.json
+        files = {h["metadata"]["title"]: [f["key"] for f in h["files"]]
+                 for h in answer.json["my_drafts"]["hits"] + answer.json["shared_with_me"]["hits"]}
+        return [sum(table in s for s in seen) for table in ("accounts_user", "files_object")], files
+
+    draft(u.owner, "first")
+    refresh()
+    get(client, u.owner, "/dashboard")  # warm: schema stamp, cached grants
+    one, _ = lookups()
+    for i in range(3):
+        draft(u.owner, f"mine {i}")
+    shared = draft(u.colleague, "shared")
+    env.service.update_permissions(
+        u.colleague.identity, shared.pid,
+        [{"email": u.owner.email, "type": "user", "op": "add", "action": "deposit-read"}],
+    )
+    refresh()
+    many, files = lookups()
+    assert many == one
+    assert files == {title: [f"{title}.txt"] for title in
+                     ("first", "mine 0", "mine 1", "mine 2", "shared")}

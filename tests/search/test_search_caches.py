@@ -6,11 +6,10 @@ grants from ACCESS_CACHE; ``q`` is checked by the search itself.
 """
 
 import json
-from contextlib import contextmanager
 
 import pytest
 from invenio_db import db
-from sqlalchemy import event, text
+from sqlalchemy import text
 
 from cap.modules.access.cli import access
 from cap.modules.schemas.api import get_schema
@@ -27,21 +26,6 @@ def generic(env, user, title):
 
 def search(client, user, path="/deposits/", **args):
     return client.get(path, query_string=args, headers=user.headers)
-
-
-@contextmanager
-def recorded_statements():
-    """The SQL statements sent while the block runs."""
-    seen = []
-
-    def record(conn, cursor, statement, *args):
-        seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
 
 
 def hit_ids(answer):
@@ -165,7 +149,7 @@ def test_good_query_without_hits_is_200(client, env, refresh):
     assert len(hit_ids(search(client, u.owner, q="something"))) == 1
 
 
-def test_user_queries_do_not_grow_with_the_page(client, env, refresh):
+def test_user_queries_do_not_grow_with_the_page(client, env, refresh, recorded_statements):
     """Creators and grantees of every hit are looked up together; no grant rows read."""
     u = env.users
     creators = [u.owner, u.colleague, u.atlas, u.stranger]
@@ -187,7 +171,8 @@ def test_user_queries_do_not_grow_with_the_page(client, env, refresh):
     assert not any("access_actions" in s for s in four)
 
 
-def test_draft_files_are_listed_for_the_page_at_once(client, env, refresh, add_file):
+def test_draft_files_are_listed_for_the_page_at_once(client, env, refresh, add_file,
+                                                    recorded_statements):
     """Each draft hit lists its own files (read from the database: uploads do
     not reindex a draft), with a number of queries that does not grow with
     the page."""

@@ -2,24 +2,24 @@
 
 from flask import Blueprint, current_app, g, request
 
+from ..core.db import read_only
 from ..core.errors import register_error_handlers
 from ..deposit.resources.http import answer, search_links
-from ..deposit.resources.serializers import Users, serialize_full, unpack_hit
+from ..deposit.resources.serializers import serialize_hits
 from . import service
 
 
-def _serialize(hits, users):
-    return [serialize_full(*unpack_hit(hit), g.identity, users=users)
-            for hit in hits]
-
-
+@read_only
 def dashboard():
     """The caller's drafts, shared drafts, published records and counts per type."""
     result = service.dashboard(g.identity)
-    users = Users()
+    parts = {name: part for name, part in result.items() if name != "counts"}
+    # Every part's hits serialized together: users and files looked up once.
+    bodies = iter(serialize_hits(
+        [hit for part in parts.values() for hit in part["hits"]], g.identity))
     body = {
-        name: {"hits": _serialize(part["hits"], users), "total": part["total"]}
-        for name, part in result.items() if name != "counts"
+        name: {"hits": [next(bodies) for _ in part["hits"]], "total": part["total"]}
+        for name, part in parts.items()
     }
     body["counts"] = result["counts"]
     return answer(body)
@@ -30,6 +30,7 @@ def _args():
     return {k: (v[0] if len(v) == 1 else v) for k, v in params.items()}
 
 
+@read_only
 def collection(name, version=None):
     """Published records of one type (and version), with facets."""
     result, parsed, schema = service.collection(g.identity, name, version, _args())
@@ -46,7 +47,7 @@ def collection(name, version=None):
     return answer({
         "collection": {"name": schema.name, "version": schema.version if version else None,
                        "fullname": schema.fullname, "experiment": schema.experiment},
-        "hits": {"hits": _serialize(hits, Users()), "total": total},
+        "hits": {"hits": serialize_hits(hits, g.identity), "total": total},
         "aggregations": aggregations,
         "links": search_links(base, parsed, total),
     })

@@ -2,10 +2,12 @@
 
 from flask import Blueprint, g, jsonify, request
 
+from ..core.db import read_only
 from ..core.errors import register_error_handlers
 from .suggest import suggest
 
 
+@read_only
 def suggestions():
     """Values of ``field`` starting with ``q`` in what the caller may read."""
     args = request.args

@@ -2,6 +2,7 @@
 
 from flask import Blueprint, current_app, g, request
 
+from ...core.db import read_only
 from ...core.errors import InvalidRequestError, field_error, register_error_handlers
 from ..proxies import current_deposit_service
 from .http import answer, if_match_revision, negotiate, parse_json_body, search_links
@@ -11,13 +12,12 @@ from .serializers import (
     FORM,
     JSON,
     PERMISSIONS,
-    Users,
-    draft_files_of_hits,
     meta_of,
     serialize_basic,
     serialize_csv,
     serialize_form,
     serialize_full,
+    serialize_hits,
     serialize_permissions,
     unpack_hit,
 )
@@ -57,19 +57,13 @@ def search_answer(service, endpoint):
     params = {key: request.args.getlist(key) for key in request.args}
     params = {k: (v[0] if len(v) == 1 else v) for k, v in params.items()}
     result, parsed = service.search(g.identity, params)
-    users = Users()
     hits = result["hits"]["hits"]
     total = result["hits"]["total"]
     total = total["value"] if isinstance(total, dict) else total
     if mimetype == BASIC:
         bodies = [serialize_basic(*unpack_hit(hit)) for hit in hits]
     else:
-        users.prefetch_hits(hits)  # one query for every user the page names
-        files = draft_files_of_hits(hits)  # two queries for every draft's files
-        bodies = [
-            serialize_full(*unpack_hit(hit), g.identity, users=users, files=files)
-            for hit in hits
-        ]
+        bodies = serialize_hits(hits, g.identity)
     if mimetype == CSV:
         return answer(serialize_csv(bodies), mimetype=CSV)
     aggregations = {
@@ -88,6 +82,7 @@ def search_answer(service, endpoint):
     )
 
 
+@read_only
 def search():
     """GET /deposits/: drafts the caller may read."""
     return search_answer(current_deposit_service, "deposits")

@@ -2,6 +2,7 @@
 
 from flask import Blueprint, g, request
 
+from ...core.db import read_only
 from ...core.errors import register_error_handlers
 from ...deposit.resources.http import answer, negotiate
 from ...deposit.resources.resource import search_answer
@@ -19,11 +20,13 @@ from ..proxies import current_record_service
 ITEM_MIMETYPES = [JSON, BASIC, PERMISSIONS]
 
 
+@read_only
 def search():
     """GET /records/: records the caller may read."""
     return search_answer(current_record_service, "records")
 
 
+@read_only
 def read(recid):
     """GET /records/<recid>[?revision=N]."""
     mimetype = negotiate(ITEM_MIMETYPES)
@@ -40,6 +43,7 @@ def read(recid):
     return answer(body, revision=record.revision_id, mimetype=mimetype)
 
 
+@read_only
 def revisions(recid):
     """GET /records/<recid>/revisions: ``[{revision, updated}]``."""
     return answer(current_record_service.revisions(g.identity, recid))
