@@ -6,7 +6,9 @@ reindex``. Typical searches (``/deposits/`` and ``/records/``: free text,
 DAS-style field terms, facet filters, sorts) run through the API app's
 Flask test client with a personal token; each query's engine request (the
 body and index the API sent, permission filter and aggregations included)
-is captured and replayed straight to OpenSearch: that is the floor.
+is captured and replayed straight to OpenSearch: that is the floor. For
+context, the same requests are also sent through a bare Flask view (no
+authentication, permission filter or serialization).
 Suggestions (``/suggest``) are timed on their own (aim: < 50 ms typical).
 
 Own database ``cap_bench_search`` and index prefix ``bench-search-``,
@@ -159,15 +161,40 @@ def _time(call, rounds):
     return times
 
 
+def bare_forwarder(engine):
+    """A bare Flask app whose one view sends the engine request it is given
+    and answers the engine's JSON: what any Flask view around the same search
+    costs (routing, request context, JSON in and out), without CAP's
+    authentication, permission filter and serialization. For context only:
+    the aim's floor stays the direct request."""
+    from flask import Flask, jsonify
+
+    bare = Flask("bench-bare")
+    current = {}
+
+    @bare.get("/search")
+    def forward():
+        return jsonify(engine.search(**current["request"]))
+
+    client = bare.test_client()
+
+    def send(request):
+        current["request"] = request
+        assert client.get("/search").status_code == 200
+
+    return send
+
+
 def measure(app, user, rounds):
-    """API and direct p50/p95 per query, and the overall figures."""
+    """API, bare-Flask and direct p50/p95 per query, and the overall figures."""
     from invenio_db import db
     from invenio_search import current_search_client
 
     engine = current_search_client._get_current_object()
     client = app.test_client()
     headers = common.auth(user)
-    api_all, direct_all, lines = [], [], []
+    forward = bare_forwarder(engine)
+    api_all, direct_all, bare_all, lines = [], [], [], []
     for path, args in QUERIES:
         captured = []
         original = engine.search
@@ -196,11 +223,15 @@ def measure(app, user, rounds):
         def direct(request=request):
             engine.search(**request)
 
-        via_api(), direct()  # warm-up
+        def bare(request=request):
+            forward(request)
+
+        via_api(), direct(), bare()  # warm-up
         api_times, direct_times = [], []
-        for _ in range(rounds):  # alternate, so load changes hit both alike
+        for _ in range(rounds):  # alternate, so load changes hit all alike
             api_times += _time(via_api, 1)
             direct_times += _time(direct, 1)
+            bare_all.extend(_time(bare, 1))
         api_all += api_times
         direct_all += direct_times
         total = answer.json["hits"]["total"]
@@ -214,7 +245,7 @@ def measure(app, user, rounds):
             assert response.status_code == 200, response.get_data(as_text=True)
         one()
         suggest_times += _time(one, rounds)
-    return api_all, direct_all, suggest_times, lines
+    return api_all, direct_all, bare_all, suggest_times, lines
 
 
 def main(argv=None):
@@ -229,12 +260,14 @@ def main(argv=None):
         seconds, docs = reindex_all()
         print(f"cap index reindex: {docs} documents in {seconds:.1f} s "
               f"({docs / seconds:.0f} docs/s)")
-        api, direct, suggest, lines = measure(app, user, args.rounds)
+        api, direct, bare, suggest, lines = measure(app, user, args.rounds)
         print("\n".join(lines))
         p95_api, p95_direct = common.percentile(api, 95), common.percentile(direct, 95)
         ratio = p95_api / p95_direct
         print(f"all searches   api {common.summary(api)} | direct {common.summary(direct)}")
         print(f"p95 ratio api/direct = {ratio:.2f}x (aim <= {AIM}x) {common.verdict(ratio <= AIM)}")
+        print(f"context: a bare Flask view forwarding the same requests {common.summary(bare)}"
+              f" = {common.percentile(bare, 95) / p95_direct:.2f}x direct at p95")
         print(f"suggest        {common.summary(suggest)} (aim: typical < 50 ms)")
 
 
