@@ -140,7 +140,7 @@ def test_read_only_request_runs_in_autocommit(client, users, schemas, path):
     assert answer.status_code == 200, answer.json
     assert seen and all(seen)  # the token check included
     # Back to transactions once the request is over.
-    assert site_db.session.connection().connection.dbapi_connection.autocommit is False
+    assert dbapi_autocommit(site_db.session) is False
     site_db.session.rollback()
 
 
@@ -156,7 +156,7 @@ def test_other_requests_run_in_a_transaction(client, users, schemas, location):
 
 def test_a_write_in_a_read_only_request_is_refused(engine):
     session = Session(bind=engine)
-    assert begin_read_only(session)
+    begin_read_only(session)
     session.add(Role(name="written-while-reading"))
     with pytest.raises(RuntimeError, match="read-only"):
         session.flush()
@@ -166,17 +166,32 @@ def test_a_write_in_a_read_only_request_is_refused(engine):
     session.close()
 
 
+def dbapi_autocommit(session):
+    return session.connection().connection.dbapi_connection.autocommit
+
+
+def test_switches_when_the_session_takes_its_connection(engine):
+    session = Session(bind=engine)
+    begin_read_only(session)
+    assert dbapi_autocommit(session) is True
+    end_read_only(session)
+    assert dbapi_autocommit(session) is False
+    session.close()
+
+
 def test_an_open_transaction_is_left_alone(engine):
     session = Session(bind=engine)
     session.execute(text("SELECT 1"))  # a transaction is open on the connection
-    assert not begin_read_only(session)
-    assert session.connection().connection.dbapi_connection.autocommit is False
+    begin_read_only(session)
+    assert dbapi_autocommit(session) is False
+    end_read_only(session)
     session.close()
 
 
 def test_connection_closed_in_autocommit_goes_back_transactional(engine):
     session = Session(bind=engine)
-    assert begin_read_only(session)
+    begin_read_only(session)
+    assert dbapi_autocommit(session) is True
     session.close()  # back to the pool while still in autocommit
     with engine.connect() as connection:
         assert connection.connection.dbapi_connection.autocommit is False

@@ -22,9 +22,11 @@ the five database round trips of a search. Views marked :func:`read_only`
 run their GET requests' statements in autocommit instead. Under PostgreSQL's
 READ COMMITTED (the isolation in use) every statement of a transaction reads
 its own snapshot anyway, so a request that only reads sees exactly the same
-rows. The session refuses to flush during such a request, so a write there
-fails loudly instead of committing statement by statement; the connection
-goes back to transactions at the request's end.
+rows. The switch happens when the session takes its connection (no
+database access before the request needs one). The session refuses to
+flush during such a request, so a write there fails loudly instead of
+committing statement by statement; the connection goes back to
+transactions at the request's end.
 """
 
 import contextlib
@@ -39,7 +41,10 @@ from sqlalchemy.orm import Session
 from sqlalchemy.pool import Pool
 
 READ_ONLY = "cap_read_only"
-"""``session.info`` key: the DBAPI connection a read-only request switched to autocommit."""
+"""``session.info`` key: set while a read-only view runs."""
+
+_SWITCHED = "cap_read_only_connection"
+"""``session.info`` key: the DBAPI connection switched to autocommit."""
 
 _RETURNED_AT = "cap_returned_at"
 
@@ -80,25 +85,31 @@ def read_only(view):
 
 
 def begin_read_only(session):
-    """Run the session's next statements in autocommit; refuse flushes.
-
-    Only when no transaction is open on its connection (otherwise nothing
-    changes). Returns whether it switched.
-    """
-    dbapi_connection = session.connection().connection.dbapi_connection
-    if getattr(dbapi_connection, "status", None) != STATUS_READY:
-        return False
-    dbapi_connection.autocommit = True
-    session.info[READ_ONLY] = dbapi_connection
-    return True
+    """Refuse the session's flushes; its transactions from now on run in autocommit."""
+    session.info[READ_ONLY] = True
 
 
 def end_read_only(session):
-    """Back to transactions (no-op unless :func:`begin_read_only` switched)."""
-    dbapi_connection = session.info.pop(READ_ONLY, None)
+    """Back to transactions, flushes allowed (no-op outside :func:`begin_read_only`)."""
+    session.info.pop(READ_ONLY, None)
+    dbapi_connection = session.info.pop(_SWITCHED, None)
     if dbapi_connection is not None and not dbapi_connection.closed \
             and dbapi_connection.autocommit:
         dbapi_connection.autocommit = False
+
+
+def _switch_to_autocommit(session, transaction, connection):
+    """When a read-only session takes a connection, before its first statement.
+
+    A connection already inside a transaction (a test's outer transaction)
+    is left as it is.
+    """
+    if READ_ONLY not in session.info:
+        return
+    dbapi_connection = connection.connection.dbapi_connection
+    if getattr(dbapi_connection, "status", None) == STATUS_READY:
+        dbapi_connection.autocommit = True
+        session.info[_SWITCHED] = dbapi_connection
 
 
 def _refuse_writes(session, flush_context, instances):
@@ -127,6 +138,7 @@ def install(app):
         event.listen(Pool, "checkin", _on_checkin)
         event.listen(Pool, "checkout", _on_checkout)
         event.listen(Session, "before_flush", _refuse_writes)
+        event.listen(Session, "after_begin", _switch_to_autocommit)
     # First of all before_request functions: the token check is a statement too.
     app.before_request_funcs.setdefault(None, []).insert(0, _begin_request)
     app.teardown_request(_end_request)
