@@ -263,16 +263,18 @@ def complete():
 
 @pytest.fixture
 def recorded_statements(app):
-    """``with recorded_statements() as seen:`` the SQL statements sent in the block."""
+    """``with recorded_statements() as seen:`` the SQL statements sent in the
+    block; ``recorded_statements(detail)`` records ``detail(connection,
+    statement)`` for each instead."""
     from invenio_db import db as db_
     from sqlalchemy import event
 
     @contextmanager
-    def record():
+    def record(detail=lambda connection, statement: statement):
         seen = []
 
         def on_execute(conn, cursor, statement, *args):
-            seen.append(statement)
+            seen.append(detail(conn, statement))
 
         event.listen(db_.engine, "before_cursor_execute", on_execute)
         try:

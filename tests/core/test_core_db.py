@@ -2,12 +2,11 @@
 sitting idle; read-only views run in autocommit."""
 
 import json
-from contextlib import contextmanager
 
 import pytest
 from invenio_accounts.models import Role
 from invenio_db import db as site_db
-from sqlalchemy import create_engine, event, text
+from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool, QueuePool
@@ -107,19 +106,9 @@ READ_ONLY_ENDPOINTS = {
 }
 
 
-@contextmanager
-def autocommit_of_statements(engine):
-    """Whether each statement sent while the block runs went in autocommit."""
-    seen = []
-
-    def record(conn, cursor, statement, *args):
-        seen.append(conn.connection.dbapi_connection.autocommit)
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
+def in_autocommit(connection, statement):
+    """Whether a statement went in autocommit (a ``recorded_statements`` detail)."""
+    return connection.connection.dbapi_connection.autocommit
 
 
 def test_read_only_views(app):
@@ -133,9 +122,10 @@ def test_read_only_views(app):
 # request finds a transaction open and leaves it as it is.
 
 @pytest.mark.parametrize("path", ["/deposits/", "/records/", "/dashboard"])
-def test_read_only_request_runs_in_autocommit(client, users, schemas, path):
+def test_read_only_request_runs_in_autocommit(client, users, schemas, path,
+                                              recorded_statements):
     site_db.session.commit()  # nothing left open by the fixtures
-    with autocommit_of_statements(site_db.engine) as seen:
+    with recorded_statements(in_autocommit) as seen:
         answer = client.get(path, headers=users.owner.headers)
     assert answer.status_code == 200, answer.json
     assert seen and all(seen)  # the token check included
@@ -144,9 +134,10 @@ def test_read_only_request_runs_in_autocommit(client, users, schemas, path):
     site_db.session.rollback()
 
 
-def test_other_requests_run_in_a_transaction(client, users, schemas, location):
+def test_other_requests_run_in_a_transaction(client, users, schemas, location,
+                                            recorded_statements):
     site_db.session.commit()
-    with autocommit_of_statements(site_db.engine) as seen:
+    with recorded_statements(in_autocommit) as seen:
         assert client.get("/me", headers=users.owner.headers).status_code == 200
         answer = client.post("/deposits/", headers=users.owner.headers,
                              data=json.dumps({"$ana_type": "generic", "title": "Written"}))
