@@ -1,5 +1,6 @@
 """The permission filter reads its cached grants in one round trip (cache.prefetch)."""
 
+import pytest
 from flask import current_app
 from invenio_access.models import ActionUsers
 from invenio_access.permissions import superuser_access
@@ -10,6 +11,7 @@ from invenio_db import db
 from cap.modules.access.cache import access_cache, prefetch
 from cap.modules.access.generators import GRANTS_KEY
 from cap.modules.access.policies import DepositPermissionPolicy, RecordPermissionPolicy
+from cap.modules.core.last_known import NotKnown, last_known
 
 
 def _local():
@@ -82,3 +84,29 @@ def test_superuser_granted_is_seen_by_the_next_filter(app, users):
         assert DepositPermissionPolicy("read").query_filter(person.identity).to_dict() != {
             "match_all": {}
         }
+
+
+def test_last_known_grants_are_used_without_reading_and_taken_out(app, users, monkeypatch):
+    """Inside ``last_known`` the filter's grants come from what this process
+    last read; the request copy is as before once the block ends."""
+    policy = RecordPermissionPolicy("read")
+    with app.test_request_context():
+        expected = policy.query_filter(users.owner.identity)  # reads the store
+    monkeypatch.setattr(access_cache, "get_many", _refuse)
+    monkeypatch.setattr(access_cache, "get", _refuse)
+    with app.test_request_context():
+        with last_known():
+            assert policy.query_filter(users.owner.identity) == expected
+            assert GRANTS_KEY in _local()
+        assert _local() == {}
+
+
+def test_grants_never_seen_are_not_known(app, users):
+    with app.test_request_context(), last_known():
+        with pytest.raises(NotKnown):
+            prefetch(["never-read-action"])
+        assert "never-read-action" not in _local()
+
+
+def _refuse(*keys):
+    raise AssertionError("the store was read inside last_known")

@@ -17,6 +17,11 @@ transaction is not cached again until that transaction ends, and it is
 dropped once more after the commit (or rollback). The store is the Redis
 cache of invenio-cache; keys are namespaced by ``ACCESS_ACTION_CACHE_PREFIX``
 (one per instance: dev, each test run and each benchmark set their own).
+
+The values last read from or written to the store are also kept per
+process, for :func:`prefetch` inside ``core.last_known`` (a speculative
+search builds its filter from them; the request reads the store afterwards
+as always).
 """
 
 from flask import current_app, has_request_context, request
@@ -27,7 +32,12 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import get_history
 
+from ..core import last_known
+
 PENDING = "cap_access_cache_dropped"
+
+_seen = {}
+"""Store key -> the value this process last read from or wrote to the store."""
 
 
 def _pending(session, create=False):
@@ -43,7 +53,10 @@ class TransactionalActionCache:
         """The cached expansion, or ``None``."""
         if key in (_pending(db.session()) or ()):
             return None
-        return current_cache.get(key)
+        value = current_cache.get(key)
+        if value is not None:
+            _seen[key] = value
+        return value
 
     def get_many(self, *keys):
         """The cached expansions of ``keys`` (``None`` where missing), in one
@@ -51,6 +64,7 @@ class TransactionalActionCache:
         pending = _pending(db.session()) or ()
         wanted = [key for key in keys if key not in pending]
         found = dict(zip(wanted, current_cache.get_many(*wanted), strict=True)) if wanted else {}
+        _seen.update((key, value) for key, value in found.items() if value is not None)
         return [found.get(key) for key in keys]
 
     def set(self, key, value):
@@ -58,10 +72,12 @@ class TransactionalActionCache:
         if key in (_pending(db.session()) or ()):
             return
         current_cache.set(key, value)
+        _seen[key] = value
 
     def delete(self, key):
         """Drop now, and again when the transaction ends."""
         _pending(db.session(), create=True).add(key)
+        _seen.pop(key, None)
         current_cache.delete(key)
 
 
@@ -92,7 +108,12 @@ def prefetch(action_keys):
     the prefix) in one round trip into invenio-access's per-request copy, so
     that the permission checks that follow in this request find them there
     instead of asking the store one key at a time. Missing keys are left to
-    the normal path (which loads them from the database and caches them)."""
+    the normal path (which loads them from the database and caches them).
+
+    Inside ``core.last_known`` the values come from what this process last
+    saw of the store, not from the store, and are taken out of the
+    per-request copy when the block ends; :class:`~.last_known.NotKnown` if
+    one was never seen."""
     from invenio_access.proxies import current_access
 
     local = current_access._request_cache
@@ -103,9 +124,26 @@ def prefetch(action_keys):
     if not keys:
         return
     prefix = current_app.config["ACCESS_ACTION_CACHE_PREFIX"]
+    if last_known.active():
+        _fill_from_seen(local, keys, prefix)
+        return
     for key, value in zip(keys, store.get_many(*(prefix + key for key in keys)), strict=True):
         if value is not None:
             local[key] = value
+
+
+def _fill_from_seen(local, keys, prefix):
+    missing = [key for key in keys if prefix + key not in _seen]
+    if missing:
+        raise last_known.NotKnown(f"never seen: {', '.join(missing)}")
+    for key in keys:
+        local[key] = _seen[prefix + key]
+
+    def take_out():
+        for key in keys:
+            local.pop(key, None)
+
+    last_known.on_exit(take_out)
 
 
 def _drop_granted_arguments(mapper, connection, target):

@@ -15,6 +15,7 @@ from invenio_search.engine import search
 from invenio_search.utils import build_alias_name, prefix_index
 from sqlalchemy import event, text
 
+from ..core import last_known
 from ..core.errors import field_error
 from .definition import load_definition
 from .errors import InvalidSchemaError, SchemaChangedError, SchemaNotFoundError
@@ -67,7 +68,9 @@ def get_schema(name, version=None):
 # latest ``updated``: any insert, update or delete changes it, in any
 # process). The stamp is read once per request (one small query); outside a
 # request, on every call. A change in this process also drops the stamp at
-# flush, so the same request sees it at once.
+# flush, so the same request sees it at once. Inside ``core.last_known``
+# (a speculative search) the values of the last stamp seen are given without
+# reading it.
 
 _derived = [None, {}]  # [stamp, {key: value}], replaced as a whole
 
@@ -80,6 +83,10 @@ _STAMP_QUERY = text(f"SELECT count(*), max(id), max(updated) FROM {Schema.__tabl
 
 def _stamp():
     """``(count, max id, max updated)`` of the schema table."""
+    if last_known.active():
+        if _derived[0] is None:
+            raise last_known.NotKnown("no schema stamp seen yet")
+        return _derived[0]
     memo = request.environ if has_request_context() else None
     if memo is not None and _MEMO in memo:
         return memo[_MEMO]
@@ -104,6 +111,10 @@ def cached(key, build):
     """``build()``, computed once per state of the schema table (treat it as read-only)."""
     stamp = _stamp()
     known, values = _derived
+    if last_known.active():
+        if known != stamp or key not in values:
+            raise last_known.NotKnown(f"{key!r} not derived under the last stamp seen")
+        return values[key]
     if known != stamp:
         values = {}
         _derived[:] = [stamp, values]
