@@ -11,6 +11,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from flask import g, request
 from flask_login import current_user
+from flask_principal import Identity
+from invenio_access.permissions import any_user
 from invenio_accounts.proxies import current_datastore
 from invenio_db import db
 from invenio_oauth2server import provider as upstream
@@ -19,7 +21,7 @@ from invenio_oauth2server.models import Client, Token
 from sqlalchemy import event, inspect
 from werkzeug.security import gen_salt
 
-from cap.modules.auth import oauth
+from cap.modules.auth import hints, oauth
 
 
 def _me(client, token):
@@ -300,3 +302,25 @@ def test_login_info_not_read_but_loads_on_access(app, create_user):
     db.session.expunge_all()
     theirs = upstream.get_token(access_token=user.token).user.login_info
     assert (ours and ours.user_id) == (theirs and theirs.user_id)
+
+
+def test_hint_is_the_identity_the_token_proved(app, client, users):
+    assert _me(client, users.owner.token).status_code == 200
+    with app.test_request_context(headers={"Authorization": f"Bearer {users.owner.token}"}):
+        identity = hints.hinted_identity()
+        assert identity.id == users.owner.id
+        assert identity.provides == users.owner.identity.provides | {any_user}
+    with app.test_request_context(query_string={"access_token": users.owner.token}):
+        assert hints.hinted_identity().id == users.owner.id
+    with app.test_request_context(headers={"Authorization": "Bearer not-a-token"}):
+        assert hints.hinted_identity() is None
+
+
+def test_hints_keep_the_most_recently_verified(monkeypatch):
+    monkeypatch.setattr(hints, "MAX_HINTS", 2)
+    monkeypatch.setattr(hints, "_hints", type(hints._hints)())
+    for value in ("a", "b", "a", "c"):
+        hints.remember(value, Identity(value))
+    assert set(hints._hints) == {hints._digest("a"), hints._digest("c")}
+    hints.forget("a")
+    assert set(hints._hints) == {hints._digest("c")}

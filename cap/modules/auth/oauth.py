@@ -34,6 +34,8 @@ from packaging.version import Version
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import contains_eager, joinedload, lazyload
 
+from . import hints
+
 if Version(version("flask-login")) <= Version("0.6.1"):  # checked once, at import
     raise RuntimeError("login_oauth2_user stores the user in g._login_user (flask-login > 0.6.1)")
 
@@ -86,11 +88,19 @@ def get_token(access_token=None, refresh_token=None):
 
 def login_oauth2_user(valid, oauth):
     """Log in the token's user: ``invenio_oauth2server.provider.login_oauth2_user``
-    for flask-login > 0.6.1, without the per-request version look-up."""
+    for flask-login > 0.6.1, without the per-request version look-up.
+
+    The identity the token proved (its needs loaded by ``identity_changed``)
+    is kept as the token's hint (:mod:`.hints`); a token that fails loses it.
+    """
     if valid:
         oauth.user.login_via_oauth2 = True
         g._login_user = oauth.user
-        identity_changed.send(current_app._get_current_object(), identity=Identity(oauth.user.id))
+        identity = Identity(oauth.user.id)
+        identity_changed.send(current_app._get_current_object(), identity=identity)
+        hints.remember(oauth.access_token.access_token, identity)
+    elif (token_value := hints.presented_token()) is not None:
+        hints.forget(token_value)
     return valid, oauth
 
 
