@@ -4,6 +4,7 @@ from flask import Blueprint, current_app, g, request
 
 from ...core.db import read_only
 from ...core.errors import InvalidRequestError, field_error, register_error_handlers
+from ...search import speculation
 from ..proxies import current_deposit_service
 from .http import answer, if_match_revision, negotiate, parse_json_body, search_links
 from .serializers import (
@@ -51,12 +52,16 @@ def item_answer(deposit, status=200, service=None):
     return answer(body, status, revision=deposit.revision_id, mimetype=mimetype)
 
 
+def search_params():
+    """The query parameters of a search (a list for a repeated one)."""
+    params = {key: request.args.getlist(key) for key in request.args}
+    return {k: (v[0] if len(v) == 1 else v) for k, v in params.items()}
+
+
 def search_answer(service, endpoint):
     """Run a search and answer it in the format the client accepts."""
     mimetype = negotiate(SEARCH_MIMETYPES)
-    params = {key: request.args.getlist(key) for key in request.args}
-    params = {k: (v[0] if len(v) == 1 else v) for k, v in params.items()}
-    result, parsed = service.search(g.identity, params)
+    result, parsed = service.search(g.identity, search_params(), pending=speculation.take())
     hits = result["hits"]["hits"]
     total = result["hits"]["total"]
     total = total["value"] if isinstance(total, dict) else total
@@ -83,6 +88,8 @@ def search_answer(service, endpoint):
 
 
 @read_only
+@speculation.speculative(
+    lambda identity: current_deposit_service.search_request(identity, search_params()))
 def search():
     """GET /deposits/: drafts the caller may read."""
     return search_answer(current_deposit_service, "deposits")

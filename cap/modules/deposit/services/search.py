@@ -128,8 +128,9 @@ class SearchParams:
         self.filters = {name: values for name, values in self.filters.items() if values}
 
 
-def run_search(identity, params, alias, policy, owner_field="_deposit.owners"):
-    """Search ``alias`` as ``identity``; returns the raw engine answer and params."""
+def search_request(identity, params, alias, policy, owner_field="_deposit.owners"):
+    """The engine request (``search`` keyword arguments) of searching
+    ``alias`` as ``identity``, and the parsed params."""
     if identity is None or identity.id is None:
         raise PermissionDeniedError("You need to log in to search.")
     params = params if isinstance(params, SearchParams) else SearchParams(params)
@@ -155,11 +156,23 @@ def run_search(identity, params, alias, policy, owner_field="_deposit.owners"):
         "track_total_hits": True,
         "version": True,
     }
+    # No pre-filter round (can_match) skips a shard before it parses ``q``.
+    engine_request = {"index": build_alias_name(alias), "body": body,
+                      "pre_filter_shard_size": NO_PRE_FILTER}
+    return engine_request, params
+
+
+def run_search(identity, params, alias, policy, owner_field="_deposit.owners", pending=None):
+    """Search ``alias`` as ``identity``; returns the raw engine answer and params.
+
+    ``pending``: a ``search.speculation.PendingSearch``, whose answer is
+    used if it is the answer to this very engine request.
+    """
+    engine_request, params = search_request(identity, params, alias, policy, owner_field)
     try:
-        # No pre-filter round (can_match) skips a shard before it parses ``q``.
-        answer = current_search_client.search(
-            index=build_alias_name(alias), body=body, pre_filter_shard_size=NO_PRE_FILTER
-        )
+        answer = pending.answer_for(engine_request) if pending else None
+        if answer is None:
+            answer = current_search_client.search(**engine_request)
     except search.exceptions.NotFoundError:
         # No schema index yet: nothing to find.
         answer = {"hits": {"hits": [], "total": {"value": 0}}, "aggregations": {}}

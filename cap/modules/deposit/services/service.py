@@ -47,7 +47,7 @@ from .errors import (
     UnknownDepositTypeError,
     UploadsInProgressError,
 )
-from .search import run_search
+from .search import run_search, search_request
 from .sharing import GRANTEE_TYPES, resolve_grantee
 from .uow import RecordIndexOp
 
@@ -208,9 +208,16 @@ class DepositService:
         self._require(identity, "read", deposit)
         return self._schema_of(deposit)
 
-    def search(self, identity, params):
-        """Drafts the identity may read; returns ``(engine answer, params)``."""
-        return run_search(identity, params, "deposits", self.policy_cls("read"))
+    def search(self, identity, params, pending=None):
+        """Drafts the identity may read; returns ``(engine answer, params)``.
+
+        ``pending``: the search sent ahead (``search.speculation``), if any.
+        """
+        return run_search(identity, params, "deposits", self.policy_cls("read"), pending=pending)
+
+    def search_request(self, identity, params):
+        """The engine request :meth:`search` sends for ``identity``."""
+        return search_request(identity, params, "deposits", self.policy_cls("read"))[0]
 
     # -- writing --------------------------------------------------------
     @unit_of_work()

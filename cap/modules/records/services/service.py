@@ -4,7 +4,7 @@ from invenio_pidstore.errors import PIDDoesNotExistError
 
 from ...access.policies import RecordPermissionPolicy
 from ...core.errors import InvalidRequestError, NotFoundError, PermissionDeniedError
-from ...deposit.services.search import run_search
+from ...deposit.services.search import run_search, search_request
 from ..api import PublishedRecord
 
 
@@ -64,6 +64,13 @@ class RecordService:
             for action in ("read", "update", "admin")
         }
 
-    def search(self, identity, params):
-        """Records the identity may read; returns ``(engine answer, params)``."""
-        return run_search(identity, params, "records", self.policy_cls("read"))
+    def search(self, identity, params, pending=None):
+        """Records the identity may read; returns ``(engine answer, params)``.
+
+        ``pending``: the search sent ahead (``search.speculation``), if any.
+        """
+        return run_search(identity, params, "records", self.policy_cls("read"), pending=pending)
+
+    def search_request(self, identity, params):
+        """The engine request :meth:`search` sends for ``identity``."""
+        return search_request(identity, params, "records", self.policy_cls("read"))[0]

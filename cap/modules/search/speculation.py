@@ -1,0 +1,162 @@
+"""Speculative search: the engine request is sent while the token is verified.
+
+A search request first proves who asks (the token look-up, the identity),
+then reads what its permission filter depends on (the schema stamp, the
+grants), and only then sends its one engine request, which takes about as
+long as all of that together. For views marked :func:`speculative`, a hook
+that runs before the token check builds the engine request for the identity
+the same token proved last time (``auth.hints``), from the schema and grant
+values this process last saw (``core.last_known``), and sends it. The
+request then runs as always: the token is verified, the state is read and
+the engine request is built again for the verified identity. Only if that
+request is identical (same index, body and parameters) is the speculative
+answer read and used (:meth:`PendingSearch.answer_for`); otherwise it is
+dropped unread and the request goes to the engine as usual. So an answer
+is never one the verified request would not have got, and a request whose
+token fails gets none.
+
+The request is written to a connection of its own and its answer read only
+when needed: the engine works while this thread checks the token, and
+nothing runs in another thread (a thread would have to win the interpreter
+lock back from the token check to send, and again to read). The connection
+is made by the search client's own connection pool (same host, TLS and
+timeouts) and sent the client's headers. Anything other than a 200 answer
+read in full (an engine error, a timeout, a refused connection) is left to
+the normal path, which sends the request again through the search client
+and its error handling.
+"""
+
+import os
+from http.client import HTTPException
+from threading import Lock
+from urllib.parse import urlencode
+
+import orjson
+from flask import current_app, g, request
+from invenio_search import current_search_client
+
+from ..auth.hints import hinted_identity
+from ..core.errors import InvalidRequestError, PermissionDeniedError
+from ..core.last_known import NotKnown, last_known
+
+_PENDING = "cap_pending_search"
+
+_idle = {}  # (pid, id of the client's urllib3 pool) -> idle connections
+_idle_lock = Lock()
+
+
+class PendingSearch:
+    """An engine request sent ahead on its own connection, its answer unread."""
+
+    def __init__(self, engine_request, pool, connection):
+        """``engine_request``: keyword arguments of the search client's ``search``."""
+        self.engine_request = engine_request
+        self._pool = pool
+        self._connection = connection
+
+    def answer_for(self, engine_request):
+        """The engine's answer if ``engine_request`` is the one sent ahead and
+        it was answered with a 200; otherwise ``None`` (send it as usual)."""
+        connection, self._connection = self._connection, None
+        if connection is None:
+            return None
+        if engine_request != self.engine_request:
+            connection.close()  # the answer is never read
+            return None
+        try:
+            response = connection.getresponse()
+            data = response.data
+        except (OSError, HTTPException, ValueError):
+            connection.close()
+            return None
+        _put_idle(self._pool, connection)
+        return orjson.loads(data) if response.status == 200 else None
+
+    def discard(self):
+        """Drop an answer nobody asked for (the request ended before its search)."""
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
+
+def speculative(build):
+    """Mark a search view: ``build(identity)`` gives the engine request the
+    view's search would send for ``identity`` (keyword arguments)."""
+
+    def mark(view):
+        view.cap_speculative_search = build
+        return view
+
+    return mark
+
+
+def take():
+    """The current request's :class:`PendingSearch`, or ``None`` (once)."""
+    return g.pop(_PENDING, None)
+
+
+def _key(pool):
+    return os.getpid(), id(pool)
+
+
+def _get_idle(pool):
+    with _idle_lock:
+        connections = _idle.get(_key(pool))
+        return connections.pop() if connections else None
+
+
+def _put_idle(pool, connection):
+    with _idle_lock:
+        _idle.setdefault(_key(pool), []).append(connection)
+
+
+def _send(engine_request):
+    """Write the search to a connection; ``(pool, connection)``, or ``None``
+    when the client's connection is not one this module can speak for."""
+    client_connection = current_search_client.transport.get_connection()
+    pool = getattr(client_connection, "pool", None)
+    if pool is None or client_connection.http_compress or callable(client_connection.http_auth):
+        return None
+    params = {key: value for key, value in engine_request.items() if key not in ("index", "body")}
+    url = f"{client_connection.url_prefix}/{engine_request['index']}/_search"
+    if params:
+        url = f"{url}?{urlencode(params)}"
+    connection = _get_idle(pool) or pool._new_conn()  # the pool's host, TLS and timeouts
+    try:
+        connection.request("POST", url, body=orjson.dumps(engine_request["body"]),
+                           headers=client_connection.headers)
+    except (OSError, HTTPException):
+        connection.close()
+        return None
+    return pool, connection
+
+
+def _start():
+    """``before_request``: send a marked view's search ahead, when its token has a hint."""
+    if request.method != "GET" or not current_app.config["CAP_SEARCH_SPECULATE"]:
+        return
+    build = getattr(current_app.view_functions.get(request.endpoint), "cap_speculative_search",
+                    None)
+    identity = hinted_identity() if build else None
+    if identity is None:
+        return
+    try:
+        with last_known():
+            engine_request = build(identity)
+    except (NotKnown, InvalidRequestError, PermissionDeniedError):
+        return  # nothing to go on yet, or a request the view itself will refuse
+    sent = _send(engine_request)
+    if sent is not None:
+        g.setdefault(_PENDING, PendingSearch(engine_request, *sent))
+
+
+def _discard(exception=None):
+    pending = take()
+    if pending is not None:
+        pending.discard()
+
+
+def install(app):
+    """Send marked views' searches ahead of the token check (first ``before_request``)."""
+    app.before_request_funcs.setdefault(None, []).insert(0, _start)
+    app.teardown_request(_discard)

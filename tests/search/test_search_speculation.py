@@ -1,0 +1,195 @@
+"""Speculative search: an answer sent ahead is used only for the very request
+the verified identity makes; anything else goes to the engine as usual."""
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from invenio_accounts.models import Role
+from invenio_accounts.proxies import current_datastore
+from invenio_db import db
+from invenio_oauth2server.models import Token
+from sqlalchemy import text
+from urllib3.connection import HTTPConnection
+
+from cap.modules.auth import hints
+from cap.modules.schemas.api import get_schema
+from cap.modules.search import speculation
+
+
+@pytest.fixture
+def outcomes(monkeypatch):
+    """What each search did with the answer sent ahead: ``used`` or ``sent again``."""
+    seen = []
+    answer_for = speculation.PendingSearch.answer_for
+
+    def recording(self, engine_request):
+        answer = answer_for(self, engine_request)
+        seen.append("used" if answer is not None else "sent again")
+        return answer
+
+    monkeypatch.setattr(speculation.PendingSearch, "answer_for", recording)
+    return seen
+
+
+def generic(env, user, title, complete=None):
+    metadata = {**(complete or {}), "title": title}
+    draft = env.service.create(user.identity, {"$ana_type": "generic", **metadata})
+    db.session.commit()
+    return draft
+
+
+def search(client, user, path="/deposits/", **args):
+    answer = client.get(path, query_string=args, headers=user.headers)
+    assert answer.status_code == 200, answer.get_data(as_text=True)
+    return answer.json
+
+
+def comparable(answer):
+    return answer["hits"], answer["aggregations"]
+
+
+@pytest.mark.parametrize("path", ["/deposits/", "/records/"])
+def test_answer_sent_ahead_is_the_answer(app, client, env, refresh, outcomes, complete,
+                                         path):
+    u = env.users
+    draft = generic(env, u.owner, "Sent ahead", complete)
+    env.service.publish(u.owner.identity, draft.pid)
+    db.session.commit()
+    refresh()
+    first = search(client, u.owner, path, q="ahead")  # the token's first search: no hint yet
+    assert outcomes == []
+    second = search(client, u.owner, path, q="ahead")
+    assert outcomes == ["used"]
+    app.config["CAP_SEARCH_SPECULATE"] = False
+    try:
+        plain = search(client, u.owner, path, q="ahead")
+    finally:
+        app.config["CAP_SEARCH_SPECULATE"] = True
+    assert comparable(second) == comparable(plain) == comparable(first)
+    assert second["hits"]["total"] == 1
+
+
+def test_new_role_is_searched_again(client, env, refresh, outcomes):
+    """The hint still has the old roles: the filter differs, so the answer
+    sent ahead is dropped and the verified identity's search is sent."""
+    u = env.users
+    draft = generic(env, u.owner, "Only for support")
+    refresh()
+    for _ in range(2):  # the first search gives the token its hint
+        assert search(client, u.stranger)["hits"]["total"] == 0
+    assert outcomes[-1] == "used"
+    support = Role.query.filter_by(name="analysis-preservation-support@cern.ch").one()
+    current_datastore.add_role_to_user(current_datastore.get_user(u.stranger.id), support)
+    db.session.commit()
+    answer = search(client, u.stranger)
+    assert outcomes[-1] == "sent again"
+    assert [hit["id"] for hit in answer["hits"]["hits"]] == [draft.pid]
+
+
+def test_facet_added_by_another_process_is_searched_again(client, env, refresh, outcomes):
+    """The schema changed where no event of this process saw it (raw SQL):
+    the answer sent ahead was built with the old facets."""
+    u = env.users
+    generic(env, u.owner, "Faceted")
+    refresh()
+    schema = get_schema("generic")
+    config = json.loads(json.dumps(schema.config))
+    for _ in range(2):
+        assert "by_title" not in search(client, u.owner)["aggregations"]
+    assert outcomes[-1] == "used"
+    facets = {**(config.get("facets") or {}), "by_title": "title.raw"}
+    change = text("UPDATE cap_schemas SET config = :config, updated = now() WHERE id = :id")
+    db.session.execute(change, {"config": json.dumps({**config, "facets": facets}),
+                                "id": schema.id})
+    db.session.commit()
+    try:
+        answer = search(client, u.owner)
+        assert outcomes[-1] == "sent again"
+        assert "by_title" in answer["aggregations"]
+    finally:
+        db.session.execute(change, {"config": json.dumps(config), "id": schema.id})
+        db.session.commit()
+
+
+def test_bad_query_gets_the_same_400(client, env, refresh, outcomes):
+    u = env.users
+    generic(env, u.owner, "Something")
+    refresh()
+    search(client, u.owner)
+    answers = [client.get("/deposits/", query_string={"q": "title:("}, headers=u.owner.headers)
+               for _ in range(2)]
+    assert [a.status_code for a in answers] == [400, 400]
+    assert answers[0].json == answers[1].json
+    assert answers[0].json["errors"][0]["field"] == ["q"]
+
+
+def test_failed_token_gets_no_answer_and_loses_its_hint(app, client, env, refresh,
+                                                        create_user):
+    u = env.users
+    generic(env, u.owner, "Not for revoked tokens")
+    refresh()
+    revoked = create_user("revoked@cern.ch", roles=["cms-members@cern.ch"])
+    search(client, revoked)
+    with app.test_request_context(headers=revoked.headers):
+        assert hints.hinted_identity().id == revoked.id
+    Token.query.filter_by(user_id=revoked.id).delete()
+    db.session.commit()
+    answer = client.get("/deposits/", headers=revoked.headers)
+    assert answer.status_code == 401, answer.get_data(as_text=True)
+    assert "hits" not in answer.json
+    with app.test_request_context(headers=revoked.headers):
+        assert hints.hinted_identity() is None
+
+
+class _FailingEngine(BaseHTTPRequestHandler):
+    def do_POST(self):  # noqa: N802 (http.server's naming)
+        self.rfile.read(int(self.headers["Content-Length"]))
+        if self.path.startswith("/hang-up"):
+            self.connection.close()
+            return
+        body = json.dumps({"error": "boom"}).encode()
+        self.send_response(500)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def failing_engine():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _FailingEngine)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server.server_address
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.parametrize("index", ["hang-up", "error"])
+def test_engine_failure_is_left_to_the_normal_path(failing_engine, index):
+    host, port = failing_engine
+    connection = HTTPConnection(host, port, timeout=5)
+    engine_request = {"index": index, "body": {"query": {"match_all": {}}}}
+    connection.request("POST", f"/{index}/_search", body=b"{}",
+                       headers={"Content-Type": "application/json"})
+    pending = speculation.PendingSearch(engine_request, object(), connection)
+    assert pending.answer_for(engine_request) is None
+    assert pending.answer_for(engine_request) is None  # read once
+
+
+def test_other_request_leaves_the_answer_unread(failing_engine):
+    host, port = failing_engine
+    connection = HTTPConnection(host, port, timeout=5)
+    connection.request("POST", "/error/_search", body=b"{}",
+                       headers={"Content-Type": "application/json"})
+    pending = speculation.PendingSearch({"index": "a", "body": {}}, object(), connection)
+    assert pending.answer_for({"index": "b", "body": {}}) is None
+    assert connection.sock is None  # closed, never read
+
+
+def test_speculation_runs_before_the_token_check(app):
+    names = [getattr(f, "__name__", "") for f in app.before_request_funcs[None]]
+    assert names.index("_start") < names.index("verify_oauth_token_and_set_current_user")
