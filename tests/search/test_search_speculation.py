@@ -11,6 +11,7 @@ from invenio_accounts.proxies import current_datastore
 from invenio_db import db
 from invenio_oauth2server.models import Token
 from sqlalchemy import text
+from urllib3 import HTTPConnectionPool
 from urllib3.connection import HTTPConnection
 
 from cap.modules.auth import hints
@@ -175,7 +176,7 @@ def test_engine_failure_is_left_to_the_normal_path(failing_engine, index):
     engine_request = {"index": index, "body": {"query": {"match_all": {}}}}
     connection.request("POST", f"/{index}/_search", body=b"{}",
                        headers={"Content-Type": "application/json"})
-    pending = speculation.PendingSearch(engine_request, object(), connection)
+    pending = speculation.PendingSearch(engine_request, HTTPConnectionPool(host, port), connection)
     assert pending.answer_for(engine_request) is None
     assert pending.answer_for(engine_request) is None  # read once
 
@@ -185,7 +186,8 @@ def test_other_request_leaves_the_answer_unread(failing_engine):
     connection = HTTPConnection(host, port, timeout=5)
     connection.request("POST", "/error/_search", body=b"{}",
                        headers={"Content-Type": "application/json"})
-    pending = speculation.PendingSearch({"index": "a", "body": {}}, object(), connection)
+    pending = speculation.PendingSearch({"index": "a", "body": {}}, HTTPConnectionPool(host, port),
+                                      connection)
     assert pending.answer_for({"index": "b", "body": {}}) is None
     assert connection.sock is None  # closed, never read
 

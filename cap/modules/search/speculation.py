@@ -30,6 +30,7 @@ import os
 from http.client import HTTPException
 from threading import Lock
 from urllib.parse import urlencode
+from weakref import WeakKeyDictionary
 
 import orjson
 from flask import current_app, g, request
@@ -41,7 +42,7 @@ from ..core.last_known import NotKnown, last_known
 
 _PENDING = "cap_pending_search"
 
-_idle = {}  # (pid, id of the client's urllib3 pool) -> idle connections
+_idle = WeakKeyDictionary()  # the client's urllib3 pool -> (pid, its idle connections)
 _idle_lock = Lock()
 
 
@@ -95,19 +96,24 @@ def take():
     return g.pop(_PENDING, None)
 
 
-def _key(pool):
-    return os.getpid(), id(pool)
+def _connections(pool):
+    """The pool's idle connections made by this process (none inherited by a fork)."""
+    pid, connections = _idle.get(pool, (None, None))
+    if pid != os.getpid():
+        connections = []
+        _idle[pool] = (os.getpid(), connections)
+    return connections
 
 
 def _get_idle(pool):
     with _idle_lock:
-        connections = _idle.get(_key(pool))
+        connections = _connections(pool)
         return connections.pop() if connections else None
 
 
 def _put_idle(pool, connection):
     with _idle_lock:
-        _idle.setdefault(_key(pool), []).append(connection)
+        _connections(pool).append(connection)
 
 
 def _send(engine_request):
