@@ -18,10 +18,11 @@ from invenio_db import db
 from invenio_oauth2server import provider as upstream
 from invenio_oauth2server.ext import verify_oauth_token_and_set_current_user
 from invenio_oauth2server.models import Client, Token
-from sqlalchemy import event, inspect
+from sqlalchemy import Integer, bindparam, event, inspect, literal_column
 from werkzeug.security import gen_salt
 
 from cap.modules.auth import hints, oauth
+from cap.modules.core import read_along
 
 
 def _me(client, token):
@@ -270,6 +271,37 @@ def test_token_outcomes_same_as_upstream(app, client, create_user):
     assert state["client_is_token_client"] and state["skip_csrf"] and state["via_oauth2"]
     assert "Need(method='role', value='cms-members@cern.ch')" in state["provides"]
     assert ours[0][2]["roles"] == ["cms-members@cern.ch"]
+
+
+def test_values_read_along_land_in_the_request(app, create_user, monkeypatch):
+    """Registered expressions are read by the token statement, into
+    ``request.environ``; an unknown token leaves nothing."""
+    user = create_user("oauth-read-along@cern.ch")
+    monkeypatch.setattr(read_along, "_registered", {})
+    read_along.register("cap.test.answer", literal_column("(SELECT 41 + 1)"))
+    plus = literal_column("1") + bindparam("cap_test_addend", type_=Integer)
+    with app.test_request_context():
+        read_along.expect("cap.test.sum", plus, {"cap_test_addend": 9})
+        assert oauth.get_token(access_token=user.token).user_id == user.id
+        assert request.environ["cap.test.answer"] == 42
+        assert request.environ["cap.test.sum"] == 10
+        assert read_along.expected("cap.test.sum") == {"cap_test_addend": 9}
+    with app.test_request_context():
+        assert oauth.get_token(access_token=user.token).user_id == user.id
+        assert "cap.test.sum" not in request.environ  # expected by that request only
+        assert read_along.expected("cap.test.sum") is None
+    with app.test_request_context():
+        assert oauth.get_token(access_token="nope") is None
+        assert "cap.test.answer" not in request.environ
+
+
+def test_objects_already_in_the_session_are_used(app, create_user):
+    """As a query would: the session's own user is given, not a copy."""
+    user = create_user("oauth-held@cern.ch", roles=["cms-members@cern.ch"])
+    held = db.session.get(type(user.user), user.id)
+    token = oauth.get_token(access_token=user.token)
+    assert token.user is held
+    assert token in db.session and not db.session.dirty
 
 
 def test_refresh_token_in_one_query(app, create_user):

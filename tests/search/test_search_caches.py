@@ -77,6 +77,20 @@ def test_schema_changed_by_another_process_is_seen(client, env, refresh, generic
     assert answer.json["hits"]["hits"][0]["schema"]["fullname"] == "From elsewhere"
 
 
+def test_schema_stamp_is_read_along_with_the_token(client, env, refresh,
+                                                   recorded_statements):
+    """A token's search reads the schema table's stamp in its token look-up,
+    not in a statement of its own."""
+    generic(env, env.users.owner, "Stamped")
+    refresh()
+    assert len(hit_ids(search(client, env.users.owner))) == 1
+    with recorded_statements() as seen:
+        assert len(hit_ids(search(client, env.users.owner))) == 1
+    naming_schemas = [statement for statement in seen if "cap_schemas" in statement]
+    assert len(naming_schemas) == 1
+    assert "oauth2server_token" in naming_schemas[0]
+
+
 def test_new_sort_option_is_accepted_at_once(client, env, refresh, generic_schema):
     u = env.users
     generic(env, u.owner, "Sorted")
