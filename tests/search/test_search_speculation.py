@@ -72,6 +72,110 @@ def test_answer_sent_ahead_is_the_answer(app, client, env, refresh, outcomes, co
     assert second["hits"]["total"] == 1
 
 
+def test_verified_request_is_sent_again_without_building(client, env, refresh, outcomes,
+                                                         monkeypatch):
+    """Once a search was verified with a hint, the same search sends the
+    request it was verified to need, without building it; other arguments
+    are built."""
+    u = env.users
+    generic(env, u.owner, "Guessed")
+    refresh()
+    first = [search(client, u.owner, q="guessed") for _ in range(2)]  # a hint, then a guess
+    builds = []
+    monkeypatch.setattr(speculation, "last_known", _counting(builds, speculation.last_known))
+    again = search(client, u.owner, q="guessed")
+    assert builds == [] and outcomes[-1] == "used"
+    assert comparable(again) == comparable(first[0])
+    search(client, u.owner, q="guessed", size=5)
+    assert builds == [1] and outcomes[-1] == "used"
+
+
+def _counting(calls, context):
+    def counted():
+        calls.append(1)
+        return context()
+
+    return counted
+
+
+def test_remembered_request_of_an_old_role_is_searched_again(client, env, refresh, outcomes):
+    """A remembered request is only a guess: with a new role the verified
+    request differs, the search is sent again, and the new request is kept."""
+    u = env.users
+    draft = generic(env, u.owner, "Guessed for support")
+    refresh()
+    for _ in range(3):
+        assert search(client, u.stranger)["hits"]["total"] == 0
+    support = Role.query.filter_by(name="analysis-preservation-support@cern.ch").one()
+    current_datastore.add_role_to_user(current_datastore.get_user(u.stranger.id), support)
+    db.session.commit()
+    answers = [search(client, u.stranger) for _ in range(2)]
+    assert outcomes[-2:] == ["sent again", "used"]
+    assert [[hit["id"] for hit in a["hits"]["hits"]] for a in answers] == [[draft.pid]] * 2
+
+
+def test_guesses_keep_the_most_recently_verified(app, monkeypatch):
+    monkeypatch.setattr(speculation, "MAX_GUESSES", 2)
+    monkeypatch.setattr(speculation, "_guesses", type(speculation._guesses)())
+    for key in ("a", "b", "a", "c"):
+        speculation._remember(key, {"index": key})
+    assert list(speculation._guesses) == ["a", "c"]
+
+
+def test_no_guess_sent_for_a_token_without_hint(app, client, env, refresh, create_user,
+                                               monkeypatch):
+    """A token that failed once lost its hint: its remembered request is not
+    sent again."""
+    u = env.users
+    generic(env, u.owner, "Not guessed")
+    refresh()
+    revoked = create_user("revoked-guess@cern.ch", roles=["cms-members@cern.ch"])
+    for _ in range(3):
+        search(client, revoked)
+    Token.query.filter_by(user_id=revoked.id).delete()
+    db.session.commit()
+    assert client.get("/deposits/", headers=revoked.headers).status_code == 401
+    sent = []
+    monkeypatch.setattr(speculation, "_send", lambda request: sent.append(request))
+    assert client.get("/deposits/", headers=revoked.headers).status_code == 401
+    assert sent == []
+
+
+def _users_statements(statements):
+    return [s for s in statements if s.startswith("SELECT id, email, profile FROM accounts_user")]
+
+
+def test_users_named_last_time_are_read_along_with_the_token(client, env, refresh,
+                                                             recorded_statements):
+    """The same search again: the users its last answer named are read in the
+    token look-up, in this request (a changed email shows at once); a user
+    named for the first time is read on its own."""
+    u = env.users
+    generic(env, u.owner, "Named")
+    refresh()
+    for _ in range(2):  # a hint, then the request and the users kept
+        search(client, u.admin, q="named")
+    rename = text("UPDATE accounts_user SET email = :email WHERE id = :id")
+    db.session.execute(rename, {"email": "renamed-owner@cern.ch", "id": u.owner.id})
+    db.session.commit()
+    try:
+        with recorded_statements() as seen:
+            answer = search(client, u.admin, q="named")
+        assert _users_statements(seen) == []
+        assert [hit["created_by"]["email"] for hit in answer["hits"]["hits"]] == [
+            "renamed-owner@cern.ch"]
+        generic(env, u.colleague, "Named too")
+        refresh()
+        with recorded_statements() as seen:
+            answer = search(client, u.admin, q="named")
+        assert len(_users_statements(seen)) == 1
+        assert {hit["created_by"]["email"] for hit in answer["hits"]["hits"]} == {
+            "renamed-owner@cern.ch", u.colleague.email}
+    finally:
+        db.session.execute(rename, {"email": u.owner.email, "id": u.owner.id})
+        db.session.commit()
+
+
 def test_new_role_is_searched_again(client, env, refresh, outcomes):
     """The hint still has the old roles: the filter differs, so the answer
     sent ahead is dropped and the verified identity's search is sent."""

@@ -51,9 +51,10 @@ def forget(token_value):
         _hints.pop(_digest(token_value), None)
 
 
-def hinted_identity():
-    """The identity the current request's token proved last time, or ``None``."""
-    token_value = presented_token()
+def hinted_identity(token_value=None):
+    """The identity ``token_value`` (by default the current request's token)
+    proved last time, or ``None``."""
+    token_value = token_value or presented_token()
     hint = _hints.get(_digest(token_value)) if token_value else None
     if hint is None:
         return None

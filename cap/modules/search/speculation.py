@@ -15,6 +15,16 @@ dropped unread and the request goes to the engine as usual. So an answer
 is never one the verified request would not have got, and a request whose
 token fails gets none.
 
+Building the engine request costs about as much as sending it. So the
+request a token's search of the same view with the same arguments was last
+verified to need is kept (:data:`MAX_GUESSES` of them, by digest, the least
+recently used dropped first) and sent as it is, without building; it is
+checked like any other, and a token without a hint gets none. With it the
+view keeps notes for next time (:meth:`PendingSearch.keep`: the users its
+answer named), which its ``recall`` turns into reads that ride along with
+the token look-up (``core.read_along``), again only guesses: the view reads
+whatever the answer needs and was not read along.
+
 The request is written to a connection of its own and its answer read only
 when needed: the engine works while this thread checks the token, and
 nothing runs in another thread (a thread would have to win the interpreter
@@ -26,7 +36,9 @@ the normal path, which sends the request again through the search client
 and its error handling.
 """
 
+import hashlib
 import os
+from collections import OrderedDict
 from http.client import HTTPException
 from threading import Lock
 from urllib.parse import urlencode
@@ -36,7 +48,7 @@ import orjson
 from flask import current_app, g, request
 from invenio_search import current_search_client
 
-from ..auth.hints import hinted_identity
+from ..auth.hints import hinted_identity, presented_token
 from ..core.errors import InvalidRequestError, PermissionDeniedError
 from ..core.last_known import NotKnown, last_known
 
@@ -45,19 +57,28 @@ _PENDING = "cap_pending_search"
 _idle = WeakKeyDictionary()  # the client's urllib3 pool -> (pid, its idle connections)
 _idle_lock = Lock()
 
+MAX_GUESSES = 1_000
+_guesses = OrderedDict()  # digest of (token, view, arguments) -> (engine request, notes)
+_guesses_lock = Lock()
+
 
 class PendingSearch:
     """An engine request sent ahead on its own connection, its answer unread."""
 
-    def __init__(self, engine_request, pool, connection):
-        """``engine_request``: keyword arguments of the search client's ``search``."""
+    def __init__(self, engine_request, pool, connection, guess_key=None):
+        """``engine_request``: keyword arguments of the search client's ``search``;
+        ``guess_key``: where the verified request is kept for next time."""
         self.engine_request = engine_request
         self._pool = pool
         self._connection = connection
+        self._guess_key = guess_key
+        self._notes = None
 
     def answer_for(self, engine_request):
         """The engine's answer if ``engine_request`` is the one sent ahead and
         it was answered with a 200; otherwise ``None`` (send it as usual)."""
+        if self._guess_key is not None:
+            self._notes = _remember(self._guess_key, engine_request)
         connection, self._connection = self._connection, None
         if connection is None:
             return None
@@ -73,6 +94,12 @@ class PendingSearch:
         _put_idle(self._pool, connection)
         return orjson.loads(data) if response.status == 200 else None
 
+    def keep(self, name, value):
+        """Keep ``value`` for the view's ``recall`` in the next same search
+        (once :meth:`answer_for` has kept the verified request)."""
+        if self._notes is not None:
+            self._notes[name] = value
+
     def discard(self):
         """Drop an answer nobody asked for (the request ended before its search)."""
         if self._connection is not None:
@@ -80,12 +107,15 @@ class PendingSearch:
             self._connection = None
 
 
-def speculative(build):
+def speculative(build, recall=None):
     """Mark a search view: ``build(identity)`` gives the engine request the
-    view's search would send for ``identity`` (keyword arguments)."""
+    view's search would send for ``identity`` (keyword arguments);
+    ``recall(notes)``, before the token check, is given what the view kept
+    (:meth:`PendingSearch.keep`) in the last same search."""
 
     def mark(view):
         view.cap_speculative_search = build
+        view.cap_speculative_recall = recall
         return view
 
     return mark
@@ -116,6 +146,24 @@ def _put_idle(pool, connection):
         _connections(pool).append(connection)
 
 
+def _guess_key(token_value):
+    arguments = sorted(request.args.items(multi=True))
+    return hashlib.sha256(repr((token_value, request.endpoint, arguments)).encode()).digest()
+
+
+def _remember(key, engine_request):
+    """Keep the verified request; its notes (kept ones if it is the same request)."""
+    with _guesses_lock:
+        guess = _guesses.get(key)
+        if guess is None or guess[0] != engine_request:
+            guess = (engine_request, {})
+        _guesses[key] = guess
+        _guesses.move_to_end(key)
+        if len(_guesses) > MAX_GUESSES:
+            _guesses.popitem(last=False)
+        return guess[1]
+
+
 def _send(engine_request):
     """Write the search to a connection; ``(pool, connection)``, or ``None``
     when the client's connection is not one this module can speak for."""
@@ -141,19 +189,25 @@ def _start():
     """``before_request``: send a marked view's search ahead, when its token has a hint."""
     if request.method != "GET" or not current_app.config["CAP_SEARCH_SPECULATE"]:
         return
-    build = getattr(current_app.view_functions.get(request.endpoint), "cap_speculative_search",
-                    None)
-    identity = hinted_identity() if build else None
+    view = current_app.view_functions.get(request.endpoint)
+    build = getattr(view, "cap_speculative_search", None)
+    token_value = presented_token() if build else None
+    identity = hinted_identity(token_value) if token_value else None
     if identity is None:
         return
-    try:
-        with last_known():
-            engine_request = build(identity)
-    except (NotKnown, InvalidRequestError, PermissionDeniedError):
-        return  # nothing to go on yet, or a request the view itself will refuse
+    guess_key = _guess_key(token_value)
+    engine_request, notes = _guesses.get(guess_key, (None, None))
+    if engine_request is None:
+        try:
+            with last_known():
+                engine_request = build(identity)
+        except (NotKnown, InvalidRequestError, PermissionDeniedError):
+            return  # nothing to go on yet, or a request the view itself will refuse
+    elif notes and view.cap_speculative_recall is not None:
+        view.cap_speculative_recall(notes)
     sent = _send(engine_request)
     if sent is not None:
-        g.setdefault(_PENDING, PendingSearch(engine_request, *sent))
+        g.setdefault(_PENDING, PendingSearch(engine_request, *sent, guess_key=guess_key))
 
 
 def _discard(exception=None):

@@ -12,7 +12,10 @@ from .serializers import (
     CSV,
     FORM,
     JSON,
+    NAMED_USERS,
     PERMISSIONS,
+    Users,
+    expect_users,
     meta_of,
     serialize_basic,
     serialize_csv,
@@ -61,14 +64,18 @@ def search_params():
 def search_answer(service, endpoint):
     """Run a search and answer it in the format the client accepts."""
     mimetype = negotiate(SEARCH_MIMETYPES)
-    result, parsed = service.search(g.identity, search_params(), pending=speculation.take())
+    pending = speculation.take()
+    result, parsed = service.search(g.identity, search_params(), pending=pending)
     hits = result["hits"]["hits"]
     total = result["hits"]["total"]
     total = total["value"] if isinstance(total, dict) else total
     if mimetype == BASIC:
         bodies = [serialize_basic(*unpack_hit(hit)) for hit in hits]
     else:
-        bodies = serialize_hits(hits, g.identity)
+        users = Users()
+        bodies = serialize_hits(hits, g.identity, users)
+        if pending is not None:
+            pending.keep(NAMED_USERS, sorted(users.named))
     if mimetype == CSV:
         return answer(serialize_csv(bodies), mimetype=CSV)
     aggregations = {
@@ -89,7 +96,8 @@ def search_answer(service, endpoint):
 
 @read_only
 @speculation.speculative(
-    lambda identity: current_deposit_service.search_request(identity, search_params()))
+    lambda identity: current_deposit_service.search_request(identity, search_params()),
+    recall=expect_users)
 def search():
     """GET /deposits/: drafts the caller may read."""
     return search_answer(current_deposit_service, "deposits")

@@ -8,14 +8,15 @@ permission rule lives here.
 import csv
 import io
 
-from flask import current_app
+from flask import current_app, has_request_context, request
 from invenio_accounts.models import User
 from invenio_accounts.profiles import UserProfileDict
 from invenio_db import db
-from sqlalchemy import text
+from sqlalchemy import bindparam, func, select, text
 
 from ...access.fields import read_only_schema
 from ...access.generators import identity_user_id
+from ...core import read_along
 from ...records.api import dump_buckets, dump_files, user_metadata
 from ...schemas.api import schema_info_by_url
 from ..indexer import SEARCH_ONLY_FIELDS, schema_info_of
@@ -33,13 +34,44 @@ ACTIONS = ("publish", "edit", "discard", "clone", "permissions", "upload")
 # built with SQLAlchemy (compilation of the IN list, result processing).
 _USERS_QUERY = text(f"SELECT id, email, profile FROM {User.__tablename__} WHERE id = ANY(:ids)")
 
+_USERS_READ_ALONG = "cap.deposit.users"
+_EXPECTED_IDS = "cap_expected_user_ids"
+_users = User.__table__
+_USERS_ALONG = (
+    select(func.json_agg(func.json_build_array(_users.c.id, _users.c.email, _users.c.profile)))
+    .where(_users.c.id == func.any(bindparam(_EXPECTED_IDS)))
+    .scalar_subquery()
+)
+"""The users of :func:`expect_users`, as one JSON array (of ``[id, email, profile]``)."""
+
+NAMED_USERS = "named users"
+"""What a speculative search keeps for next time: the users its answer named."""
+
+
+def expect_users(notes):
+    """Before the token check of a search (``search.speculation``): read the
+    users the last answer to the same search named along with it."""
+    user_ids = notes.get(NAMED_USERS)
+    if user_ids:
+        read_along.expect(_USERS_READ_ALONG, _USERS_ALONG, {_EXPECTED_IDS: user_ids})
+
+
+def _user_entry(email, profile):
+    return {"email": email, "profile": dict(UserProfileDict(**profile)) if profile else {}}
+
 
 class Users:
     """A small cache of user look-ups for one answer."""
 
     def __init__(self):
-        """Start empty."""
+        """Start with the users read along with the token look-up, if any."""
         self._cache = {}
+        self.named = set()
+        expected = read_along.expected(_USERS_READ_ALONG) if has_request_context() else None
+        if expected is not None and _USERS_READ_ALONG in request.environ:
+            found = {row[0]: _user_entry(*row[1:])
+                     for row in request.environ[_USERS_READ_ALONG] or ()}
+            self._cache = {user_id: found.get(user_id) for user_id in expected[_EXPECTED_IDS]}
 
     def prefetch(self, user_ids):
         """Look up many users with one query (the creators and grantees of a page of hits)."""
@@ -47,11 +79,7 @@ class Users:
         if not missing:
             return
         rows = db.session.execute(_USERS_QUERY, {"ids": sorted(missing)})
-        found = {
-            user_id: {"email": email,
-                      "profile": dict(UserProfileDict(**profile)) if profile else {}}
-            for user_id, email, profile in rows
-        }
+        found = {user_id: _user_entry(email, profile) for user_id, email, profile in rows}
         for user_id in missing:
             self._cache[user_id] = found.get(user_id)
 
@@ -63,7 +91,8 @@ class Users:
             ids.add((source.get("_deposit") or {}).get("created_by"))
             for grant in (source.get("_access") or {}).values():
                 ids.update(grant.get("users", []))
-        self.prefetch(ids)
+        self.named = {i for i in ids if isinstance(i, int)}
+        self.prefetch(self.named)
 
     def get(self, user_id):
         """``{email, profile}`` of a user id, or ``None``."""
@@ -138,10 +167,11 @@ def draft_files_of_hits(hits):
     return dump_buckets(buckets, _api_url())
 
 
-def serialize_hits(hits, identity):
-    """The full JSON of search hits; the users they name and the drafts'
-    files are looked up for all of them at once (three queries in all)."""
-    users = Users()
+def serialize_hits(hits, identity, users=None):
+    """The full JSON of search hits; the users they name (in ``users``, a
+    :class:`Users`) and the drafts' files are looked up for all of them at
+    once (three queries in all)."""
+    users = users if users is not None else Users()
     users.prefetch_hits(hits)
     files = draft_files_of_hits(hits)
     return [serialize_full(*unpack_hit(hit), identity, users=users, files=files) for hit in hits]

@@ -10,6 +10,7 @@ from ...deposit.resources.serializers import (
     BASIC,
     JSON,
     PERMISSIONS,
+    expect_users,
     meta_of,
     serialize_basic,
     serialize_full,
@@ -23,7 +24,8 @@ ITEM_MIMETYPES = [JSON, BASIC, PERMISSIONS]
 
 @read_only
 @speculation.speculative(
-    lambda identity: current_record_service.search_request(identity, search_params()))
+    lambda identity: current_record_service.search_request(identity, search_params()),
+    recall=expect_users)
 def search():
     """GET /records/: records the caller may read."""
     return search_answer(current_record_service, "records")
