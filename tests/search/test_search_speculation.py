@@ -4,6 +4,7 @@ the verified identity makes; anything else goes to the engine as usual."""
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import SimpleNamespace
 
 import pytest
 from invenio_accounts.models import Role
@@ -15,6 +16,7 @@ from urllib3 import HTTPConnectionPool
 from urllib3.connection import HTTPConnection
 
 from cap.modules.auth import hints
+from cap.modules.deposit.resources import serializers
 from cap.modules.schemas.api import get_schema
 from cap.modules.search import speculation
 
@@ -147,9 +149,10 @@ def _users_statements(statements):
 
 def test_users_named_last_time_are_read_along_with_the_token(client, env, refresh,
                                                              recorded_statements):
-    """The same search again: the users its last answer named are read in the
-    token look-up, in this request (a changed email shows at once); a user
-    named for the first time is read on its own."""
+    """The users a token's answers named lately are read in its next
+    search's token look-up, in that request (a changed email shows at
+    once), for the same search or another; a user named for the first time
+    is read on its own."""
     u = env.users
     generic(env, u.owner, "Named")
     refresh()
@@ -159,11 +162,12 @@ def test_users_named_last_time_are_read_along_with_the_token(client, env, refres
     db.session.execute(rename, {"email": "renamed-owner@cern.ch", "id": u.owner.id})
     db.session.commit()
     try:
-        with recorded_statements() as seen:
-            answer = search(client, u.admin, q="named")
-        assert _users_statements(seen) == []
-        assert [hit["created_by"]["email"] for hit in answer["hits"]["hits"]] == [
-            "renamed-owner@cern.ch"]
+        for args in ({}, {"size": 5}):
+            with recorded_statements() as seen:
+                answer = search(client, u.admin, q="named", **args)
+            assert _users_statements(seen) == []
+            assert [hit["created_by"]["email"] for hit in answer["hits"]["hits"]] == [
+                "renamed-owner@cern.ch"]
         generic(env, u.colleague, "Named too")
         refresh()
         with recorded_statements() as seen:
@@ -299,3 +303,11 @@ def test_other_request_leaves_the_answer_unread(failing_engine):
 def test_speculation_runs_before_the_token_check(app):
     names = [getattr(f, "__name__", "") for f in app.before_request_funcs[None]]
     assert names.index("_start") < names.index("verify_oauth_token_and_set_current_user")
+
+
+def test_named_users_kept_most_recent_first(monkeypatch):
+    monkeypatch.setattr(serializers, "MAX_NAMED_USERS", 3)
+    notes = {}
+    for named in ({3, 1}, {2}, {1}, {4}):
+        serializers.keep_named_users(notes, SimpleNamespace(named=named))
+    assert notes[serializers.NAMED_USERS] == [4, 1, 2]

@@ -19,11 +19,12 @@ Building the engine request costs about as much as sending it. So the
 request a token's search of the same view with the same arguments was last
 verified to need is kept (:data:`MAX_GUESSES` of them, by digest, the least
 recently used dropped first) and sent as it is, without building; it is
-checked like any other, and a token without a hint gets none. With it the
-view keeps notes for next time (:meth:`PendingSearch.keep`: the users its
-answer named), which its ``recall`` turns into reads that ride along with
-the token look-up (``core.read_along``), again only guesses: the view reads
-whatever the answer needs and was not read along.
+checked like any other, and a token without a hint gets none. The view
+also keeps notes per token (:attr:`PendingSearch.notes`: the users its
+answers named lately), which its ``recall`` turns, before the next token
+check, into reads that ride along with it (``core.read_along``). Those
+are guesses too: the view reads whatever an answer needs and was not read
+along.
 
 The request is written to a connection of its own and its answer read only
 when needed: the engine works while this thread checks the token, and
@@ -58,27 +59,29 @@ _idle = WeakKeyDictionary()  # the client's urllib3 pool -> (pid, its idle conne
 _idle_lock = Lock()
 
 MAX_GUESSES = 1_000
-_guesses = OrderedDict()  # digest of (token, view, arguments) -> (engine request, notes)
+_guesses = OrderedDict()  # digest of (token, view, arguments) -> the engine request verified
+_notes = OrderedDict()  # digest of the token -> the views' notes (as many tokens as guesses)
 _guesses_lock = Lock()
 
 
 class PendingSearch:
     """An engine request sent ahead on its own connection, its answer unread."""
 
-    def __init__(self, engine_request, pool, connection, guess_key=None):
+    def __init__(self, engine_request, pool, connection, guess_key=None, notes=None):
         """``engine_request``: keyword arguments of the search client's ``search``;
-        ``guess_key``: where the verified request is kept for next time."""
+        ``guess_key``: where the verified request is kept for next time;
+        ``notes``: the token's notes (a dict the view may change)."""
         self.engine_request = engine_request
         self._pool = pool
         self._connection = connection
         self._guess_key = guess_key
-        self._notes = None
+        self.notes = {} if notes is None else notes
 
     def answer_for(self, engine_request):
         """The engine's answer if ``engine_request`` is the one sent ahead and
         it was answered with a 200; otherwise ``None`` (send it as usual)."""
         if self._guess_key is not None:
-            self._notes = _remember(self._guess_key, engine_request)
+            _remember(self._guess_key, engine_request)
         connection, self._connection = self._connection, None
         if connection is None:
             return None
@@ -94,12 +97,6 @@ class PendingSearch:
         _put_idle(self._pool, connection)
         return orjson.loads(data) if response.status == 200 else None
 
-    def keep(self, name, value):
-        """Keep ``value`` for the view's ``recall`` in the next same search
-        (once :meth:`answer_for` has kept the verified request)."""
-        if self._notes is not None:
-            self._notes[name] = value
-
     def discard(self):
         """Drop an answer nobody asked for (the request ended before its search)."""
         if self._connection is not None:
@@ -110,8 +107,8 @@ class PendingSearch:
 def speculative(build, recall=None):
     """Mark a search view: ``build(identity)`` gives the engine request the
     view's search would send for ``identity`` (keyword arguments);
-    ``recall(notes)``, before the token check, is given what the view kept
-    (:meth:`PendingSearch.keep`) in the last same search."""
+    ``recall(notes)``, before the token check, is given the notes the view
+    kept for the token (:attr:`PendingSearch.notes`)."""
 
     def mark(view):
         view.cap_speculative_search = build
@@ -146,22 +143,25 @@ def _put_idle(pool, connection):
         _connections(pool).append(connection)
 
 
-def _guess_key(token_value):
-    arguments = sorted(request.args.items(multi=True))
-    return hashlib.sha256(repr((token_value, request.endpoint, arguments)).encode()).digest()
+def _digest(*values):
+    return hashlib.sha256(repr(values).encode()).digest()
+
+
+def _keep(kept, key, value, replace=True):
+    """Put ``value`` (or, not ``replace``-ing, leave the one there) as the most
+    recently used of ``kept``, dropping the least recently used beyond
+    :data:`MAX_GUESSES`; the value kept."""
+    with _guesses_lock:
+        if replace or key not in kept:
+            kept[key] = value
+        kept.move_to_end(key)
+        if len(kept) > MAX_GUESSES:
+            kept.popitem(last=False)
+        return kept[key]
 
 
 def _remember(key, engine_request):
-    """Keep the verified request; its notes (kept ones if it is the same request)."""
-    with _guesses_lock:
-        guess = _guesses.get(key)
-        if guess is None or guess[0] != engine_request:
-            guess = (engine_request, {})
-        _guesses[key] = guess
-        _guesses.move_to_end(key)
-        if len(_guesses) > MAX_GUESSES:
-            _guesses.popitem(last=False)
-        return guess[1]
+    _keep(_guesses, key, engine_request)
 
 
 def _send(engine_request):
@@ -195,19 +195,21 @@ def _start():
     identity = hinted_identity(token_value) if token_value else None
     if identity is None:
         return
-    guess_key = _guess_key(token_value)
-    engine_request, notes = _guesses.get(guess_key, (None, None))
+    guess_key = _digest(token_value, request.endpoint, sorted(request.args.items(multi=True)))
+    engine_request = _guesses.get(guess_key)
     if engine_request is None:
         try:
             with last_known():
                 engine_request = build(identity)
         except (NotKnown, InvalidRequestError, PermissionDeniedError):
             return  # nothing to go on yet, or a request the view itself will refuse
-    elif notes and view.cap_speculative_recall is not None:
-        view.cap_speculative_recall(notes)
     sent = _send(engine_request)
-    if sent is not None:
-        g.setdefault(_PENDING, PendingSearch(engine_request, *sent, guess_key=guess_key))
+    if sent is None:
+        return
+    notes = _keep(_notes, _digest(token_value), {}, replace=False)
+    if notes and view.cap_speculative_recall is not None:
+        view.cap_speculative_recall(notes)
+    g.setdefault(_PENDING, PendingSearch(engine_request, *sent, guess_key=guess_key, notes=notes))
 
 
 def _discard(exception=None):

@@ -12,10 +12,10 @@ from .serializers import (
     CSV,
     FORM,
     JSON,
-    NAMED_USERS,
     PERMISSIONS,
     Users,
     expect_users,
+    keep_named_users,
     meta_of,
     serialize_basic,
     serialize_csv,
@@ -75,7 +75,7 @@ def search_answer(service, endpoint):
         users = Users()
         bodies = serialize_hits(hits, g.identity, users)
         if pending is not None:
-            pending.keep(NAMED_USERS, sorted(users.named))
+            keep_named_users(pending.notes, users)
     if mimetype == CSV:
         return answer(serialize_csv(bodies), mimetype=CSV)
     aggregations = {

@@ -45,12 +45,20 @@ _USERS_ALONG = (
 """The users of :func:`expect_users`, as one JSON array (of ``[id, email, profile]``)."""
 
 NAMED_USERS = "named users"
-"""What a speculative search keeps for next time: the users its answer named."""
+MAX_NAMED_USERS = 50
+"""A token's speculative searches keep the users their answers named lately
+(at most this many, the most recent first)."""
+
+
+def keep_named_users(notes, users):
+    """After a search: note the users its answer named (``users``, a :class:`Users`)."""
+    earlier = [user_id for user_id in notes.get(NAMED_USERS, ()) if user_id not in users.named]
+    notes[NAMED_USERS] = [*sorted(users.named), *earlier][:MAX_NAMED_USERS]
 
 
 def expect_users(notes):
     """Before the token check of a search (``search.speculation``): read the
-    users the last answer to the same search named along with it."""
+    users the token's answers named lately along with it."""
     user_ids = notes.get(NAMED_USERS)
     if user_ids:
         read_along.expect(_USERS_READ_ALONG, _USERS_ALONG, {_EXPECTED_IDS: user_ids})
