@@ -120,7 +120,7 @@ def test_guesses_keep_the_most_recently_verified(app, monkeypatch):
     monkeypatch.setattr(speculation, "MAX_GUESSES", 2)
     monkeypatch.setattr(speculation, "_guesses", type(speculation._guesses)())
     for key in ("a", "b", "a", "c"):
-        speculation._remember(key, {"index": key})
+        speculation._keep(speculation._guesses, key, {"index": key})
     assert list(speculation._guesses) == ["a", "c"]
 
 

@@ -6,9 +6,9 @@ database finds in microseconds, are added to that statement as more columns
 instead of costing a round trip each:
 
 - :func:`register`: read along with every look-up (the schema table's stamp);
-- :func:`expect`: read along with this request's look-up only, when it is
-  known before the token is checked what the request will read (the users a
-  search's answer names, guessed from the last answer to the same search).
+- :func:`expect`: read along with this request's look-up only, when it can
+  be guessed before the token is checked what the request will read (the
+  users a search's answer will name: those the token's answers named lately).
 
 Each value is put in ``request.environ`` under the key it was asked with.
 Whoever asked looks there first and reads the value itself when it is not

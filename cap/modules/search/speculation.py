@@ -81,7 +81,7 @@ class PendingSearch:
         """The engine's answer if ``engine_request`` is the one sent ahead and
         it was answered with a 200; otherwise ``None`` (send it as usual)."""
         if self._guess_key is not None:
-            _remember(self._guess_key, engine_request)
+            _keep(_guesses, self._guess_key, engine_request)
         connection, self._connection = self._connection, None
         if connection is None:
             return None
@@ -159,9 +159,6 @@ def _keep(kept, key, value, replace=True):
             kept.popitem(last=False)
         return kept[key]
 
-
-def _remember(key, engine_request):
-    _keep(_guesses, key, engine_request)
 
 
 def _send(engine_request):
