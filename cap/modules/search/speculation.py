@@ -61,7 +61,7 @@ _idle_lock = Lock()
 MAX_GUESSES = 1_000
 _guesses = OrderedDict()  # digest of (token, view, arguments) -> the engine request verified
 _notes = OrderedDict()  # digest of the token -> the views' notes (as many tokens as guesses)
-_guesses_lock = Lock()
+_kept_lock = Lock()
 
 
 class PendingSearch:
@@ -151,14 +151,13 @@ def _keep(kept, key, value, replace=True):
     """Put ``value`` (or, not ``replace``-ing, leave the one there) as the most
     recently used of ``kept``, dropping the least recently used beyond
     :data:`MAX_GUESSES`; the value kept."""
-    with _guesses_lock:
+    with _kept_lock:
         if replace or key not in kept:
             kept[key] = value
         kept.move_to_end(key)
         if len(kept) > MAX_GUESSES:
             kept.popitem(last=False)
         return kept[key]
-
 
 
 def _send(engine_request):
