@@ -1,34 +1,37 @@
-"""Search latency through the API vs the same query sent straight to OpenSearch.
+"""Search through the API vs the same engine request sent straight to OpenSearch.
 
 N synthetic drafts and records spread over the types are bulk-inserted into
 ``records_metadata`` (SQLAlchemy core) and indexed with ``cap index
 reindex``. Typical searches (``/deposits/`` and ``/records/``: free text,
-DAS-style field terms, facet filters, sorts) run through the API app's
-Flask test client with a personal token; each query's engine request (the
-body and index the API sent, permission filter and aggregations included)
-is captured (from a request made without speculation, whose engine request
-goes through the search client) and replayed straight to OpenSearch with the
-search client: that is the floor. The measured API requests run as served,
-speculation included (``search.speculation``: from a token's second search
-on, the engine request is sent while the token is verified). For
-context, the same requests are also sent through a bare Flask view (no
-authentication, permission filter or serialization), once alone and once
-replaying the SQL statements and cache reads the API search made; and the
-API with speculation off (the search sent only once the token is checked).
-Suggestions (``/suggest``) are timed on their own (aim: < 50 ms typical).
+DAS-style field terms, facet filters, sorts) run with a personal token. Each
+query's engine request is the one the API sends: built by the service's
+``search_request`` for the identity the token proves, inside a request
+context of the same URL (the views call the same function). Two modes:
 
+- latency: the API through the Flask test client, one request at a time,
+  alternating with the same engine request sent with the search client
+  (opensearch-py); p50 and p95 of both and the API's overhead (API minus
+  direct at the same percentile);
+- throughput: ``invenio_app.wsgi`` on gunicorn as ``./scripts/run`` serves
+  it (``CAP_WORKERS`` sync workers), ``--clients`` threads on loopback
+  sending ``--requests`` searches each over keep-alive connections, vs the
+  same threads sending the same engine requests straight to OpenSearch's
+  ``_search``; requests/s and p95 of both.
+
+Suggestions (``/suggest``) are timed on their own (aim: < 50 ms typical).
 Own database ``cap_bench_search`` and index prefix ``bench-search-``,
 created and dropped. Run:
-``.venv/bin/python -m benchmarks.bench_search [--n 100000] [--rounds 30]``
+``.venv/bin/python -m benchmarks.bench_search [--n 100000] [--rounds 30]
+[--clients 8] [--requests 50]``
 """
 
 import argparse
-import itertools
+import os
 import random
 import sys
 import time
 import uuid
-from contextlib import contextmanager
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -37,7 +40,8 @@ if not __package__:  # run as a file: python benchmarks/bench_search.py
 
 from benchmarks import common  # noqa: E402
 
-AIM = 1.5
+AIM_P95_OVERHEAD_MS = 5
+AIM_THROUGHPUT = 0.7
 
 common.DATABASE_URI = common.DATABASE_URI.rsplit("/", 1)[0] + "/cap_bench_search"
 common.INDEX_PREFIX = "bench-search-"
@@ -169,115 +173,36 @@ def _time(call, rounds):
     return times
 
 
-def bare_forwarder(engine):
-    """A bare Flask app whose one view sends the engine request it is given
-    and answers the engine's JSON: what any Flask view around the same search
-    costs (routing, request context, JSON in and out). Given the reads an
-    API search made (its SQL statements as sent to the driver, its cache
-    keys), the view replays them too, raw (plain cursor, autocommit, no ORM),
-    one after the other and around the engine request: what CAP's reads cost
-    when none of them overlaps the search. For context only: the aim's floor
-    stays the direct request."""
-    from flask import Flask, jsonify
-    from invenio_cache import current_cache
-    from invenio_db import db
+def engine_requests(app, user):
+    """``(path, args, engine request)`` of each query: what the API's search
+    view sends for the token's identity (its service's ``search_request``,
+    run in a request context of the same URL after the request hooks that
+    authenticate)."""
+    from flask import g
 
-    bare = Flask("bench-bare")
-    current = {}
-    connection = db.engine.raw_connection().dbapi_connection
-    connection.autocommit = True
-    store = current_cache.cache
+    from cap.modules.deposit.proxies import current_deposit_service
+    from cap.modules.deposit.resources.resource import search_params
+    from cap.modules.records.proxies import current_record_service
 
-    def replay(statements):
-        with connection.cursor() as cursor:
-            for statement, parameters in statements:
-                cursor.execute(statement, parameters)
-                cursor.fetchall()
-
-    @bare.get("/search")
-    def forward():
-        reads = current["reads"]
-        if reads:
-            replay(reads["before"])
-            store.get_many(*reads["keys"])
-        answer = engine.search(**current["request"])
-        if reads:
-            replay(reads["after"])
-        return jsonify(answer)
-
-    client = bare.test_client()
-
-    def send(request, reads=None):
-        current["request"], current["reads"] = request, reads
-        assert client.get("/search").status_code == 200
-
-    return send
+    services = {"/deposits/": current_deposit_service, "/records/": current_record_service}
+    built = []
+    for path, args in QUERIES:
+        with app.test_request_context(path, query_string=args, headers=common.auth(user)):
+            app.preprocess_request()
+            request = services[path].search_request(g.identity, search_params())
+        built.append((path, args, request))
+    return built
 
 
-@contextmanager
-def recorded_reads(engine):
-    """The SQL statements (before and after the engine call) and the cache
-    keys one API search reads, and the engine request it sends."""
-    from invenio_cache import current_cache
-    from invenio_db import db
-    from sqlalchemy import event
-
-    reads = {"before": [], "after": [], "keys": [], "request": None}
-    store = current_cache.cache
-    original_search, original_get_many = engine.search, store.get_many
-
-    def search(*args, **kwargs):
-        reads["request"] = kwargs
-        return original_search(*args, **kwargs)
-
-    def get_many(*keys):
-        reads["keys"].extend(keys)
-        return original_get_many(*keys)
-
-    def statement(conn, cursor, sql, parameters, *args):
-        reads["after" if reads["request"] else "before"].append((sql, parameters))
-
-    engine.search, store.get_many = search, get_many
-    event.listen(db.engine, "before_cursor_execute", statement)
-    try:
-        yield reads
-    finally:
-        event.remove(db.engine, "before_cursor_execute", statement)
-        engine.search, store.get_many = original_search, original_get_many
-
-
-@contextmanager
-def without_speculation(app):
-    """The API's search sent only after the token check (``CAP_SEARCH_SPECULATE`` off)."""
-    app.config["CAP_SEARCH_SPECULATE"] = False
-    try:
-        yield
-    finally:
-        app.config["CAP_SEARCH_SPECULATE"] = True
-
-
-def measure(app, user, rounds):
-    """API, bare-Flask and direct p50/p95 per query, and the overall figures."""
+def measure_latency(app, user, built, rounds):
+    """API and direct timings per query (alternating), and the lines to print."""
     from invenio_db import db
     from invenio_search import current_search_client
 
-    engine = current_search_client._get_current_object()
     client = app.test_client()
     headers = common.auth(user)
-    forward = bare_forwarder(engine)
-    api_all, direct_all, bare_all, reads_all, in_turn_all, lines = [], [], [], [], [], []
-    new_arguments_all, fresh = [], itertools.count()
-    for path, args in QUERIES:
-        client.get(path, query_string=args, headers=headers)  # warm: caches filled
-        db.session.remove()  # the recorded request starts as every measured one
-        # Recorded without speculation, so that the engine request goes
-        # through the search client (the speculative one does not).
-        with without_speculation(app), recorded_reads(engine) as reads:
-            answer = client.get(path, query_string=args, headers=headers)
-        db.session.remove()
-        assert answer.status_code == 200, answer.get_data(as_text=True)
-        request = reads["request"]
-
+    api_all, direct_all, lines = [], [], []
+    for path, args, request in built:
         def via_api(path=path, args=args):
             response = client.get(path, query_string=args, headers=headers)
             # As a server's request teardown: the next request starts with
@@ -285,84 +210,142 @@ def measure(app, user, rounds):
             # context, whose session would otherwise keep the token's user,
             # roles and client loaded from one request to the next).
             db.session.remove()
-            assert response.status_code == 200
-
-        def via_api_in_turn():
-            with without_speculation(app):
-                via_api()
-
-        def via_api_new_arguments(path=path, args=args):
-            # An argument the search ignores, new each time: no engine
-            # request is remembered for these arguments, so it is built
-            # ahead from the token's hint.
-            via_api(path, {**args, "bench_fresh": str(next(fresh))})
+            assert response.status_code == 200, response.get_data(as_text=True)
+            return response
 
         def direct(request=request):
-            engine.search(**request)
+            current_search_client.search(**request)
 
-        def bare(request=request):
-            forward(request)
-
-        def bare_with_reads(request=request, reads=reads):
-            forward(request, reads)
-
-        via_api(), direct(), bare(), bare_with_reads()  # warm-up
+        total = via_api().json["hits"]["total"]
+        direct()  # warm-up
         api_times, direct_times = [], []
-        for _ in range(rounds):  # alternate, so load changes hit all alike
+        for _ in range(rounds):  # alternate, so load changes hit both alike
             api_times += _time(via_api, 1)
             direct_times += _time(direct, 1)
-            bare_all.extend(_time(bare, 1))
-            reads_all.extend(_time(bare_with_reads, 1))
-            in_turn_all.extend(_time(via_api_in_turn, 1))
-            new_arguments_all.extend(_time(via_api_new_arguments, 1))
         api_all += api_times
         direct_all += direct_times
-        total = answer.json["hits"]["total"]
         lines.append(f"  {path:11} {str(args)[:48]:48} hits {total:6}  "
                      f"api {common.summary(api_times)} | direct {common.summary(direct_times)}")
-    suggest_times = []
+    return api_all, direct_all, lines
+
+
+def measure_suggest(app, user, rounds):
+    """``/suggest`` timings through the test client."""
+    from invenio_db import db
+
+    client = app.test_client()
+    headers = common.auth(user)
+    times = []
     for args in SUGGESTS:
         def one(args=args):
             response = client.get("/suggest", query_string=args, headers=headers)
             db.session.remove()
             assert response.status_code == 200, response.get_data(as_text=True)
         one()
-        suggest_times += _time(one, rounds)
-    return (api_all, direct_all, bare_all, reads_all, in_turn_all, new_arguments_all,
-            suggest_times, lines)
+        times += _time(one, rounds)
+    return times
+
+
+def _engine_url(request):
+    """URL and JSON body of an engine request sent as opensearch-py sends it."""
+    from urllib.parse import urlencode
+
+    params = {key: value for key, value in request.items() if key not in ("index", "body")}
+    index = request["index"]
+    index = ",".join(index) if isinstance(index, (list, tuple)) else index
+    url = f"http://127.0.0.1:{common.OPENSEARCH_PORT}/{index}/_search"
+    return (f"{url}?{urlencode(params)}" if params else url), request["body"]
+
+
+def _load(calls, clients, per_client):
+    """``clients`` threads, each making ``per_client`` calls (cycling through
+    ``calls``, each given a session of its own); ``(seconds, latencies)``."""
+    import requests
+
+    def worker(offset):
+        times = []
+        with requests.Session() as session:
+            for i in range(per_client):
+                call = calls[(offset + i) % len(calls)]
+                start = time.perf_counter()
+                call(session)
+                times.append(time.perf_counter() - start)
+        return times
+
+    start = time.perf_counter()
+    with ThreadPoolExecutor(clients) as pool:
+        results = list(pool.map(worker, range(clients)))
+    return time.perf_counter() - start, [t for times in results for t in times]
+
+
+def measure_throughput(user, built, clients, per_client):
+    """Gunicorn-served API vs OpenSearch, the same searches from ``clients``
+    concurrent loopback clients: ``(api, direct)`` of ``(requests/s, p95)``."""
+    headers = common.auth(user)
+
+    def api_call(path, args):
+        def call(session):
+            response = session.get(f"{base}/api{path}", params=args, headers=headers,
+                                   timeout=60)
+            assert response.status_code == 200, response.text
+        return call
+
+    def engine_call(request):
+        url, body = _engine_url(request)
+
+        def call(session):
+            response = session.post(url, json=body, timeout=60)
+            assert response.status_code == 200, response.text
+        return call
+
+    api_calls = [api_call(path, args) for path, args, _ in built]
+    engine_calls = [engine_call(request) for _, _, request in built]
+    with common.gunicorn_server() as (base, _):
+        _load(api_calls, clients, len(api_calls))  # warm-up: every worker, every query
+        _load(engine_calls, clients, len(engine_calls))
+        results = {}
+        for name, calls in (("api", api_calls), ("direct", engine_calls)):
+            seconds, times = _load(calls, clients, per_client)
+            results[name] = (len(times) / seconds, common.percentile(times, 95))
+    return results["api"], results["direct"]
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=100_000, help="synthetic documents")
     parser.add_argument("--rounds", type=int, default=30, help="runs of each query")
+    parser.add_argument("--clients", type=int, default=8, help="concurrent clients")
+    parser.add_argument("--requests", type=int, default=50, help="searches per client")
     args = parser.parse_args(argv)
     print(common.machine())
+    print(f"load average at start: {' '.join(Path('/proc/loadavg').read_text().split()[:3])}")
     with common.bench_instance() as (app, user):
         inserted = insert_synthetic(args.n, user.id)
         print(f"inserted {args.n} rows in {inserted:.1f} s")
         seconds, docs = reindex_all()
         print(f"cap index reindex: {docs} documents in {seconds:.1f} s "
               f"({docs / seconds:.0f} docs/s)")
-        api, direct, bare, reads, in_turn, new_arguments, suggest, lines = measure(
-            app, user, args.rounds)
+        built = engine_requests(app, user)
+        api, direct, lines = measure_latency(app, user, built, args.rounds)
+        suggest = measure_suggest(app, user, args.rounds)
         print("\n".join(lines))
-        p95_api, p95_direct = common.percentile(api, 95), common.percentile(direct, 95)
-        ratio = p95_api / p95_direct
         print(f"all searches   api {common.summary(api)} | direct {common.summary(direct)}")
-        print(f"p95 ratio api/direct = {ratio:.2f}x (aim <= {AIM}x) {common.verdict(ratio <= AIM)}")
-        print(f"context: a bare Flask view forwarding the same requests {common.summary(bare)}"
-              f" = {common.percentile(bare, 95) / p95_direct:.2f}x direct at p95")
-        print(f"context: the same view also replaying each search's SQL and cache reads "
-              f"{common.summary(reads)} = {common.percentile(reads, 95) / p95_direct:.2f}x "
-              f"direct at p95 (the reads made in turn, none overlapped with the search)")
-        print(f"context: the API without speculation (token checked, then the search sent) "
-              f"{common.summary(in_turn)} = {common.percentile(in_turn, 95) / p95_direct:.2f}x "
-              f"direct at p95")
-        print(f"context: the API with arguments new each time (no request remembered for them) "
-              f"{common.summary(new_arguments)} = "
-              f"{common.percentile(new_arguments, 95) / p95_direct:.2f}x direct at p95")
+        overhead = {q: (common.percentile(api, q) - common.percentile(direct, q)) * 1000
+                    for q in (50, 95)}
+        print(f"API overhead (api - direct): p50 {overhead[50]:.1f} ms, p95 {overhead[95]:.1f} ms "
+              f"(aim p95 <= {AIM_P95_OVERHEAD_MS} ms) "
+              f"{common.verdict(overhead[95] <= AIM_P95_OVERHEAD_MS)}; p95 ratio "
+              f"{common.percentile(api, 95) / common.percentile(direct, 95):.2f}x")
         print(f"suggest        {common.summary(suggest)} (aim: typical < 50 ms)")
+        (api_rate, api_p95), (engine_rate, engine_p95) = measure_throughput(
+            user, built, args.clients, args.requests)
+        share = api_rate / engine_rate
+        print(f"throughput, {args.clients} clients x {args.requests} searches: gunicorn "
+              f"({os.environ.get('CAP_WORKERS', '2')} workers) {api_rate:.0f} req/s, "
+              f"p95 {api_p95 * 1000:.1f} ms | engine {engine_rate:.0f} req/s, "
+              f"p95 {engine_p95 * 1000:.1f} ms = {share:.0%} (aim >= {AIM_THROUGHPUT:.0%}) "
+              f"{common.verdict(share >= AIM_THROUGHPUT)}")
+    print(f"load average at end: {' '.join(Path('/proc/loadavg').read_text().split()[:3])}")
 
 
 if __name__ == "__main__":
