@@ -7,8 +7,9 @@ Invenio's groups of the same names.
 """
 
 import click
+from flask.cli import FlaskGroup
+from flask.helpers import get_debug_flag
 from invenio_app.factory import create_app
-from invenio_base.app import create_cli
 
 from .modules.access.cli import access
 from .modules.auth.cli import tokens
@@ -35,11 +36,25 @@ cap.add_command(cms)
 cap.add_command(index)
 
 
+class CAPGroup(FlaskGroup):
+    """Invenio's commands (``flask.commands`` entry points) plus CAP's, whose
+    names win: FlaskGroup loads the plugin commands on every look-up, over
+    any command added before."""
+
+    def get_command(self, ctx, name):
+        """CAP's command ``name``, else Flask's and Invenio's."""
+        return cap.commands.get(name) or super().get_command(ctx, name)
+
+    def list_commands(self, ctx):
+        """Every command name, once."""
+        return sorted({*super().list_commands(ctx), *cap.commands})
+
+
+@click.group(cls=CAPGroup, create_app=lambda: create_app(debug=get_debug_flag()))
+def cli():
+    """Command Line Interface for CAP and Invenio."""
+
+
 def main():
     """Entry point of the ``cap`` console script."""
-    cli = create_cli(create_app=create_app)
-    # Load Invenio's plugin commands first so that CAP's own names win.
-    cli._load_plugin_commands()
-    for name, command in cap.commands.items():
-        cli.add_command(command, name)
     cli()
