@@ -9,6 +9,7 @@ of a CSRF 400 caused by some stray cookie.
 
 from flask import request
 from flask_login import current_user
+from invenio_rest.csrf import csrf
 
 
 def skip_csrf_for_anonymous():
@@ -17,9 +18,6 @@ def skip_csrf_for_anonymous():
         request.skip_csrf_check = True
 
 
-def register_csrf_hook():
-    """Add the hook to invenio-rest's CSRF middleware, once per process."""
-    from invenio_rest.csrf import csrf
-
-    if skip_csrf_for_anonymous not in csrf._before_protect_funcs:
-        csrf.before_csrf_protect(skip_csrf_for_anonymous)
+# invenio-rest's middleware is global (one per process, shared by every
+# app): the hook is added once, when this module is first imported.
+csrf.before_csrf_protect(skip_csrf_for_anonymous)

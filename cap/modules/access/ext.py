@@ -9,7 +9,7 @@ and ``cap access`` accepts it.
 from invenio_access import action_factory
 from invenio_access.proxies import current_access
 
-from .csrf import register_csrf_hook
+from . import csrf  # noqa: F401  (adds the CSRF hook, once per process)
 
 
 def register_experiment_actions(app):
@@ -38,7 +38,6 @@ class CAPAccess:
         yet here: the registration waits for the app to be finalised.
         """
         app.extensions["cap-access"] = self
-        register_csrf_hook()
 
 
 def finalize_app(app):
