@@ -4,7 +4,7 @@ Used by ``/api/ping`` and by ``cap setup`` so that a wrong setting fails
 fast with a message that names the component and the address it tried.
 """
 
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from flask import current_app
 from invenio_db import db
@@ -20,7 +20,7 @@ def _hide_password(url):
     parts = urlsplit(url)
     if parts.password:
         netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
-        return parts._replace(netloc=netloc).geturl()
+        return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
     return url
 
 

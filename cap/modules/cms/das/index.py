@@ -10,7 +10,7 @@ import hashlib
 from datetime import UTC, datetime
 from itertools import islice
 
-from invenio_search import current_search_client
+from flask import current_app
 from invenio_search.engine import search
 from invenio_search.utils import build_alias_name, prefix_index
 
@@ -42,7 +42,7 @@ class AliasedIndex:
     @property
     def client(self):
         """The search engine client."""
-        return self._client or current_search_client
+        return self._client or current_app.extensions["invenio-search"].client
 
     @property
     def alias(self):
@@ -88,9 +88,9 @@ class AliasedIndex:
         """
         from opensearchpy.helpers import parallel_bulk
 
-        # Worker threads have no app context: hand them the client itself.
+        # Worker threads have no app context: ``self.client`` is the client
+        # itself, not a proxy.
         client = self.client
-        client = getattr(client, "_get_current_object", lambda: client)()
 
         def actions():
             for doc in docs:
