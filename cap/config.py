@@ -51,6 +51,9 @@ ACCESS_CACHE = "cap.modules.access.cache:access_cache"
 """invenio-access caches action grants in Redis (dropped on grant changes and at commit)."""
 ACCESS_ACTION_CACHE_PREFIX = "cap::access::action::"
 """Key prefix of those entries: one per instance (tests and benchmarks set their own)."""
+CAP_ACCESS_CACHE_TTL = 30
+"""Seconds a cached grant expansion lives: a grant changed without the ORM
+(plain SQL) is seen within this time; ORM changes are seen at once."""
 BROKER_URL = "amqp://guest:guest@127.0.0.1:5672//"
 CELERY_BROKER_URL = BROKER_URL
 CELERY_RESULT_BACKEND = "redis://127.0.0.1:6379/2"

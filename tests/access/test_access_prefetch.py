@@ -1,27 +1,27 @@
 """The permission filter reads its cached grants in one round trip (cache.prefetch)."""
 
-import pytest
-from flask import current_app
+from flask import current_app, request
 from invenio_access.models import ActionUsers
 from invenio_access.permissions import superuser_access
-from invenio_access.proxies import current_access
 from invenio_cache import current_cache
 from invenio_db import db
 
-from cap.modules.access.cache import access_cache, prefetch
+from cap.modules.access.cache import PREFETCHED, access_cache, prefetch
 from cap.modules.access.generators import GRANTS_KEY
 from cap.modules.access.policies import DepositPermissionPolicy, RecordPermissionPolicy
-from cap.modules.core.last_known import NotKnown, last_known
 
 
 def _local():
-    return current_access._request_cache
+    """What this request prefetched, by invenio-access key (prefix removed)."""
+    prefix = current_app.config["ACCESS_ACTION_CACHE_PREFIX"]
+    return {key.removeprefix(prefix): value
+            for key, value in request.environ.get(PREFETCHED, {}).items()}
 
 
-def test_filter_prefetches_into_the_request_copy(app, users):
-    """After one filter has filled the store, the next request's filter finds
-    superusers, schema grants and experiment actions in its request copy,
-    holding what the store holds."""
+def test_filter_prefetches_for_the_request(app, users, monkeypatch):
+    """After one filter has filled the store, the next request's filter reads
+    superusers, schema grants and experiment actions in one round trip,
+    holding what the store holds, and its checks ask the store nothing more."""
     with app.test_request_context():
         RecordPermissionPolicy("read").query_filter(users.owner.identity)
     prefix = current_app.config["ACCESS_ACTION_CACHE_PREFIX"]
@@ -37,6 +37,10 @@ def test_filter_prefetches_into_the_request_copy(app, users):
     with app.test_request_context():
         DepositPermissionPolicy("read")._prefetch_grants()
         assert set(_local()) == {superuser_access.value, GRANTS_KEY}
+    with app.test_request_context():
+        DepositPermissionPolicy("read")._prefetch_grants()
+        monkeypatch.setattr(current_cache, "get", _refuse)
+        DepositPermissionPolicy("read").query_filter(users.owner.identity)
 
 
 def test_missing_keys_left_to_the_normal_path(app, users):
@@ -86,27 +90,5 @@ def test_superuser_granted_is_seen_by_the_next_filter(app, users):
         }
 
 
-def test_last_known_grants_are_used_without_reading_and_taken_out(app, users, monkeypatch):
-    """Inside ``last_known`` the filter's grants come from what this process
-    last read; the request copy is as before once the block ends."""
-    policy = RecordPermissionPolicy("read")
-    with app.test_request_context():
-        expected = policy.query_filter(users.owner.identity)  # reads the store
-    monkeypatch.setattr(access_cache, "get_many", _refuse)
-    monkeypatch.setattr(access_cache, "get", _refuse)
-    with app.test_request_context():
-        with last_known():
-            assert policy.query_filter(users.owner.identity) == expected
-            assert GRANTS_KEY in _local()
-        assert _local() == {}
-
-
-def test_grants_never_seen_are_not_known(app, users):
-    with app.test_request_context(), last_known():
-        with pytest.raises(NotKnown):
-            prefetch(["never-read-action"])
-        assert "never-read-action" not in _local()
-
-
 def _refuse(*keys):
-    raise AssertionError("the store was read inside last_known")
+    raise AssertionError("the store was read one key at a time after the prefetch")

@@ -1,4 +1,4 @@
-"""Our token getter and login hook (cap.modules.auth.oauth) in place of upstream's.
+"""Our token getter (cap.modules.auth.oauth) in place of upstream's.
 
 Same answers as invenio-oauth2server's ``get_token`` for every kind of
 token; nothing survives a request: revocation and deactivation are seen by
@@ -11,18 +11,15 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from flask import g, request
 from flask_login import current_user
-from flask_principal import Identity
-from invenio_access.permissions import any_user
 from invenio_accounts.proxies import current_datastore
 from invenio_db import db
 from invenio_oauth2server import provider as upstream
 from invenio_oauth2server.ext import verify_oauth_token_and_set_current_user
 from invenio_oauth2server.models import Client, Token
-from sqlalchemy import Integer, bindparam, event, inspect, literal_column
+from sqlalchemy import event, inspect
 from werkzeug.security import gen_salt
 
-from cap.modules.auth import hints, oauth
-from cap.modules.core import read_along
+from cap.modules.auth import oauth
 
 
 def _me(client, token):
@@ -56,14 +53,36 @@ def _oauth_token(user_id, confidential=True, expires_in=3600):
     return token.access_token, token.refresh_token
 
 
-def test_installed_on_the_provider(app):
-    """The global provider uses our getter and hook, not upstream's."""
-    assert upstream.oauth2._tokengetter is oauth.get_token
-    funcs = upstream.oauth2._after_request_funcs
-    assert oauth.login_oauth2_user in funcs
-    assert upstream.login_oauth2_user not in funcs
-    oauth.install()  # idempotent
-    assert funcs.count(oauth.login_oauth2_user) == 1
+@contextmanager
+def _statements():
+    """The SQL statements sent meanwhile."""
+    sent = []
+
+    def record(conn, cursor, statement, *args):
+        sent.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        yield sent
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+
+
+def test_token_check_of_a_request_is_one_statement(app, create_user):
+    """The provider verifies a request's token with our getter: one statement
+    loads the token, its user with the roles and its client (upstream's
+    getter takes four)."""
+    user = create_user("oauth-provider@cern.ch", roles=["cms-members@cern.ch"])
+    headers = {"Authorization": f"Bearer {user.token}"}
+    with app.test_request_context("/me", headers=headers):
+        verify_oauth_token_and_set_current_user()  # the provider's validator is built
+    db.session.remove()
+    with app.test_request_context("/me", headers=headers), _statements() as sent:
+        verify_oauth_token_and_set_current_user()
+        assert request.oauth.user.id == user.id
+        assert [role.name for role in request.oauth.user.roles] == ["cms-members@cern.ch"]
+        assert request.oauth.client.client_id == request.oauth.access_token.client_id
+    assert len(sent) == 1, sent
 
 
 def test_same_answers_as_upstream(app, create_user):
@@ -183,20 +202,17 @@ def test_malformed_bearer_is_401(app, client, header):
 
 @contextmanager
 def _upstream_provider():
-    """The global provider with upstream's getter and login hook, as shipped."""
+    """The global provider with upstream's getter, as shipped. (The provider
+    hands its getter to the validator of its ``server``, a cached property:
+    deleting it has the next request build both again.)"""
     provider = upstream.oauth2
-    funcs = provider._after_request_funcs
-    saved = list(funcs)
     provider.tokengetter(upstream.get_token)
-    validator = getattr(provider, "_validator", None)
-    if validator is not None:
-        validator._tokengetter = upstream.get_token
-    funcs[:] = [upstream.login_oauth2_user if f is oauth.login_oauth2_user else f for f in funcs]
+    del provider.server
     try:
         yield
     finally:
-        funcs[:] = saved
         oauth.install()
+        del provider.server
 
 
 def _outcome(app, headers=None, query=""):
@@ -214,7 +230,7 @@ def _outcome(app, headers=None, query=""):
             "client_is_token_client": req.client.client_id == req.access_token.client_id,
             "skip_csrf": request.skip_csrf_check,
             "via_oauth2": current_user.login_via_oauth2,
-            "login_user": g._login_user.id,
+            "login_user": current_user.get_id(),
             "identity": g.identity.id,
             "provides": sorted(str(need) for need in g.identity.provides),
         }
@@ -267,32 +283,10 @@ def test_token_outcomes_same_as_upstream(app, client, create_user):
     # ``OAuth2`` and no token, as upstream would.)
     assert [state is not None for state, _, _ in ours] == [True, False, True, True] + [False] * 8
     state = ours[0][0]
-    assert state["user"] == state["login_user"] == state["identity"] == user.id
+    assert state["user"] == int(state["login_user"]) == state["identity"] == user.id
     assert state["client_is_token_client"] and state["skip_csrf"] and state["via_oauth2"]
     assert "Need(method='role', value='cms-members@cern.ch')" in state["provides"]
     assert ours[0][2]["roles"] == ["cms-members@cern.ch"]
-
-
-def test_values_read_along_land_in_the_request(app, create_user, monkeypatch):
-    """Registered expressions are read by the token statement, into
-    ``request.environ``; an unknown token leaves nothing."""
-    user = create_user("oauth-read-along@cern.ch")
-    monkeypatch.setattr(read_along, "_registered", {})
-    read_along.register("cap.test.answer", literal_column("(SELECT 41 + 1)"))
-    plus = literal_column("1") + bindparam("cap_test_addend", type_=Integer)
-    with app.test_request_context():
-        read_along.expect("cap.test.sum", plus, {"cap_test_addend": 9})
-        assert oauth.get_token(access_token=user.token).user_id == user.id
-        assert request.environ["cap.test.answer"] == 42
-        assert request.environ["cap.test.sum"] == 10
-        assert read_along.expected("cap.test.sum") == {"cap_test_addend": 9}
-    with app.test_request_context():
-        assert oauth.get_token(access_token=user.token).user_id == user.id
-        assert "cap.test.sum" not in request.environ  # expected by that request only
-        assert read_along.expected("cap.test.sum") is None
-    with app.test_request_context():
-        assert oauth.get_token(access_token="nope") is None
-        assert "cap.test.answer" not in request.environ
 
 
 def test_objects_already_in_the_session_are_used(app, create_user):
@@ -334,25 +328,3 @@ def test_login_info_not_read_but_loads_on_access(app, create_user):
     db.session.expunge_all()
     theirs = upstream.get_token(access_token=user.token).user.login_info
     assert (ours and ours.user_id) == (theirs and theirs.user_id)
-
-
-def test_hint_is_the_identity_the_token_proved(app, client, users):
-    assert _me(client, users.owner.token).status_code == 200
-    with app.test_request_context(headers={"Authorization": f"Bearer {users.owner.token}"}):
-        identity = hints.hinted_identity()
-        assert identity.id == users.owner.id
-        assert identity.provides == users.owner.identity.provides | {any_user}
-    with app.test_request_context(query_string={"access_token": users.owner.token}):
-        assert hints.hinted_identity().id == users.owner.id
-    with app.test_request_context(headers={"Authorization": "Bearer not-a-token"}):
-        assert hints.hinted_identity() is None
-
-
-def test_hints_keep_the_most_recently_verified(monkeypatch):
-    monkeypatch.setattr(hints, "MAX_HINTS", 2)
-    monkeypatch.setattr(hints, "_hints", type(hints._hints)())
-    for value in ("a", "b", "a", "c"):
-        hints.remember(value, Identity(value))
-    assert set(hints._hints) == {hints._digest("a"), hints._digest("c")}
-    hints.forget("a")
-    assert set(hints._hints) == {hints._digest("c")}

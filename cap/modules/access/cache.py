@@ -12,16 +12,15 @@ at *flush*, before the commit, so on their own:
   old grants;
 - the per-request copy invenio-access keeps would outlive a rollback.
 
-:class:`TransactionalActionCache` closes both: an action dropped in a
+:class:`TransactionalActionCache` closes all three: an action dropped in a
 transaction is not cached again until that transaction ends, and it is
-dropped once more after the commit (or rollback). The store is the Redis
-cache of invenio-cache; keys are namespaced by ``ACCESS_ACTION_CACHE_PREFIX``
-(one per instance: dev, each test run and each benchmark set their own).
-
-The values last read from or written to the store are also kept per
-process, for :func:`prefetch` inside ``core.last_known`` (a speculative
-search builds its filter from them; the request reads the store afterwards
-as always).
+dropped once more after the commit (or rollback), through invenio-access's
+``delete_action_cache`` (the store and the request's copy). The store is the
+Redis cache of invenio-cache; keys are namespaced by
+``ACCESS_ACTION_CACHE_PREFIX`` (one per instance: dev, each test run and
+each benchmark set their own). Every entry expires after
+``CAP_ACCESS_CACHE_TTL`` seconds, so a grant changed without the ORM (plain
+SQL, another tool) is seen within that time.
 """
 
 from flask import current_app, has_request_context, request
@@ -32,18 +31,20 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import get_history
 
-from ..core import last_known
-
 PENDING = "cap_access_cache_dropped"
 
-_seen = {}
-"""Store key -> the value this process last read from or wrote to the store."""
+PREFETCHED = "cap.access.prefetched"
+"""``request.environ`` key: store key -> value read by :func:`prefetch`."""
 
 
 def _pending(session, create=False):
     if create:
         return session.info.setdefault(PENDING, set())
     return session.info.get(PENDING)
+
+
+def _prefetched():
+    return request.environ.get(PREFETCHED, {}) if has_request_context() else {}
 
 
 class TransactionalActionCache:
@@ -53,10 +54,10 @@ class TransactionalActionCache:
         """The cached expansion, or ``None``."""
         if key in (_pending(db.session()) or ()):
             return None
-        value = current_cache.get(key)
-        if value is not None:
-            _seen[key] = value
-        return value
+        prefetched = _prefetched()
+        if key in prefetched:
+            return prefetched[key]
+        return current_cache.get(key)
 
     def get_many(self, *keys):
         """The cached expansions of ``keys`` (``None`` where missing), in one
@@ -64,20 +65,21 @@ class TransactionalActionCache:
         pending = _pending(db.session()) or ()
         wanted = [key for key in keys if key not in pending]
         found = dict(zip(wanted, current_cache.get_many(*wanted), strict=True)) if wanted else {}
-        _seen.update((key, value) for key, value in found.items() if value is not None)
         return [found.get(key) for key in keys]
 
     def set(self, key, value):
-        """Cache an expansion, unless the action changed in this transaction."""
+        """Cache an expansion for ``CAP_ACCESS_CACHE_TTL`` seconds, unless the
+        action changed in this transaction."""
         if key in (_pending(db.session()) or ()):
             return
-        current_cache.set(key, value)
-        _seen[key] = value
+        current_cache.set(key, value, timeout=current_app.config["CAP_ACCESS_CACHE_TTL"])
 
     def delete(self, key):
-        """Drop now, and again when the transaction ends."""
-        _pending(db.session(), create=True).add(key)
-        _seen.pop(key, None)
+        """Drop now, and, inside a transaction, again when it ends."""
+        session = db.session()
+        if session.in_transaction():
+            _pending(session, create=True).add(key)
+        _prefetched().pop(key, None)
         current_cache.delete(key)
 
 
@@ -86,15 +88,14 @@ def _drop_pending(session, transaction):
     if transaction.parent is not None:
         return  # a savepoint or a subtransaction: the outer one decides
     keys = session.info.pop(PENDING, None)
-    if keys:
-        current_cache.delete_many(*keys)
-        # invenio-access also keeps a copy per request (``set_action_cache``
-        # fills it whatever the backend says): drop those too.
-        if has_request_context():
-            local = getattr(request, "_invenio_access_action_cache", None) or {}
-            prefix = current_app.config["ACCESS_ACTION_CACHE_PREFIX"]
-            for key in keys:
-                local.pop(key[len(prefix):], None)
+    if not keys:
+        return
+    from invenio_access.proxies import current_access
+
+    # The transaction has ended: ``delete`` does not mark the keys again.
+    prefix = current_app.config["ACCESS_ACTION_CACHE_PREFIX"]
+    for key in keys:
+        current_access.delete_action_cache(key.removeprefix(prefix))
 
 
 event.listen(Session, "after_transaction_end", _drop_pending)
@@ -105,45 +106,20 @@ access_cache = TransactionalActionCache()
 
 def prefetch(action_keys):
     """Read the expansions of ``action_keys`` (invenio-access keys, without
-    the prefix) in one round trip into invenio-access's per-request copy, so
-    that the permission checks that follow in this request find them there
-    instead of asking the store one key at a time. Missing keys are left to
-    the normal path (which loads them from the database and caches them).
-
-    Inside ``core.last_known`` the values come from what this process last
-    saw of the store, not from the store, and are taken out of the
-    per-request copy when the block ends; :class:`~.last_known.NotKnown` if
-    one was never seen."""
-    from invenio_access.proxies import current_access
-
-    local = current_access._request_cache
-    store = current_access.cache
-    if local is None or not hasattr(store, "get_many"):
-        return
-    keys = [key for key in dict.fromkeys(action_keys) if key not in local]
-    if not keys:
+    the prefix) in one round trip, for this request: the permission checks
+    that follow ask the store one key at a time (``get``), and find them
+    there. Missing keys are left to the normal path (which loads them from
+    the database and caches them)."""
+    if not has_request_context():
         return
     prefix = current_app.config["ACCESS_ACTION_CACHE_PREFIX"]
-    if last_known.active():
-        _fill_from_seen(local, keys, prefix)
+    prefetched = request.environ.setdefault(PREFETCHED, {})
+    keys = [prefix + key for key in dict.fromkeys(action_keys) if prefix + key not in prefetched]
+    if not keys:
         return
-    for key, value in zip(keys, store.get_many(*(prefix + key for key in keys)), strict=True):
+    for key, value in zip(keys, access_cache.get_many(*keys), strict=True):
         if value is not None:
-            local[key] = value
-
-
-def _fill_from_seen(local, keys, prefix):
-    missing = [key for key in keys if prefix + key not in _seen]
-    if missing:
-        raise last_known.NotKnown(f"never seen: {', '.join(missing)}")
-    for key in keys:
-        local[key] = _seen[prefix + key]
-
-    def take_out():
-        for key in keys:
-            local.pop(key, None)
-
-    last_known.on_exit(take_out)
+            prefetched[key] = value
 
 
 def _drop_granted_arguments(mapper, connection, target):

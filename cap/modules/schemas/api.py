@@ -13,9 +13,8 @@ from invenio_db import db
 from invenio_search import current_search_client
 from invenio_search.engine import search
 from invenio_search.utils import build_alias_name, prefix_index
-from sqlalchemy import event, literal_column, text
+from sqlalchemy import event, text
 
-from ..core import last_known, read_along
 from ..core.errors import field_error
 from .definition import load_definition
 from .errors import InvalidSchemaError, SchemaChangedError, SchemaNotFoundError
@@ -66,32 +65,22 @@ def get_schema(name, version=None):
 # loading and the schema-admin endpoints. Values derived from the rows are
 # cached per process under a *stamp* of the table (row count, highest id,
 # latest ``updated``: any insert, update or delete changes it, in any
-# process). The stamp is read once per request, along with the token
-# look-up (``core.read_along``) or else on its own; outside a request, on
-# every call. A change in this process also drops the stamp at
-# flush, so the same request sees it at once. Inside ``core.last_known``
-# (a speculative search) the values of the last stamp seen are given without
-# reading it.
+# process). The stamp is read once per request (kept in the request's
+# environ); outside a request, on every call. A change in this process also
+# drops the stamp at flush, so the same request sees it at once.
 
 _derived = [None, {}]  # [stamp, {key: value}], replaced as a whole
 
 _MEMO = "cap.schemas.stamp"
 
 # Plain SQL: a third of the cost of the same select built with SQLAlchemy
-# (no compilation, no result type processing). One text value, so that it
-# is the same whether read on its own or along with the token look-up.
-_STAMP_SQL = (f"SELECT concat_ws(',', count(*), max(id), max(updated)) "
-              f"FROM {Schema.__tablename__}")
-_STAMP_QUERY = text(_STAMP_SQL)
-read_along.register(_MEMO, literal_column(f"({_STAMP_SQL})"))
+# (no compilation, no result type processing).
+_STAMP_QUERY = text(f"SELECT concat_ws(',', count(*), max(id), max(updated)) "
+                    f"FROM {Schema.__tablename__}")
 
 
 def _stamp():
     """``"count,max id,max updated"`` of the schema table."""
-    if last_known.active():
-        if _derived[0] is None:
-            raise last_known.NotKnown("no schema stamp seen yet")
-        return _derived[0]
     memo = request.environ if has_request_context() else None
     if memo is not None and _MEMO in memo:
         return memo[_MEMO]
@@ -116,10 +105,6 @@ def cached(key, build):
     """``build()``, computed once per state of the schema table (treat it as read-only)."""
     stamp = _stamp()
     known, values = _derived
-    if last_known.active():
-        if known != stamp or key not in values:
-            raise last_known.NotKnown(f"{key!r} not derived under the last stamp seen")
-        return values[key]
     if known != stamp:
         values = {}
         _derived[:] = [stamp, values]

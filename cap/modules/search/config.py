@@ -53,6 +53,3 @@ CAP_SEARCH_REINDEX_BATCH = 500
 
 CAP_SEARCH_REINDEX_THREADS = 2
 """Bulk requests in flight during a rebuild (1: one at a time)."""
-
-CAP_SEARCH_SPECULATE = True
-"""Send a search's engine request while its token is verified (``search.speculation``)."""

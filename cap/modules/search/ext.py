@@ -1,6 +1,6 @@
 """The search extension: settings."""
 
-from . import config, speculation
+from . import config
 
 
 class CAPSearch:
@@ -16,5 +16,4 @@ class CAPSearch:
         for name in dir(config):
             if name.startswith("CAP_SEARCH_"):
                 app.config.setdefault(name, getattr(config, name))
-        speculation.install(app)
         app.extensions["cap-search"] = self

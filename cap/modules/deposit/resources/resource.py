@@ -4,7 +4,6 @@ from flask import Blueprint, current_app, g, request
 
 from ...core.db import read_only
 from ...core.errors import InvalidRequestError, field_error, register_error_handlers
-from ...search import speculation
 from ..proxies import current_deposit_service
 from .http import answer, if_match_revision, negotiate, parse_json_body, search_links
 from .serializers import (
@@ -14,8 +13,6 @@ from .serializers import (
     JSON,
     PERMISSIONS,
     Users,
-    expect_users,
-    keep_named_users,
     meta_of,
     serialize_basic,
     serialize_csv,
@@ -64,18 +61,14 @@ def search_params():
 def search_answer(service, endpoint):
     """Run a search and answer it in the format the client accepts."""
     mimetype = negotiate(SEARCH_MIMETYPES)
-    pending = speculation.take()
-    result, parsed = service.search(g.identity, search_params(), pending=pending)
+    result, parsed = service.search(g.identity, search_params())
     hits = result["hits"]["hits"]
     total = result["hits"]["total"]
     total = total["value"] if isinstance(total, dict) else total
     if mimetype == BASIC:
         bodies = [serialize_basic(*unpack_hit(hit)) for hit in hits]
     else:
-        users = Users()
-        bodies = serialize_hits(hits, g.identity, users)
-        if pending is not None:
-            keep_named_users(pending.notes, users)
+        bodies = serialize_hits(hits, g.identity, Users())
     if mimetype == CSV:
         return answer(serialize_csv(bodies), mimetype=CSV)
     aggregations = {
@@ -95,9 +88,6 @@ def search_answer(service, endpoint):
 
 
 @read_only
-@speculation.speculative(
-    lambda identity: current_deposit_service.search_request(identity, search_params()),
-    recall=expect_users)
 def search():
     """GET /deposits/: drafts the caller may read."""
     return search_answer(current_deposit_service, "deposits")

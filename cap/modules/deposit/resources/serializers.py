@@ -8,15 +8,14 @@ permission rule lives here.
 import csv
 import io
 
-from flask import current_app, has_request_context, request
+from flask import current_app
 from invenio_accounts.models import User
 from invenio_accounts.profiles import UserProfileDict
 from invenio_db import db
-from sqlalchemy import bindparam, func, select, text
+from sqlalchemy import text
 
 from ...access.fields import read_only_schema
 from ...access.generators import identity_user_id
-from ...core import read_along
 from ...records.api import dump_buckets, dump_files, user_metadata
 from ...schemas.api import schema_info_by_url
 from ..indexer import SEARCH_ONLY_FIELDS, schema_info_of
@@ -34,36 +33,6 @@ ACTIONS = ("publish", "edit", "discard", "clone", "permissions", "upload")
 # built with SQLAlchemy (compilation of the IN list, result processing).
 _USERS_QUERY = text(f"SELECT id, email, profile FROM {User.__tablename__} WHERE id = ANY(:ids)")
 
-_USERS_READ_ALONG = "cap.deposit.users"
-_EXPECTED_IDS = "cap_expected_user_ids"
-_users = User.__table__
-_USERS_ALONG = (
-    select(func.json_agg(func.json_build_array(_users.c.id, _users.c.email, _users.c.profile)))
-    .where(_users.c.id == func.any(bindparam(_EXPECTED_IDS)))
-    .scalar_subquery()
-)
-"""The users of :func:`expect_users`, as one JSON array (of ``[id, email, profile]``)."""
-
-NAMED_USERS = "named users"
-MAX_NAMED_USERS = 50
-"""A token's speculative searches keep the users their answers named lately
-(at most this many, the most recent first)."""
-
-
-def keep_named_users(notes, users):
-    """After a search: note the users its answer named (``users``, a :class:`Users`)."""
-    earlier = [user_id for user_id in notes.get(NAMED_USERS, ()) if user_id not in users.named]
-    notes[NAMED_USERS] = [*sorted(users.named), *earlier][:MAX_NAMED_USERS]
-
-
-def expect_users(notes):
-    """Before the token check of a search (``search.speculation``): read the
-    users the token's answers named lately along with it."""
-    user_ids = notes.get(NAMED_USERS)
-    if user_ids:
-        read_along.expect(_USERS_READ_ALONG, _USERS_ALONG, {_EXPECTED_IDS: user_ids})
-
-
 def _user_entry(email, profile):
     return {"email": email, "profile": dict(UserProfileDict(**profile)) if profile else {}}
 
@@ -72,14 +41,8 @@ class Users:
     """A small cache of user look-ups for one answer."""
 
     def __init__(self):
-        """Start with the users read along with the token look-up, if any."""
+        """Start empty."""
         self._cache = {}
-        self.named = set()
-        expected = read_along.expected(_USERS_READ_ALONG) if has_request_context() else None
-        if expected is not None and _USERS_READ_ALONG in request.environ:
-            found = {row[0]: _user_entry(*row[1:])
-                     for row in request.environ[_USERS_READ_ALONG] or ()}
-            self._cache = {user_id: found.get(user_id) for user_id in expected[_EXPECTED_IDS]}
 
     def prefetch(self, user_ids):
         """Look up many users with one query (the creators and grantees of a page of hits)."""
@@ -99,8 +62,7 @@ class Users:
             ids.add((source.get("_deposit") or {}).get("created_by"))
             for grant in (source.get("_access") or {}).values():
                 ids.update(grant.get("users", []))
-        self.named = {i for i in ids if isinstance(i, int)}
-        self.prefetch(self.named)
+        self.prefetch(ids)
 
     def get(self, user_id):
         """``{email, profile}`` of a user id, or ``None``."""

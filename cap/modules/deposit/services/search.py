@@ -162,17 +162,12 @@ def search_request(identity, params, alias, policy, owner_field="_deposit.owners
     return engine_request, params
 
 
-def run_search(identity, params, alias, policy, owner_field="_deposit.owners", pending=None):
-    """Search ``alias`` as ``identity``; returns the raw engine answer and params.
-
-    ``pending``: a ``search.speculation.PendingSearch``, whose answer is
-    used if it is the answer to this very engine request.
-    """
+def run_search(identity, params, alias, policy, owner_field="_deposit.owners"):
+    """Search ``alias`` as ``identity`` (one engine request, through the
+    search client); returns the raw engine answer and params."""
     engine_request, params = search_request(identity, params, alias, policy, owner_field)
     try:
-        answer = pending.answer_for(engine_request) if pending else None
-        if answer is None:
-            answer = current_search_client.search(**engine_request)
+        answer = current_search_client.search(**engine_request)
     except search.exceptions.NotFoundError:
         # No schema index yet: nothing to find.
         answer = {"hits": {"hits": [], "total": {"value": 0}}, "aggregations": {}}

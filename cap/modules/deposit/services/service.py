@@ -208,12 +208,9 @@ class DepositService:
         self._require(identity, "read", deposit)
         return self._schema_of(deposit)
 
-    def search(self, identity, params, pending=None):
-        """Drafts the identity may read; returns ``(engine answer, params)``.
-
-        ``pending``: the search sent ahead (``search.speculation``), if any.
-        """
-        return run_search(identity, params, "deposits", self.policy_cls("read"), pending=pending)
+    def search(self, identity, params):
+        """Drafts the identity may read; returns ``(engine answer, params)``."""
+        return run_search(identity, params, "deposits", self.policy_cls("read"))
 
     def search_request(self, identity, params):
         """The engine request :meth:`search` sends for ``identity``."""

@@ -5,27 +5,22 @@ from flask import Blueprint, g, request
 from ...core.db import read_only
 from ...core.errors import register_error_handlers
 from ...deposit.resources.http import answer, negotiate
-from ...deposit.resources.resource import search_answer, search_params
+from ...deposit.resources.resource import search_answer
 from ...deposit.resources.serializers import (
     BASIC,
     JSON,
     PERMISSIONS,
-    expect_users,
     meta_of,
     serialize_basic,
     serialize_full,
     serialize_permissions,
 )
-from ...search import speculation
 from ..proxies import current_record_service
 
 ITEM_MIMETYPES = [JSON, BASIC, PERMISSIONS]
 
 
 @read_only
-@speculation.speculative(
-    lambda identity: current_record_service.search_request(identity, search_params()),
-    recall=expect_users)
 def search():
     """GET /records/: records the caller may read."""
     return search_answer(current_record_service, "records")

@@ -64,12 +64,9 @@ class RecordService:
             for action in ("read", "update", "admin")
         }
 
-    def search(self, identity, params, pending=None):
-        """Records the identity may read; returns ``(engine answer, params)``.
-
-        ``pending``: the search sent ahead (``search.speculation``), if any.
-        """
-        return run_search(identity, params, "records", self.policy_cls("read"), pending=pending)
+    def search(self, identity, params):
+        """Records the identity may read; returns ``(engine answer, params)``."""
+        return run_search(identity, params, "records", self.policy_cls("read"))
 
     def search_request(self, identity, params):
         """The engine request :meth:`search` sends for ``identity``."""
