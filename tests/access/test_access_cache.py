@@ -1,5 +1,7 @@
 """invenio-access's ACCESS_CACHE (Redis): used, per-run keys, and grant changes seen at once."""
 
+import time
+
 import pytest
 from flask import current_app
 from invenio_access import Permission
@@ -87,3 +89,50 @@ def test_change_in_transaction_is_not_cached_before_commit(app, person):
     db.session.delete(ActionUsers.query.filter_by(user_id=person.id).one())
     db.session.commit()
     assert not allows(person)
+
+
+def _read_draft(client, user, pid):
+    """The status of reading the draft (404 when not allowed: not even its
+    existence is told)."""
+    return client.get(f"/deposits/{pid}", headers=user.headers).status_code
+
+
+def _generic_draft(env):
+    draft = env.service.create(env.users.owner.identity,
+                               {"$ana_type": "generic", "title": "Shared by schema grant"})
+    db.session.commit()
+    return draft
+
+
+def test_grant_revoked_over_http_is_refused_on_the_next_request(client, env):
+    """A schema grant given and revoked through the API: the very next
+    request of the grantee is allowed, then refused (no cached grant lives
+    on)."""
+    u = env.users
+    draft = _generic_draft(env)
+    url = "/jsonschemas/generic/permissions"
+    grant = [{"type": "user", "email": u.stranger.email, "action": "deposit-schema-read"}]
+    assert _read_draft(client, u.stranger, draft.pid) == 404  # "not granted" cached
+    assert client.post(url, json=grant, headers=u.admin.headers).status_code == 201
+    assert _read_draft(client, u.stranger, draft.pid) == 200
+    assert client.delete(url, json=grant, headers=u.admin.headers).status_code == 200
+    assert _read_draft(client, u.stranger, draft.pid) == 404
+
+
+def test_grant_removed_without_the_orm_expires_with_the_ttl(app, client, env, monkeypatch):
+    """A grant row deleted with plain SQL (no mapper event drops the cache,
+    as another tool's change): refused once ``CAP_ACCESS_CACHE_TTL`` has
+    passed."""
+    monkeypatch.setitem(app.config, "CAP_ACCESS_CACHE_TTL", 1)
+    u = env.users
+    draft = _generic_draft(env)
+    grant = [{"type": "user", "email": u.stranger.email, "action": "deposit-schema-read"}]
+    answer = client.post("/jsonschemas/generic/permissions", json=grant,
+                         headers=u.admin.headers)
+    assert answer.status_code == 201
+    assert _read_draft(client, u.stranger, draft.pid) == 200  # cached for 1 s
+    db.session.execute(ActionUsers.__table__.delete().where(
+        ActionUsers.__table__.c.user_id == u.stranger.id))
+    db.session.commit()
+    time.sleep(1.5)
+    assert _read_draft(client, u.stranger, draft.pid) == 404
