@@ -28,6 +28,7 @@ created and dropped. Run:
 import argparse
 import os
 import random
+import statistics
 import sys
 import time
 import uuid
@@ -164,12 +165,16 @@ SUGGESTS = [
 ]
 
 
-def _time(call, rounds):
+def _time(call, rounds, cpu=None):
+    """Wall-clock seconds of each of ``rounds`` calls; with a list ``cpu``,
+    this process's CPU seconds of each call are appended to it too."""
     times = []
     for _ in range(rounds):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         call()
         times.append(time.perf_counter() - start)
+        if cpu is not None:
+            cpu.append(time.process_time() - start_cpu)
     return times
 
 
@@ -195,13 +200,19 @@ def engine_requests(app, user):
 
 
 def measure_latency(app, user, built, rounds):
-    """API and direct timings per query (alternating), and the lines to print."""
+    """API and direct timings per query (alternating), and the lines to print.
+
+    Also the CPU time this process spends per call (the API in the test
+    client, or opensearch-py sending the request): the engine works in its
+    own process, so the difference is CAP's own work, and CPU time moves
+    less with the machine's load than wall-clock time."""
     from invenio_db import db
     from invenio_search import current_search_client
 
     client = app.test_client()
     headers = common.auth(user)
     api_all, direct_all, lines = [], [], []
+    cpu = {"api": [], "direct": []}
     for path, args, request in built:
         def via_api(path=path, args=args):
             response = client.get(path, query_string=args, headers=headers)
@@ -220,13 +231,13 @@ def measure_latency(app, user, built, rounds):
         direct()  # warm-up
         api_times, direct_times = [], []
         for _ in range(rounds):  # alternate, so load changes hit both alike
-            api_times += _time(via_api, 1)
-            direct_times += _time(direct, 1)
+            api_times += _time(via_api, 1, cpu["api"])
+            direct_times += _time(direct, 1, cpu["direct"])
         api_all += api_times
         direct_all += direct_times
         lines.append(f"  {path:11} {str(args)[:48]:48} hits {total:6}  "
                      f"api {common.summary(api_times)} | direct {common.summary(direct_times)}")
-    return api_all, direct_all, lines
+    return api_all, direct_all, cpu, lines
 
 
 def measure_suggest(app, user, rounds):
@@ -326,7 +337,7 @@ def main(argv=None):
         print(f"cap index reindex: {docs} documents in {seconds:.1f} s "
               f"({docs / seconds:.0f} docs/s)")
         built = engine_requests(app, user)
-        api, direct, lines = measure_latency(app, user, built, args.rounds)
+        api, direct, cpu, lines = measure_latency(app, user, built, args.rounds)
         suggest = measure_suggest(app, user, args.rounds)
         print("\n".join(lines))
         print(f"all searches   api {common.summary(api)} | direct {common.summary(direct)}")
@@ -336,6 +347,9 @@ def main(argv=None):
               f"(aim p95 <= {AIM_P95_OVERHEAD_MS} ms) "
               f"{common.verdict(overhead[95] <= AIM_P95_OVERHEAD_MS)}; p95 ratio "
               f"{common.percentile(api, 95) / common.percentile(direct, 95):.2f}x")
+        print(f"CPU of this process per search: api {common.summary(cpu['api'])} | "
+              f"direct {common.summary(cpu['direct'])}; CAP's own work p50 "
+              f"{(statistics.median(cpu['api']) - statistics.median(cpu['direct'])) * 1000:.1f} ms")
         print(f"suggest        {common.summary(suggest)} (aim: typical < 50 ms)")
         (api_rate, api_p95), (engine_rate, engine_p95) = measure_throughput(
             user, built, args.clients, args.requests)
