@@ -2,11 +2,12 @@
 
 N synthetic drafts and records (see ``bench_search.py``) are bulk-inserted
 into ``records_metadata``, then rebuilt with ``cap index reindex`` (fresh
-indexes, documents read from the database in batches and prepared by the
-indexer's own hooks, streamed bulk, alias switch, catch-up). The floor
-sends the very documents the rebuild produced, already in memory, straight
-to new indexes of the same mappings with the same bulk helper, threads and
-chunk size (index creation and refresh included on both sides).
+indexes, documents read from the database in batches and built by the
+indexer's ``document``, sent with opensearch-py's ``parallel_bulk``, alias
+switch, catch-up). The floor sends the very documents the rebuild
+produced, already in memory, straight to new indexes of the same mappings
+with the same sender (``indexing.send_bulk``: threads and chunk size;
+index creation and refresh included on both sides).
 
 The rebuild and the floor alternate ``--rounds`` times (the machine is
 shared: one pair alone swings by 2x); the medians are compared.
