@@ -6,8 +6,10 @@ files-rest, which stores them as ``ObjectVersionTag`` rows of the new version
 in the same transaction as the version itself.
 
 The body is werkzeug's ``request.stream`` (what files-rest hands over): the
-WSGI server's input, limited to the Content-Length, a short body raising
-``ClientDisconnected``.
+WSGI server's input, never read past the Content-Length (by werkzeug, or by
+the server itself when it says so with ``wsgi.input_terminated``, as
+gunicorn does). A body cut short fails the upload and leaves no file
+(werkzeug's ``ClientDisconnected``, or files-rest's size check).
 """
 
 from flask import current_app, request
