@@ -2,17 +2,18 @@
 
 N synthetic drafts and records (see ``bench_search.py``) are bulk-inserted
 into ``records_metadata``, then rebuilt with ``cap index reindex`` (fresh
-indexes, documents read from the database in batches and prepared by the
-indexer's own hooks, streamed bulk, alias switch, catch-up). The floor
-sends the very documents the rebuild produced, already in memory, straight
-to new indexes of the same mappings with the same bulk helper, threads and
-chunk size (index creation and refresh included on both sides).
+indexes, documents read from the database in batches and built by the
+indexer's ``document``, sent with opensearch-py's ``parallel_bulk``, alias
+switch, catch-up). The floor sends the very documents the rebuild
+produced, already in memory, straight to new indexes of the same mappings
+with the same sender (``indexing.send_bulk``: threads and chunk size;
+index creation and refresh included on both sides).
 
 The rebuild and the floor alternate ``--rounds`` times (the machine is
 shared: one pair alone swings by 2x); the medians are compared.
 
-Own database ``cap_bench_search`` and index prefix ``bench-search-``,
-created and dropped. Run:
+Own database ``cap_bench_reindex_<pid>`` and index prefix
+``bench-reindex-<pid>-``, created and dropped. Run:
 ``.venv/bin/python -m benchmarks.bench_reindex [--n 100000] [--rounds 3]``
 """
 
@@ -30,6 +31,11 @@ from benchmarks import common  # noqa: E402
 from benchmarks.bench_search import insert_synthetic, reindex_all  # noqa: E402
 
 AIM = 0.5
+
+# Not bench_search's fixed names: a search benchmark running meanwhile on the
+# same services would drop this run's database.
+common.DATABASE_URI = common.DATABASE_URI.rsplit("/", 1)[0] + f"/cap_bench_reindex_{common.RUN}"
+common.INDEX_PREFIX = f"bench-reindex-{common.RUN}-"
 
 
 def raw_floor():
@@ -60,8 +66,7 @@ def raw_floor():
         body["settings"]["index"]["refresh_interval"] = "-1"
         client.indices.create(index=name, body=body)
         # The same bulk sender (chunks, requests in flight) as the rebuild.
-        count += indexing.send_bulk(client._get_current_object(), docs, batch,
-                                    current_app.config["CAP_SEARCH_REINDEX_THREADS"])
+        count += indexing.send_bulk(docs, batch, current_app.config["CAP_SEARCH_REINDEX_THREADS"])
         client.indices.put_settings(index=name, body={"index": {"refresh_interval": "1s"}})
         client.indices.refresh(index=name)
     seconds = time.perf_counter() - start

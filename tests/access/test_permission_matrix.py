@@ -208,9 +208,9 @@ def _reindex(docs):
     records = [Deposit.get_by_pid(docs.search_ids[n]) for n in ("D", "P", "AP")]
     records += [PublishedRecord.get_by_pid(docs.search_ids[n]) for n in ("R", "AR")]
     for record in records:
-        index = indexer._prepare_index(indexer.record_to_index(record))
-        body = indexer._prepare_record(record, index)
-        current_search_client.index(index=index, id=str(record.id), body=body)
+        index = indexer.record_to_index(record)
+        current_search_client.index(index=build_alias_name(index), id=str(record.id),
+                                    body=indexer.document(record, index))
     for alias in ("deposits", "records"):
         current_search_client.indices.refresh(index=build_alias_name(alias))
 

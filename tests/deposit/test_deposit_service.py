@@ -338,10 +338,12 @@ def test_pid_format(env, complete):
 def test_failed_indexing_is_queued(env, monkeypatch, indexed_ids, app):
     from invenio_indexer.api import RecordIndexer
 
+    from cap.modules.deposit.indexer import CAPRecordIndexer
+
     def broken(self, record, *args, **kwargs):
         raise ConnectionError("search engine down")
 
-    monkeypatch.setattr(RecordIndexer, "index", broken)
+    monkeypatch.setattr(CAPRecordIndexer, "index", broken)
     deposit = new_generic(env, title="queued")
     assert str(deposit.id) not in indexed_ids("deposits")
     monkeypatch.undo()

@@ -42,24 +42,41 @@ def grants(users_, roles=()):
     return {"users": [user.id for user in users_], "roles": list(roles)}
 
 
+def access(kind, u):
+    """``_access`` of a ``kind`` (deposit|record): ``owner`` all, ``reader`` reads,
+    ``editor`` updates."""
+    return {
+        f"{kind}-read": grants([u.owner, u.reader]),
+        f"{kind}-update": grants([u.owner, u.editor]),
+        f"{kind}-admin": grants([u.owner]),
+    }
+
+
+def draft_document(u, deposit_id="d1"):
+    """A CMS draft of ``owner``, readable by ``reader``, editable by ``editor``."""
+    return {
+        "$schema": DRAFT_SCHEMA,
+        "_deposit": {"id": deposit_id, "status": "draft", "created_by": u.owner.id},
+        "_experiment": "CMS",
+        "_access": access("deposit", u),
+        "title": "A draft",
+    }
+
+
 @pytest.fixture
 def draft(db, location, users):
-    """A CMS draft of ``owner``, readable by ``reader``, editable by ``editor``."""
-    u = users
-    record = FixtureRecord.create(
-        {
-            "$schema": DRAFT_SCHEMA,
-            "_deposit": {"id": "d1", "status": "draft", "created_by": u.owner.id},
-            "_experiment": "CMS",
-            "_access": {
-                "deposit-read": grants([u.owner, u.reader]),
-                "deposit-update": grants([u.owner, u.editor]),
-                "deposit-admin": grants([u.owner]),
-            },
-            "title": "A draft",
-        }
-    )
+    """:func:`draft_document` as a record with its bucket (rolled back after the test)."""
+    record = FixtureRecord.create(draft_document(users))
     db.session.commit()
+    return record
+
+
+@pytest.fixture(scope="module")
+def committed_draft(database, location, users):
+    """:func:`draft_document` committed for real, for a server in another process
+    (the module's database is dropped with the module)."""
+    record = FixtureRecord.create(draft_document(users, deposit_id="d-served"))
+    database.session.commit()
     return record
 
 
@@ -80,11 +97,7 @@ def published(db, location, users, draft):
             "$schema": RECORD_SCHEMA,
             "_deposit": {"id": "d1", "status": "published", "pid": {"value": "CAP.CMS.TEST.0001"}},
             "_experiment": "CMS",
-            "_access": {
-                "record-read": grants([users.owner, users.reader]),
-                "record-update": grants([users.owner, users.editor]),
-                "record-admin": grants([users.owner]),
-            },
+            "_access": access("record", users),
             "title": "A draft",
         },
         with_bucket=False,

@@ -1,124 +1,17 @@
-"""Upload bodies under gunicorn are received straight into each chunk, byte for byte.
-
-Built on gunicorn's own request body objects over a real socket pair (what
-its workers hand to the app as ``wsgi.input``), fed from a thread.
-"""
+"""The storage's pipelined save: files-rest's result and checks, bounded memory,
+nothing left behind on errors."""
 
 import hashlib
 import io
 import os
-import socket
 import threading
 
 import pytest
-from gunicorn.http.body import Body, LengthReader
-from gunicorn.http.unreader import SocketUnreader
 from werkzeug.exceptions import ClientDisconnected
 
 from cap.modules.files.storage import CAPFileStorage
-from cap.modules.files.uploads import GunicornBody
 
 MIB = 1024 * 1024
-
-
-@pytest.fixture
-def gunicorn_input():
-    """``make(payload, length, close=True) -> wsgi.input``: gunicorn's body of
-    ``length`` bytes on a socket whose peer sends ``payload`` (then closes,
-    when ``close``) from a thread. Both ends are closed after the test."""
-    sockets, threads = [], []
-
-    def make(payload, length, close=True):
-        server, peer = socket.socketpair()
-        sockets.extend([server, peer])
-
-        def send():
-            peer.sendall(payload)
-            if close:
-                peer.shutdown(socket.SHUT_WR)
-
-        thread = threading.Thread(target=send, daemon=True)
-        thread.start()
-        threads.append(thread)
-        return Body(LengthReader(SocketUnreader(server), length))
-
-    yield make
-    for thread in threads:
-        thread.join(5)
-    for sock in sockets:
-        sock.close()
-
-
-def drain(stream, chunk):
-    parts = []
-    while data := stream.read(chunk):
-        parts.append(data)
-    return b"".join(parts)
-
-
-@pytest.mark.parametrize("chunk", [5 * MIB, 1000, -1])
-def test_the_whole_body_and_nothing_more(gunicorn_input, chunk):
-    body_bytes = os.urandom(3 * MIB + 17)
-    next_request = b"GET /api/ping HTTP/1.1\r\nHost: x\r\n\r\n"
-    wsgi_input = gunicorn_input(body_bytes + next_request, len(body_bytes))
-    fast = GunicornBody.wrap({"wsgi.input": wsgi_input}, len(body_bytes))
-    assert fast is not None
-    data = drain(fast, chunk)
-    assert hashlib.md5(data).hexdigest() == hashlib.md5(body_bytes).hexdigest()
-    assert fast.read(10) == b""
-    # gunicorn knows the body is consumed; the next request's bytes stay with it.
-    assert wsgi_input.reader.length == 0
-    assert wsgi_input.reader.unreader.read(len(next_request)) == next_request
-
-
-def test_bytes_gunicorn_buffered_already_come_first(gunicorn_input):
-    body_bytes = b"0123456789" * 1000
-    wsgi_input = gunicorn_input(body_bytes, len(body_bytes))
-    # gunicorn's Body keeps the rest of a 1 KiB gathering in its own buffer.
-    wsgi_input.buf.write(wsgi_input.reader.read(100))
-    fast = GunicornBody.wrap({"wsgi.input": wsgi_input}, len(body_bytes))
-    assert drain(fast, 4096) == body_bytes
-
-
-def test_a_body_read_partly_by_someone_else_is_left_alone(gunicorn_input):
-    body_bytes = b"x" * 5000
-    wsgi_input = gunicorn_input(body_bytes, len(body_bytes))
-    assert wsgi_input.read(10) == b"x" * 10  # consumed: not ours to resume
-    assert GunicornBody.wrap({"wsgi.input": wsgi_input}, len(body_bytes)) is None
-
-
-def test_other_servers_keep_the_request_stream():
-    import io
-
-    assert GunicornBody.wrap({"wsgi.input": io.BytesIO(b"abc")}, 3) is None
-
-
-def test_a_body_cut_short_is_a_client_disconnect(gunicorn_input):
-    wsgi_input = gunicorn_input(b"y" * 3000, 10_000)
-    fast = GunicornBody.wrap({"wsgi.input": wsgi_input}, 10_000)
-    with pytest.raises(ClientDisconnected):
-        drain(fast, 4096)
-
-
-def test_body_bytes_received_with_the_headers_come_first(gunicorn_input):
-    # gunicorn receives the headers 8 KiB at a time: the start of the body
-    # (here all of a small one, and the next request) sits in its buffer.
-    body_bytes = os.urandom(5000)
-    next_request = b"GET /api/ping HTTP/1.1\r\nHost: x\r\n\r\n"
-    wsgi_input = gunicorn_input(b"", len(body_bytes), close=False)
-    wsgi_input.reader.unreader.unread(body_bytes + next_request)
-    fast = GunicornBody.wrap({"wsgi.input": wsgi_input}, len(body_bytes))
-    assert drain(fast, 1 * MIB) == body_bytes
-    assert wsgi_input.reader.length == 0
-    assert wsgi_input.reader.unreader.read(len(next_request)) == next_request
-
-
-def test_start_in_the_buffer_rest_on_the_socket(gunicorn_input):
-    body_bytes = os.urandom(2 * MIB)
-    wsgi_input = gunicorn_input(body_bytes[8000:], len(body_bytes))
-    wsgi_input.reader.unreader.unread(body_bytes[:8000])
-    fast = GunicornBody.wrap({"wsgi.input": wsgi_input}, len(body_bytes))
-    assert drain(fast, 300_000) == body_bytes
 
 
 class Limit(int):
@@ -261,28 +154,14 @@ def test_a_failed_disk_write_fails_the_upload(tmp_path):
     assert upload_threads() == []
 
 
-def test_a_gunicorn_body_is_received_into_reused_buffers_intact(gunicorn_input, tmp_path):
+def test_a_readinto_body_is_received_into_reused_buffers_intact(tmp_path):
     """Buffers are reused in turn: a chunk's bytes must be on disk and
     hashed before its buffer receives again, even with a slow disk."""
     content = os.urandom(3 * MIB + 4321)
-    wsgi_input = gunicorn_input(content, len(content))
-    body = GunicornBody.wrap({"wsgi.input": wsgi_input}, len(content))
     storage = FaultyStorage(str(tmp_path / "data"))
     storage.release = threading.Event()
     threading.Timer(0.2, storage.release.set).start()
-    answer = storage.save(body, size=len(content), chunk_size=64 * 1024)
+    answer = storage.save(io.BytesIO(content), size=len(content), chunk_size=64 * 1024)
     assert answer[1:] == (len(content), f"md5:{hashlib.md5(content).hexdigest()}")
     assert (tmp_path / "data").read_bytes() == content
-    assert wsgi_input.reader.length == 0
-    assert upload_threads() == []
-
-
-def test_a_gunicorn_body_cut_short_mid_upload_leaves_nothing(gunicorn_input, tmp_path):
-    content = os.urandom(MIB)
-    wsgi_input = gunicorn_input(content, 2 * MIB)
-    body = GunicornBody.wrap({"wsgi.input": wsgi_input}, 2 * MIB)
-    storage = CAPFileStorage(str(tmp_path / "data"))
-    with pytest.raises(ClientDisconnected):
-        storage.save(body, size=2 * MIB, chunk_size=64 * 1024)
-    assert not (tmp_path / "data").exists()
     assert upload_threads() == []

@@ -1,16 +1,16 @@
 """A rebuilt document is the very document the after-commit indexing sent.
 
 ``cap index reindex`` builds documents straight from the rows (no ORM
-instance, no deep copy, no JSON-ref walk when the JSON holds no ``$ref``);
-whatever it sends must equal what ``indexer.index`` produced on commit:
+instance, no deep copy when the JSON holds no ``$ref``) with the indexer's
+own ``document``; whatever it sends must equal what ``indexer.index``
+produced on commit, and what invenio-indexer's bulk queue consumer sends:
 user fields, system and permission fields (``_access``, ``_deposit``,
 ``_experiment``), the search-only fields (``_schema``, ``created``,
 ``updated``) and the external version.
 """
 
-import uuid
-
 from invenio_db import db
+from invenio_indexer.api import RecordIndexer
 from invenio_records.api import Record
 from invenio_records.models import RecordMetadata
 from invenio_search import current_search_client
@@ -72,30 +72,34 @@ def test_rebuilt_documents_equal_the_ones_indexed_on_commit(env, example, comple
     assert hit["_index"] in [name for name, _ in results]
 
 
-def test_a_row_holding_a_json_ref_goes_through_the_indexers_preparation(env, complete):
-    """The shortcut applies only where the JSON-ref walk cannot change anything."""
+def test_a_row_holding_a_json_ref_is_rebuilt_with_the_reference_replaced(
+    env, complete, refresh
+):
+    """A row is built in place only when it holds no reference to replace."""
     draft = env.service.create(env.users.owner.identity, {"$ana_type": "generic", **complete})
-    data = dict(draft)
-    data["description"] = {"$ref": "#/title"}
-    row = RecordMetadata(id=uuid.uuid4(), json=data)
-    db.session.add(row)
+    row = db.session.get(RecordMetadata, draft.id)
+    row.json = {**row.json, "description": {"$ref": "#/title"}}
     db.session.commit()
+    indexing.reindex("generic")
+    refresh()
+    source, version = indexed("deposit", draft.id)
+    assert source["description"] == complete["title"]  # the reference was replaced
+    assert version == row.version_id - 1
+    # ... in the document only: the stored JSON keeps its reference.
+    assert db.session.get(RecordMetadata, draft.id).json["description"] == {"$ref": "#/title"}
+
+
+def test_the_bulk_queue_sends_the_documents_cap_sends(env, complete, refresh):
+    """invenio-indexer's queue consumer prepares documents itself: the same ones."""
+    draft = env.service.create(env.users.owner.identity, {"$ana_type": "generic", **complete})
+    refresh()
+    committed = indexed("deposit", draft.id)
     indexer = get_indexer()
-    expected = indexer._prepare_record(Record(row.json, model=row),
-                                       indexer.record_to_index(Record(row.json)))
-    assert expected["description"] == complete["title"]  # the walk resolved it
-    (text, streamed), = [
-        (text, r) for text, r in indexing._stream(
-            indexing.record_rows(env.schemas["generic"], "deposit"), 10)
-        if r.id == row.id
-    ]
-    assert indexing.document(indexer, text, streamed) == expected
-    # Without a $ref, the shortcut gives what the indexer's preparation gives.
-    (text, streamed), = [
-        (text, r) for text, r in indexing._stream(
-            indexing.record_rows(env.schemas["generic"], "deposit"), 10)
-        if r.id == draft.id
-    ]
-    model = db.session.get(RecordMetadata, draft.id)
-    assert indexing.document(indexer, text, streamed) == indexer._prepare_record(
-        Record(model.json, model=model), indexer.record_to_index(model.json))
+    record = Record.get_record(draft.id)
+    indexer.delete(record)
+    refresh()
+    assert current_search_client.count(index=build_alias_name("deposits"))["count"] == 0
+    indexer.bulk_index([str(draft.id)])
+    assert RecordIndexer().process_bulk_queue() == (1, 0)  # (sent, failed)
+    refresh()
+    assert indexed("deposit", draft.id) == committed

@@ -44,3 +44,68 @@ def serving(app, port):
     finally:
         server.shutdown()
         thread.join(10)
+
+
+class GunicornServer:
+    """gunicorn serving an app object already built (gunicorn's documented custom
+    application: ``BaseApplication`` with ``load_config`` and ``load``)."""
+
+    def __init__(self, app, options):
+        """``options``: gunicorn settings by name (``bind``, ``workers``, ...)."""
+        from gunicorn.app.base import BaseApplication
+
+        class Served(BaseApplication):
+            def load_config(self):
+                for key, value in options.items():
+                    self.cfg.set(key, value)
+
+            def load(self):
+                return app
+
+        self.application = Served()
+
+    def run(self):
+        """Serve until SIGTERM (gunicorn's arbiter: the calling process's main thread)."""
+        self.application.run()
+
+
+@contextmanager
+def gunicorn_serving(app, port, **options):
+    """Serve ``app`` with a real gunicorn on ``port`` in a forked process; yields the URL.
+
+    The fork inherits the app, its configuration (test database, index
+    prefix) and what the test committed. Database connections opened before
+    the fork stay the parent's: the child's pool forgets them without closing
+    them (SQLAlchemy's advice for forked processes). Stopped with SIGTERM
+    (gunicorn's graceful shutdown) on exit.
+    """
+    import multiprocessing
+    import time
+    import urllib.request
+
+    from invenio_db import db
+
+    def serve():
+        with app.app_context():
+            db.engine.dispose(close=False)
+        GunicornServer(app, {"bind": f"127.0.0.1:{port}", "loglevel": "warning",
+                             **options}).run()
+
+    process = multiprocessing.get_context("fork").Process(target=serve, daemon=True)
+    process.start()
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            try:
+                urllib.request.urlopen(f"{url}/ping", timeout=5)
+                break
+            except OSError:
+                if not process.is_alive():
+                    raise RuntimeError("gunicorn exited") from None
+                time.sleep(0.1)
+        else:
+            raise RuntimeError("gunicorn did not answer /ping in 20 s")
+        yield url
+    finally:
+        process.terminate()
+        process.join(30)

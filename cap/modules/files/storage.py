@@ -12,8 +12,10 @@ previous one is hashed in one helper thread and written to disk in another
 and writing one after the other.
 """
 
+import hashlib
 from collections import deque
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import ExitStack
 
 from flask import current_app
 from invenio_files_rest.helpers import chunk_size_or_default
@@ -53,6 +55,19 @@ class ChunkedReader:
         self._fp.close()
 
 
+class InlineExecutor:
+    """``submit`` runs the call at once, in this thread: the executor of a one-chunk body."""
+
+    def submit(self, fn, *args):
+        """A future already holding ``fn(*args)``'s result or exception."""
+        future = Future()
+        try:
+            future.set_result(fn(*args))
+        except Exception as error:
+            future.set_exception(error)
+        return future
+
+
 class CAPFileStorage(PyFSFileStorage):
     """PyFS storage whose read handles iterate in chunks and whose uploads are pipelined."""
 
@@ -66,30 +81,40 @@ class CAPFileStorage(PyFSFileStorage):
             return ChunkedReader(fp, current_app.config["CAP_FILES_READ_CHUNK_SIZE"])
         return fp
 
-    def _write_stream(
-        self, src, dst, size=None, size_limit=None, chunk_size=None, progress_callback=None
-    ):
-        """files-rest's copy-and-hash loop as a pipeline: while chunk i+1 is
-        received here, chunk i is hashed in one helper thread and written in
-        another (receive, MD5 and write all release the GIL).
+    def save(self, incoming_stream, size_limit=None, size=None, chunk_size=None,
+             progress_callback=None):
+        """Store ``incoming_stream``: files-rest's ``save`` contract, copied as a pipeline.
 
-        Same checks, progress calls and result as files-rest's. At most
-        ``UPLOAD_PIPELINE_DEPTH`` chunks are waiting to be hashed or written,
-        plus the one being received, so memory stays flat whatever the size.
-        A body that can ``readinto`` is received into ``UPLOAD_PIPELINE_DEPTH
-        + 1`` buffers used in turn (a fresh multi-MiB buffer per chunk cost the
-        kernel ~1.8 s of CPU per GiB here). An error in a helper thread fails
-        the upload (raised here once the chunks in flight are done); both
-        threads have ended when this returns or raises. Bodies of one chunk
-        or less take files-rest's loop.
+        Returns ``(fileurl, bytes written, "md5:<hex>")`` and applies files-rest's
+        size checks (``check_sizelimit`` before each chunk, ``check_size`` at
+        the end); on any error the partial file is deleted and the error
+        raised. While chunk i+1 is received here, chunk i is hashed in one
+        helper thread and written in another (receive, MD5 and write all
+        release the GIL). At most ``UPLOAD_PIPELINE_DEPTH`` chunks are waiting
+        to be hashed or written, plus the one being received, so memory stays
+        flat whatever the size. A body that can ``readinto`` is received into
+        ``UPLOAD_PIPELINE_DEPTH + 1`` buffers used in turn (a fresh multi-MiB
+        buffer per chunk cost the kernel ~1.8 s of CPU per GiB here). Both
+        helper threads have ended when this returns or raises.
         """
-        chunk_size = chunk_size_or_default(chunk_size)
-        if size is not None and size <= chunk_size:
-            return super()._write_stream(
-                src, dst, size=size, size_limit=size_limit, chunk_size=chunk_size,
-                progress_callback=progress_callback,
+        fp = self.open(mode="wb")
+        try:
+            bytes_written, checksum = self.copy_and_hash(
+                incoming_stream, fp, size=size, size_limit=size_limit,
+                chunk_size=chunk_size, progress_callback=progress_callback,
             )
-        algo, digest = self._init_hash()
+        except BaseException:
+            fp.close()
+            self.delete()
+            raise
+        fp.close()
+        return self.fileurl, bytes_written, checksum
+
+    def copy_and_hash(self, src, dst, size=None, size_limit=None, chunk_size=None,
+                      progress_callback=None):
+        """Copy ``src`` to ``dst`` through the pipeline; ``(bytes, "md5:<hex>")``."""
+        chunk_size = chunk_size_or_default(chunk_size)
+        digest = hashlib.md5()
         bytes_written = 0
         in_flight = deque()
 
@@ -98,15 +123,24 @@ class CAPFileStorage(PyFSFileStorage):
                 for future in in_flight.popleft():
                     future.result()  # hashed / on disk, or raises
 
-        readinto = getattr(src, "readinto", None)
+        # A body of one chunk or less is copied in this thread: two helper
+        # threads would cost more than they save.
+        pipelined = size is None or size > chunk_size
+        readinto = getattr(src, "readinto", None) if pipelined else None
         # Enough buffers for the chunks in flight and the one being received:
         # the buffer filled next was the one of a chunk already settled.
         buffers = [bytearray(chunk_size) for _ in range(self.UPLOAD_PIPELINE_DEPTH + 1)] \
             if readinto else None
         received = 0
 
-        with ThreadPoolExecutor(1, thread_name_prefix="cap-upload-md5") as hasher, \
-                ThreadPoolExecutor(1, thread_name_prefix="cap-upload-write") as writer:
+        with ExitStack() as helpers:
+            if pipelined:
+                hasher = helpers.enter_context(
+                    ThreadPoolExecutor(1, thread_name_prefix="cap-upload-md5"))
+                writer = helpers.enter_context(
+                    ThreadPoolExecutor(1, thread_name_prefix="cap-upload-write"))
+            else:
+                hasher = writer = InlineExecutor()
             try:
                 while True:
                     check_sizelimit(size_limit, bytes_written, size)
@@ -118,10 +152,8 @@ class CAPFileStorage(PyFSFileStorage):
                     if not chunk:
                         break
                     received += 1
-                    futures = [writer.submit(dst.write, chunk)]
-                    if digest:
-                        futures.append(hasher.submit(digest.update, chunk))
-                    in_flight.append(futures)
+                    in_flight.append([writer.submit(dst.write, chunk),
+                                      hasher.submit(digest.update, chunk)])
                     bytes_written += len(chunk)
                     if progress_callback:
                         progress_callback(None, bytes_written)
@@ -135,7 +167,7 @@ class CAPFileStorage(PyFSFileStorage):
         if progress_callback:
             progress_callback(bytes_written, bytes_written)
         check_size(bytes_written, size)
-        return bytes_written, f"{algo}:{digest.hexdigest()}" if digest else None
+        return bytes_written, f"md5:{digest.hexdigest()}"
 
 
 def storage_factory(**kwargs):

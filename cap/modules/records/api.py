@@ -19,6 +19,12 @@ from sqlalchemy import select
 
 SYSTEM_KEYS = ("control_number",)
 
+MIMETYPE_COLUMN = ObjectVersion.__table__.c["_mimetype"].label("mimetype")
+"""The stored MIME type of a file version, as a column to select: files-rest's
+public ``ObjectVersion.mimetype`` is a Python property (stored value, else a
+guess from the key) over this table column, which its migrations name
+``_mimetype``; selecting the column reads no ORM objects."""
+
 
 def is_system_key(key):
     """Whether a top-level key is ours rather than the user's (``_*``, ``$*``)."""
@@ -82,7 +88,7 @@ class CAPRecord(Record):
         record = cls.create(data, id_=id_, with_bucket=False)
         # A record created just now has no link yet: no look-up first.
         RecordsBuckets.create(record=record.model, bucket=bucket)
-        record._bucket = bucket
+        record.bucket = bucket
         return record
 
     @classmethod
@@ -111,12 +117,27 @@ class CAPRecord(Record):
         self.update(user_metadata(metadata))
         self.update(system)
 
+    loaded_bucket = None
+    """The :class:`Bucket` object of ``bucket``, once looked up or set (ours, not
+    invenio-records-files' private ``_bucket``, which this class never reads)."""
+
     @property
     def bucket(self):
-        """The bucket named by ``_bucket`` (one per record revision)."""
-        if self._bucket is None and self.bucket_id:
-            self._bucket = Bucket.get(self.bucket_id)
-        return self._bucket
+        """The bucket named by ``_bucket`` (one per record revision), looked up once
+        (again when ``_bucket`` names another bucket since)."""
+        bucket_id = self.bucket_id
+        if not bucket_id:
+            return None
+        if self.loaded_bucket is None or str(self.loaded_bucket.id) != str(bucket_id):
+            self.loaded_bucket = Bucket.get(bucket_id)
+        return self.loaded_bucket
+
+    @bucket.setter
+    def bucket(self, bucket):
+        """Make ``bucket`` this record's: its id goes into ``_bucket`` (``dump_bucket``)
+        and the object is kept, so reading ``bucket`` needs no look-up."""
+        self.dump_bucket(self, bucket)
+        self.loaded_bucket = bucket
 
 
 def link_bucket(record, bucket):
@@ -160,7 +181,7 @@ def dump_buckets(bucket_ids, api_url):
             ObjectVersion.bucket_id,
             ObjectVersion.version_id,
             ObjectVersion.key,
-            ObjectVersion._mimetype,
+            MIMETYPE_COLUMN,
             FileInstance.size,
             FileInstance.checksum,
         )
@@ -184,7 +205,7 @@ def dump_buckets(bucket_ids, api_url):
                 obj.version_id,
                 obj.size,
                 obj.checksum,
-                obj._mimetype or guess_mimetype(obj.key),
+                obj.mimetype or guess_mimetype(obj.key),
                 tags.get(obj.version_id, {}),
                 api_url,
             )

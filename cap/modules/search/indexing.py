@@ -14,8 +14,9 @@ removed in the same atomic alias update), so the indexer keeps working
 unchanged. Changes indexed while the load ran are caught up after the
 switch (every record updated since the start is indexed again).
 
-A rebuilt document is the one ``indexer.index`` sends after a commit
-(:func:`document`; tested field for field), built straight from the row.
+A rebuilt document is the one ``indexer.index`` sends after a commit: both
+come from the indexer's ``document`` (:mod:`cap.modules.deposit.indexer`),
+here built straight from the row; sent with opensearch-py's ``parallel_bulk``.
 
 :func:`check` compares ``records_metadata`` (id, ``version_id``) with the
 documents (id, ``_version``: the indexer stores the revision as an external
@@ -23,25 +24,22 @@ version) and reports missing, stale and orphan documents; ``fix=True``
 indexes or deletes them.
 """
 
-import gc
 import json
 import uuid
-from collections import Counter, deque
-from concurrent.futures import ThreadPoolExecutor
+from collections import Counter
 from datetime import UTC, datetime
 
 from flask import current_app, g
 from invenio_db import db
-from invenio_indexer.signals import before_record_index
 from invenio_records.api import Record
 from invenio_records.models import RecordMetadata
-from invenio_search import current_search_client
+from invenio_search import current_search, current_search_client
 from invenio_search.engine import search
 from invenio_search.utils import build_alias_name, prefix_index
 from sqlalchemy import Text, and_, cast, func, not_, or_
 
 from ..deposit.indexer import get_indexer
-from ..schemas.api import get_schema_by_url, list_schemas
+from ..schemas.api import list_schemas
 from ..schemas.mappings import index_body
 from ..schemas.urls import parse_schema_url
 
@@ -125,79 +123,30 @@ class _Row:
         return uuid.UUID(self.id_text)
 
 
-class _Preparation:
-    """What :func:`document` resolves once per load rather than per row."""
+def _actions(app, schemas, targets, counts, batch):
+    """Bulk actions of every row of these schema versions that belongs to a target
+    index (``targets``: ``{(name, version, kind): index}``), counted per target.
 
-    def __init__(self, indexer):
-        self.app = current_app._get_current_object()
-        to_index = indexer._record_to_index  # a proxy of the configured function
-        self._to_index = getattr(to_index, "_get_current_object", lambda: to_index)()
-        self.receivers = list(before_record_index.receivers_for(self.app))
-        self._infos = {}
-
-    def schema_info(self, url):
-        """``Schema.info`` of a ``$schema`` URL, looked up once per load."""
-        if url not in self._infos:
-            try:
-                self._infos[url] = get_schema_by_url(url).info
-            except Exception:  # noqa: BLE001  (the hook then decides, as on commit)
-                self._infos[url] = None
-        return self._infos[url]
-
-    def record_to_index(self, record):
-        """``RecordIndexer.record_to_index`` with the function resolved once."""
-        index = self._to_index(record)
-        if index is None:
-            raise ValueError("Index for record cannot be `None`")
-        return index[0] if isinstance(index, tuple) else index
-
-
-def document(indexer, text, row, data=None, prepared=None):
-    """The source document of a row, as ``indexer.index`` would send it.
-
-    ``text`` is the row's JSON as stored (``jsonb::text``), ``data`` the
-    same decoded (decoded here if not given). The after-commit path sends
-    ``deepcopy(record.replace_refs())`` (``INDEXER_REPLACE_REFS``) or
-    ``record.dumps()``, plus ``_created``/``_updated``, then runs the
-    ``before_record_index`` hooks. Freshly decoded JSON with no ``"$ref"``
-    anywhere is already that copy: the walk and the copy are skipped, the
-    rest is the same (same fields, same hooks with the same arguments,
-    called as ``send`` calls them). A row that does hold ``"$ref"`` goes
-    through the indexer's own preparation.
+    opensearch-py's ``parallel_bulk`` reads this generator in its own feeding
+    thread, so it works in an app context of its own (its own database
+    session; the schema look-ups of the indexing hooks cached for it: one
+    query per ``$schema`` URL instead of two per document). Each document
+    is the indexer's :meth:`~cap.modules.deposit.indexer.CAPRecordIndexer.document`
+    of the row, built in the freshly decoded JSON unless it holds ``"$ref"``
+    (then the indexer copies it with its references replaced).
     """
-    prepared = prepared or _Preparation(indexer)
-    data = json.loads(text) if data is None else data
-    record = Record(data, model=row)
-    # As a service does for the record it resolved the schema of: the hook
-    # uses it (checked against $schema) instead of a look-up per document.
-    record.schema_info = prepared.schema_info(data.get("$schema"))
-    index = prepared.record_to_index(record)
-    if '"$ref"' in text:
-        return indexer._prepare_record(record, index)
-    data["_created"] = row.created.isoformat() if row.created else None
-    data["_updated"] = row.updated.isoformat() if row.updated else None
-    for receiver in prepared.receivers:
-        receiver(prepared.app, json=data, record=record, index=index, arguments={})
-    return data
-
-
-def _actions(rows, route, targets, indexer, counts):
-    """Bulk actions of the rows that belong to a target index; counted per target."""
-    prepared = _Preparation(indexer)
-    for text, row in rows:
-        data = json.loads(text)
-        key = route(data)
-        if key is None:
-            continue
-        counts[key] += 1
-        yield {
-            "_op_type": "index",
-            "_index": targets[key],
-            "_id": row.id_text,
-            "_version": row.version_id - 1,  # Record.revision_id
-            "_version_type": "external_gte",
-            "_source": document(indexer, text, row, data, prepared),
-        }
+    with app.app_context():
+        g.cap_schema_cache = {}
+        indexer = get_indexer()
+        route = _Router(schemas)
+        for text, row in _stream(_rows(schemas), batch):
+            data = json.loads(text)
+            key = route(data)
+            if key is None:
+                continue
+            counts[key] += 1
+            own = None if '"$ref"' in text else data
+            yield indexer.bulk_action(Record(data, model=row), targets[key], data=own)
 
 
 def _stream(query, batch):
@@ -210,75 +159,25 @@ def _stream(query, batch):
         yield text, _Row(id_text, None, version_id, created, updated)
 
 
-def _chunks(actions, size):
-    chunk = []
-    for action in actions:
-        chunk.append(action)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
+def send_bulk(actions, batch, threads=1, progress=None):
+    """Send actions with opensearch-py's ``parallel_bulk``: requests of ``batch``
+    actions, ``threads`` of them in flight while the next chunk is prepared.
 
-
-def send_bulk(client, actions, batch, threads=1, progress=None):
-    """Send actions in bulk requests of ``batch``, ``threads`` requests in flight.
-
-    The actions are produced in the calling thread (database reads and
-    indexing hooks need the app context); only the requests run in worker
-    threads, so the next chunk is prepared while the engine indexes the
-    previous one. Version conflicts (a newer document already there) are
-    fine; any other refusal raises. Returns the number of documents sent.
+    Version conflicts (a newer document already there) are fine; any other
+    refusal raises once everything was sent. Returns the number of actions.
     """
-
-    def send(chunk):
-        _, errors = search.helpers.bulk(client, chunk, raise_on_error=False,
-                                        request_timeout=120)
-        bad = [e for e in errors if (e.get("index") or {}).get("status") != 409]
-        if bad:
-            raise RuntimeError(f"Bulk load failed: {bad[:3]}")
-        return len(chunk)
-
-    # Objects that exist before the load (the app, mappings, schemas) are
-    # left out of the collector's scans while it runs: with documents in
-    # flight the full collections that their allocations trigger otherwise
-    # rescan all of them again and again (~25% of the preparation time).
-    # The collector still runs for everything allocated during the load.
-    freeze = gc.get_freeze_count() == 0
-    if freeze:
-        gc.freeze()
-    try:
-        return _send_bulk(send, actions, batch, threads, progress, client.transport.serializer)
-    finally:
-        if freeze:
-            gc.unfreeze()
-
-
-def _serialized(chunk, serializer):
-    """The chunk with each ``_source`` already JSON (the serializer passes strings on)."""
-    return [{**action, "_source": serializer.dumps(action["_source"])} for action in chunk]
-
-
-def _send_bulk(send, actions, batch, threads, progress, serializer):
-    count = 0
-    with ThreadPoolExecutor(max_workers=max(threads, 1)) as pool:
-        pending = deque()
-        for chunk in _chunks(actions, batch):
-            # Encoded here rather than in the request's thread: a request
-            # then leaves as soon as it is submitted, without competing for
-            # the interpreter with the preparation of the next chunk.
-            chunk = _serialized(chunk, serializer)
-            pending.append(pool.submit(send, chunk))
-            while len(pending) >= max(threads, 1):
-                done = pending.popleft().result()
-                count += done
-                if progress is not None:
-                    progress(done)
-        while pending:
-            done = pending.popleft().result()
-            count += done
-            if progress is not None:
-                progress(done)
+    count, refused = 0, []
+    for ok, item in search.helpers.parallel_bulk(
+        current_search.client, actions, thread_count=max(threads, 1), chunk_size=batch,
+        raise_on_error=False, request_timeout=120,
+    ):
+        count += 1
+        if not ok and (item.get("index") or {}).get("status") != 409:
+            refused.append(item)
+        if progress is not None:
+            progress(1)
+    if refused:
+        raise RuntimeError(f"Bulk load failed for {len(refused)} documents: {refused[:3]}")
     return count
 
 
@@ -286,24 +185,16 @@ def bulk_load(schemas, targets, progress=None):
     """Load every row of these schema versions into its target index.
 
     ``targets``: ``{(name, version, kind): index}``. One pass over the
-    table; returns ``{(name, version, kind): documents}``. Schema look-ups
-    of the indexing hooks are cached for the load (one query per
-    ``$schema`` URL instead of two per document).
+    table; returns ``{(name, version, kind): documents}``.
     """
-    g.cap_schema_cache = {}
-    try:
-        return _bulk_load(schemas, targets, progress)
-    finally:
-        g.pop("cap_schema_cache", None)
-
-
-def _bulk_load(schemas, targets, progress):
     config = current_app.config
     counts = Counter()
-    rows = _stream(_rows(schemas), config["CAP_SEARCH_REINDEX_BATCH"])
-    actions = _actions(rows, _Router(schemas), targets, get_indexer(), counts)
-    send_bulk(current_search_client._get_current_object(), actions,
-              config["CAP_SEARCH_REINDEX_BATCH"], config["CAP_SEARCH_REINDEX_THREADS"], progress)
+    # The real app object, for the feeding thread's own app context (Flask's
+    # documented way to hand the app behind current_app to another thread).
+    app = current_app._get_current_object()
+    actions = _actions(app, schemas, targets, counts, config["CAP_SEARCH_REINDEX_BATCH"])
+    send_bulk(actions, config["CAP_SEARCH_REINDEX_BATCH"],
+              config["CAP_SEARCH_REINDEX_THREADS"], progress)
     return counts
 
 
