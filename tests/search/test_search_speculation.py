@@ -4,7 +4,6 @@ the verified identity makes; anything else goes to the engine as usual."""
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import SimpleNamespace
 
 import pytest
 from invenio_accounts.models import Role
@@ -16,7 +15,7 @@ from urllib3 import HTTPConnectionPool
 from urllib3.connection import HTTPConnection
 
 from cap.modules.auth import hints
-from cap.modules.deposit.resources import serializers
+from cap.modules.records.resources import resource as records_resource
 from cap.modules.schemas.api import get_schema
 from cap.modules.search import speculation
 
@@ -306,8 +305,8 @@ def test_speculation_runs_before_the_token_check(app):
 
 
 def test_named_users_kept_most_recent_first(monkeypatch):
-    monkeypatch.setattr(serializers, "MAX_NAMED_USERS", 3)
+    monkeypatch.setattr(records_resource, "MAX_NAMED_USERS", 3)
     notes = {}
     for named in ({3, 1}, {2}, {1}, {4}):
-        serializers.keep_named_users(notes, SimpleNamespace(named=named))
-    assert notes[serializers.NAMED_USERS] == [4, 1, 2]
+        records_resource.keep_named_users(notes, named)
+    assert notes[records_resource.NAMED_USERS] == [4, 1, 2]

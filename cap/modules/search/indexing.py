@@ -8,7 +8,7 @@ atomic update and drops the old indexes. Searches go through the aliases
 (``deposits``, ``deposits-<name>`` ...) and keep answering throughout.
 
 The indexer writes to the schema's index name (``deposits-<name>-v<M.m.p>``,
-see :func:`cap.modules.deposit.indexer.record_to_index`). After the first
+see :func:`cap.modules.records.indexer.record_to_index`). After the first
 rebuild that name becomes an alias of the fresh index (the old index is
 removed in the same atomic alias update), so the indexer keeps working
 unchanged. Changes indexed while the load ran are caught up after the
@@ -40,7 +40,7 @@ from invenio_search.engine import search
 from invenio_search.utils import build_alias_name, prefix_index
 from sqlalchemy import Text, and_, cast, func, not_, or_
 
-from ..deposit.indexer import get_indexer
+from ..records.indexer import get_indexer
 from ..schemas.api import get_schema_by_url, list_schemas
 from ..schemas.mappings import index_body
 from ..schemas.urls import parse_schema_url
