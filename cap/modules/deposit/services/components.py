@@ -46,8 +46,6 @@ class Cloning:
     source: object
     bucket: object = None
     """The new draft's bucket."""
-    files: list | None = None
-    """Its file list, when known."""
 
 
 class FilesComponent(ServiceComponent):

@@ -18,7 +18,7 @@ def schemas_api():
 
 
 class DepositServiceConfig(RecordServiceConfig):
-    """The drafts service's configuration."""
+    """The drafts service's configuration (the search options as records')."""
 
     record_cls = Deposit
     """The draft class the service writes."""
@@ -31,8 +31,6 @@ class DepositServiceConfig(RecordServiceConfig):
 
     permission_policy_cls = DepositPermissionPolicy
     """Every right on drafts, and the search filter of the same rules."""
-
-    draft_policy_cls = DepositPermissionPolicy
 
     indexer_factory = staticmethod(get_indexer)
     """Builds the indexer of drafts and records (once per service)."""

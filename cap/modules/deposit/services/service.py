@@ -420,7 +420,7 @@ class DepositService(SearchService):
             bucket=cloning.bucket,
             extra={"cloned_from": {"id": source.pid, "revision_id": source.revision_id}},
         )
-        return self._item(identity, deposit, files=cloning.files, schema=schema)
+        return self._item(identity, deposit, schema=schema)
 
     @unit_of_work()
     def update_permissions(self, identity, pid, entries, uow=None):

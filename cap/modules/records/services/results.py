@@ -179,8 +179,12 @@ def _is_owner(identity, data):
 
 
 def _schema_info(data):
+    """``{name, version, fullname}`` of ``$schema``: the one the service
+    attached in this call (``schema_info``), else the per-process cache's."""
     try:
-        return dict(schema_info_of(data))
+        if getattr(data, "schema_info", None):
+            return dict(schema_info_of(data))
+        return schema_info_by_url(data.get("$schema"))
     except Exception:  # an unknown or removed schema must not break reading
         return None
 
@@ -221,19 +225,12 @@ def hit_items(identity, hits, read_policy_cls, known_users=None):
             revision=hit.get("_version"),
             created=source.get("created"),
             updated=source.get("updated"),
-            schema_info=_hit_schema_info(data),
+            schema_info=_schema_info(data),
             users={i: users.get(i) for i in named_users(data)},
             files=hit_files,
             is_owner=_is_owner(identity, data),
         ))
     return items
-
-
-def _hit_schema_info(data):
-    try:
-        return schema_info_by_url(data.get("$schema"))  # cached per process
-    except Exception:  # an unknown or removed schema must not break reading
-        return None
 
 
 def _readable_drafts(identity, hits, read_policy_cls):
