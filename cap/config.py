@@ -79,7 +79,7 @@ CELERY_BEAT_SCHEDULE = {
 }
 # One indexer for drafts and records: the index follows the ``$schema`` URL
 # (here, not in a module config, so invenio-indexer's default cannot win).
-INDEXER_RECORD_TO_INDEX = "cap.modules.deposit.indexer:record_to_index"
+INDEXER_RECORD_TO_INDEX = "cap.modules.records.indexer:record_to_index"
 RATELIMIT_STORAGE_URI = "redis://127.0.0.1:6379/3"
 
 # /api/ping is ours (it reports every component); invenio-app's answers "OK".

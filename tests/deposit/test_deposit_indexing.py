@@ -6,7 +6,7 @@ from invenio_search import current_search_client
 from invenio_search.utils import prefix_index
 from sqlalchemy import event
 
-from cap.modules.deposit.indexer import record_to_index, schema_info_of
+from cap.modules.records.indexer import record_to_index, schema_info_of
 from cap.modules.schemas.api import schema_url
 from cap.modules.schemas.errors import SchemaNotFoundError
 
@@ -58,7 +58,7 @@ def test_create_looks_the_schema_up_once(env, schema_selects):
 
 
 def test_attached_schema_info_only_for_its_own_url(env, schema_selects):
-    deposit = env.service.create(env.users.owner.identity, {"$ana_type": "generic"})
+    deposit = env.service.create(env.users.owner.identity, {"$ana_type": "generic"}).record
     other = env.schemas["cms-analysis"]
     deposit.schema_info = other.info  # does not name the draft's $schema
     schema_selects.clear()

@@ -338,7 +338,7 @@ def test_pid_format(env, complete):
 def test_failed_indexing_is_queued(env, monkeypatch, indexed_ids, app):
     from invenio_indexer.api import RecordIndexer
 
-    from cap.modules.deposit.indexer import CAPRecordIndexer
+    from cap.modules.records.indexer import CAPRecordIndexer
 
     def broken(self, record, *args, **kwargs):
         raise ConnectionError("search engine down")

@@ -191,7 +191,7 @@ def test_publish_answers_and_stores_the_files_as_read_back(env, complete, add_fi
     db_.session.commit()
     published = env.service.publish(owner.identity, deposit.pid)
     api_url = current_app.config["SITE_API_URL"]
-    assert published.files_dump == dump_files(published["_bucket"], api_url)
+    assert published.files == dump_files(published["_bucket"], api_url)
     record = env.records.read(owner.identity, published.recid)
     assert record["_files"] == dump_files(record["_bucket"], api_url)
     assert [f["key"] for f in record["_files"]] == ["custom.dat", "data/table.csv", "notes.md"]

@@ -226,8 +226,7 @@ def test_bad_query_is_refused_even_where_no_shard_parses_it(env, refresh):
     refresh()
     nobody = Identity("no-user-id")
     nobody.provides.add(authenticated_user)
-    answer, _ = env.service.search(nobody, {"q": "something"})
-    assert answer["hits"]["total"]["value"] == 0
+    assert env.service.search(nobody, {"q": "something"}).total == 0
     with pytest.raises(InvalidRequestError) as error:
         env.service.search(nobody, {"q": "title:(unclosed"})
     assert error.value.errors[0]["field"] == ["q"]

@@ -16,7 +16,7 @@ from invenio_records.models import RecordMetadata
 from invenio_search import current_search_client
 from invenio_search.utils import build_alias_name
 
-from cap.modules.deposit.indexer import get_indexer
+from cap.modules.records.indexer import get_indexer
 from cap.modules.search import indexing
 
 

@@ -1,7 +1,8 @@
 """Service components for access concerns: field protection, record grants.
 
 The deposit service runs each configured component's hook at the matching
-point of an action (``create``, ``update``, ``share``); the rules live here,
+point of an action (``create``, ``update``, ``share``, ``publish``, ``edit``,
+``discard``, ``clone``, ``delete``); the rules live here,
 the service only calls them. A component raises plain service errors and
 registers unit-of-work operations on the ``uow`` it is given, so its
 changes commit (and index) together with the service's own.
@@ -39,6 +40,21 @@ class ServiceComponent:
     def share(self, identity, deposit, uow=None):
         """After ``deposit``'s grants (``_access``) changed."""
 
+    def publish(self, identity, publication, uow=None):
+        """Before the record is written from ``publication`` (its ``data``, ``bucket`` ...)."""
+
+    def edit(self, identity, deposit, uow=None):
+        """When a published ``deposit`` is reopened for changes."""
+
+    def discard(self, identity, deposit, record, uow=None):
+        """When ``deposit`` goes back to its published ``record``."""
+
+    def clone(self, identity, cloning, uow=None):
+        """Before the new draft of ``cloning`` (its ``source``, ``bucket`` ...) is written."""
+
+    def delete(self, identity, deposit, uow=None):
+        """When a never-published ``deposit`` is deleted."""
+
 
 class FieldProtectionComponent(ServiceComponent):
     """Refuse changes of fields the schema reserves to other people."""
@@ -53,7 +69,7 @@ class FieldProtectionComponent(ServiceComponent):
 
 
 class RecordGrantsComponent(ServiceComponent):
-    """Sharing a published draft shares its record the same way.
+    """A record has its draft's grants: at publish, and when the draft is shared.
 
     The record's ``record-*`` grants are rewritten from the draft's
     ``deposit-*`` grants in the same unit of work, so both are committed
@@ -70,6 +86,10 @@ class RecordGrantsComponent(ServiceComponent):
             return
         record["_access"] = grants
         uow.register(RecordCommitOp(record, self.service.indexer))
+
+    def publish(self, identity, publication, uow=None):
+        """The record is read, updated and administered as the draft is."""
+        publication.data["_access"] = record_grants(publication.draft.get("_access"))
 
 
 ACCESS_COMPONENTS = (FieldProtectionComponent, RecordGrantsComponent)

@@ -13,7 +13,8 @@ from invenio_search.utils import build_alias_name
 from ..access.generators import experiments_of, identity_user_id
 from ..access.policies import DepositPermissionPolicy, RecordPermissionPolicy
 from ..core.errors import NotFoundError, PermissionDeniedError
-from ..deposit.services.search import run_search
+from ..records.services.results import hit_items, record_list
+from ..records.services.search import run_search
 from ..schemas.api import get_schema
 from ..schemas.errors import SchemaNotFoundError
 
@@ -38,7 +39,8 @@ def _body(query, filters, size, aggs=None):
 def dashboard(identity):
     """``{my_drafts, shared_with_me, my_published, collaboration: {hits, total}, counts}``.
 
-    ``hits`` are raw engine hits (the resource serializes them); ``counts``
+    ``hits`` are result items (the users and files of all of them read at
+    once); ``counts``
     is ``{"drafts"|"published": {type: n}}``.
     """
     _require_login(identity)
@@ -80,11 +82,18 @@ def dashboard(identity):
             buckets = ((response.get("aggregations") or {}).get("types") or {}).get("buckets", [])
             key = "drafts" if name == "drafts_count" else "published"
             result.setdefault("counts", {})[key] = {b["key"]: b["doc_count"] for b in buckets}
+    items = iter(hit_items(
+        identity, [hit for name in LISTS for hit in result[name]["hits"]],
+        DepositPermissionPolicy,
+    ))
+    for name in LISTS:
+        result[name]["hits"] = [next(items) for _ in result[name]["hits"]]
     return result
 
 
 def collection(identity, name, version=None, params=None):
-    """Published records of one type (and version) the identity may read, with facets."""
+    """Published records of one type (and version) the identity may read, with
+    facets: ``(RecordList, schema)``."""
     _require_login(identity)
     try:
         schema = get_schema(name, version)
@@ -96,4 +105,4 @@ def collection(identity, name, version=None, params=None):
     if version is not None:
         params["collection_version"] = schema.version
     answer, parsed = run_search(identity, params, "records", RecordPermissionPolicy("read"))
-    return answer, parsed, schema
+    return record_list(identity, answer, parsed, DepositPermissionPolicy), schema

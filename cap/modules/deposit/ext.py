@@ -1,11 +1,8 @@
-"""The deposit extension: config defaults, the service, the index hook."""
+"""The deposit extension: config defaults, the service, the save validators."""
 
 from importlib.metadata import entry_points
 
-from invenio_indexer.signals import before_record_index
-
 from . import config
-from .indexer import add_search_fields
 from .services.service import DepositService
 
 
@@ -18,7 +15,7 @@ class CAPDeposit:
             self.init_app(app)
 
     def init_app(self, app):
-        """Copy defaults, build the service, connect the index hook."""
+        """Copy defaults, build the service, load the save validators."""
         for key in dir(config):
             if key.startswith("CAP_"):
                 app.config.setdefault(key, getattr(config, key))
@@ -27,5 +24,4 @@ class CAPDeposit:
         self.validators = [
             entry_point.load() for entry_point in entry_points(group="cap.deposit.validators")
         ]
-        before_record_index.connect(add_search_fields, weak=False)
         app.extensions["cap-deposit"] = self

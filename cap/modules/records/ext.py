@@ -1,5 +1,8 @@
-"""The records extension: builds the read service."""
+"""The records extension: the read service, and the index hook of drafts and records."""
 
+from invenio_indexer.signals import before_record_index
+
+from .indexer import add_search_fields
 from .services.service import RecordService
 
 
@@ -12,6 +15,7 @@ class CAPRecords:
             self.init_app(app)
 
     def init_app(self, app):
-        """Build the service and register the extension."""
+        """Build the service, connect the index hook, register the extension."""
         self.record_service = RecordService()
+        before_record_index.connect(add_search_fields, weak=False)
         app.extensions["cap-records"] = self

@@ -8,14 +8,14 @@ atomic update and drops the old indexes. Searches go through the aliases
 (``deposits``, ``deposits-<name>`` ...) and keep answering throughout.
 
 The indexer writes to the schema's index name (``deposits-<name>-v<M.m.p>``,
-see :func:`cap.modules.deposit.indexer.record_to_index`). After the first
+see :func:`cap.modules.records.indexer.record_to_index`). After the first
 rebuild that name becomes an alias of the fresh index (the old index is
 removed in the same atomic alias update), so the indexer keeps working
 unchanged. Changes indexed while the load ran are caught up after the
 switch (every record updated since the start is indexed again).
 
 A rebuilt document is the one ``indexer.index`` sends after a commit: both
-come from the indexer's ``document`` (:mod:`cap.modules.deposit.indexer`),
+come from the indexer's ``document`` (:mod:`cap.modules.records.indexer`),
 here built straight from the row; sent with opensearch-py's ``parallel_bulk``.
 
 :func:`check` compares ``records_metadata`` (id, ``version_id``) with the
@@ -38,7 +38,7 @@ from invenio_search.engine import search
 from invenio_search.utils import build_alias_name, prefix_index
 from sqlalchemy import Text, and_, cast, func, not_, or_
 
-from ..deposit.indexer import get_indexer
+from ..records.indexer import get_indexer
 from ..schemas.api import list_schemas
 from ..schemas.mappings import index_body
 from ..schemas.urls import parse_schema_url
@@ -131,7 +131,7 @@ def _actions(app, schemas, targets, counts, batch):
     thread, so it works in an app context of its own (its own database
     session; the schema look-ups of the indexing hooks cached for it: one
     query per ``$schema`` URL instead of two per document). Each document
-    is the indexer's :meth:`~cap.modules.deposit.indexer.CAPRecordIndexer.document`
+    is the indexer's :meth:`~cap.modules.records.indexer.CAPRecordIndexer.document`
     of the row, built in the freshly decoded JSON unless it holds ``"$ref"``
     (then the indexer copies it with its references replaced).
     """

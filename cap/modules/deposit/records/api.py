@@ -19,14 +19,8 @@ class Deposit(CAPRecord):
 
     schema_info = None
     """``{name, version, fullname}`` of ``$schema``, set by the service that
-    resolved the schema in this call: the indexing hook and the serializer
-    then need no look-up of their own (see ``indexer.schema_info_of``)."""
-
-    files_dump = None
-    """The file list of ``_bucket`` as ``records.api.dump_files`` gives it,
-    set by the service when it already knows it in this call (a new draft's
-    empty bucket, the files a publish froze), so the answer needs no second
-    read of the bucket; ``None``: not known, read it."""
+    resolved the schema in this call: the indexing hook and the result item
+    then need no look-up of their own (see ``records.indexer.schema_info_of``)."""
 
     @property
     def pid(self):

@@ -1,90 +1,40 @@
 """HTTP views of drafts: parse, one service call with ``g.identity``, serialize."""
 
-from flask import Blueprint, current_app, g, request
+from flask import Blueprint, g
 
 from ...core.db import read_only
 from ...core.errors import InvalidRequestError, field_error, register_error_handlers
-from ..proxies import current_deposit_service
-from .http import answer, if_match_revision, negotiate, parse_json_body, search_links
-from .serializers import (
+from ...records.resources.http import answer, if_match_revision, negotiate, parse_json_body
+from ...records.resources.resource import search_answer
+from ...records.resources.serializers import (
     BASIC,
-    CSV,
     FORM,
     JSON,
     PERMISSIONS,
-    Users,
-    meta_of,
     serialize_basic,
-    serialize_csv,
     serialize_form,
     serialize_full,
-    serialize_hits,
     serialize_permissions,
-    unpack_hit,
 )
+from ..proxies import current_deposit_service
 
 ITEM_MIMETYPES = [JSON, BASIC, PERMISSIONS, FORM]
-SEARCH_MIMETYPES = [JSON, BASIC, CSV]
 ACTION_STATUS = {"publish": 202, "edit": 201, "discard": 201, "clone": 201,
                  "permissions": 201}
 
 
-def serialize_item(deposit, mimetype, service):
-    """A draft in the negotiated format."""
-    meta = meta_of(deposit)
-    if mimetype == BASIC:
-        return serialize_basic(deposit, meta)
-    if mimetype == PERMISSIONS:
-        return serialize_permissions(deposit)
-    if mimetype == FORM:
-        return serialize_form(
-            deposit, meta, g.identity,
-            service.abilities(g.identity, deposit),
-            service.schema_of(g.identity, deposit),
-        )
-    return serialize_full(deposit, meta, g.identity)
-
-
-def item_answer(deposit, status=200, service=None):
+def item_answer(item, status=200):
     """Answer one draft in the format the client accepts."""
     mimetype = negotiate(ITEM_MIMETYPES)
-    body = serialize_item(deposit, mimetype, service or current_deposit_service)
-    return answer(body, status, revision=deposit.revision_id, mimetype=mimetype)
-
-
-def search_params():
-    """The query parameters of a search (a list for a repeated one)."""
-    params = {key: request.args.getlist(key) for key in request.args}
-    return {k: (v[0] if len(v) == 1 else v) for k, v in params.items()}
-
-
-def search_answer(service, endpoint):
-    """Run a search and answer it in the format the client accepts."""
-    mimetype = negotiate(SEARCH_MIMETYPES)
-    result, parsed = service.search(g.identity, search_params())
-    hits = result["hits"]["hits"]
-    total = result["hits"]["total"]
-    total = total["value"] if isinstance(total, dict) else total
     if mimetype == BASIC:
-        bodies = [serialize_basic(*unpack_hit(hit)) for hit in hits]
+        body = serialize_basic(item)
+    elif mimetype == PERMISSIONS:
+        body = serialize_permissions(item)
+    elif mimetype == FORM:
+        body = serialize_form(current_deposit_service.with_form(g.identity, item))
     else:
-        bodies = serialize_hits(hits, g.identity, Users())
-    if mimetype == CSV:
-        return answer(serialize_csv(bodies), mimetype=CSV)
-    aggregations = {
-        name: {"buckets": [{"key": b["key"], "doc_count": b["doc_count"]}
-                           for b in agg.get("buckets", [])]}
-        for name, agg in (result.get("aggregations") or {}).items()
-    }
-    base = f"{current_app.config['SITE_API_URL']}/{endpoint}/"
-    return answer(
-        {
-            "hits": {"hits": bodies, "total": total},
-            "aggregations": aggregations,
-            "links": search_links(base, parsed, total),
-        },
-        mimetype=mimetype,
-    )
+        body = serialize_full(item)
+    return answer(body, status, revision=item.revision, mimetype=mimetype)
 
 
 @read_only
@@ -128,9 +78,8 @@ def delete(pid):
 
 def files(pid):
     """GET /deposits/<pid>/files: the draft's files."""
-    deposit = current_deposit_service.read(g.identity, pid)
-    body = serialize_full(deposit, meta_of(deposit), g.identity)["files"]
-    return answer(body, revision=deposit.revision_id)
+    item = current_deposit_service.read(g.identity, pid)
+    return answer(list(item.files), revision=item.revision)
 
 
 def action(pid, action):
@@ -143,7 +92,7 @@ def action(pid, action):
         deposit = service.update_permissions(g.identity, pid, parse_json_body())
     else:
         deposit = getattr(service, action)(g.identity, pid)
-    return item_answer(deposit, ACTION_STATUS[action], service=service)
+    return item_answer(deposit, ACTION_STATUS[action])
 
 
 def create_blueprint(app):

@@ -2,23 +2,24 @@
 
 No request, no ``current_user``: callers pass the acting identity, and
 mutating methods an optional unit of work (database commit, then index,
-then tasks). Permissions come from :class:`DepositPermissionPolicy` only.
+then tasks). Its wiring (record classes, schemas, policy, indexer, search,
+components) is a :class:`~.config.DepositServiceConfig`; side concerns
+(files, PIDs, grants, field protection) are its components, one hook per
+action. Methods answer result items (:mod:`cap.modules.records.services.results`).
 """
 
+import dataclasses
 import uuid
 
 import jsonpatch
 import jsonpointer
 from flask import current_app
 from invenio_db.uow import unit_of_work
-from invenio_files_rest.models import MultipartObject
 from invenio_pidstore.errors import PIDDoesNotExistError
-from invenio_pidstore.models import PersistentIdentifier
 
-from ...access.components import ACCESS_COMPONENTS
-from ...access.components import record_grants as record_access
+from ...access.fields import read_only_schema
 from ...access.generators import identity_user_id
-from ...access.policies import DepositPermissionPolicy, create_policy
+from ...access.policies import create_policy
 from ...core.errors import (
     InvalidRequestError,
     NotFoundError,
@@ -30,37 +31,20 @@ from ...core.errors import (
 )
 from ...core.uow import RecordCommitOp, RecordDeleteOp
 from ...files.buckets import new_bucket
-from ...files.snapshots import snapshot_bucket
-from ...records.api import (
-    PublishedRecord,
-    dump_copies,
-    dump_files,
-    link_bucket,
-    user_metadata,
-)
-from ..indexer import get_indexer
-from ..minters import mint_depid, mint_recid
-from ..records.api import STATUS_DRAFT, STATUS_PUBLISHED, Deposit
-from .errors import (
-    DraftPublishedError,
-    NotPublishedError,
-    UnknownDepositTypeError,
-    UploadsInProgressError,
-)
-from .search import run_search, search_request
+from ...records.api import link_bucket, user_metadata
+from ...records.services.results import record_item
+from ...records.services.service import SearchService
+from ..minters import mint_depid
+from ..records.api import STATUS_DRAFT, STATUS_PUBLISHED
+from .components import Cloning, Publication
+from .config import DepositServiceConfig
+from .errors import DraftPublishedError, NotPublishedError, UnknownDepositTypeError
 from .sharing import GRANTEE_TYPES, resolve_grantee
 from .uow import RecordIndexOp
 
 LEVELS = ("read", "update", "admin")
 SHARE_ACTIONS = tuple(f"deposit-{level}" for level in LEVELS)
 SHARE_OPS = ("add", "remove")
-
-
-def schemas_api():
-    """The schema registry (imported late: it is a sibling module)."""
-    from ...schemas import api
-
-    return api
 
 
 def _empty_grant():
@@ -99,17 +83,15 @@ def _failing_path(document, patch):
     return []
 
 
-class DepositService:
+class DepositService(SearchService):
     """Drafts: create, read, update, patch, delete, publish, edit, discard,
     clone, share and search."""
 
-    record_cls = Deposit
-    published_cls = PublishedRecord
-    policy_cls = DepositPermissionPolicy
-    components = ACCESS_COMPONENTS
-
-    def __init__(self, indexer=None):
-        """Use ``indexer`` (default: the shared drafts/records indexer)."""
+    def __init__(self, config=DepositServiceConfig, indexer=None):
+        """Wire the service from ``config``; ``indexer`` replaces the configured one."""
+        super().__init__(config)
+        self.published_cls = config.published_cls
+        self.components = config.components
         self._indexer = indexer
 
     def _run_components(self, hook, *args, **kwargs):
@@ -121,8 +103,14 @@ class DepositService:
     def indexer(self):
         """The indexer of drafts and records."""
         if self._indexer is None:
-            self._indexer = get_indexer()
+            self._indexer = self.config.indexer_factory()
         return self._indexer
+
+    def _item(self, identity, deposit, files=None, schema=None):
+        """The result item of a draft (or record) this call read or wrote."""
+        return record_item(
+            identity, deposit, files=files, schema_info=schema.info if schema else None
+        )
 
     # -- helpers --------------------------------------------------------
     def _get(self, pid):
@@ -142,11 +130,11 @@ class DepositService:
         raise NotFoundError(f"Draft {deposit.pid} does not exist.")
 
     def _schema_of(self, deposit):
-        return schemas_api().get_schema_by_url(deposit["$schema"])
+        return self.config.schemas().get_schema_by_url(deposit["$schema"])
 
     def _schema_for(self, data):
         """The schema a create body asks for: ``$ana_type`` or ``$schema``."""
-        api = schemas_api()
+        api = self.config.schemas()
         ana_type, url = data.get("$ana_type"), data.get("$schema")
         if ana_type:
             try:
@@ -169,7 +157,7 @@ class DepositService:
 
     def _validate(self, schema, metadata, deposit=None):
         """JSON Schema first; then the ``cap.deposit.validators`` hooks (DAS, triggers ...)."""
-        errors = schemas_api().validate(schema, metadata, kind="deposit", full=False)
+        errors = self.config.schemas().validate(schema, metadata, kind="deposit", full=False)
         if not errors:
             for validator in current_app.extensions["cap-deposit"].validators:
                 errors += validator(schema, metadata, deposit=deposit)
@@ -194,27 +182,27 @@ class DepositService:
         """The draft ``pid`` (read right)."""
         deposit = self._get(pid)
         self._require(identity, "read", deposit)
-        return deposit
+        return self._item(identity, deposit)
 
     def abilities(self, identity, deposit):
-        """What the identity may do with the draft (for serializers)."""
+        """What the identity may do with the draft."""
         return {
             f"can_{action}": self.policy_cls(action, record=deposit).allows(identity)
             for action in ("read", "update", "admin", "review")
         }
 
-    def schema_of(self, identity, deposit):
-        """The schema of a draft the identity may read."""
-        self._require(identity, "read", deposit)
-        return self._schema_of(deposit)
-
-    def search(self, identity, params):
-        """Drafts the identity may read; returns ``(engine answer, params)``."""
-        return run_search(identity, params, "deposits", self.policy_cls("read"))
-
-    def search_request(self, identity, params):
-        """The engine request :meth:`search` sends for ``identity``."""
-        return search_request(identity, params, "deposits", self.policy_cls("read"))[0]
+    def with_form(self, identity, item):
+        """``item`` (a draft the identity may read) with its form and the
+        caller's abilities: the schemas with the fields the caller may not
+        change ``readOnly``, the form options and the schema config."""
+        self._require(identity, "read", item)
+        schema = self._schema_of(item)
+        form = {
+            "schema": read_only_schema(identity, schema, getattr(schema, "deposit_schema", None)),
+            "uiSchema": getattr(schema, "deposit_options", None),
+            "config": dict(getattr(schema, "config", None) or {}),
+        }
+        return dataclasses.replace(item, abilities=self.abilities(identity, item), form=form)
 
     # -- writing --------------------------------------------------------
     @unit_of_work()
@@ -238,14 +226,13 @@ class DepositService:
             bucket=new_bucket(),
             extra={"fetched_from": fetched_from} if fetched_from else None,
         )
-        deposit.files_dump = []  # its bucket was made just now
-        return deposit
+        return self._item(identity, deposit, files=[], schema=schema)  # a new, empty bucket
 
     def _create_draft(self, schema, metadata, user_id, uow, bucket, extra=None):
         record_id = uuid.uuid4()
         depid = mint_depid(record_id)
         data = dict(metadata)
-        data["$schema"] = schemas_api().schema_url(schema, kind="deposit")
+        data["$schema"] = self.config.schemas().schema_url(schema, kind="deposit")
         data["_deposit"] = {
             "id": depid.pid_value,
             "status": STATUS_DRAFT,
@@ -281,7 +268,7 @@ class DepositService:
         deposit.replace_metadata(metadata)
         deposit.schema_info = schema.info
         uow.register(RecordCommitOp(deposit, self.indexer))
-        return deposit
+        return self._item(identity, deposit, schema=schema)
 
     @unit_of_work()
     def patch(self, identity, pid, patch, revision_id=None, uow=None):
@@ -329,11 +316,7 @@ class DepositService:
         self._require(identity, "admin", deposit)
         if deposit.is_published:
             raise DraftPublishedError("Published drafts cannot be deleted.")
-        PersistentIdentifier.get(self.record_cls.pid_type, pid).delete()
-        bucket = deposit.bucket
-        if bucket is not None:
-            bucket.locked = False
-            bucket.deleted = True
+        self._run_components("delete", identity, deposit, uow=uow)
         uow.register(RecordDeleteOp(deposit, self.indexer))
         return deposit
 
@@ -344,7 +327,7 @@ class DepositService:
         self._require(identity, "admin", deposit)
         if deposit.status == STATUS_PUBLISHED:
             raise DraftPublishedError("The draft is already published; edit it first.")
-        api = schemas_api()
+        api = self.config.schemas()
         schema = self._schema_of(deposit)
         metadata = deposit.metadata
         errors = api.validate(schema, metadata, kind="record", full=True)
@@ -352,18 +335,7 @@ class DepositService:
             raise PublishValidationError(
                 "The draft is not ready to publish: fix the listed fields.", errors
             )
-        bucket = deposit.bucket
-        pending = MultipartObject.query.filter_by(bucket_id=bucket.id, completed=False)
-        if pending.count():
-            raise UploadsInProgressError(
-                "Some uploads are not complete yet.",
-                [field_error([m.key], "Upload not complete.") for m in pending],
-            )
-        api_url = current_app.config["SITE_API_URL"]
-        files = dump_files(bucket, api_url)  # once: the answer's, and the record's copies
-        versions = {}
-        snapshot = snapshot_bucket(bucket, lock=True, versions=versions)
-        bucket.locked = True
+        record = self.published_cls.get_by_pid(deposit.recid) if deposit.is_published else None
         data = dict(metadata)
         data["$schema"] = api.schema_url(schema, kind="record")
         data["_deposit"] = {
@@ -371,34 +343,14 @@ class DepositService:
             "created_by": deposit["_deposit"].get("created_by"),
             "owners": list(deposit["_deposit"].get("owners", [])),
         }
-        data["_access"] = record_access(deposit.get("_access"))
         if deposit.get("_experiment"):
             data["_experiment"] = deposit["_experiment"]
-        data["_files"] = dump_copies(files, snapshot.id, versions, api_url)
-        if data["_files"] is None:
-            data["_files"] = dump_files(snapshot, api_url)
-        data["_bucket"] = str(snapshot.id)
-        if deposit.is_published:
-            recid = deposit.recid
-            record = self.published_cls.get_by_pid(recid)
-            data["control_number"] = recid
-            data["_deposit"]["pid"] = {"type": "recid", "value": recid}
-            record.clear()
-            record.update(data)
-            link_bucket(record, snapshot)
-            record._bucket = snapshot
-            uow.register(RecordCommitOp(record, self.indexer))
-        else:
-            record_id = uuid.uuid4()
-            pid_ = mint_recid(
-                record_id,
-                experiment=deposit.get("_experiment"),
-                pid_format=(schema.config or {}).get("pid_format"),
-            )
-            data["control_number"] = pid_.pid_value
-            data["_deposit"]["pid"] = {"type": "recid", "value": pid_.pid_value}
-            record = self.published_cls.create_with_bucket(data, snapshot, id_=record_id)
-            uow.register(RecordIndexOp(record, self.indexer))
+        publication = Publication(
+            draft=deposit, schema=schema, data=data, record=record,
+            record_id=record.id if record is not None else uuid.uuid4(),
+        )
+        self._run_components("publish", identity, publication, uow=uow)
+        record = self._write_record(publication, uow)
         deposit["_deposit"]["status"] = STATUS_PUBLISHED
         deposit["_deposit"]["pid"] = {
             "type": "recid",
@@ -406,8 +358,23 @@ class DepositService:
             "revision_id": record.revision_id,
         }
         uow.register(RecordCommitOp(deposit, self.indexer))
-        deposit.files_dump = files
-        return deposit
+        return self._item(identity, deposit, files=publication.files, schema=schema)
+
+    def _write_record(self, publication, uow):
+        """Write the record the components built: a new one, or a new revision."""
+        data, bucket, record = publication.data, publication.bucket, publication.record
+        if record is None:
+            record = self.published_cls.create_with_bucket(
+                data, bucket, id_=publication.record_id
+            )
+            uow.register(RecordIndexOp(record, self.indexer))
+            return record
+        self.published_cls.dump_bucket(data, bucket)
+        record.clear()
+        record.update(data)
+        link_bucket(record, bucket)
+        uow.register(RecordCommitOp(record, self.indexer))
+        return record
 
     @unit_of_work()
     def edit(self, identity, pid, uow=None):
@@ -417,9 +384,9 @@ class DepositService:
         if deposit.status != STATUS_PUBLISHED:
             raise NotPublishedError("The draft is not published: it is editable already.")
         deposit["_deposit"]["status"] = STATUS_DRAFT
-        deposit.bucket.locked = False
+        self._run_components("edit", identity, deposit, uow=uow)
         uow.register(RecordCommitOp(deposit, self.indexer))
-        return deposit
+        return self._item(identity, deposit)
 
     @unit_of_work()
     def discard(self, identity, pid, uow=None):
@@ -430,14 +397,11 @@ class DepositService:
             raise NotPublishedError("The draft was never published: nothing to go back to.")
         record = self.published_cls.get_by_pid(deposit.recid)
         deposit.replace_metadata(record.metadata)
-        bucket = deposit.bucket
-        bucket.locked = False
-        record.bucket.sync(bucket, delete_extras=True)
-        bucket.locked = True
+        self._run_components("discard", identity, deposit, record, uow=uow)
         deposit["_deposit"]["status"] = STATUS_PUBLISHED
         deposit["_deposit"]["pid"]["revision_id"] = record.revision_id
         uow.register(RecordCommitOp(deposit, self.indexer))
-        return deposit
+        return self._item(identity, deposit)
 
     @unit_of_work()
     def clone(self, identity, pid, uow=None):
@@ -446,15 +410,17 @@ class DepositService:
         self._require(identity, "read", source)
         schema = self._schema_of(source)
         create_policy(schema, self.policy_cls).require(identity)
-        bucket = snapshot_bucket(source.bucket, lock=False)
-        return self._create_draft(
+        cloning = Cloning(source=source)
+        self._run_components("clone", identity, cloning, uow=uow)
+        deposit = self._create_draft(
             schema,
             source.metadata,
             identity_user_id(identity),
             uow,
-            bucket=bucket,
+            bucket=cloning.bucket,
             extra={"cloned_from": {"id": source.pid, "revision_id": source.revision_id}},
         )
+        return self._item(identity, deposit, schema=schema)
 
     @unit_of_work()
     def update_permissions(self, identity, pid, entries, uow=None):
@@ -472,7 +438,7 @@ class DepositService:
                 members.remove(grantee)
         uow.register(RecordCommitOp(deposit, self.indexer))
         self._run_components("share", identity, deposit, uow=uow)
-        return deposit
+        return self._item(identity, deposit)
 
     @staticmethod
     def _parse_sharing(entries):

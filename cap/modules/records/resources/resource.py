@@ -1,23 +1,61 @@
-"""HTTP views of published records (read only)."""
+"""HTTP views of published records (read only), and the search answer both
+drafts and records give."""
 
-from flask import Blueprint, g, request
+from flask import Blueprint, current_app, g, request
 
 from ...core.db import read_only
 from ...core.errors import register_error_handlers
-from ...deposit.resources.http import answer, negotiate
-from ...deposit.resources.resource import search_answer
-from ...deposit.resources.serializers import (
+from ..proxies import current_record_service
+from .http import answer, negotiate, search_links
+from .serializers import (
     BASIC,
+    CSV,
     JSON,
     PERMISSIONS,
-    meta_of,
     serialize_basic,
+    serialize_csv,
     serialize_full,
     serialize_permissions,
 )
-from ..proxies import current_record_service
 
 ITEM_MIMETYPES = [JSON, BASIC, PERMISSIONS]
+SEARCH_MIMETYPES = [JSON, BASIC, CSV]
+
+
+def search_params():
+    """The query parameters of a search (a list for a repeated one)."""
+    params = {key: request.args.getlist(key) for key in request.args}
+    return {k: (v[0] if len(v) == 1 else v) for k, v in params.items()}
+
+
+def aggregations_body(aggregations):
+    """The facets of an answer: ``{name: {buckets: [{key, doc_count}]}}``."""
+    return {
+        name: {"buckets": [{"key": b["key"], "doc_count": b["doc_count"]}
+                           for b in agg.get("buckets", [])]}
+        for name, agg in (aggregations or {}).items()
+    }
+
+
+def search_answer(service, endpoint):
+    """Run a search and answer it in the format the client accepts."""
+    mimetype = negotiate(SEARCH_MIMETYPES)
+    result = service.search(g.identity, search_params())
+    if mimetype == BASIC:
+        bodies = [serialize_basic(item) for item in result.items]
+    else:
+        bodies = [serialize_full(item) for item in result.items]
+    if mimetype == CSV:
+        return answer(serialize_csv(bodies), mimetype=CSV)
+    base = f"{current_app.config['SITE_API_URL']}/{endpoint}/"
+    return answer(
+        {
+            "hits": {"hits": bodies, "total": result.total},
+            "aggregations": aggregations_body(result.aggregations),
+            "links": search_links(base, result.params, result.total),
+        },
+        mimetype=mimetype,
+    )
 
 
 @read_only
@@ -30,17 +68,14 @@ def search():
 def read(recid):
     """GET /records/<recid>[?revision=N]."""
     mimetype = negotiate(ITEM_MIMETYPES)
-    record = current_record_service.read(
-        g.identity, recid, revision=request.args.get("revision")
-    )
-    meta = meta_of(record)
+    item = current_record_service.read(g.identity, recid, revision=request.args.get("revision"))
     if mimetype == BASIC:
-        body = serialize_basic(record, meta)
+        body = serialize_basic(item)
     elif mimetype == PERMISSIONS:
-        body = serialize_permissions(record)
+        body = serialize_permissions(item)
     else:
-        body = serialize_full(record, meta, g.identity)
-    return answer(body, revision=record.revision_id, mimetype=mimetype)
+        body = serialize_full(item)
+    return answer(body, revision=item.revision, mimetype=mimetype)
 
 
 @read_only

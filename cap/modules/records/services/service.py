@@ -1,18 +1,48 @@
-"""Published records: read (any revision) and search, identity first."""
+"""Published records: read (any revision) and search, identity first.
+
+Its wiring is a :class:`~.config.RecordServiceConfig`; it answers result
+items (:mod:`.results`).
+"""
 
 from invenio_pidstore.errors import PIDDoesNotExistError
 
-from ...access.policies import RecordPermissionPolicy
 from ...core.errors import InvalidRequestError, NotFoundError, PermissionDeniedError
-from ...deposit.services.search import run_search, search_request
-from ..api import PublishedRecord
+from .config import RecordServiceConfig
+from .results import record_item, record_list
+from .search import run_search, search_request
 
 
-class RecordService:
+class SearchService:
+    """A service wired by a config class, searching what its policy lets read."""
+
+    def __init__(self, config):
+        """Wire the service from ``config``."""
+        self.config = config
+        self.record_cls = config.record_cls
+        self.policy_cls = config.permission_policy_cls
+
+    def search(self, identity, params):
+        """What the identity may read (its read filter): a :class:`RecordList` of one page."""
+        config = self.config
+        answer, parsed = run_search(
+            identity, params, config.search_alias, self.policy_cls("read"),
+            owner_field=config.search_owner_field,
+        )
+        return record_list(identity, answer, parsed, config.draft_policy_cls)
+
+    def search_request(self, identity, params):
+        """The engine request :meth:`search` sends for ``identity``."""
+        config = self.config
+        return search_request(identity, params, config.search_alias, self.policy_cls("read"),
+                              owner_field=config.search_owner_field)[0]
+
+
+class RecordService(SearchService):
     """Read-only access to published records."""
 
-    record_cls = PublishedRecord
-    policy_cls = RecordPermissionPolicy
+    def __init__(self, config=RecordServiceConfig):
+        """Wire the service from ``config``."""
+        super().__init__(config)
 
     def _get(self, recid):
         try:
@@ -32,7 +62,7 @@ class RecordService:
         record = self._get(recid)
         self._require(identity, "read", record)
         if revision is None:
-            return record
+            return record_item(identity, record)
         try:
             revision = int(revision)
         except (TypeError, ValueError):
@@ -43,7 +73,7 @@ class RecordService:
             raise NotFoundError(f"Record {recid} has no revision {revision}.") from None
         if not old.get("control_number"):
             raise NotFoundError(f"Record {recid} has no revision {revision}.")
-        return old
+        return record_item(identity, old)
 
     def revisions(self, identity, recid):
         """``[{revision, updated}]`` of a record, oldest first."""
@@ -58,16 +88,8 @@ class RecordService:
         ]
 
     def abilities(self, identity, record):
-        """What the identity may do with the record (for serializers)."""
+        """What the identity may do with the record."""
         return {
             f"can_{action}": self.policy_cls(action, record=record).allows(identity)
             for action in ("read", "update", "admin")
         }
-
-    def search(self, identity, params):
-        """Records the identity may read; returns ``(engine answer, params)``."""
-        return run_search(identity, params, "records", self.policy_cls("read"))
-
-    def search_request(self, identity, params):
-        """The engine request :meth:`search` sends for ``identity``."""
-        return search_request(identity, params, "records", self.policy_cls("read"))[0]
