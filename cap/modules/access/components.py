@@ -69,7 +69,7 @@ class RecordGrantsComponent(ServiceComponent):
         if record.get("_access") == grants:
             return
         record["_access"] = grants
-        uow.register(RecordCommitOp(record, self.service.indexer))
+        uow.register(RecordCommitOp(record, self.service.indexer, index_refresh=True))
 
 
 ACCESS_COMPONENTS = (FieldProtectionComponent, RecordGrantsComponent)
