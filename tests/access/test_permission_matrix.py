@@ -44,6 +44,7 @@ AP = frozenset({"AP"})
 R = frozenset({"R"})
 AR = frozenset({"AR"})
 R_AR = frozenset({"R", "AR"})
+HIT, MISS = "hit", "no hit"
 
 # fmt: off
 MATRIX = {
@@ -55,6 +56,10 @@ MATRIX = {
     "PATCH draft":            (401,  200,   403,   200,   200,   403,   404,  404,   200,   200),
     "clone draft":            (401,  201,   403,   403,   403,   403,   404,  404,   201,   201),
     "share draft":            (401,  201,   403,   403,   201,   403,   404,  404,   201,   201),
+    # A pattern (``_``) matches nobody: unknown address, nothing revealed.
+    "share with a pattern":   (401,  400,   403,   403,   400,   403,   404,  404,   400,   400),
+    # The owner always keeps their rights, whoever asks.
+    "remove the owner":       (401,  400,   403,   403,   400,   403,   404,  404,   400,   400),
     "GET published draft":    (401,  200,   200,   200,   200,   200,   404,  404,   200,   200),
     "PUT published draft":    (401,  409,   403,   409,   409,   403,   404,  404,   409,   409),
     "GET record":             (401,  200,   200,   200,   200,   200,   200,  404,   200,   200),
@@ -75,6 +80,8 @@ MATRIX = {
     "edit published draft":   (401,  201,   403,   201,   201,   403,   404,  404,   201,   201),
     "discard draft changes":  (401,  201,   403,   201,   201,   403,   404,  404,   201,   201),
     "DELETE draft file":      (401,  204,   403,   204,   204,   403,   404,  404,   204,   204),
+    # A fresh D unshared from everyone it was shared with: searched at once.
+    "search after unshare":   (401,  HIT,   MISS,  MISS,  MISS,  MISS,  MISS, MISS,  HIT,   HIT),
 }
 # fmt: on
 
@@ -182,7 +189,7 @@ def docs(app, database, location, schemas, people):
 
     record = records.read(owner.identity, published.recid)
     return SimpleNamespace(
-        service=service, records=records, fresh=fresh_for,
+        service=service, records=records, fresh=fresh_for, people=people,
         D=draft.pid, D_bucket=draft["_bucket"], D_metadata=draft.metadata,
         P=published.pid, R=published.recid, R_bucket=record["_bucket"],
         AP=atlas_deposit.pid, AR=atlas_deposit.recid,
@@ -272,6 +279,22 @@ def _item(client, docs, role, headers, column, expected):
         return client.post(f"/deposits/{d}/actions/permissions", headers=headers,
                            data=json.dumps([{"email": email, "type": "user", "op": "add",
                                              "action": "deposit-read"}])).status_code
+    if column == "share with a pattern":
+        return client.post(f"/deposits/{d}/actions/permissions", headers=headers,
+                           data=json.dumps([{"email": "mx-own_r@cern.ch", "type": "user",
+                                             "op": "add", "action": "deposit-read"}])
+                           ).status_code
+    if column == "remove the owner":
+        return client.post(f"/deposits/{d}/actions/permissions", headers=headers,
+                           data=json.dumps([{"email": "mx-owner@cern.ch", "type": "user",
+                                             "op": "remove", "action": "deposit-admin"}])
+                           ).status_code
+    if column == "search after unshare":
+        pid = _unshared(docs)
+        answer = client.get("/deposits/?size=50", headers=headers)
+        if answer.status_code != 200:
+            return answer.status_code
+        return HIT if pid in {hit["id"] for hit in answer.json["hits"]["hits"]} else MISS
     if column == "GET published draft":
         return client.get(f"/deposits/{p}", headers=headers).status_code
     if column == "PUT published draft":
@@ -312,6 +335,18 @@ def _item(client, docs, role, headers, column, expected):
         return client.delete(f"/files/{docs.D_bucket}/del-{role}.txt",
                              headers=headers).status_code
     raise AssertionError(f"no such column {column!r}")
+
+
+def _unshared(docs):
+    """A fresh draft shared like D, then unshared from all it was shared with."""
+    pid, people = docs.fresh().pid, docs.people
+    owner = people["owner"]
+    docs.service.update_permissions(owner.identity, pid, [
+        {"email": people[role].email, "type": "user", "op": "remove", "action": action}
+        for role, action in (("shared_read", "deposit-read"), ("shared_update", "deposit-update"),
+                             ("shared_admin", "deposit-admin"))
+    ] + [{"email": EGROUP, "type": "egroup", "op": "remove", "action": "deposit-read"}])
+    return pid
 
 
 SEARCHES = {

@@ -152,3 +152,16 @@ def test_factory_only_translates_actions(published, action, draft_action, record
         assert record_policy.action == record_action
     else:
         assert not record_policy.generators
+
+
+@pytest.mark.parametrize(("role", "status"), [(None, 401), ("stranger", 404), ("cms", 404)])
+def test_missing_and_unreadable_buckets_answer_alike(client, users, bucket_id, draft_file, auth,
+                                                     role, status):
+    """No existence oracle: the same status and body for a bucket one may not read."""
+    user = getattr(users, role) if role else None
+    missing = "00000000-0000-0000-0000-000000000000"
+    for suffix in ("", f"/{draft_file}", "/missing.txt"):
+        existing = client.get(f"/files/{bucket_id}{suffix}", headers=auth(user))
+        unknown = client.get(f"/files/{missing}{suffix}", headers=auth(user))
+        assert existing.status_code == unknown.status_code == status
+        assert existing.json == unknown.json

@@ -85,7 +85,7 @@ class RecordGrantsComponent(ServiceComponent):
         if record.get("_access") == grants:
             return
         record["_access"] = grants
-        uow.register(RecordCommitOp(record, self.service.indexer))
+        uow.register(RecordCommitOp(record, self.service.indexer, index_refresh=True))
 
     def publish(self, identity, publication, uow=None):
         """The record is read, updated and administered as the draft is."""

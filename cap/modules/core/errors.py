@@ -13,6 +13,7 @@ one place that builds it.
 
 from flask import g, jsonify
 from invenio_pidstore.errors import PIDDeletedError, PIDDoesNotExistError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 
@@ -149,9 +150,22 @@ def handle_pid_error(error):
     return jsonify(error_body(404, "The resource does not exist.")), 404
 
 
+STALE_MESSAGE = "The resource changed while you were writing it: read it again, then retry."
+
+
+def handle_stale_data(error):
+    """A write that lost a race at flush (the row's version moved on): 412.
+
+    Services lock what they write (``for_update``), so this is the net for
+    writers that do not; the unit of work has rolled the transaction back.
+    """
+    return jsonify(error_body(412, STALE_MESSAGE)), 412
+
+
 def register_error_handlers(app_or_blueprint):
     """Install the map on an app or a blueprint."""
     app_or_blueprint.register_error_handler(CAPError, handle_cap_error)
     app_or_blueprint.register_error_handler(PIDDoesNotExistError, handle_pid_error)
     app_or_blueprint.register_error_handler(PIDDeletedError, handle_pid_error)
+    app_or_blueprint.register_error_handler(StaleDataError, handle_stale_data)
     app_or_blueprint.register_error_handler(HTTPException, handle_http_exception)

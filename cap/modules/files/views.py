@@ -5,7 +5,8 @@ like every CAP endpoint (``{status, message, errors: [{field, message}]}``):
 
 1. the caller must be allowed ``bucket-read`` (through the permission
    factory, hence the record's policy): anonymous 401, others 404 as for
-   the draft itself — and never a hint whether a key exists;
+   the draft itself, with the same answer for a bucket that does not
+   exist — and never a hint whether a key exists;
 2. writes (PUT/POST/DELETE) to a locked bucket: 403 saying the record is
    published and must be edited first;
 3. writes need ``bucket-update``: 403;
@@ -57,8 +58,12 @@ def require_readable(bucket):
     404 (anonymous ones 401, so they know to log in); readers who lack a
     write right get 403 later.
     """
-    if current_permission_factory(bucket, "bucket-read").can():
-        return
+    if not current_permission_factory(bucket, "bucket-read").can():
+        hide_bucket()
+
+
+def hide_bucket():
+    """The one answer for a bucket the caller may not read and for one that does not exist."""
     if identity_user_id(g.identity) is None:
         raise PermissionDeniedError()
     raise NotFoundError()
@@ -112,13 +117,15 @@ def guard_files_request():
     bound_request_body()
     if request.routing_exception is not None or not request.view_args:
         return None
-    try:
-        bucket = Bucket.get(uuid.UUID(request.view_args.get("bucket_id", "")))
-    except ValueError:
-        return None  # files-rest answers 404
-    if bucket is None:
+    if "bucket_id" not in request.view_args:
         return None
     try:
+        try:
+            bucket = Bucket.get(uuid.UUID(request.view_args["bucket_id"]))
+        except ValueError:
+            bucket = None
+        if bucket is None:
+            hide_bucket()
         check_request(bucket, request.view_args.get("key"))
     except CAPError as error:
         return handle_cap_error(error)

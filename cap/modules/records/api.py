@@ -92,8 +92,14 @@ class CAPRecord(Record):
         return record
 
     @classmethod
-    def get_by_pid(cls, pid_value):
-        """The record behind a PID; raises pidstore's errors when unknown/deleted."""
+    def get_by_pid(cls, pid_value, for_update=False):
+        """The record behind a PID; raises pidstore's errors when unknown/deleted.
+
+        ``for_update`` locks the record's row until the transaction ends, so
+        parallel writes of one record queue here and each sees the revision
+        the previous one left (412 for a stale If-Match, 409 for an action
+        already done) instead of failing at flush with ``StaleDataError``.
+        """
         pid = PersistentIdentifier.get(cls.pid_type, pid_value)
         if pid.status == PIDStatus.DELETED:
             from invenio_pidstore.errors import PIDDeletedError
@@ -103,7 +109,29 @@ class CAPRecord(Record):
             from invenio_pidstore.errors import PIDDoesNotExistError
 
             raise PIDDoesNotExistError(cls.pid_type, pid_value)
+        if for_update:
+            query = db.session.query(cls.model_cls).filter_by(id=pid.object_uuid)
+            query.with_for_update().populate_existing().one()
         return cls.get_record(pid.object_uuid)
+
+    @classmethod
+    def last_live_json(cls, pid_value):
+        """The JSON a deleted record had just before its deletion (``None``: unknown).
+
+        A soft-deleted record keeps no JSON; its history (the revisions) does.
+        The version counter may skip a number: then ``None`` too (callers
+        treat that as "no one may read it", which reveals nothing).
+        """
+        pid = PersistentIdentifier.get(cls.pid_type, pid_value)
+        if pid.object_uuid is None:
+            return None
+        record = cls.get_record(pid.object_uuid, with_deleted=True)
+        if record.revision_id < 1:
+            return None
+        try:
+            return dict(record.revisions[record.revision_id - 1])
+        except IndexError:
+            return None
 
     @property
     def metadata(self):

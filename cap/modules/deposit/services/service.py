@@ -15,7 +15,7 @@ import jsonpatch
 import jsonpointer
 from flask import current_app
 from invenio_db.uow import unit_of_work
-from invenio_pidstore.errors import PIDDoesNotExistError
+from invenio_pidstore.errors import PIDDeletedError, PIDDoesNotExistError
 
 from ...access.fields import read_only_schema
 from ...access.generators import identity_user_id
@@ -39,7 +39,7 @@ from ..records.api import STATUS_DRAFT, STATUS_PUBLISHED
 from .components import Cloning, Publication
 from .config import DepositServiceConfig
 from .errors import DraftPublishedError, NotPublishedError, UnknownDepositTypeError
-from .sharing import GRANTEE_TYPES, resolve_grantee
+from .sharing import GRANTEE_TYPES, check_owner_kept, resolve_grantee
 from .uow import RecordIndexOp
 
 LEVELS = ("read", "update", "admin")
@@ -113,21 +113,39 @@ class DepositService(SearchService):
         )
 
     # -- helpers --------------------------------------------------------
-    def _get(self, pid):
+    def _get(self, identity, pid, for_update=False):
+        """The draft ``pid``; ``for_update`` (writes) locks it until the commit.
+
+        No existence oracle: a missing draft, and a deleted one the identity
+        could not read, answer as a draft it may not read (anonymous 401,
+        others 404); only former readers of a deleted draft learn it is gone.
+        """
         try:
-            return self.record_cls.get_by_pid(pid)
+            return self.record_cls.get_by_pid(pid, for_update=for_update)
         except PIDDoesNotExistError:
-            raise NotFoundError(f"Draft {pid} does not exist.") from None
+            self._hide(identity, pid)
+        except PIDDeletedError:
+            last = self.record_cls.last_live_json(pid)
+            if last is None or not self.policy_cls("read", record=last).allows(identity):
+                self._hide(identity, pid)
+            raise
+
+    @staticmethod
+    def _hide(identity, pid):
+        """The answer to whoever may not read the draft ``pid``, whether it exists or not."""
+        if is_anonymous(identity):
+            raise PermissionDeniedError()
+        raise NotFoundError(f"Draft {pid} does not exist.")
 
     def _require(self, identity, action, deposit):
         """Check ``action``; hide drafts the identity cannot even read (404)."""
         if self.policy_cls(action, record=deposit).allows(identity):
             return
-        if is_anonymous(identity):
-            raise PermissionDeniedError()
-        if action != "read" and self.policy_cls("read", record=deposit).allows(identity):
+        if action != "read" and not is_anonymous(identity) and self.policy_cls(
+            "read", record=deposit
+        ).allows(identity):
             raise PermissionDeniedError(f"You do not have the {action} right on this draft.")
-        raise NotFoundError(f"Draft {deposit.pid} does not exist.")
+        self._hide(identity, deposit.pid)
 
     def _schema_of(self, deposit):
         return self.config.schemas().get_schema_by_url(deposit["$schema"])
@@ -180,7 +198,7 @@ class DepositService(SearchService):
     # -- reading --------------------------------------------------------
     def read(self, identity, pid):
         """The draft ``pid`` (read right)."""
-        deposit = self._get(pid)
+        deposit = self._get(identity, pid)
         self._require(identity, "read", deposit)
         return self._item(identity, deposit)
 
@@ -247,14 +265,14 @@ class DepositService(SearchService):
             data["_experiment"] = schema.experiment
         deposit = self.record_cls.create_with_bucket(data, bucket, id_=record_id)
         deposit.schema_info = schema.info
-        uow.register(RecordIndexOp(deposit, self.indexer))
+        uow.register(RecordIndexOp(deposit, self.indexer, index_refresh=True))
         return deposit
 
     @unit_of_work()
     def update(self, identity, pid, data, revision_id=None, uow=None):
         """Replace the user metadata (``revision_id``: the If-Match check)."""
         data = self._body_object(data)
-        deposit = self._get(pid)
+        deposit = self._get(identity, pid, for_update=True)
         self._require(identity, "update", deposit)
         self._check_revision(deposit, revision_id)
         return self._save_metadata(deposit, user_metadata(data), uow, identity)
@@ -267,13 +285,13 @@ class DepositService(SearchService):
         self._run_components("update", identity, deposit, schema, metadata, uow=uow)
         deposit.replace_metadata(metadata)
         deposit.schema_info = schema.info
-        uow.register(RecordCommitOp(deposit, self.indexer))
+        uow.register(RecordCommitOp(deposit, self.indexer, index_refresh=True))
         return self._item(identity, deposit, schema=schema)
 
     @unit_of_work()
     def patch(self, identity, pid, patch, revision_id=None, uow=None):
         """Apply an RFC 6902 JSON patch to the user metadata."""
-        deposit = self._get(pid)
+        deposit = self._get(identity, pid, for_update=True)
         self._require(identity, "update", deposit)
         self._check_revision(deposit, revision_id)
         self._check_patch(patch)
@@ -312,18 +330,18 @@ class DepositService(SearchService):
     @unit_of_work()
     def delete(self, identity, pid, uow=None):
         """Delete a never-published draft, its PID and its bucket (admin)."""
-        deposit = self._get(pid)
+        deposit = self._get(identity, pid, for_update=True)
         self._require(identity, "admin", deposit)
         if deposit.is_published:
             raise DraftPublishedError("Published drafts cannot be deleted.")
         self._run_components("delete", identity, deposit, uow=uow)
-        uow.register(RecordDeleteOp(deposit, self.indexer))
+        uow.register(RecordDeleteOp(deposit, self.indexer, index_refresh=True))
         return deposit
 
     @unit_of_work()
     def publish(self, identity, pid, uow=None):
         """Validate fully and publish: new record, or a new revision of it."""
-        deposit = self._get(pid)
+        deposit = self._get(identity, pid, for_update=True)
         self._require(identity, "admin", deposit)
         if deposit.status == STATUS_PUBLISHED:
             raise DraftPublishedError("The draft is already published; edit it first.")
@@ -379,7 +397,7 @@ class DepositService(SearchService):
     @unit_of_work()
     def edit(self, identity, pid, uow=None):
         """Reopen a published draft for changes; unlock its bucket (update)."""
-        deposit = self._get(pid)
+        deposit = self._get(identity, pid, for_update=True)
         self._require(identity, "update", deposit)
         if deposit.status != STATUS_PUBLISHED:
             raise NotPublishedError("The draft is not published: it is editable already.")
@@ -391,7 +409,7 @@ class DepositService(SearchService):
     @unit_of_work()
     def discard(self, identity, pid, uow=None):
         """Throw away draft changes: back to the last published state (update)."""
-        deposit = self._get(pid)
+        deposit = self._get(identity, pid, for_update=True)
         self._require(identity, "update", deposit)
         if not deposit.is_published:
             raise NotPublishedError("The draft was never published: nothing to go back to.")
@@ -406,7 +424,7 @@ class DepositService(SearchService):
     @unit_of_work()
     def clone(self, identity, pid, uow=None):
         """A new draft owned by the caller, with the metadata and a file snapshot."""
-        source = self._get(pid)
+        source = self._get(identity, pid)
         self._require(identity, "read", source)
         schema = self._schema_of(source)
         create_policy(schema, self.policy_cls).require(identity)
@@ -425,18 +443,20 @@ class DepositService(SearchService):
     @unit_of_work()
     def update_permissions(self, identity, pid, entries, uow=None):
         """Share or unshare the draft with users and e-groups (admin)."""
-        deposit = self._get(pid)
+        deposit = self._get(identity, pid, for_update=True)
         self._require(identity, "admin", deposit)
         changes = self._parse_sharing(entries)
+        check_owner_kept(deposit["_deposit"].get("created_by"), changes)
         access = deposit.setdefault("_access", {})
-        for op, action, kind, grantee in changes:
+        for _, op, action, kind, grantee in changes:
             grant = access.setdefault(action, _empty_grant())
             members = grant.setdefault(kind, [])
             if op == "add" and grantee not in members:
                 members.append(grantee)
             elif op == "remove" and grantee in members:
                 members.remove(grantee)
-        uow.register(RecordCommitOp(deposit, self.indexer))
+        # Searchable at once: a former grantee's next search must not find it.
+        uow.register(RecordCommitOp(deposit, self.indexer, index_refresh=True))
         self._run_components("share", identity, deposit, uow=uow)
         return self._item(identity, deposit)
 
@@ -475,7 +495,7 @@ class DepositService(SearchService):
                 errors.extend(error.errors)
                 continue
             kind = "users" if type_ == "user" else "roles"
-            changes.append((op, action, kind, grantee))
+            changes.append((index, op, action, kind, grantee))
         if errors:
             raise InvalidRequestError("Some permission changes are not valid.", errors)
         return changes
