@@ -186,8 +186,8 @@ def engine_requests(app, user):
     from flask import g
 
     from cap.modules.deposit.proxies import current_deposit_service
-    from cap.modules.records.resources.resource import search_params
     from cap.modules.records.proxies import current_record_service
+    from cap.modules.records.resources.resource import search_params
 
     services = {"/deposits/": current_deposit_service, "/records/": current_record_service}
     built = []
