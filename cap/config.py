@@ -16,14 +16,23 @@ SITE_UI_URL = "http://127.0.0.1:5000"
 SITE_API_URL = "http://127.0.0.1:5000/api"
 THEME_SITENAME = "CERN Analysis Preservation"
 TRUSTED_HOSTS = ["127.0.0.1", "localhost"]
-# The local deployment serves plain HTTP on loopback; production sets this
-# back on in invenio.cfg behind its TLS proxy.
+# The defaults serve plain HTTP on loopback (development, tests); invenio.cfg
+# turns HTTPS-only cookies, redirects and HSTS on for a deployment.
 APP_DEFAULT_SECURE_HEADERS = {
     "force_https": False,
     "session_cookie_secure": False,
-    "content_security_policy": {"default-src": ["'self'"]},
+    "strict_transport_security": True,
+    "strict_transport_security_max_age": 31556926,
+    "strict_transport_security_include_subdomains": True,
+    # frame-ancestors: no other site may frame CAP's pages (clickjacking).
+    "content_security_policy": {
+        "default-src": ["'self'"],
+        "object-src": ["'none'"],
+        "frame-ancestors": ["'self'"],
+    },
 }
 SESSION_COOKIE_SECURE = False
+REMEMBER_COOKIE_SECURE = False
 REST_ENABLE_CORS = False
 # Session-authenticated API writes must send the ``csrftoken`` cookie back as
 # ``X-CSRFToken`` (invenio-rest); token (Bearer/OAuth2) requests skip the check.
