@@ -38,6 +38,14 @@ REST_ENABLE_CORS = False
 # ``X-CSRFToken`` (invenio-rest); token (Bearer/OAuth2) requests skip the check.
 REST_CSRF_ENABLED = True
 
+# Request bodies (cap.modules.core.body)
+CAP_MAX_BODY_SIZE = 2 * 1024 * 1024
+"""Largest API request body in bytes (413 beyond); file uploads excepted."""
+CAP_STREAMED_BODY_BLUEPRINTS = ["invenio_files_rest"]
+"""Blueprints whose bodies stream to storage (file uploads, their own limits)."""
+CAP_JSON_MAX_DEPTH = 64
+"""Deepest nesting of a JSON body or stored document (the schemas need ~15)."""
+
 # Services
 # ========
 SQLALCHEMY_DATABASE_URI = "postgresql+psycopg2://cap:cap@127.0.0.1:5432/cap"

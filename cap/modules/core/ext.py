@@ -1,7 +1,11 @@
 """The core extension: database connection checks; on the API app, the JSON
-error map and the JSON encoder."""
+error map, the JSON encoder and the checked request bodies."""
+
+from flask import request
+from werkzeug.exceptions import NotFound, RequestEntityTooLarge
 
 from . import db
+from .body import APIRequest
 from .errors import handle_http_exception
 from .json import OrjsonProvider
 
@@ -28,5 +32,22 @@ class CAPCoreREST(CAPCore):
         JSON answers with orjson."""
         super().init_app(app)
         app.json = OrjsonProvider(app)
+        app.request_class = APIRequest
+        app.before_request(refuse_nul_in_path)
         for code in (400, 401, 403, 404, 405, 409, 410, 412, 413, 415, 422, 429, 500):
             app.register_error_handler(code, handle_http_exception)
+        app.register_error_handler(RequestEntityTooLarge, handle_body_too_large)
+
+
+def refuse_nul_in_path():
+    """No identifier holds a NUL, and PostgreSQL refuses to even look one up."""
+    if "\x00" in request.path:
+        raise NotFound("The resource does not exist.")
+
+
+def handle_body_too_large(error):
+    """413 naming the limit of this request's body."""
+    limit = request.max_content_length
+    if limit is not None:
+        error.description = f"The request body is larger than the {limit} bytes allowed."
+    return handle_http_exception(error)

@@ -100,12 +100,19 @@ def _schema_options():
     return facets, sorts
 
 
+SINGLE_PARAMS = ("q", "page", "size", "sort", "by_me")
+"""Parameters that take one value (a facet filter may be repeated: any of them)."""
+
+
 class SearchParams:
     """Parsed and checked search parameters."""
 
     def __init__(self, params):
         """Parse ``q``, ``page``, ``size``, ``sort``, ``by_me`` and facet filters."""
         config = current_app.config
+        for name in SINGLE_PARAMS:
+            if isinstance(params.get(name), (list, tuple)):
+                raise _invalid(name, f"Give {name} once, not {len(params[name])} times.")
         self.q = (params.get("q") or "").strip()
         # DAS-style field terms (dataset=..., trigger=...) out of the free text.
         self.text, self.field_queries = parse_query(self.q)

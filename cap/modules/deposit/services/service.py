@@ -19,9 +19,11 @@ from ...access.components import ACCESS_COMPONENTS
 from ...access.components import record_grants as record_access
 from ...access.generators import identity_user_id
 from ...access.policies import DepositPermissionPolicy, create_policy
+from ...core.body import check_json
 from ...core.errors import (
     InvalidRequestError,
     NotFoundError,
+    PayloadTooLargeError,
     PermissionDeniedError,
     PublishValidationError,
     RevisionMismatchError,
@@ -148,6 +150,10 @@ class DepositService:
         """The schema a create body asks for: ``$ana_type`` or ``$schema``."""
         api = schemas_api()
         ana_type, url = data.get("$ana_type"), data.get("$schema")
+        for key, value in (("$ana_type", ana_type), ("$schema", url)):
+            if value is not None and not isinstance(value, str):
+                message = f"{key} must be a string."
+                raise InvalidRequestError(message, [field_error([key], message)])
         if ana_type:
             try:
                 return api.get_schema(ana_type)
@@ -169,6 +175,7 @@ class DepositService:
 
     def _validate(self, schema, metadata, deposit=None):
         """JSON Schema first; then the ``cap.deposit.validators`` hooks (DAS, triggers ...)."""
+        check_json(metadata)  # before the validators recurse into it
         errors = schemas_api().validate(schema, metadata, kind="deposit", full=False)
         if not errors:
             for validator in current_app.extensions["cap-deposit"].validators:
@@ -308,14 +315,22 @@ class DepositService:
     def _check_patch(patch):
         if not isinstance(patch, list):
             raise InvalidRequestError("A JSON patch is a list of operations.")
+        limit = current_app.config["CAP_DEPOSIT_MAX_PATCH_OPERATIONS"]
+        if len(patch) > limit:
+            raise PayloadTooLargeError(
+                f"The patch has {len(patch)} operations; at most {limit} are allowed."
+            )
         errors = []
         for index, op in enumerate(patch):
-            if not isinstance(op, dict) or not isinstance(op.get("path"), str):
+            if not isinstance(op, dict) or "path" not in op:
                 errors.append(field_error(f"{index}", "An operation needs a path."))
                 continue
             for key in ("path", "from"):
                 path = op.get(key)
                 if path is None:
+                    continue
+                if not isinstance(path, str):
+                    errors.append(field_error([index, key], f"{key} must be a JSON pointer."))
                     continue
                 top = path.split("/")[1] if path.startswith("/") else path
                 if path in ("", "/") or top.startswith(("_", "$")) or top == "control_number":
