@@ -95,6 +95,11 @@ CELERY_BEAT_SCHEDULE = {
 # (here, not in a module config, so invenio-indexer's default cannot win).
 INDEXER_RECORD_TO_INDEX = "cap.modules.deposit.indexer:record_to_index"
 RATELIMIT_STORAGE_URI = "redis://127.0.0.1:6379/3"
+# Per user for logged-in callers (token or session), per address for guests
+# (not User-Agent + address); InvenioRDM's budgets.
+RATELIMIT_KEY_FUNC = "cap.modules.core.ratelimit:rate_limit_key"
+RATELIMIT_AUTHENTICATED_USER = "25000 per hour;1000 per minute"
+RATELIMIT_GUEST_USER = "500 per minute"
 
 # /api/ping is ours (it reports every component); invenio-app's answers "OK".
 APP_HEALTH_BLUEPRINT_ENABLED = False

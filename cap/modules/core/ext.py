@@ -2,12 +2,14 @@
 error map, the JSON encoder and the checked request bodies."""
 
 from flask import request
+from flask_limiter.errors import RateLimitExceeded
 from werkzeug.exceptions import NotFound, RequestEntityTooLarge
 
 from . import db
 from .body import APIRequest
 from .errors import handle_http_exception
 from .json import OrjsonProvider
+from .ratelimit import handle_rate_limited
 
 
 class CAPCore:
@@ -37,6 +39,7 @@ class CAPCoreREST(CAPCore):
         for code in (400, 401, 403, 404, 405, 409, 410, 412, 413, 415, 422, 429, 500):
             app.register_error_handler(code, handle_http_exception)
         app.register_error_handler(RequestEntityTooLarge, handle_body_too_large)
+        app.register_error_handler(RateLimitExceeded, handle_rate_limited)
 
 
 def refuse_nul_in_path():
