@@ -36,7 +36,8 @@ class CAPCoreREST(CAPCore):
         app.json = OrjsonProvider(app)
         app.request_class = APIRequest
         app.before_request(refuse_nul_in_path)
-        for code in (400, 401, 403, 404, 405, 409, 410, 412, 413, 415, 422, 429, 500):
+        for code in (400, 401, 403, 404, 405, 406, 409, 410, 411, 412, 413, 414, 415, 416,
+                     422, 428, 429, 431, 500, 501, 503):
             app.register_error_handler(code, handle_http_exception)
         app.register_error_handler(RequestEntityTooLarge, handle_body_too_large)
         app.register_error_handler(RateLimitExceeded, handle_rate_limited)

@@ -3,7 +3,12 @@
 from invenio_pidstore.errors import PIDDoesNotExistError
 
 from ...access.policies import RecordPermissionPolicy
-from ...core.errors import InvalidRequestError, NotFoundError, PermissionDeniedError
+from ...core.errors import (
+    InvalidRequestError,
+    NotFoundError,
+    PermissionDeniedError,
+    field_error,
+)
 from ...deposit.services.search import run_search, search_request
 from ..api import PublishedRecord
 
@@ -36,7 +41,10 @@ class RecordService:
         try:
             revision = int(revision)
         except (TypeError, ValueError):
-            raise InvalidRequestError("revision must be an integer.") from None
+            revision = -1
+        if revision < 0:  # a negative index would count from the latest
+            message = "revision must be an integer, 0 or more."
+            raise InvalidRequestError(message, [field_error("revision", message)])
         try:
             old = record.revision(revision)
         except IndexError:
