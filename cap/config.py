@@ -122,6 +122,21 @@ ACCOUNTS_USERINFO_HEADERS = False
 MAIL_SUPPRESS_SEND = True
 MAIL_DEFAULT_SENDER = "cap-noreply@cern.ch"
 
+# /api/logout by POST only; /api/sessions for token callers (cap.modules.auth.accounts).
+ACCOUNTS_REST_AUTH_VIEWS = {
+    "login": "invenio_accounts.views.rest:LoginView",
+    "logout": "cap.modules.auth.accounts:LogoutView",
+    "user_info": "invenio_accounts.views.rest:UserInfoView",
+    "register": "invenio_accounts.views.rest:RegisterView",
+    "forgot_password": "invenio_accounts.views.rest:ForgotPasswordView",
+    "reset_password": "invenio_accounts.views.rest:ResetPasswordView",
+    "change_password": "invenio_accounts.views.rest:ChangePasswordView",
+    "send_confirmation": "invenio_accounts.views.rest:SendConfirmationEmailView",
+    "confirm_email": "invenio_accounts.views.rest:ConfirmEmailView",
+    "sessions_list": "cap.modules.auth.accounts:SessionsListView",
+    "sessions_item": "invenio_accounts.views.rest:SessionsItemView",
+}
+
 # Login: CERN SSO (OpenID Connect) and, for demos, local accounts.
 # Endpoints and credentials: CAP_SSO_* (cap/modules/auth/config.py, env).
 OAUTHCLIENT_REMOTE_APPS = {REMOTE_NAME: REMOTE_APP}
