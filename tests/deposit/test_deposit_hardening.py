@@ -9,17 +9,16 @@ import pytest
 
 @pytest.fixture
 def api(env, client):
-    """The test client, with the users' headers at hand."""
+    """The test client of a module whose tests all need the deposit env."""
     return client
 
 
 def h(user, **extra):
-    headers = dict(user.headers)
-    headers.update(extra)
-    return headers
+    return {**user.headers, **extra}
 
 
 def create(api, user, body):
+    """POST /deposits/ as ``user``."""
     return api.post("/deposits/", data=json.dumps(body), headers=h(user))
 
 
