@@ -41,12 +41,17 @@ def gunicorn(tmp_path):
          "--access-logfile", str(log), "--error-logfile", str(tmp_path / "error.log")],
     )
     url = f"http://127.0.0.1:{port}"
-    for _ in range(100):
+    deadline = time.monotonic() + 60  # a loaded machine starts gunicorn slowly
+    while True:
         try:
-            urllib.request.urlopen(url + "/", timeout=1)
+            urllib.request.urlopen(url + "/", timeout=5)
             break
         except OSError:
-            time.sleep(0.1)
+            if time.monotonic() > deadline or server.poll() is not None:
+                server.terminate()
+                pytest.fail(f"gunicorn did not answer on {url}")
+            time.sleep(0.2)
+    log.write_text("")  # the readiness probe's line
     yield url, log
     server.terminate()
     server.wait(10)
