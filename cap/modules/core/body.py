@@ -19,10 +19,11 @@ UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 the ``\\uD83D\\uDE00`` escapes of one character; any left are lone)."""
 
 
-def check_json(value, max_depth=None):
-    """Raise a 400 naming the first field of ``value`` nested too deeply or
-    holding a string PostgreSQL cannot store (keys included)."""
-    max_depth = max_depth or current_app.config["CAP_JSON_MAX_DEPTH"]
+def check_json(value):
+    """Raise a 400 naming the first field of ``value`` nested deeper than
+    ``CAP_JSON_MAX_DEPTH`` or holding a string PostgreSQL cannot store (keys
+    included)."""
+    max_depth = current_app.config["CAP_JSON_MAX_DEPTH"]
     # Iterative, so a deep document cannot exhaust the recursion here too.
     stack = [(value, [])]
     while stack:
