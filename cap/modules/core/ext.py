@@ -1,7 +1,7 @@
 """The core extension: database connection checks; on the API app, the JSON
 error map, the JSON encoder and the checked request bodies."""
 
-from flask import request
+from flask import current_app, request
 from flask_limiter.errors import RateLimitExceeded
 from werkzeug.exceptions import NotFound, RequestEntityTooLarge
 
@@ -44,8 +44,17 @@ class CAPCoreREST(CAPCore):
 
 
 def refuse_nul_in_path():
-    """No identifier holds a NUL, and PostgreSQL refuses to even look one up."""
-    if "\x00" in request.path:
+    """No identifier holds a NUL, and PostgreSQL refuses to even look one up.
+
+    Uploads are left to the files checks, which name the bad key (400).
+    """
+    if "\x00" not in request.path:
+        return
+    upload = request.method in ("PUT", "POST") and (
+        request.blueprint in current_app.config["CAP_STREAMED_BODY_BLUEPRINTS"]
+        or request.routing_exception is not None
+    )
+    if not upload:
         raise NotFound("The resource does not exist.")
 
 
