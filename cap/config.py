@@ -16,18 +16,35 @@ SITE_UI_URL = "http://127.0.0.1:5000"
 SITE_API_URL = "http://127.0.0.1:5000/api"
 THEME_SITENAME = "CERN Analysis Preservation"
 TRUSTED_HOSTS = ["127.0.0.1", "localhost"]
-# The local deployment serves plain HTTP on loopback; production sets this
-# back on in invenio.cfg behind its TLS proxy.
+# The defaults serve plain HTTP on loopback (development, tests); invenio.cfg
+# turns HTTPS-only cookies, redirects and HSTS on for a deployment.
 APP_DEFAULT_SECURE_HEADERS = {
     "force_https": False,
     "session_cookie_secure": False,
-    "content_security_policy": {"default-src": ["'self'"]},
+    "strict_transport_security": True,
+    "strict_transport_security_max_age": 31556926,
+    "strict_transport_security_include_subdomains": True,
+    # frame-ancestors: no other site may frame CAP's pages (clickjacking).
+    "content_security_policy": {
+        "default-src": ["'self'"],
+        "object-src": ["'none'"],
+        "frame-ancestors": ["'self'"],
+    },
 }
 SESSION_COOKIE_SECURE = False
+REMEMBER_COOKIE_SECURE = False
 REST_ENABLE_CORS = False
 # Session-authenticated API writes must send the ``csrftoken`` cookie back as
 # ``X-CSRFToken`` (invenio-rest); token (Bearer/OAuth2) requests skip the check.
 REST_CSRF_ENABLED = True
+
+# Request bodies (cap.modules.core.body)
+CAP_MAX_BODY_SIZE = 2 * 1024 * 1024
+"""Largest API request body in bytes (413 beyond); file uploads excepted."""
+CAP_STREAMED_BODY_BLUEPRINTS = ["invenio_files_rest"]
+"""Blueprints whose bodies stream to storage (file uploads, their own limits)."""
+CAP_JSON_MAX_DEPTH = 64
+"""Deepest nesting of a JSON body or stored document (the schemas need ~15)."""
 
 # Services
 # ========
@@ -81,6 +98,11 @@ CELERY_BEAT_SCHEDULE = {
 # (here, not in a module config, so invenio-indexer's default cannot win).
 INDEXER_RECORD_TO_INDEX = "cap.modules.records.indexer:record_to_index"
 RATELIMIT_STORAGE_URI = "redis://127.0.0.1:6379/3"
+# Per user for logged-in callers (token or session), per address for guests
+# (not User-Agent + address); InvenioRDM's budgets.
+RATELIMIT_KEY_FUNC = "cap.modules.core.ratelimit:rate_limit_key"
+RATELIMIT_AUTHENTICATED_USER = "25000 per hour;1000 per minute"
+RATELIMIT_GUEST_USER = "500 per minute"
 
 # /api/ping is ours (it reports every component); invenio-app's answers "OK".
 APP_HEALTH_BLUEPRINT_ENABLED = False
@@ -102,6 +124,21 @@ SECURITY_SEND_REGISTER_EMAIL = False
 ACCOUNTS_USERINFO_HEADERS = False
 MAIL_SUPPRESS_SEND = True
 MAIL_DEFAULT_SENDER = "cap-noreply@cern.ch"
+
+# /api/logout by POST only; /api/sessions for token callers (cap.modules.auth.accounts).
+ACCOUNTS_REST_AUTH_VIEWS = {
+    "login": "invenio_accounts.views.rest:LoginView",
+    "logout": "cap.modules.auth.accounts:LogoutView",
+    "user_info": "invenio_accounts.views.rest:UserInfoView",
+    "register": "invenio_accounts.views.rest:RegisterView",
+    "forgot_password": "invenio_accounts.views.rest:ForgotPasswordView",
+    "reset_password": "invenio_accounts.views.rest:ResetPasswordView",
+    "change_password": "invenio_accounts.views.rest:ChangePasswordView",
+    "send_confirmation": "invenio_accounts.views.rest:SendConfirmationEmailView",
+    "confirm_email": "invenio_accounts.views.rest:ConfirmEmailView",
+    "sessions_list": "cap.modules.auth.accounts:SessionsListView",
+    "sessions_item": "invenio_accounts.views.rest:SessionsItemView",
+}
 
 # Login: CERN SSO (OpenID Connect) and, for demos, local accounts.
 # Endpoints and credentials: CAP_SSO_* (cap/modules/auth/config.py, env).

@@ -96,3 +96,14 @@ def test_records_search(client, env, complete, refresh):
     # The drafts stay private: published drafts are not shared by publishing.
     drafts = client.get("/deposits/", headers=h(u.atlas))
     assert drafts.json["hits"]["total"] == 0
+
+
+def test_bad_revision_is_400_naming_it(client, env, complete):
+    """``revision=-1`` would index the revision list from its end: the latest."""
+    u = env.users
+    recid = publish_generic(client, u.owner, complete)["recid"]
+    for bad in ("-1", "-2", "x", "1.5"):
+        answer = client.get(f"/records/{recid}?revision={bad}", headers=h(u.owner))
+        assert answer.status_code == 400, (bad, answer.json)
+        assert answer.json["errors"][0]["field"] == ["revision"]
+    assert client.get(f"/records/{recid}?revision=0", headers=h(u.owner)).status_code == 200

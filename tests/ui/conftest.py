@@ -62,7 +62,7 @@ def logged_in(client, ui_user):
     )
     assert response.status_code == 302, response.get_data(as_text=True)
     yield client
-    client.get("/logout/")
+    client.post("/logout/")
 
 
 # Browser tests

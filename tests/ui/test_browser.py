@@ -312,7 +312,7 @@ def test_token_page(cap_server, browser_page, ui_user, ui_password, artifacts):
     page.get_by_role("link", name="Tokens").click()
     expect(page.get_by_text("Personal access tokens", exact=True)).to_be_visible()
     screenshot(page, artifacts, "12-tokens")
-    page.get_by_role("link", name="Log out").click()
+    page.get_by_role("button", name="Log out").click()  # a form: POST with CSRF
     expect(page.get_by_role("link", name="Log in").first).to_be_visible()
 
 

@@ -72,7 +72,7 @@ def test_login_logout(client, ui_user, ui_password):
     assert props["user"] == {"id": ui_user.id, "email": ui_user.email}
     assert props["apiBase"] == "/api"
 
-    assert client.get("/logout/").status_code == 302
+    assert client.post("/logout/").status_code == 302
     assert "Log in" in assert_cap_page(client.get("/"))
 
 
@@ -83,7 +83,7 @@ def test_login_sets_csrf_cookie(client, ui_user, ui_password):
     client.delete_cookie("csrftoken", domain="127.0.0.1")
     client.get("/")
     assert client.get_cookie("csrftoken", domain="127.0.0.1") is not None
-    client.get("/logout/")
+    client.post("/logout/")
 
 
 @pytest.mark.parametrize(

@@ -59,6 +59,10 @@ class PayloadTooLargeError(CAPError):
     """The payload is larger than allowed."""
 
 
+class SearchTimeoutError(CAPError):
+    """The search took too long; narrow the query and try again."""
+
+
 class UpstreamUnavailableError(CAPError):
     """An upstream service did not answer correctly."""
 
@@ -106,6 +110,7 @@ ERROR_STATUS = (
     (ConflictError, 409),
     (RevisionMismatchError, 412),
     (PayloadTooLargeError, 413),
+    (SearchTimeoutError, 503),
     (UpstreamUnavailableError, 502),
     (UpstreamTimeoutError, 504),
 )

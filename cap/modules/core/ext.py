@@ -1,9 +1,15 @@
 """The core extension: database connection checks; on the API app, the JSON
-error map and the JSON encoder."""
+error map, the JSON encoder and the checked request bodies."""
+
+from flask import current_app, request
+from flask_limiter.errors import RateLimitExceeded
+from werkzeug.exceptions import NotFound, RequestEntityTooLarge
 
 from . import db
+from .body import APIRequest
 from .errors import handle_http_exception
 from .json import OrjsonProvider
+from .ratelimit import handle_rate_limited
 
 
 class CAPCore:
@@ -28,5 +34,33 @@ class CAPCoreREST(CAPCore):
         JSON answers with orjson."""
         super().init_app(app)
         app.json = OrjsonProvider(app)
-        for code in (400, 401, 403, 404, 405, 409, 410, 412, 413, 415, 422, 429, 500):
+        app.request_class = APIRequest
+        app.before_request(refuse_nul_in_path)
+        for code in (400, 401, 403, 404, 405, 406, 409, 410, 411, 412, 413, 414, 415, 416,
+                     422, 428, 429, 431, 500, 501, 503):
             app.register_error_handler(code, handle_http_exception)
+        app.register_error_handler(RequestEntityTooLarge, handle_body_too_large)
+        app.register_error_handler(RateLimitExceeded, handle_rate_limited)
+
+
+def refuse_nul_in_path():
+    """No identifier holds a NUL, and PostgreSQL refuses to even look one up.
+
+    Uploads are left to the files checks, which name the bad key (400).
+    """
+    if "\x00" not in request.path:
+        return
+    upload = request.method in ("PUT", "POST") and (
+        request.blueprint in current_app.config["CAP_STREAMED_BODY_BLUEPRINTS"]
+        or request.routing_exception is not None
+    )
+    if not upload:
+        raise NotFound("The resource does not exist.")
+
+
+def handle_body_too_large(error):
+    """413 naming the limit of this request's body."""
+    limit = request.max_content_length
+    if limit is not None:
+        error.description = f"The request body is larger than the {limit} bytes allowed."
+    return handle_http_exception(error)

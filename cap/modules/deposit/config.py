@@ -23,3 +23,6 @@ CAP_RECORDS_PID_PREFIX = "CAP"
 
 CAP_RECORDS_PID_MAX_ATTEMPTS = 20
 """How many random record ids to try before giving up on collisions."""
+
+CAP_DEPOSIT_MAX_PATCH_OPERATIONS = 1000
+"""Most operations one JSON patch of a draft may hold (413 beyond)."""

@@ -4,7 +4,9 @@ from invenio_files_rest import config as files_rest_config
 from invenio_files_rest.errors import BucketLockedError, FileSizeError
 from werkzeug.exceptions import ClientDisconnected
 
+from ..core.errors import handle_cap_error
 from . import config
+from .validation import ChecksumMismatchError
 from .views import (
     FILES_BLUEPRINT,
     guard_files_request,
@@ -63,3 +65,4 @@ class CAPFilesREST(CAPFiles):
         app.register_error_handler(ClientDisconnected, handle_client_disconnected)
         app.register_error_handler(FileSizeError, handle_file_size_error)
         app.register_error_handler(BucketLockedError, handle_bucket_locked_error)
+        app.register_error_handler(ChecksumMismatchError, handle_cap_error)

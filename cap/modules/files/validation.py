@@ -1,10 +1,17 @@
 """Checks on what clients send: file keys, tags and sizes. Plain errors, no HTTP."""
 
+import base64
+import binascii
 import unicodedata
 
 from flask import current_app
 
 from ..core.errors import InvalidRequestError, PayloadTooLargeError, field_error
+
+INVISIBLE = ("Cf", "Cs", "Zl", "Zp")
+"""Unicode categories a key may not hold: format characters (U+202E
+right-to-left override, U+200B zero-width space, U+FEFF ...), surrogates,
+line and paragraph separators."""
 
 
 def validate_key(key):
@@ -17,6 +24,11 @@ def validate_key(key):
         problem = f"The file key is longer than {max_length} characters."
     elif any(unicodedata.category(char) == "Cc" for char in key):
         problem = "The file key contains NUL or control characters."
+    elif any(unicodedata.category(char) in INVISIBLE for char in key):
+        problem = (
+            "The file key contains invisible characters (bidirectional overrides, "
+            "zero-width or line separators), which make it look like another name."
+        )
     elif key.startswith("/"):
         problem = "The file key must be a relative path (no leading '/')."
     elif any(segment in ("..", ".") for segment in key.split("/")):
@@ -60,3 +72,22 @@ def check_size(size, size_limit):
     reason = getattr(size_limit, "reason", "Maximum file size exceeded.")
     message = f"{reason} The file is {size} bytes; the limit is {limit} bytes."
     raise PayloadTooLargeError(message, [field_error("size", message)])
+
+
+def parse_content_md5(value, header="Content-MD5"):
+    """The MD5 digest a ``Content-MD5`` header announces: base64 (RFC 1864)
+    or, as some clients send it, hex; 400 naming the header otherwise."""
+    value = (value or "").strip()
+    try:
+        digest = bytes.fromhex(value) if len(value) == 32 else base64.b64decode(
+            value, validate=True)
+    except (ValueError, binascii.Error):
+        digest = b""
+    if len(digest) != 16:
+        message = f"{header} must be the base64 (or hex) MD5 digest of the body."
+        raise InvalidRequestError(message, [field_error([header], message)])
+    return digest
+
+
+class ChecksumMismatchError(InvalidRequestError):
+    """The body does not match the MD5 digest its Content-MD5 header announced."""

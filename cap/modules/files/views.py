@@ -16,6 +16,7 @@ like every CAP endpoint (``{status, message, errors: [{field, message}]}``):
 files-rest then runs its own (equivalent) permission checks and the upload.
 """
 
+import hashlib
 import uuid
 
 from flask import current_app, g, jsonify, request
@@ -35,7 +36,13 @@ from ..core.errors import (
     field_error,
     handle_cap_error,
 )
-from .validation import check_size, parse_tags, validate_key
+from .validation import (
+    ChecksumMismatchError,
+    check_size,
+    parse_content_md5,
+    parse_tags,
+    validate_key,
+)
 
 FILES_BLUEPRINT = "invenio_files_rest"
 """Name of invenio-files-rest's API blueprint (``/files``)."""
@@ -112,6 +119,38 @@ def bound_request_body():
         request.stream = LimitedStream(request.environ["wsgi.input"], length)
 
 
+class MD5CheckedStream(LimitedStream):
+    """The upload body, checked against its ``Content-MD5`` at its last byte:
+    a mismatch raises :class:`ChecksumMismatchError` inside files-rest's
+    upload, so its transaction is rolled back and nothing is stored (files-rest
+    itself ignores the header)."""
+
+    def __init__(self, stream, length, expected):
+        """Read ``length`` bytes of ``stream``, which must hash to ``expected``."""
+        super().__init__(stream, length)
+        self.expected = expected
+        self.md5 = hashlib.md5()
+
+    def readinto(self, buffer):
+        """Read as :class:`LimitedStream` does, hashing what was read."""
+        count = super().readinto(buffer)
+        if count:
+            self.md5.update(memoryview(buffer)[:count])
+        if self.is_exhausted and self.md5.digest() != self.expected:
+            message = "The body does not match its Content-MD5; nothing was stored."
+            raise ChecksumMismatchError(message, [field_error(["Content-MD5"], message)])
+        return count
+
+
+def check_content_md5():
+    """A raw-body upload with ``Content-MD5`` streams through :class:`MD5CheckedStream`."""
+    header = request.headers.get("Content-MD5")
+    if header is None or request.method != "PUT" or request.content_length is None:
+        return
+    expected = parse_content_md5(header)
+    request.stream = MD5CheckedStream(request.stream, request.content_length, expected)
+
+
 def guard_files_request():
     """``before_request`` of the files-rest blueprint; ``None`` lets the view run."""
     bound_request_body()
@@ -127,6 +166,8 @@ def guard_files_request():
         if bucket is None:
             hide_bucket()
         check_request(bucket, request.view_args.get("key"))
+        if request.view_args.get("key") is not None:
+            check_content_md5()
     except CAPError as error:
         return handle_cap_error(error)
     return None

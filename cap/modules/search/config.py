@@ -23,6 +23,21 @@ CAP_SEARCH_QUERY_FIELDS = {
 }
 """DAS-style ``key=value`` terms of ``q``: key -> indexed (keyword) fields, any schema."""
 
+# What one search may cost (cap.modules.search.query.check_cost): beyond
+# these, q is a 400 before the engine sees it; the engine stops a search at
+# CAP_SEARCH_TIMEOUT (503). `abcdefghij~2` 50 times kept a worker 14 s.
+CAP_SEARCH_MAX_QUERY_LENGTH = 1000
+"""Longest free text of ``q`` (characters)."""
+CAP_SEARCH_MAX_TERMS = 64
+"""Most terms in the free text of ``q`` (operators not counted)."""
+CAP_SEARCH_MAX_EXPANDING_TERMS = 8
+"""Most fuzzy (``word~``) or wildcard (``*``, ``?``) terms in ``q``: each one
+expands to many terms in the engine."""
+CAP_SEARCH_FUZZY_MAX_EXPANSIONS = 20
+"""Terms one fuzzy term may expand to (the engine's default is 50)."""
+CAP_SEARCH_TIMEOUT = "5s"
+"""The engine answers ``timed_out`` after this; CAP then answers 503."""
+
 CAP_SEARCH_SUGGEST_FIELDS = {
     "title": ["title"],
     "cadi_id": ["cadi_id"],

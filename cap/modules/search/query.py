@@ -60,7 +60,36 @@ def parse_query(q, fields=None):
         raise _invalid(
             f"Unknown search field '{unknown[0]}' in q. Known fields: {', '.join(sorted(fields))}."
         )
-    return _tidy(text), queries
+    text = _tidy(text)
+    check_cost(text)
+    return text, queries
+
+
+FUZZY = re.compile(r'[^"~]~[\d.]*$')
+"""A fuzzy term ends with ``~`` or ``~N`` (a phrase's ``"..."~N`` is a slop)."""
+
+
+def check_cost(text):
+    """Refuse free text that would keep the engine busy (400 on ``q``):
+    longer than ``CAP_SEARCH_MAX_QUERY_LENGTH``, more terms than
+    ``CAP_SEARCH_MAX_TERMS``, or more fuzzy/wildcard terms than
+    ``CAP_SEARCH_MAX_EXPANDING_TERMS``."""
+    config = current_app.config
+    limit = config["CAP_SEARCH_MAX_QUERY_LENGTH"]
+    if len(text) > limit:
+        raise _invalid(f"The query is too long: {len(text)} characters; at most {limit}.")
+    terms = [word.strip("()") for word in text.split()]
+    terms = [term for term in terms if term and term not in BOOLEAN | {"NOT"}]
+    limit = config["CAP_SEARCH_MAX_TERMS"]
+    if len(terms) > limit:
+        raise _invalid(f"The query is too complex: {len(terms)} terms; at most {limit}.")
+    expanding = [term for term in terms if FUZZY.search(term) or "*" in term or "?" in term]
+    limit = config["CAP_SEARCH_MAX_EXPANDING_TERMS"]
+    if len(expanding) > limit:
+        raise _invalid(
+            f"The query is too complex: {len(expanding)} fuzzy or wildcard terms; "
+            f"at most {limit}."
+        )
 
 
 BOOLEAN = {"AND", "OR", "&&", "||"}

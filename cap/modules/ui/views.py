@@ -5,8 +5,14 @@ user) to the bundle through a JSON data attribute; the bundle then talks to
 ``/api`` with the session cookie and the CSRF header.
 """
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, abort, current_app, redirect, render_template, request
 from flask_login import current_user, login_required
+from flask_security.utils import get_post_logout_redirect, logout_user
+from flask_wtf import FlaskForm
+
+
+class LogoutForm(FlaskForm):
+    """The logout form: no fields, only its CSRF token."""
 
 
 def _ensure_csrf_cookie():
@@ -63,6 +69,23 @@ def collection(name, version=None):
     return render_page("collection", "Collection", collection=name, version=version)
 
 
+def logout():
+    """POST /logout/: end the session; the form must carry its CSRF token."""
+    if not LogoutForm().validate_on_submit():
+        abort(400, "The logout form has expired; reload the page and log out again.")
+    if current_user.is_authenticated:
+        logout_user()
+    return redirect(get_post_logout_redirect())
+
+
+def confirm_logout():
+    """``before_app_request``: GET /logout/ (flask-security's view, which logs
+    out on any GET) shows a page whose form posts instead."""
+    if request.endpoint == "security.logout" and request.method == "GET":
+        return render_template("cap_ui/logout.html")
+    return None
+
+
 def create_blueprint(app):
     """Blueprint of the UI pages and the bundle's static files."""
     blueprint = Blueprint(
@@ -79,4 +102,7 @@ def create_blueprint(app):
     rule("/published/<recid>", "record", record)
     rule("/collection/<name>", "collection", collection)
     rule("/collection/<name>/<version>", "collection", collection)
+    rule(app.config["SECURITY_LOGOUT_URL"], "logout", logout, methods=["POST"])
+    blueprint.before_app_request(confirm_logout)
+    blueprint.add_app_template_global(LogoutForm, "cap_logout_form")
     return blueprint

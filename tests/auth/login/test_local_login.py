@@ -40,5 +40,5 @@ def test_local_login_and_logout(app, local_user):
         assert not logged_in(client)
         assert login(client).status_code == 302
         assert logged_in(client)
-        client.get(url_for("security.logout"))
+        client.post(url_for("cap_ui.logout"))
         assert not logged_in(client)

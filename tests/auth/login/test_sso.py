@@ -100,12 +100,12 @@ def test_relogin_resyncs_and_keeps_local_roles(app, client, oidc, experiment_rol
     db.session.commit()
 
     with_atlas = {**ALICE, "groups": ALICE["groups"] + ["atlas-active-members-all"]}
-    client.get("/logout/")
+    client.post("/logout/")
     assert sso_login(client, oidc, with_atlas).status_code == 302
     assert "atlas-active-members-all@cern.ch" in role_names(email)
 
     fewer = {**ALICE, "groups": ["cms-members"], "cern_roles": []}
-    client.get("/logout/")
+    client.post("/logout/")
     assert sso_login(client, oidc, fewer).status_code == 302
     assert logged_in(client)
     assert role_names(email) == {
@@ -125,7 +125,7 @@ def test_role_removed_locally_is_restored_by_sso(app, client, oidc, experiment_r
     current_datastore.remove_role_from_user(user, "it-dep@cern.ch")
     db.session.commit()
     assert "it-dep@cern.ch" not in role_names(email)
-    client.get("/logout/")
+    client.post("/logout/")
     sso_login(client, oidc, ALICE)
     assert "it-dep@cern.ch" in role_names(email)
 
@@ -142,7 +142,7 @@ def test_second_user_and_group_forms(app, client, oidc):
     }
     assert sso_login(client, oidc, bob).status_code == 302
     assert role_names("bob@cern.ch") == {"lhcb-general@cern.ch", "special@example.org"}
-    client.get("/logout/")
+    client.post("/logout/")
     assert sso_login(client, oidc, {**bob, "groups": [], "cern_roles": []}).status_code == 302
     assert role_names("bob@cern.ch") == set()
 
@@ -151,7 +151,7 @@ def test_logout(app, client, oidc):
     """Logout ends the CAP session and sends the browser to the SSO logout."""
     sso_login(client, oidc, ALICE)
     assert logged_in(client)
-    answer = client.get(url_for("security.logout"))
+    answer = client.post(url_for("cap_ui.logout"))
     assert answer.status_code == 302
     assert answer.headers["Location"].endswith("/oauth/logout")
     answer = client.get("/oauth/logout")

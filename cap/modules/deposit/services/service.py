@@ -20,9 +20,11 @@ from invenio_pidstore.errors import PIDDeletedError, PIDDoesNotExistError
 from ...access.fields import read_only_schema
 from ...access.generators import identity_user_id
 from ...access.policies import create_policy
+from ...core.body import check_json
 from ...core.errors import (
     InvalidRequestError,
     NotFoundError,
+    PayloadTooLargeError,
     PermissionDeniedError,
     PublishValidationError,
     RevisionMismatchError,
@@ -154,6 +156,10 @@ class DepositService(SearchService):
         """The schema a create body asks for: ``$ana_type`` or ``$schema``."""
         api = self.config.schemas()
         ana_type, url = data.get("$ana_type"), data.get("$schema")
+        for key, value in (("$ana_type", ana_type), ("$schema", url)):
+            if value is not None and not isinstance(value, str):
+                message = f"{key} must be a string."
+                raise InvalidRequestError(message, [field_error([key], message)])
         if ana_type:
             try:
                 return api.get_schema(ana_type)
@@ -175,6 +181,7 @@ class DepositService(SearchService):
 
     def _validate(self, schema, metadata, deposit=None):
         """JSON Schema first; then the ``cap.deposit.validators`` hooks (DAS, triggers ...)."""
+        check_json(metadata)  # before the validators recurse into it
         errors = self.config.schemas().validate(schema, metadata, kind="deposit", full=False)
         if not errors:
             for validator in current_app.extensions["cap-deposit"].validators:
@@ -310,14 +317,22 @@ class DepositService(SearchService):
     def _check_patch(patch):
         if not isinstance(patch, list):
             raise InvalidRequestError("A JSON patch is a list of operations.")
+        limit = current_app.config["CAP_DEPOSIT_MAX_PATCH_OPERATIONS"]
+        if len(patch) > limit:
+            raise PayloadTooLargeError(
+                f"The patch has {len(patch)} operations; at most {limit} are allowed."
+            )
         errors = []
         for index, op in enumerate(patch):
-            if not isinstance(op, dict) or not isinstance(op.get("path"), str):
+            if not isinstance(op, dict) or "path" not in op:
                 errors.append(field_error(f"{index}", "An operation needs a path."))
                 continue
             for key in ("path", "from"):
                 path = op.get(key)
                 if path is None:
+                    continue
+                if not isinstance(path, str):
+                    errors.append(field_error([index, key], f"{key} must be a JSON pointer."))
                     continue
                 top = path.split("/")[1] if path.startswith("/") else path
                 if path in ("", "/") or top.startswith(("_", "$")) or top == "control_number":

@@ -1,12 +1,12 @@
 """Small HTTP helpers shared by the drafts and records resources."""
 
-import json
 import re
 from urllib.parse import urlencode
 
 from flask import Response, jsonify, make_response, request
 from werkzeug.exceptions import NotAcceptable
 
+from ...core.body import load_json
 from ...core.errors import InvalidRequestError, RevisionMismatchError
 from .serializers import CSV, JSON
 
@@ -26,16 +26,14 @@ def negotiate(mimetypes):
 
 
 def parse_json_body(required=True):
-    """The request's JSON body whatever its JSON content type; 400 if malformed."""
+    """The request's JSON body whatever its JSON content type; 400 if
+    malformed, too deep or holding what PostgreSQL cannot store."""
     raw = request.get_data(cache=True)
     if not raw or not raw.strip():
         if required:
             raise InvalidRequestError("The request needs a JSON body.")
         return None
-    try:
-        return json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as error:
-        raise InvalidRequestError(f"Malformed JSON: {error}") from None
+    return load_json(raw)
 
 
 def if_match_revision():

@@ -158,6 +158,18 @@ def _title(metadata):
     return ""
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""First characters that make a spreadsheet read a cell as a formula (OWASP
+CSV injection)."""
+
+
+def csv_cell(value):
+    """``value`` as a CSV cell a spreadsheet shows as text: a cell starting
+    like a formula gets a leading quote, as OWASP recommends."""
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 def serialize_csv(bodies):
     """Search hits (full bodies) as CSV, one line each."""
     out = io.StringIO()
@@ -165,9 +177,9 @@ def serialize_csv(bodies):
     writer.writerow(CSV_COLUMNS)
     for body in bodies:
         schema = body.get("schema") or {}
-        writer.writerow([
+        writer.writerow([csv_cell(value) for value in (
             body["id"], body.get("recid") or "", body["type"], schema.get("name", ""),
             schema.get("version", ""), body["status"], _title(body["metadata"]),
             body["created"] or "", body["updated"] or "",
-        ])
+        )])
     return out.getvalue()

@@ -11,7 +11,12 @@ from invenio_search.engine import dsl, search
 from invenio_search.utils import build_alias_name
 
 from ...access.generators import identity_user_id
-from ...core.errors import InvalidRequestError, PermissionDeniedError, field_error
+from ...core.errors import (
+    InvalidRequestError,
+    PermissionDeniedError,
+    SearchTimeoutError,
+    field_error,
+)
 from ...search.query import parse_query
 
 SORTS = {
@@ -100,12 +105,19 @@ def _schema_options():
     return facets, sorts
 
 
+SINGLE_PARAMS = ("q", "page", "size", "sort", "by_me")
+"""Parameters that take one value (a facet filter may be repeated: any of them)."""
+
+
 class SearchParams:
     """Parsed and checked search parameters."""
 
     def __init__(self, params):
         """Parse ``q``, ``page``, ``size``, ``sort``, ``by_me`` and facet filters."""
         config = current_app.config
+        for name in SINGLE_PARAMS:
+            if isinstance(params.get(name), (list, tuple)):
+                raise _invalid(name, f"Give {name} once, not {len(params[name])} times.")
         self.q = (params.get("q") or "").strip()
         # DAS-style field terms (dataset=..., trigger=...) out of the free text.
         self.text, self.field_queries = parse_query(self.q)
@@ -134,8 +146,10 @@ def search_request(identity, params, alias, policy, owner_field="_deposit.owners
     if identity is None or identity.id is None:
         raise PermissionDeniedError("You need to log in to search.")
     params = params if isinstance(params, SearchParams) else SearchParams(params)
-    query = dsl.Q("query_string", query=params.text, default_operator="AND") if params.text \
-        else dsl.Q("match_all")
+    config = current_app.config
+    query = dsl.Q("query_string", query=params.text, default_operator="AND",
+                  fuzzy_max_expansions=config["CAP_SEARCH_FUZZY_MAX_EXPANSIONS"]) \
+        if params.text else dsl.Q("match_all")
     filters = [policy.query_filter(identity)]
     if params.by_me:
         user_id = identity_user_id(identity)
@@ -155,6 +169,7 @@ def search_request(identity, params, alias, policy, owner_field="_deposit.owners
         },
         "track_total_hits": True,
         "version": True,
+        "timeout": config["CAP_SEARCH_TIMEOUT"],
     }
     # No pre-filter round (can_match) skips a shard before it parses ``q``.
     engine_request = {"index": build_alias_name(alias), "body": body,
@@ -173,9 +188,17 @@ def run_search(identity, params, alias, policy, owner_field="_deposit.owners"):
         answer = {"hits": {"hits": [], "total": {"value": 0}}, "aggregations": {}}
     except search.exceptions.RequestError as error:  # every shard refused the query
         raise _invalid("q", f"The query is not valid: {_reason(error)}") from None
+    check_timed_out(answer)
     if params.text:
         _check_answer(alias, params.text, answer)
     return answer, params
+
+
+def check_timed_out(answer):
+    """503 for an answer the engine cut at the search's ``timeout``: its hits,
+    totals and facets are partial."""
+    if answer.get("timed_out"):
+        raise SearchTimeoutError()
 
 
 NO_PRE_FILTER = 2**31 - 1

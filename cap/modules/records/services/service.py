@@ -6,7 +6,12 @@ items (:mod:`.results`).
 
 from invenio_pidstore.errors import PIDDoesNotExistError
 
-from ...core.errors import InvalidRequestError, NotFoundError, PermissionDeniedError
+from ...core.errors import (
+    InvalidRequestError,
+    NotFoundError,
+    PermissionDeniedError,
+    field_error,
+)
 from .config import RecordServiceConfig
 from .results import record_item, record_list
 from .search import run_search, search_request
@@ -66,7 +71,10 @@ class RecordService(SearchService):
         try:
             revision = int(revision)
         except (TypeError, ValueError):
-            raise InvalidRequestError("revision must be an integer.") from None
+            revision = -1
+        if revision < 0:  # a negative index would count from the latest
+            message = "revision must be an integer, 0 or more."
+            raise InvalidRequestError(message, [field_error("revision", message)])
         try:
             old = record.revision(revision)
         except IndexError:

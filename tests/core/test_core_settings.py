@@ -1,0 +1,57 @@
+"""Deployment settings: invenio.cfg is HTTPS-only unless the local switch says
+plain HTTP; every answer forbids framing by another site."""
+
+from pathlib import Path
+
+import pytest
+from flask import Config
+
+from cap.config import APP_DEFAULT_SECURE_HEADERS
+
+INSTANCE_CFG = Path(__file__).parents[2] / "invenio.cfg"
+
+
+def load_instance_config(tmp_path, monkeypatch, plain_http):
+    monkeypatch.setenv("INVENIO_INSTANCE_PATH", str(tmp_path))
+    if plain_http is None:
+        monkeypatch.delenv("CAP_PLAIN_HTTP", raising=False)
+    else:
+        monkeypatch.setenv("CAP_PLAIN_HTTP", plain_http)
+    config = Config(str(tmp_path))
+    config.from_pyfile(str(INSTANCE_CFG))
+    return config
+
+
+@pytest.mark.parametrize("plain_http", [None, "0"])
+def test_deployment_is_https_only(tmp_path, monkeypatch, plain_http):
+    config = load_instance_config(tmp_path, monkeypatch, plain_http)
+    assert config["SESSION_COOKIE_SECURE"] is True
+    assert config["REMEMBER_COOKIE_SECURE"] is True
+    headers = config["APP_DEFAULT_SECURE_HEADERS"]
+    assert headers["force_https"] is True
+    assert headers["session_cookie_secure"] is True
+    assert headers["strict_transport_security"] is True
+    assert headers["strict_transport_security_max_age"] >= 31536000
+    assert "'self'" in headers["content_security_policy"]["frame-ancestors"]
+
+
+def test_local_plain_http_switch(tmp_path, monkeypatch):
+    config = load_instance_config(tmp_path, monkeypatch, "1")
+    assert config["SESSION_COOKIE_SECURE"] is False
+    assert config["REMEMBER_COOKIE_SECURE"] is False
+    headers = config["APP_DEFAULT_SECURE_HEADERS"]
+    assert headers["force_https"] is False and headers["session_cookie_secure"] is False
+
+
+@pytest.fixture(scope="module")
+def app_config(app_config):
+    """CAP's own secure headers (pytest-invenio replaces them with its own)."""
+    app_config["APP_DEFAULT_SECURE_HEADERS"] = APP_DEFAULT_SECURE_HEADERS
+    return app_config
+
+
+def test_answers_forbid_framing_by_other_sites(app, client):
+    answer = client.get("/ping")
+    policy = answer.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'self'" in policy
+    assert "default-src 'self'" in policy
