@@ -291,3 +291,30 @@ def test_strings_without_max_length_get_the_configured_limit(app, loaded):
 def test_the_definition_copy_is_untouched(loaded):
     # Mappings are converted when indexes are built, never in the stored definition.
     assert loaded.deposit_mapping == copy.deepcopy(legacy("legacy-analysis")["deposit_mapping"])
+
+
+def test_cli_takes_a_folder_in_our_layout_as_a_path(db, cli_runner, schema_dirs):
+    root, mappings_root = schema_dirs
+    result = run(cli_runner, "load", root, "--mappings-dir", mappings_root)
+    assert result.exit_code == 0, result.output
+    assert "test-analysis v1.0.0: created (+2 indexes)" in result.output
+    assert api.get_schema("test-analysis").deposit_mapping is not None
+
+
+# Legacy keywords read as ours
+# ============================
+
+
+def test_legacy_das_mark_is_read_as_ours(loaded):
+    from cap.modules.cms.das.validation import dataset_fields
+
+    document = {"datasets": [{"path": "/DarkPhoton/Run2/AOD"}, {"code": "x.py"}]}
+    assert dataset_fields(loaded, document) == [("datasets.0.path", "/DarkPhoton/Run2/AOD", None)]
+
+
+def test_x_cap_permission_is_a_field_rule(loaded):
+    from cap.modules.access.fields import field_permissions
+
+    assert field_permissions(loaded) == {
+        "review_status": {"users": [], "roles": ["legacy-conveners@cern.ch"]}
+    }
