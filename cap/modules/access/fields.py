@@ -6,6 +6,9 @@ people who may change it, e.g. for cms-analysis::
     {"cadi_info": {"update": {"users": [], "roles": ["cms-conveners@cern.ch"]}}}
 
 ``users`` holds emails (or user ids), ``roles`` role names (e-groups).
+A legacy definition marks the field in its deposit JSON Schema instead,
+``"x-cap-permission": {"users": [...], "roles": [...]}``: the same rule
+(``config.field_permissions`` wins for a path both give).
 Superusers and the system identity may change every field. Everyone else
 may write the draft as usual, but a change of a reserved field's value is
 refused; sending it back unchanged passes. :func:`may_change_field` is the
@@ -22,6 +25,7 @@ from invenio_accounts.models import User
 from invenio_db import db
 
 from ..core.errors import PermissionDeniedError, field_error, field_label
+from ..schemas.keywords import FIELD_PERMISSION, dotted, marked_fields
 from .generators import identity_user_id, is_superuser
 
 _MISSING = object()
@@ -35,9 +39,20 @@ def field_permissions(schema):
     """``{path: {"users", "roles"}}``: who may update each reserved field of ``schema``."""
     config = getattr(schema, "config", None) or {}
     reserved = config.get("field_permissions") or {}
+    marked = {
+        dotted(parts): {
+            "users": list(rule.get("users") or []),
+            "roles": list(rule.get("roles") or []),
+        }
+        for parts, rule in marked_fields(getattr(schema, "deposit_schema", None), FIELD_PERMISSION)
+        if isinstance(rule, dict)
+    }
     return {
-        path: (rule or {}).get("update") or {"users": [], "roles": []}
-        for path, rule in reserved.items()
+        **marked,
+        **{
+            path: (rule or {}).get("update") or {"users": [], "roles": []}
+            for path, rule in reserved.items()
+        },
     }
 
 

@@ -18,7 +18,7 @@ from sqlalchemy import event, text
 from ..core.errors import field_error
 from .definition import load_definition
 from .errors import InvalidSchemaError, SchemaChangedError, SchemaNotFoundError
-from .mappings import index_body
+from .mappings import MappingError, index_body, normalize_mapping
 from .models import Schema
 from .urls import SCHEMA_URL, parse_schema_url  # noqa: F401  (part of the API)
 from .validation import build_validator, collect_errors
@@ -185,7 +185,12 @@ def validate(schema, metadata, kind="deposit", full=True):
     saved half-done. Compiled validators are cached per schema version.
     """
     def build():
-        return build_validator(schema.document(kind), full=full)
+        return build_validator(
+            schema.document(kind),
+            full=full,
+            retrieve=_ref_document,
+            max_length=current_app.config["CAP_SCHEMAS_STRING_MAX_LENGTH"],
+        )
 
     if schema.id is None:
         validator = build()
@@ -193,6 +198,96 @@ def validate(schema, metadata, kind="deposit", full=True):
         key = (schema.id, schema.updated, kind, full)
         validator = current_app.extensions["cap-schemas"].validators.get(key, build)
     return collect_errors(validator, metadata)
+
+
+def _ref_document(url):
+    """The registered JSON Schema a ``$ref`` URL names, ``None`` when unknown."""
+    try:
+        return document_by_url(url.split("#", 1)[0])
+    except SchemaNotFoundError:
+        return None
+
+
+def _walk_refs(node, path):
+    """``(path, url)`` of every non-local ``$ref`` under ``node``."""
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and not ref.startswith("#"):
+            yield [*path, "$ref"], ref
+        for key, value in node.items():
+            if key not in ("enum", "const", "default", "examples"):
+                yield from _walk_refs(value, [*path, key])
+    elif isinstance(node, list):
+        for position, value in enumerate(node):
+            yield from _walk_refs(value, [*path, str(position)])
+
+
+def definition_refs(definition):
+    """``[(field, (name, version))]``: the schemas a definition's JSON Schemas ``$ref``.
+
+    ``(name, version)`` is ``None`` for a URL that names no schema of ours.
+    """
+    refs = []
+    for key in ("deposit_schema", "record_schema"):
+        for path, url in _walk_refs(definition.get(key), [key]):
+            match = SCHEMA_URL.search(url.split("#", 1)[0])
+            refs.append((path, match and (match.group("name"), match.group("version"))))
+    return refs
+
+
+def check_refs(definition, loading=()):
+    """Refuse a definition whose ``$ref`` names a schema neither registered nor in ``loading``.
+
+    ``loading`` holds the ``(name, version)`` of the definitions stored with it.
+    """
+    errors = []
+    known = set(loading) | {(definition["name"], definition["version"])}
+    for field, target in definition_refs(definition):
+        if target in known:
+            continue
+        if target is None:
+            errors.append(field_error(field, "Not a schema URL (…/schemas/deposits/records/"
+                                             "<name>-v<M.m.p>.json or …/schemas/records/…)."))
+            continue
+        try:
+            get_schema(*target)
+        except SchemaNotFoundError:
+            errors.append(field_error(field, f"Unknown schema {target[0]} v{target[1]}."))
+    if errors:
+        raise InvalidSchemaError(
+            f"{definition['name']} v{definition['version']} refers to schemas that are not "
+            "registered: load them first (or in the same call).",
+            errors=errors,
+        )
+
+
+def by_dependency(definitions):
+    """``definitions`` ordered so that each comes after the ones it ``$ref``s.
+
+    Input order is kept otherwise; schemas referring to each other in a
+    cycle keep their input order (they are stored in one transaction).
+    """
+    keys = [(d["name"], d["version"]) for d in definitions]
+    needs = {
+        key: {target for _, target in definition_refs(d) if target in keys and target != key}
+        for key, d in zip(keys, definitions, strict=True)
+    }
+    ordered, placed, visiting = [], set(), set()
+
+    def place(index):
+        key = keys[index]
+        if key in placed or key in visiting:
+            return
+        visiting.add(key)
+        for target in needs[key]:
+            place(keys.index(target))
+        visiting.discard(key)
+        placed.add(key)
+        ordered.append(definitions[index])
+
+    for index in range(len(definitions)):
+        place(index)
+    return ordered
 
 
 def resolve_refs(document):
@@ -242,17 +337,16 @@ def create_indexes(schema):
     """
     if not schema.is_indexed:
         return []
-    settings = current_app.config["CAP_SCHEMAS_INDEX_SETTINGS"]
     created = []
     for kind, index, aliases in _indexes(schema):
         if current_search_client.indices.exists(index=index):
             continue
-        body = index_body(schema.document(kind, "mapping"), settings, aliases)
+        field = _mapping_field(schema, kind)
+        body = schema_index_body(schema, kind, aliases=aliases)
         try:
             current_search_client.indices.create(index=index, body=body)
         except search.RequestError as error:
             delete_index_names(created)
-            field = "deposit_mapping" if schema.use_deposit_as_record else f"{kind}_mapping"
             raise InvalidSchemaError(
                 f"The search engine refuses the {kind} mapping of "
                 f"{schema.name} v{schema.version}.",
@@ -260,6 +354,91 @@ def create_indexes(schema):
             ) from None
         created.append(index)
     return created
+
+
+def _mapping_field(schema, kind):
+    """The definition field holding the ``kind`` mapping."""
+    if kind == "deposit" or schema.use_deposit_as_record or schema.stored_record_mapping is None:
+        return "deposit_mapping"
+    return "record_mapping"
+
+
+def schema_index_body(schema, kind, aliases=()):
+    """The body of ``indices.create`` for the ``kind`` index of ``schema``.
+
+    The mapping of a part the JSON Schema ``$ref``s from another registered
+    schema comes from that schema's mapping, unless this one maps it.
+    """
+    mapping, settings = search_mapping(schema, kind)
+    return index_body(
+        {"settings": settings, "mappings": mapping},
+        current_app.config["CAP_SCHEMAS_INDEX_SETTINGS"],
+        aliases,
+        ignore_above=current_app.config["CAP_SCHEMAS_KEYWORD_IGNORE_ABOVE"],
+    )
+
+
+def search_mapping(schema, kind, seen=()):
+    """``(mapping, settings)`` of ``schema``'s ``kind`` with its ``$ref``'d parts filled in."""
+    try:
+        mapping, settings = normalize_mapping(schema.document(kind, "mapping"))
+    except MappingError as error:
+        raise InvalidSchemaError(
+            f"The {kind} mapping of {schema.name} v{schema.version} cannot be used.",
+            errors=[field_error([_mapping_field(schema, kind), *error.path], error.message)],
+        ) from None
+    seen = {*seen, (schema.name, schema.version)}
+    for parts, url in _ref_fields(schema.document(kind), []):
+        found = parse_schema_url(url.split("#", 1)[0])
+        if found is None or (found[1], found[2]) in seen:
+            continue
+        try:
+            target = get_schema(found[1], found[2])
+        except SchemaNotFoundError:
+            continue
+        part, part_settings = search_mapping(target, found[0], seen)
+        if part.get("properties") and _mapping_at(mapping, parts) is None:
+            _set_mapping_at(mapping, parts, {"properties": part["properties"]})
+            for key, value in part_settings.get("analysis", {}).items():
+                analysis = settings.setdefault("analysis", {}).setdefault(key, {})
+                for name, component in value.items():
+                    analysis.setdefault(name, component)
+    return mapping, settings
+
+
+def _ref_fields(node, parts, depth=0):
+    """``(field parts, url)`` of the properties given by a non-local ``$ref``."""
+    if not isinstance(node, dict) or depth > 50:
+        return
+    ref = node.get("$ref")
+    if isinstance(ref, str) and not ref.startswith("#") and parts:
+        yield parts, ref
+    for name, sub in (node.get("properties") or {}).items():
+        yield from _ref_fields(sub, [*parts, name], depth + 1)
+    items = node.get("items")
+    for sub in items if isinstance(items, list) else [items]:
+        yield from _ref_fields(sub, parts, depth + 1)
+    for combinator in ("allOf", "anyOf", "oneOf"):
+        for sub in node.get(combinator) or []:
+            yield from _ref_fields(sub, parts, depth + 1)
+    for sub in (node.get("dependencies") or {}).values():
+        yield from _ref_fields(sub, parts, depth + 1)
+
+
+def _mapping_at(mapping, parts):
+    node = mapping
+    for part in parts:
+        node = (node.get("properties") or {}).get(part) if isinstance(node, dict) else None
+        if node is None:
+            return None
+    return node
+
+
+def _set_mapping_at(mapping, parts, value):
+    node = mapping
+    for part in parts[:-1]:
+        node = node.setdefault("properties", {}).setdefault(part, {})
+    node.setdefault("properties", {})[parts[-1]] = value
 
 
 def _reason(error):
@@ -315,7 +494,9 @@ def apply_definition(schema, definition):
     """Copy a checked definition onto a (new or existing) model."""
     schema.name = definition["name"]
     schema.version = definition["version"]
-    for field in ("fullname", "experiment", "is_indexed", "use_deposit_as_record", "config"):
+    for field in (
+        "fullname", "experiment", "is_indexed", "use_deposit_as_record", "allow_all", "config"
+    ):
         setattr(schema, field, definition[field])
     for field in ("schema", "options", "mapping"):
         setattr(schema, f"deposit_{field}", definition[f"deposit_{field}"])
@@ -398,18 +579,56 @@ def save_definition(definition, force=False):
     return schema, "updated"
 
 
-def load_from_directory(root=None, mappings_root=None, force=False):
-    """Load every schema under ``root`` in one transaction: ``[(schema, status)]``.
+def read_definition_file(path):
+    """The checked definition in one legacy CAP definition file (all keys in one object)."""
+    path = Path(path)
+    data = _read_json(path)
+    if not isinstance(data, dict):
+        raise InvalidSchemaError(f"{path} must hold a JSON object.")
+    return load_definition(data, source=str(path))
+
+
+def read_paths(paths, mappings_root=None):
+    """Checked definitions from files and folders.
+
+    A folder in our layout (``<name>/v<M.m.p>/config.json``) is read as
+    such (mappings from ``mappings_root``); any other folder gives every
+    ``*.json`` file under it, each a legacy definition; a file is one
+    legacy definition.
+    """
+    definitions = []
+    for path in map(Path, paths):
+        if not path.is_dir():
+            definitions.append(read_definition_file(path))
+        elif any(path.glob("*/v*/config.json")):
+            definitions += read_directory(path, mappings_root)
+        else:
+            definitions += [read_definition_file(file) for file in sorted(path.rglob("*.json"))]
+    return definitions
+
+
+def load_definitions(definitions, force=False):
+    """Store definitions in one transaction, by dependency: ``[(schema, status)]``.
 
     ``status`` is ``created``, ``unchanged`` or (only with ``force``)
-    ``updated``. Nothing is stored when any definition is invalid or changed.
+    ``updated``. Nothing is stored when any definition is invalid, changed
+    or ``$ref``s a schema neither registered nor among ``definitions``.
     Indexes are not created here (see :func:`create_indexes`).
     """
-    definitions = read_directory(root, mappings_root)
+    ordered = by_dependency(definitions)
+    loading = {(definition["name"], definition["version"]) for definition in ordered}
     try:
-        results = [save_definition(definition, force=force) for definition in definitions]
+        results = []
+        for definition in ordered:
+            check_refs(definition, loading)
+            results.append(save_definition(definition, force=force))
         db.session.commit()
     except Exception:
         db.session.rollback()
         raise
     return results
+
+
+def load_from_directory(root=None, mappings_root=None, force=False):
+    """Load every schema under ``root`` (our layout): see :func:`load_definitions`."""
+    return load_definitions(read_directory(root, mappings_root), force=force)

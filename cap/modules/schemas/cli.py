@@ -10,12 +10,17 @@ from ..core.errors import CAPError, field_label
 from . import api
 
 
-def load_and_index(root=None, mappings_root=None, force=False):
-    """Load the schemas under ``root``, then make sure every schema has its indexes.
+def load_and_index(root=None, mappings_root=None, force=False, paths=()):
+    """Load the schemas under ``root`` (or in ``paths``), then index every schema.
 
-    Yields ``(schema, status, created_indexes)`` for each loaded schema.
+    ``paths`` are files and folders (see :func:`.api.read_paths`); without
+    them the folder ``root`` (default ``CAP_SCHEMAS_DIR``) is loaded. Yields
+    ``(schema, status, created_indexes)`` for each loaded schema.
     """
-    loaded = api.load_from_directory(root, mappings_root, force=force)
+    if paths:
+        loaded = api.load_definitions(api.read_paths(paths, mappings_root), force=force)
+    else:
+        loaded = api.load_from_directory(root, mappings_root, force=force)
     for schema, status in loaded:
         yield schema, status, api.create_indexes(schema)
     # Every other stored schema too (created through the API, or a rebuilt cluster).
@@ -25,10 +30,10 @@ def load_and_index(root=None, mappings_root=None, force=False):
             api.create_indexes(schema)
 
 
-def load_all(root=None, mappings_root=None, force=False):
+def load_all(root=None, mappings_root=None, force=False, paths=()):
     """Load and index the schemas, one line per schema; exit 1 naming any problem."""
     try:
-        for schema, status, indexes in load_and_index(root, mappings_root, force=force):
+        for schema, status, indexes in load_and_index(root, mappings_root, force, paths):
             suffix = f" (+{len(indexes)} indexes)" if indexes else ""
             click.echo(f"  {schema.name} v{schema.version}: {status}{suffix}")
     except CAPError as error:
@@ -48,6 +53,7 @@ def schemas():
 
 
 @schemas.command("load")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True))
 @click.option("--dir", "root", type=click.Path(exists=True, file_okay=False), default=None,
               help="Schemas folder (default CAP_SCHEMAS_DIR).")
 @click.option("--mappings-dir", type=click.Path(exists=True, file_okay=False), default=None,
@@ -56,9 +62,16 @@ def schemas():
               help="Overwrite changed content of an existing version (development only; "
                    "existing indexes keep their mapping).")
 @with_appcontext
-def load(root, mappings_dir, force):
-    """Load schema definitions and create their search indexes."""
-    load_all(root, mappings_dir, force=force)
+def load(paths, root, mappings_dir, force):
+    """Load schema definitions and create their search indexes.
+
+    PATHS are legacy CAP definition files (one JSON object with name,
+    version, deposit_schema, deposit_mapping...) or folders of them, or
+    folders in our layout (<name>/v<M.m.p>/config.json); without PATHS the
+    --dir folder is loaded. Definitions $ref-ing each other are stored in
+    dependency order, all or none.
+    """
+    load_all(root, mappings_dir, force=force, paths=paths)
 
 
 @schemas.command("list")

@@ -18,3 +18,9 @@ CAP_SCHEMAS_INDEX_SETTINGS = {"number_of_shards": 1, "number_of_replicas": 0}
 
 CAP_SCHEMAS_VALIDATOR_CACHE_SIZE = 128
 """How many compiled validators (schema version x kind x full/lenient) to keep."""
+
+CAP_SCHEMAS_KEYWORD_IGNORE_ABOVE = 8191
+"""``ignore_above`` of every keyword field (Lucene refuses terms over 32,766 bytes)."""
+
+CAP_SCHEMAS_STRING_MAX_LENGTH = 100_000
+"""Characters a string may have when its schema gives a ``type`` but no ``maxLength``."""

@@ -2,7 +2,11 @@
 
 A definition is what ``POST /jsonschemas/`` takes, what ``cap schemas
 export`` prints, and what the loader assembles from the files of one
-``<name>/v<M.m.p>/`` folder.
+``<name>/v<M.m.p>/`` folder, or reads from one legacy CAP definition file
+(the same keys in one JSON object). Legacy values are taken as they are:
+``fullname: ""``, ``config: null``, ``allow_all``, a mapping given as a
+whole index body (``{"settings", "mappings"}``, see ``mappings.py``), a
+``$schema`` of draft-04 (validated as draft-07, as legacy CAP did).
 """
 
 import re
@@ -22,6 +26,7 @@ from marshmallow import ValidationError as MarshmallowError
 
 from ..core.errors import field_error
 from .errors import InvalidSchemaError
+from .mappings import MappingError, normalize_mapping
 from .validation import check_schema
 
 NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -40,8 +45,14 @@ IMMUTABLE_FIELDS = (
 
 
 def _check_mapping(value):
-    if "properties" in value and not isinstance(value["properties"], dict):
-        raise MarshmallowError("'properties' must be an object.")
+    """Refuse a mapping OpenSearch 2 cannot take, naming the part (nested messages)."""
+    try:
+        normalize_mapping(value)
+    except MappingError as error:
+        messages = [error.message]
+        for part in reversed(error.path):
+            messages = {part: messages}
+        raise MarshmallowError(messages) from None
 
 
 class SchemaDefinition(Schema):
@@ -62,6 +73,8 @@ class SchemaDefinition(Schema):
     fullname = fields.String(load_default=None, allow_none=True)
     experiment = fields.String(load_default=None, allow_none=True)
     is_indexed = fields.Boolean(load_default=True)
+    # Legacy: every authenticated user may read the schema (form, validation).
+    allow_all = fields.Boolean(load_default=False)
     use_deposit_as_record = fields.Boolean(load_default=None, allow_none=True)
     config = fields.Dict(load_default=dict)
     deposit_schema = fields.Dict(required=True)
@@ -137,8 +150,13 @@ def _flatten(messages, prefix=()):
         field = (*prefix, key) if key != "_schema" else prefix
         if isinstance(value, dict):
             errors += _flatten(value, field)
-        else:
-            errors += [field_error(field, message) for message in value]
+            continue
+        for message in value:
+            # A field validator's nested messages (mappings) come as a dict in the list.
+            if isinstance(message, dict):
+                errors += _flatten(message, field)
+            else:
+                errors.append(field_error(field, message))
     return errors
 
 

@@ -37,6 +37,8 @@ class Schema(db.Model, db.Timestamp):
     stored_record_mapping = db.Column("record_mapping", JSON)
     use_deposit_as_record = db.Column(db.Boolean, nullable=False, default=True)
     is_indexed = db.Column(db.Boolean, nullable=False, default=True)
+    allow_all = db.Column(db.Boolean, nullable=False, default=False, server_default="false")
+    """Every authenticated user may read the schema (legacy ``allow_all``)."""
     config = db.Column(JSON)
 
     def __repr__(self):
@@ -122,6 +124,7 @@ class Schema(db.Model, db.Timestamp):
             "experiment": self.experiment,
             "is_indexed": self.is_indexed,
             "use_deposit_as_record": self.use_deposit_as_record,
+            "allow_all": bool(self.allow_all),
             "config": self.config or {},
             "deposit_schema": self.deposit_schema,
             "deposit_options": self.deposit_options,

@@ -83,6 +83,7 @@ def serialize(schema, resolve=False, with_mappings=False):
         "experiment": schema.experiment,
         "is_indexed": schema.is_indexed,
         "use_deposit_as_record": schema.use_deposit_as_record,
+        "allow_all": bool(schema.allow_all),
         **documents,
         "config": schema.config or {},
         "links": _links(schema),

@@ -40,7 +40,8 @@ def can(identity, action, schema=None):
     Deny by default; superusers may do everything:
     - list: any authenticated identity (it sees only what it may read);
     - read: members of the schema's experiment (any authenticated identity
-      for an experiment-free schema) and holders of any schema-level grant;
+      for an experiment-free schema or one with ``allow_all``) and holders
+      of any schema-level grant;
     - update, delete, manage (grants, mappings): holders of ``deposit-schema-admin``;
     - create (a new schema): superusers only.
     """
@@ -49,6 +50,8 @@ def can(identity, action, schema=None):
     if action == "list":
         return authenticated_user in identity.provides
     if action == "read":
+        if schema.allow_all and authenticated_user in identity.provides:
+            return True
         members = ExperimentMember().needs(record={"_experiment": schema.experiment})
         if members and Permission(*members).allows(identity):
             return True
@@ -180,6 +183,7 @@ class SchemaService:
         """Create a schema version (superusers only) with its indexes."""
         require(identity, "create")
         definition = load_definition(data)
+        api.check_refs(definition)
         try:
             api.get_schema(definition["name"], definition["version"])
         except SchemaNotFoundError:

@@ -3,6 +3,13 @@
 Lenient validation (drafts) uses a copy of the schema without any
 ``required``, so half-done work can be saved: types, enums, patterns and
 the like still apply. Full validation (publish) also checks ``format``.
+
+Every schema is validated as draft-07, whatever its ``$schema`` says
+(legacy CAP definitions say draft-04 and were validated as draft-07 too).
+``$ref`` to another registered schema by its URL is resolved by a
+``retrieve`` function the caller gives (the registry), never over the
+network. A string whose schema gives a ``type`` but no ``maxLength`` is
+limited to ``max_length`` characters (``CAP_SCHEMAS_STRING_MAX_LENGTH``).
 """
 
 from collections import OrderedDict
@@ -10,6 +17,11 @@ from threading import Lock
 
 from jsonschema import Draft7Validator
 from jsonschema.exceptions import SchemaError
+from jsonschema.exceptions import ValidationError as JSONSchemaError
+from jsonschema.validators import extend
+from referencing import Registry, Resource
+from referencing.exceptions import NoSuchResource, Unresolvable
+from referencing.jsonschema import DRAFT7
 
 from ..core.errors import field_error, field_label
 
@@ -44,11 +56,53 @@ def check_schema(schema):
     return None
 
 
-def build_validator(schema, full=True):
-    """A draft-07 validator; lenient (no ``required``, no formats) unless ``full``."""
+def _limited_type(max_length):
+    """The ``type`` keyword, also limiting strings whose schema has no ``maxLength``."""
+    check_type = Draft7Validator.VALIDATORS["type"]
+
+    def type_and_length(validator, types, instance, schema):
+        yield from check_type(validator, types, instance, schema)
+        if (
+            isinstance(instance, str)
+            and "maxLength" not in schema
+            and len(instance) > max_length
+        ):
+            yield JSONSchemaError(
+                f"Is {len(instance)} characters long: at most {max_length} "
+                "(the limit of fields whose schema sets no maxLength)."
+            )
+
+    return type_and_length
+
+
+def _registry(retrieve, full):
+    """A registry loading ``$ref``'d documents with ``retrieve(url)`` (``None``: unknown)."""
+    if retrieve is None:
+        return Registry()
+
+    def resource(uri):
+        document = retrieve(uri)
+        if document is None:
+            raise NoSuchResource(ref=uri)
+        # As draft-07 whatever its $schema says (draft-04 would read "id" as a base URI).
+        return Resource(document if full else strip_required(document), specification=DRAFT7)
+
+    return Registry(retrieve=resource)
+
+
+def build_validator(schema, full=True, retrieve=None, max_length=None):
+    """A draft-07 validator; lenient (no ``required``, no formats) unless ``full``.
+
+    ``retrieve(url)`` gives the document a non-local ``$ref`` names (or
+    ``None``); ``max_length`` limits strings without a ``maxLength``.
+    """
+    cls = Draft7Validator
+    if max_length:
+        cls = extend(Draft7Validator, {"type": _limited_type(max_length)})
+    registry = _registry(retrieve, full)
     if full:
-        return Draft7Validator(schema, format_checker=Draft7Validator.FORMAT_CHECKER)
-    return Draft7Validator(strip_required(schema))
+        return cls(schema, format_checker=Draft7Validator.FORMAT_CHECKER, registry=registry)
+    return cls(strip_required(schema), registry=registry)
 
 
 def _field(error):
@@ -71,10 +125,14 @@ def _field(error):
 
 def collect_errors(validator, document):
     """Every error of ``document`` as ``[{"field", "message"}]``, ordered by field."""
-    errors = [
-        field_error(_field(error), error.message)
-        for error in validator.iter_errors(document)
-    ]
+    try:
+        errors = [
+            field_error(_field(error), error.message)
+            for error in validator.iter_errors(document)
+        ]
+    except Unresolvable as error:
+        # A schema $ref'd by URL that is no longer registered.
+        return [field_error([], f"The schema refers to {error.ref}, which cannot be resolved.")]
     return sorted(errors, key=lambda error: (field_label(error["field"]), error["message"]))
 
 

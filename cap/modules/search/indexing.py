@@ -39,8 +39,7 @@ from invenio_search.utils import build_alias_name, prefix_index
 from sqlalchemy import Text, and_, cast, func, not_, or_
 
 from ..records.indexer import get_indexer
-from ..schemas.api import list_schemas
-from ..schemas.mappings import index_body
+from ..schemas.api import list_schemas, schema_index_body
 from ..schemas.urls import parse_schema_url
 
 KINDS = ("deposit", "record")
@@ -242,7 +241,7 @@ def reindex(name=None, progress=None):
             for kind in KINDS:
                 write, aliases = _targets(schema, kind)
                 new = f"{write}-{suffix}"
-                body = index_body(schema.document(kind, "mapping"), settings)
+                body = schema_index_body(schema, kind)
                 body["settings"]["index"].update({"refresh_interval": "-1"})
                 current_search_client.indices.create(index=new, body=body)
                 targets[(schema.name, schema.version, kind)] = new

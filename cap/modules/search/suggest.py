@@ -21,6 +21,7 @@ from ..access.policies import DepositPermissionPolicy, RecordPermissionPolicy
 from ..core.errors import InvalidRequestError, PermissionDeniedError, field_error
 from ..schemas.api import list_schemas
 from ..schemas.errors import SchemaNotFoundError
+from ..schemas.mappings import MappingError, normalize_mapping
 
 LUCENE_REGEX_SPECIAL = set('.?+*|{}[]()"\\#@&<>~')
 TEXT_HITS = 50
@@ -32,7 +33,11 @@ def _invalid(field, message):
 
 
 def _mapping_type(mapping, path):
-    node = (mapping or {}).get("mappings", mapping or {})
+    """The type of ``path`` in a stored mapping (or legacy index body), ``None`` if unmapped."""
+    try:
+        node, _ = normalize_mapping(mapping)
+    except MappingError:
+        return None
     for part in path.split("."):
         node = (node.get("properties") or {}).get(part)
         if node is None:

@@ -75,12 +75,13 @@ def _draft_row(uuid_):
     return row if row is not None and row.json is not None else None
 
 
-def find_holder(cadi_id, exclude_pid=None):
+def find_holder(cadi_id, exclude_pid=None, also_types=()):
     """``(record uuid, depid)`` of the draft holding ``cadi_id``, or ``None``.
 
     First the guard table (synced drafts), then any draft whose
-    ``basic_info.cadi_id`` says so (hand-made drafts); deleted drafts do not
-    count. ``exclude_pid``: a draft that does not count (the one being saved).
+    ``basic_info.cadi_id`` says so (hand-made drafts) of the CADI deposit
+    type or of ``also_types`` (schema names); deleted drafts do not count.
+    ``exclude_pid``: a draft that does not count (the one being saved).
     """
     mapping = db.session.get(CadiAnalysis, cadi_id)
     if (
@@ -94,10 +95,10 @@ def find_holder(cadi_id, exclude_pid=None):
         RecordMetadata.json["_deposit"]["id"].isnot(None),
         RecordMetadata.json["control_number"].is_(None),
     )
-    deposit_type = current_app.config["CAP_CADI_DEPOSIT_TYPE"]
+    deposit_types = {current_app.config["CAP_CADI_DEPOSIT_TYPE"], *also_types}
     for row in query:
         depid = row.json["_deposit"]["id"]
-        if depid != exclude_pid and schema_name_of(row.json) == deposit_type:
+        if depid != exclude_pid and schema_name_of(row.json) in deposit_types:
             return row.id, depid
     return None
 

@@ -7,32 +7,18 @@ value at those paths of a document, with the objects above each value (so a
 trigger can see the dataset and year next to it).
 """
 
-COMBINATORS = ("allOf", "anyOf", "oneOf")
-
-
-def _walk(node, parts, keyword, found, depth=0):
-    if not isinstance(node, dict) or depth > 50:
-        return
-    if keyword in node and node[keyword] not in (None, False):
-        found.append((tuple(parts), node[keyword]))
-    for name, sub in (node.get("properties") or {}).items():
-        _walk(sub, [*parts, name], keyword, found, depth + 1)
-    items = node.get("items")
-    if isinstance(items, dict):
-        _walk(items, [*parts, "*"], keyword, found, depth + 1)
-    elif isinstance(items, list):
-        for sub in items:
-            _walk(sub, [*parts, "*"], keyword, found, depth + 1)
-    for combinator in COMBINATORS:
-        for sub in node.get(combinator) or []:
-            _walk(sub, parts, keyword, found, depth + 1)
+from ...schemas.keywords import marked_fields as _marked
 
 
 def marked_fields(document, keyword):
-    """``[(path parts, keyword value)]`` of the fields marked with ``keyword``."""
-    found = []
-    _walk(document, [], keyword, found)
-    return sorted({(parts, value) for parts, value in found if _hashable(value)}, key=repr)
+    """``[(path parts, keyword value)]`` of the fields marked with ``keyword``.
+
+    A value that is not a plain one (legacy marks such as ``{}``) counts as ``true``.
+    """
+    found = _marked(document, keyword)
+    return sorted(
+        {(parts, value if _hashable(value) else True) for parts, value in found}, key=repr
+    )
 
 
 def _hashable(value):

@@ -2,14 +2,16 @@
 
 Registered under the ``cap.deposit.validators`` entry point group; the
 deposit service runs it on every save after the JSON Schema check. A field
-marked ``"x-cap-das-dataset": true`` takes any loaded dataset, ``"data"`` or
-``"mc"`` only collision data or only Monte Carlo. Nothing is checked until a
+marked ``"x-cap-das-dataset": true`` (or legacy ``"x-validate-das-path": {}``)
+takes any loaded dataset, ``"data"`` or ``"mc"`` only collision data or only
+Monte Carlo. Nothing is checked until a
 list has been loaded (or with ``CAP_DAS_VALIDATE`` off).
 """
 
 from flask import current_app
 
 from ...core.errors import field_error
+from ...schemas.keywords import DAS_PATH
 from . import api
 from .keywords import schema_marked_fields, values_at
 from .names import KIND_DATA, KIND_MC
@@ -19,9 +21,10 @@ KIND_LABEL = {KIND_DATA: "collision data", KIND_MC: "Monte Carlo"}
 
 def dataset_fields(schema, metadata):
     """``[(path, name, wanted kind or None)]`` of the marked fields holding a string."""
-    keyword = current_app.config["CAP_DAS_SCHEMA_KEYWORD"]
+    keywords = (current_app.config["CAP_DAS_SCHEMA_KEYWORD"], DAS_PATH)
+    marks = [mark for keyword in keywords for mark in schema_marked_fields(schema, keyword)]
     found = []
-    for parts, mark in schema_marked_fields(schema, keyword):
+    for parts, mark in marks:
         kind = mark if mark in (KIND_DATA, KIND_MC) else None
         for path, value, _ in values_at(metadata, parts):
             if isinstance(value, str) and value.strip():

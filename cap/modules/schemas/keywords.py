@@ -1,0 +1,50 @@
+"""Legacy CAP custom keywords found in JSON Schemas (``x-cap-permission`` ...).
+
+The legacy definitions mark fields with keywords of their own; those with
+a CAP equivalent are honoured through it (see README, "Legacy schema
+keywords"). :func:`marked_fields` finds the fields a keyword marks.
+"""
+
+COMBINATORS = ("allOf", "anyOf", "oneOf")
+
+FIELD_PERMISSION = "x-cap-permission"
+"""``{"users": [emails], "roles": [names], "error_message"}``: who may change the field."""
+
+UNIQUE_CADI = "x-validate-unique-cadi"
+"""A CADI id no other draft may hold."""
+
+DAS_PATH = "x-validate-das-path"
+"""A dataset name DAS must know (ours: ``x-cap-das-dataset``)."""
+
+
+def marked_fields(document, keyword):
+    """``[(path parts, keyword value)]`` of the fields of ``document`` marked with ``keyword``.
+
+    ``"*"`` stands for every item of an array; ``dependencies`` and the
+    combinators are walked too.
+    """
+    found = []
+    _walk(document, [], keyword, found, 0)
+    return found
+
+
+def _walk(node, parts, keyword, found, depth):
+    if not isinstance(node, dict) or depth > 50:
+        return
+    if node.get(keyword) not in (None, False):
+        found.append((tuple(parts), node[keyword]))
+    for name, sub in (node.get("properties") or {}).items():
+        _walk(sub, [*parts, name], keyword, found, depth + 1)
+    items = node.get("items")
+    for sub in items if isinstance(items, list) else [items]:
+        _walk(sub, [*parts, "*"], keyword, found, depth + 1)
+    for combinator in COMBINATORS:
+        for sub in node.get(combinator) or []:
+            _walk(sub, parts, keyword, found, depth + 1)
+    for sub in (node.get("dependencies") or {}).values():
+        _walk(sub, parts, keyword, found, depth + 1)
+
+
+def dotted(parts):
+    """``a.b`` for ``("a", "*", "b")``: a field path with arrays transparent."""
+    return ".".join(part for part in parts if part != "*")
