@@ -1,10 +1,15 @@
 """JSON Schema validation collecting every error, full or lenient.
 
 Lenient validation (drafts) uses a copy of the schema without any
-``required``, so half-done work can be saved: types, enums, patterns and
-the like still apply. Full validation (publish) also checks ``format``.
+``required``, so half-done work can be saved. Of its errors, a draft save
+refuses only the values the stored document cannot hold (the wrong JSON
+type, a property the schema does not know: :func:`split_draft_errors`); the
+others (patterns, enums, lengths ...) are saved and reported, publish
+refuses them. Full validation (publish) also checks ``format``.
 """
 
+import copy
+import re
 from collections import OrderedDict
 from threading import Lock
 
@@ -69,13 +74,105 @@ def _field(error):
     return parts
 
 
+def _by_field(error):
+    return field_label(error["field"]), error["message"]
+
+
 def collect_errors(validator, document):
     """Every error of ``document`` as ``[{"field", "message"}]``, ordered by field."""
     errors = [
         field_error(_field(error), error.message)
         for error in validator.iter_errors(document)
     ]
-    return sorted(errors, key=lambda error: (field_label(error["field"]), error["message"]))
+    return sorted(errors, key=_by_field)
+
+
+def _unknown_properties(error):
+    """Names of the properties an ``additionalProperties`` error is about."""
+    known = error.schema.get("properties") or {}
+    patterns = list(error.schema.get("patternProperties") or {})
+    instance = error.instance if isinstance(error.instance, dict) else {}
+    return [
+        name
+        for name in instance
+        if name not in known and not any(re.search(p, name) for p in patterns)
+    ]
+
+
+def split_draft_errors(validator, document):
+    """``(refused, reported)`` errors of a draft, each ``[{"field", "message"}]``.
+
+    ``refused``: values of the wrong type and unknown properties, one error
+    per value (what the search mapping and the form cannot hold: a draft
+    save leaves them out); ``reported``: every other error (saved anyway).
+    """
+    refused, reported = [], []
+    for error in validator.iter_errors(document):
+        if error.validator == "type":
+            refused.append(field_error(_field(error), error.message))
+        elif error.validator == "additionalProperties" and error.schema.get(
+            "additionalProperties"
+        ) is False:
+            for name in _unknown_properties(error):
+                path = [*error.absolute_path, name]
+                refused.append(field_error(path, "This field is not part of the schema."))
+        else:
+            reported.append(field_error(_field(error), error.message))
+    return sorted(refused, key=_by_field), sorted(reported, key=_by_field)
+
+
+_MISSING = object()
+
+
+def _step(node, part):
+    """The child ``part`` (a string) of a dict or list ``node``, or ``_MISSING``."""
+    if isinstance(node, dict):
+        return node.get(part, _MISSING)
+    if isinstance(node, list) and part.isdigit() and int(part) < len(node):
+        return node[int(part)]
+    return _MISSING
+
+
+def value_at(document, path):
+    """The value at ``path`` (string parts) in ``document``, or ``_MISSING``."""
+    node = document
+    for part in path:
+        node = _step(node, part)
+        if node is _MISSING:
+            break
+    return node
+
+
+def without_values(document, previous, errors):
+    """A copy of ``document`` where each field ``errors`` name has its
+    ``previous`` value again (it was saved before), or is left out.
+
+    A value refused at the top (field ``[]``) cannot be left out: ``None``.
+    Array items are left out from the last one, so indexes stay right.
+    """
+    result = copy.deepcopy(document)
+    paths = {tuple(error["field"]) for error in errors}
+    if () in paths:
+        return None
+
+    def order(path):  # later array items first
+        return [(0, -int(p)) if p.isdigit() else (1, p) for p in path]
+
+    for path in sorted(paths, key=order):
+        parent = value_at(result, path[:-1])
+        old = value_at(previous, path)
+        last = path[-1]
+        if isinstance(parent, dict):
+            if old is _MISSING:
+                parent.pop(last, None)
+            else:
+                parent[last] = copy.deepcopy(old)
+        elif isinstance(parent, list) and last.isdigit() and int(last) < len(parent):
+            if old is _MISSING:
+                del parent[int(last)]
+            else:
+                parent[int(last)] = copy.deepcopy(old)
+    return result
 
 
 class ValidatorCache:

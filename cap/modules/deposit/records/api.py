@@ -28,6 +28,12 @@ class Deposit(CAPRecord):
     empty bucket, the files a publish froze), so the answer needs no second
     read of the bucket; ``None``: not known, read it."""
 
+    save_errors = None
+    """What the save made in this call said about the metadata, set by the
+    service: ``{"not_saved": [...], "errors": [...]}`` field errors (values
+    left out of the draft; values saved that publish would refuse). The
+    answer to the save carries them; ``None``: no save in this call."""
+
     @property
     def pid(self):
         """The draft's PID value (uuid hex)."""

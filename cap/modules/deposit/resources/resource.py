@@ -6,7 +6,14 @@ from ...core.db import read_only
 from ...core.errors import InvalidRequestError, field_error, register_error_handlers
 from ...search import speculation
 from ..proxies import current_deposit_service
-from .http import answer, if_match_revision, negotiate, parse_json_body, search_links
+from .http import (
+    answer,
+    if_match_revision,
+    negotiate,
+    parse_json_body,
+    prefers_lenient,
+    search_links,
+)
 from .serializers import (
     BASIC,
     CSV,
@@ -53,6 +60,14 @@ def item_answer(deposit, status=200, service=None):
     mimetype = negotiate(ITEM_MIMETYPES)
     body = serialize_item(deposit, mimetype, service or current_deposit_service)
     return answer(body, status, revision=deposit.revision_id, mimetype=mimetype)
+
+
+def saved_answer(deposit, lenient, status=200):
+    """The answer to a save, saying whether ``Prefer: handling=lenient`` applied."""
+    response = item_answer(deposit, status)
+    if lenient:
+        response.headers["Preference-Applied"] = "handling=lenient"
+    return response
 
 
 def search_params():
@@ -105,8 +120,9 @@ def search():
 
 def create():
     """POST /deposits/: a new draft."""
-    deposit = current_deposit_service.create(g.identity, parse_json_body())
-    return item_answer(deposit, 201)
+    lenient = prefers_lenient()
+    deposit = current_deposit_service.create(g.identity, parse_json_body(), lenient=lenient)
+    return saved_answer(deposit, lenient, 201)
 
 
 def read(pid):
@@ -116,18 +132,22 @@ def read(pid):
 
 def update(pid):
     """PUT /deposits/<pid>: the whole metadata."""
+    lenient = prefers_lenient()
     deposit = current_deposit_service.update(
-        g.identity, pid, parse_json_body(), revision_id=if_match_revision()
+        g.identity, pid, parse_json_body(), revision_id=if_match_revision(),
+        lenient=lenient,
     )
-    return item_answer(deposit)
+    return saved_answer(deposit, lenient)
 
 
 def patch(pid):
     """PATCH /deposits/<pid>: an RFC 6902 JSON patch."""
+    lenient = prefers_lenient()
     deposit = current_deposit_service.patch(
-        g.identity, pid, parse_json_body(), revision_id=if_match_revision()
+        g.identity, pid, parse_json_body(), revision_id=if_match_revision(),
+        lenient=lenient,
     )
-    return item_answer(deposit)
+    return saved_answer(deposit, lenient)
 
 
 def delete(pid):

@@ -269,6 +269,10 @@ def serialize_full(data, meta, identity, users=None, schema=None, files=None):
             body["fetched_from"] = system["fetched_from"]
         body["files"] = _deposit_files(data, files)
         body["links"] = deposit_links(system.get("id"), data.get("_bucket"))
+        saved = getattr(data, "save_errors", None)
+        if saved is not None:  # the answer to a save: what it left out, what it kept
+            body["not_saved"] = saved["not_saved"]
+            body["errors"] = saved["errors"]
     return body
 
 
