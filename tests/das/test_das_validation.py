@@ -76,16 +76,13 @@ def test_update_over_http_answers_400(client, env, example, loaded):
 
 
 def test_schema_errors_come_first(env, example, loaded):
-    # A pattern error does not block a draft save (types only): saved and
-    # reported, and the DAS check does not say the same field again.
     data = cms_draft(env, example, **{"input_data.primary_datasets.0.path": "no-slashes"})
-    deposit = env.service.create(env.users.owner.identity, data)
-    assert deposit["input_data"]["primary_datasets"][0]["path"] == "no-slashes"
-    assert deposit.save_errors["not_saved"] == []
-    assert [e["field"] for e in deposit.save_errors["errors"]] == [
+    with pytest.raises(ValidationError) as error:
+        env.service.create(env.users.owner.identity, data)
+    assert [e["field"] for e in error.value.errors] == [
         ["input_data", "primary_datasets", "0", "path"]
     ]
-    assert "does not match" in deposit.save_errors["errors"][0]["message"]
+    assert "does not match" in error.value.errors[0]["message"]
 
 
 def test_lenient_save_leaves_out_the_unknown_dataset_only(env, example, loaded):
@@ -102,6 +99,16 @@ def test_lenient_save_leaves_out_the_unknown_dataset_only(env, example, loaded):
         "field": ["input_data", "primary_datasets", "1", "path"],
         "message": f"Unknown dataset {UNKNOWN!r}: DAS does not list it.",
     }]
+
+
+def test_lenient_save_keeps_a_pattern_error_the_check_does_not_repeat(env, example, loaded):
+    data = cms_draft(env, example, **{"input_data.primary_datasets.0.path": "no-slashes"})
+    deposit = env.service.create(env.users.owner.identity, data, lenient=True)
+    assert deposit["input_data"]["primary_datasets"][0]["path"] == "no-slashes"
+    assert deposit.save_errors["not_saved"] == []
+    assert [e["field"] for e in deposit.save_errors["errors"]] == [
+        ["input_data", "primary_datasets", "0", "path"]
+    ]
 
 
 def test_nothing_checked_before_a_list_is_loaded(env, example, das_index):

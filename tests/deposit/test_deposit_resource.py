@@ -210,17 +210,20 @@ def test_search(api, env, refresh):
         assert answer.json["errors"]
 
 
-def test_pattern_errors_save_and_come_back(api, env):
-    # Drafts validate types only: a half-typed ORCID is saved, and named.
+def test_pattern_errors_save_and_come_back_when_lenient(api, env):
+    # The editor asks for types only: a half-typed ORCID is saved, and named.
     u = env.users
     pid = create(api, u.owner, {"$ana_type": "generic"}).json["id"]
     body = {"description": "kept", "people": [{"name": "A", "orcid": "0000-12"}]}
-    answer = api.put(f"/deposits/{pid}", data=json.dumps(body), headers=h(u.owner))
+    strict = api.put(f"/deposits/{pid}", data=json.dumps(body), headers=h(u.owner))
+    assert strict.status_code == 400  # cap-client's rule: the whole document or nothing
+    assert strict.json["errors"][0]["field"] == ["people", "0", "orcid"]
+    answer = api.put(f"/deposits/{pid}", data=json.dumps(body),
+                     headers=h(u.owner, Prefer="return=representation, handling=lenient"))
     assert answer.status_code == 200
     assert answer.json["metadata"] == body
     assert [e["field"] for e in answer.json["errors"]] == [["people", "0", "orcid"]]
     assert answer.json["not_saved"] == []
-    assert "Preference-Applied" not in answer.headers
     assert "errors" not in api.get(f"/deposits/{pid}", headers=h(u.owner)).json
 
 
@@ -247,3 +250,11 @@ def test_lenient_save_keeps_everything_but_the_refused_values(api, env):
                     headers=h(u.owner, Prefer="handling=lenient"))
     assert made.status_code == 201 and made.json["metadata"] == {"description": "d"}
     assert made.json["not_saved"][0]["field"] == ["title"]
+
+
+def test_cadi_ids_are_upper_cased_as_the_schema_says(api, env):
+    u = env.users
+    made = create(api, u.owner, {"$ana_type": "cms-analysis",
+                                 "basic_info": {"cadi_id": "hig-21-904", "abstract": "as typed"}})
+    assert made.status_code == 201, made.json
+    assert made.json["metadata"]["basic_info"] == {"cadi_id": "HIG-21-904", "abstract": "as typed"}

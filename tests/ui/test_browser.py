@@ -90,7 +90,7 @@ def create_draft(page, base_url, title):
     page.get_by_label("Title (optional)").fill(title)
     page.get_by_role("button", name="Create draft").click()
     page.wait_for_url(re.compile(r"/drafts/\w+"))
-    expect(page.get_by_text("All changes saved")).to_be_visible()
+    wait_saved(page)
 
 
 def goto_until(page, url, locator, seconds=10):
@@ -107,7 +107,8 @@ def goto_until(page, url, locator, seconds=10):
 
 
 def wait_saved(page):
-    expect(page.locator(".save-state")).to_have_text("All changes saved", timeout=10000)
+    """The status line says "Saved" only once the server answered without refusals."""
+    expect(page.locator(".save-state")).to_have_text("Saved", timeout=10000)
 
 
 def test_static_bundle_served(cap_server, browser_page):
@@ -147,7 +148,9 @@ def test_capture_share_publish_find(cap_server, browser_page, ui_user, ui_passwo
     # Inline validation: a CADI id in the wrong format is flagged under the field.
     cadi = page.get_by_label("CADI ID", exact=True)
     cadi.fill("not-a-cadi-id")
-    expect(page.locator(".field-error, .error-detail").first).to_contain_text("pattern")
+    # In the schema's words (x-cap-error), never its regular expression.
+    expect(page.locator(".error-detail").first).to_contain_text("three letters or digits")
+    expect(page.locator(".error-detail").first).not_to_contain_text("[A-Z0-9]")
     screenshot(page, artifacts, "04-editor-inline-error")
     cadi.fill("EXO-19-019")
     expect(page.locator(".error-detail")).to_have_count(0)
@@ -224,25 +227,71 @@ def test_capture_share_publish_find(cap_server, browser_page, ui_user, ui_passwo
 def test_publish_lists_validation_errors(
     cap_server, browser_page, ui_user, ui_password, artifacts
 ):
+    """Publish saves first, then names every missing field by its label at once,
+    scrolled to and highlighted; the form marks what publishing needs."""
     page = browser_page
     login(page, cap_server, ui_user.email, ui_password)
     create_draft(page, cap_server, "")
-    page.get_by_role("button", name="Publish…").click()
+    expect(page.locator("label[for=field_basic_info_analysis_title] .required")).to_have_text("*")
+    expect(page.locator("label[for=field_basic_info_abstract] .required")).to_have_count(0)
+    page.get_by_label("Abstract", exact=True).fill("Typed just before publishing.")
+    page.get_by_role("button", name="Publish…").click()  # before the autosave ran
     step = page.get_by_role("dialog", name="Publish this analysis")
     step.get_by_role("button", name=re.compile("^Publish to")).click()
     errors = step.locator(".publish-errors li")
-    expect(errors.first).to_be_visible()
+    expect(errors).to_have_count(2)
     expect(step).to_contain_text("cannot be published yet")
-    expect(step.locator(".publish-errors")).to_contain_text("basic_info")
+    expect(errors.nth(0)).to_have_text("Basic information › Analysis title: Required")
+    expect(errors.nth(1)).to_have_text("Basic information › Working group: Required")
+    expect(step).not_to_contain_text("basic_info")
+    expect(page.locator(".save-state")).to_have_text("Saved")  # the save came first
+    # Both fields say so in the form; the first is highlighted and focused.
+    expect(page.locator("#field_basic_info_analysis_title__error")).to_contain_text("Required")
+    expect(page.locator("#field_basic_info_cms_working_group__error")).to_contain_text("Required")
+    expect(page.locator(".field-highlight #field_basic_info_analysis_title")).to_have_count(1)
+    expect(page.locator("#field_basic_info_analysis_title")).to_be_focused()
     screenshot(page, artifacts, "07b-publish-errors")
+    errors.nth(1).get_by_role("button").click()
+    expect(page.locator("#field_basic_info_cms_working_group")).to_be_focused()
+    # Filling one in drops its error; the other stays.
+    page.get_by_label("Analysis title", exact=True).fill("Now titled")
+    expect(page.locator("#field_basic_info_analysis_title__error")).to_have_count(0)
+    expect(page.locator("#field_basic_info_cms_working_group__error")).to_contain_text("Required")
+    assert "/drafts/" in page.url
+    page.reload()
+    expect(page.get_by_label("Abstract", exact=True)).to_have_value("Typed just before publishing.")
+
+
+def test_publish_stops_when_the_save_fails(
+    app, cap_server, browser_page, ui_user, ui_password, artifacts
+):
+    from invenio_access.utils import get_identity
+
+    from cap.modules.deposit.proxies import current_deposit_service
+
+    current_deposit_service.create(get_identity(ui_user), {
+        "$ana_type": "cms-analysis",
+        "basic_info": {"analysis_title": "Holds TOP-20-015", "cadi_id": "TOP-20-015"},
+    })
+    page = browser_page
+    login(page, cap_server, ui_user.email, ui_password)
+    create_draft(page, cap_server, "Publishes a held CADI id")
+    page.get_by_label("Working group", exact=True).select_option(label="EXO – Exotica")
+    page.get_by_label("CADI ID", exact=True).fill("TOP-20-015")
+    page.get_by_role("button", name="Publish…").click()
+    step = page.get_by_role("dialog", name="Publish this analysis")
+    step.get_by_role("button", name=re.compile("^Publish to")).click()
+    expect(step.get_by_role("alert")).to_contain_text("could not be saved first")
+    expect(step.get_by_role("alert")).to_contain_text("CADI ID")
+    screenshot(page, artifacts, "07d-publish-save-failed")
     assert "/drafts/" in page.url
 
 
 def test_refused_save_shows_the_server_errors_under_their_fields(
     app, cap_server, browser_page, ui_user, ui_password, artifacts
 ):
-    """A save the server refuses (a CADI id another draft holds): the error item's
-    field path puts the message under the CADI ID field, and the status names it."""
+    """A value the server refuses (a CADI id another draft holds) is named under
+    its field and in the status line; everything else typed is saved."""
     from invenio_access.utils import get_identity
 
     from cap.modules.deposit.proxies import current_deposit_service
@@ -257,21 +306,70 @@ def test_refused_save_shows_the_server_errors_under_their_fields(
     cadi = page.get_by_label("CADI ID", exact=True)
     status = page.locator(".save-state")
     inline = page.locator("#field_basic_info_cadi_id__error")
-    # A value the form flags itself: the server's refusal does not repeat it.
+    # A value the form flags itself is saved all the same (drafts check types only).
     cadi.fill("not-a-cadi-id")
-    expect(status).to_contain_text("basic_info.cadi_id: 'not-a-cadi-id' does not match",
-                                   timeout=10000)
+    wait_saved(page)
     expect(inline.locator("li")).to_have_count(1)
-    # A value only the server can refuse.
-    cadi.fill("TOP-20-005")
-    expect(status).to_contain_text("basic_info.cadi_id: The CADI analysis TOP-20-005",
-                                   timeout=10000)
+    # Lower case is upper-cased as one types (the schema says so).
+    cadi.fill("top-20-005")
+    expect(cadi).to_have_value("TOP-20-005")
+    page.get_by_label("Abstract", exact=True).fill("Saved although the CADI id is refused.")
+    expect(status).to_contain_text("Not saved: Basic information › CADI ID: The CADI analysis "
+                                   "TOP-20-005", timeout=10000)
+    expect(status).to_contain_text("everything else is saved")
     expect(inline).to_contain_text("already has a draft")
     expect(inline.locator("li")).to_have_count(1)
     screenshot(page, artifacts, "07c-save-error-inline")
+    # The server has the abstract; this browser keeps the refused id.
+    draft = current_deposit_service.read(get_identity(ui_user), page.url.rsplit("/", 1)[1])
+    assert draft["basic_info"]["abstract"] == "Saved although the CADI id is refused."
+    assert draft["basic_info"].get("cadi_id") != "TOP-20-005"
+    page.reload()
+    expect(cadi).to_have_value("TOP-20-005")
+    expect(status).to_contain_text("Not saved: Basic information › CADI ID", timeout=10000)
     cadi.fill("TOP-20-006")
     wait_saved(page)
     expect(inline).to_have_count(0)
+
+
+def test_input_survives_an_invalid_field_a_reload_and_a_lost_connection(
+    cap_server, browser_page, context, ui_user, ui_password, artifacts
+):
+    """Type an invalid ORCID and a valid abstract, reload: both are there. Offline
+    edits stay in the browser, are saved when it is back, and leaving warns."""
+    page = browser_page
+    login(page, cap_server, ui_user.email, ui_password)
+    create_draft(page, cap_server, "Never loses input")
+    page.get_by_role("group", name="People").get_by_role("button", name="Add").click()
+    page.locator("#field_basic_info_people_info_0_name").fill("Ada Lovelace")
+    page.locator("#field_basic_info_people_info_0_orcid").fill("0000-0002")
+    page.get_by_label("Abstract", exact=True).fill("A valid abstract.")
+    wait_saved(page)
+    orcid_error = page.locator("#field_basic_info_people_info_0_orcid__error")
+    expect(orcid_error).to_contain_text("Not in the expected form")
+    expect(orcid_error).not_to_contain_text("\\d")
+    page.reload()
+    expect(page.get_by_label("Abstract", exact=True)).to_have_value("A valid abstract.")
+    expect(page.locator("#field_basic_info_people_info_0_orcid")).to_have_value("0000-0002")
+
+    # The server cannot be reached: "Not saved", and the change is kept here.
+    page.route("**/api/deposits/*", lambda route: route.abort()
+               if route.request.method == "PUT" else route.continue_())
+    page.get_by_label("Abstract", exact=True).fill("Typed while offline.")
+    expect(page.locator(".save-state")).to_contain_text("Not saved", timeout=10000)
+    screenshot(page, artifacts, "07e-not-saved-offline")
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.dismiss()))
+    page.close(run_before_unload=True)
+    page.wait_for_timeout(500)
+    assert dialogs == ["beforeunload"]
+    again = context.new_page()
+    again.goto(page.url)
+    expect(again.get_by_label("Abstract", exact=True)).to_have_value("Typed while offline.")
+    wait_saved(again)
+    again.reload()
+    expect(again.get_by_label("Abstract", exact=True)).to_have_value("Typed while offline.")
+    again.close()
 
 
 def test_xss_title_renders_as_text(cap_server, browser_page, ui_user, ui_password, artifacts):
@@ -294,7 +392,7 @@ def test_conflict_prompts_reload(
     create_draft(page, cap_server, "Conflict test")
     other = context.new_page()
     other.goto(page.url)
-    expect(other.get_by_text("All changes saved")).to_be_visible()
+    wait_saved(other)
     other.get_by_label("Abstract", exact=True).fill("Changed in the other tab")
     wait_saved(other)
     page.get_by_label("Abstract", exact=True).fill("Changed in the first tab")

@@ -1,9 +1,9 @@
 """JSON Schema validation collecting every error, full or lenient.
 
 Lenient validation (drafts) uses a copy of the schema without any
-``required``, so half-done work can be saved. Of its errors, a draft save
-refuses only the values the stored document cannot hold (the wrong JSON
-type, a property the schema does not know: :func:`split_draft_errors`); the
+``required``, so half-done work can be saved. The editor's saves go further
+(:func:`split_draft_errors`): only values the stored document cannot hold
+(the wrong JSON type, a property the schema does not know) are refused; the
 others (patterns, enums, lengths ...) are saved and reported, publish
 refuses them. Full validation (publish) also checks ``format``.
 """
@@ -37,6 +37,32 @@ def strip_required(schema):
         for key, value in schema.items()
         if not (key == "required" and isinstance(value, list))
     }
+
+
+_NORMALIZE = {"uppercase": str.upper, "lowercase": str.lower, "trim": str.strip}
+
+
+def normalized(schema, document):
+    """``document`` with its strings normalised where the schema says so.
+
+    ``x-cap-normalize``: ``uppercase`` (CADI ids: ``hig-21-004`` is
+    ``HIG-21-004``), ``lowercase`` or ``trim``. The editor does the same as
+    one types; this is for every other client.
+    """
+    if not isinstance(schema, dict):
+        return document
+    rule = _NORMALIZE.get(schema.get("x-cap-normalize"))
+    if rule is not None and isinstance(document, str):
+        return rule(document)
+    if isinstance(document, list) and isinstance(schema.get("items"), dict):
+        return [normalized(schema["items"], item) for item in document]
+    if isinstance(document, dict) and isinstance(schema.get("properties"), dict):
+        properties = schema["properties"]
+        return {
+            key: normalized(properties[key], value) if key in properties else value
+            for key, value in document.items()
+        }
+    return document
 
 
 def check_schema(schema):
@@ -74,7 +100,8 @@ def _field(error):
     return parts
 
 
-def _by_field(error):
+def by_field(error):
+    """Sort key of field errors: by field, then message."""
     return field_label(error["field"]), error["message"]
 
 
@@ -84,7 +111,7 @@ def collect_errors(validator, document):
         field_error(_field(error), error.message)
         for error in validator.iter_errors(document)
     ]
-    return sorted(errors, key=_by_field)
+    return sorted(errors, key=by_field)
 
 
 def _unknown_properties(error):
@@ -118,7 +145,7 @@ def split_draft_errors(validator, document):
                 refused.append(field_error(path, "This field is not part of the schema."))
         else:
             reported.append(field_error(_field(error), error.message))
-    return sorted(refused, key=_by_field), sorted(reported, key=_by_field)
+    return sorted(refused, key=by_field), sorted(reported, key=by_field)
 
 
 _MISSING = object()

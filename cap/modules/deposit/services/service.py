@@ -38,7 +38,7 @@ from ...records.api import (
     link_bucket,
     user_metadata,
 )
-from ...schemas.validation import without_values
+from ...schemas.validation import by_field, normalized, without_values
 from ..indexer import get_indexer
 from ..minters import mint_depid, mint_recid
 from ..records.api import STATUS_DRAFT, STATUS_PUBLISHED, Deposit
@@ -171,19 +171,22 @@ class DepositService:
     def _validate(self, schema, metadata, deposit=None, lenient=False):
         """``(metadata to store, refused, reported)`` of a draft save.
 
-        Drafts validate leniently (types, no ``required``): other schema
-        errors (patterns, enums ...) are saved and ``reported``; publish
-        refuses them. Values of the wrong type, unknown fields and values
-        the ``cap.deposit.validators`` hooks refuse (DAS, triggers, a CADI id
-        another draft holds) are ``refused``: the save fails, unless
-        ``lenient`` (the editor's autosave), where they keep their last
-        saved value (or stay out) and the rest is saved.
+        Without ``required`` always. A save fails on any error, as cap-client
+        and the legacy service expect, unless ``lenient`` (the editor's
+        autosave, ``Prefer: handling=lenient``): then only types count, as
+        drafts promise; other schema errors (patterns, enums ...) are saved
+        and ``reported`` (publish refuses them), and values of the wrong
+        type, unknown fields and values the ``cap.deposit.validators`` hooks
+        refuse (DAS, triggers, a CADI id another draft holds) are
+        ``refused``: they keep their last saved value (or stay out) while
+        the rest is saved.
         """
         api = schemas_api()
         message = "The metadata does not validate."
+        metadata = normalized(schema.document("deposit"), metadata)
         refused, reported = api.validate_draft(schema, metadata)
-        if refused and not lenient:
-            raise ValidationError(message, refused)
+        if not lenient and (refused or reported):
+            raise ValidationError(message, sorted(refused + reported, key=by_field))
         previous = deposit.metadata if deposit is not None else {}
         stored = without_values(metadata, previous, refused)
         if stored is None:
