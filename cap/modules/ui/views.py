@@ -48,7 +48,8 @@ def search():
 @login_required
 def draft(pid):
     """The deposit editor."""
-    return render_page("deposit", "Edit draft", pid=pid)
+    message = current_app.config.get("CAP_UI_EMPTY_FILE_MESSAGE")
+    return render_page("deposit", "Edit draft", pid=pid, emptyFileMessage=message)
 
 
 @login_required

@@ -1,6 +1,7 @@
 // react-jsonschema-form templates: its own, except the required mark. Fields
-// required to publish show a "*" that screen readers skip (the input says
-// aria-required), so a field's accessible name stays its schema title.
+// required to publish show a "*" next to (not in) their label, that screen
+// readers skip (the input says aria-required): a field's label stays its
+// schema title.
 import { getTemplate, getUiOptions } from "@rjsf/utils";
 
 function RequiredMark() {
@@ -15,7 +16,11 @@ function FieldTemplate(props) {
   const showLabel = displayLabel && options.widget !== "checkbox" && label;
   return (
     <Wrap {...props}>
-      {showLabel && <label className="control-label" htmlFor={id}>{label}{required && <RequiredMark />}</label>}
+      {showLabel && (
+        <div className="label-row">
+          <label className="control-label" htmlFor={id}>{label}</label>{required && <RequiredMark />}
+        </div>
+      )}
       {displayLabel && description ? description : null}
       {children}
       {errors}

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import Form from "@rjsf/core";
 import { draftValidator, publishProblems } from "../validator.js";
-import { api } from "../api.js";
+import { api, sameOrigin } from "../api.js";
 import Files from "../components/Files.jsx";
 import { FORM_TEMPLATES } from "../components/FormTemplates.jsx";
 import Publish from "../components/Publish.jsx";
@@ -9,7 +9,7 @@ import Share from "../components/Share.jsx";
 import SuggestField, { withSuggestFields } from "../components/Suggest.jsx";
 import { normalised } from "../schema.js";
 import {
-  errorText, fieldLabel, fmtDate, inlineErrors, recordUrl, schemaAt, titleOf,
+  draftUrl, errorText, fieldLabel, fmtDate, inlineErrors, recordUrl, schemaAt, titleOf,
 } from "../util.js";
 import { dropLocal, readLocal, writeLocal } from "../unsaved.js";
 
@@ -23,12 +23,26 @@ function same(a, b) {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
+// The drafts refused values clash with (a CADI id another draft holds):
+// [{field, id, title, url}], title null for a draft the reader cannot see.
+async function holdersOf(items) {
+  const named = items.filter((e) => e.draft);
+  return Promise.all(named.map(async (e) => {
+    try {
+      const { data } = await api(`deposits/${encodeURIComponent(e.draft)}`, { accept: "application/basic+json" });
+      return { field: e.field, id: e.draft, title: titleOf(data.metadata) || "(untitled draft)", url: draftUrl(e.draft) };
+    } catch {
+      return { field: e.field, id: e.draft, title: null, url: null };
+    }
+  }));
+}
+
 // "Not saved: <what>" of field errors, each by its form label.
 function notSavedText(schema, items) {
   return items.map((e) => `${fieldLabel(schema, e.field)}: ${e.message}`).join("; ");
 }
 
-export default function Deposit({ pid }) {
+export default function Deposit({ pid, emptyFileMessage }) {
   const [deposit, setDeposit] = useState(null);
   const [loadError, setLoadError] = useState(null);
   const [formData, setFormData] = useState(null);
@@ -43,11 +57,14 @@ export default function Deposit({ pid }) {
   const [dialog, setDialog] = useState(null);
   // Changes kept in this browser from an older revision: offered, not applied.
   const [restorable, setRestorable] = useState(null);
+  const [holders, setHolders] = useState([]);
   const etag = useRef(null);
   const revision = useRef(null);
   const pending = useRef(null);
   // Whether the server lacks something the form shows (pending or refused).
   const unsaved = useRef(false);
+  // Why the last save failed, for the publish step (state is a render late).
+  const lastError = useRef(null);
   const timer = useRef(null);
   const saving = useRef(Promise.resolve());
   const url = `deposits/${encodeURIComponent(pid)}`;
@@ -79,6 +96,7 @@ export default function Deposit({ pid }) {
         revision.current = resp.data.revision;
         setDeposit((d) => ({ ...d, ...resp.data, schemas: d.schemas, can_update: d.can_update, can_admin: d.can_admin }));
         const refused = resp.data.not_saved || [];
+        holdersOf(refused).then(setHolders);
         const shown = draftValidator.validateFormData(data, schemaRef.current).errorSchema;
         setServerErrors(inlineErrors([...refused, ...(resp.data.errors || [])], shown));
         if (pending.current) {
@@ -88,7 +106,8 @@ export default function Deposit({ pid }) {
           writeLocal(pid, revision.current, data);
           unsaved.current = true;
           setSaveState("refused");
-          setSaveError(notSavedText(schemaRef.current, refused));
+          lastError.current = notSavedText(schemaRef.current, refused);
+          setSaveError(lastError.current);
         } else {
           dropLocal(pid);
           unsaved.current = false;
@@ -98,13 +117,15 @@ export default function Deposit({ pid }) {
       } catch (err) {
         unsaved.current = true;
         if (err.status === 412) {
+          lastError.current = "this draft was changed elsewhere";
           setConflict(true);
           setSaveState("conflict");
           return;
         }
         pending.current = pending.current || data;
         setSaveState("error");
-        setSaveError(errorText(err) || "the server did not answer");
+        lastError.current = errorText(err) || "the server did not answer";
+        setSaveError(lastError.current);
         const shown = draftValidator.validateFormData(data, schemaRef.current).errorSchema;
         setServerErrors(inlineErrors(err.body && err.body.errors, shown));
         if (!err.status || err.status >= 500) timer.current = setTimeout(() => save(), RETRY_MS);
@@ -185,6 +206,31 @@ export default function Deposit({ pid }) {
     return !unsaved.current;
   }
 
+  // A published analysis's draft goes back to what was published; a draft
+  // never published is deleted. Both after a confirmation.
+  async function discard() {
+    const question = deposit.recid
+      ? `Throw away every change made since ${deposit.recid} was published?`
+      : "Delete this draft and its files? This cannot be undone.";
+    if (!window.confirm(question)) return;
+    clearTimeout(timer.current);
+    pending.current = null;
+    unsaved.current = false;
+    dropLocal(pid);
+    try {
+      if (deposit.recid) {
+        await api(sameOrigin(deposit.links.discard), { method: "POST" });
+        window.location.assign(recordUrl(deposit.recid));
+      } else {
+        await api(url, { method: "DELETE" });
+        window.location.assign("/");
+      }
+    } catch (err) {
+      setSaveState("error");
+      setSaveError(`the draft was not discarded (${errorText(err)})`);
+    }
+  }
+
   // Every missing or invalid field under its field; the first scrolled to.
   function showProblems(problems) {
     setPublishErrors(inlineErrors(problems, null));
@@ -193,16 +239,17 @@ export default function Deposit({ pid }) {
 
   // Scroll to a field and highlight it (after the errors rendered).
   function goTo(field) {
-    requestAnimationFrame(() => {
+    // A data attribute, not a class: React re-renders the field's classes.
+    setTimeout(() => {
       const id = ["field", ...field].join("_");
       const input = document.getElementById(id);
       const box = (input && (input.closest(".form-group") || input)) || document.getElementById(`${id}__error`);
       if (!box) return;
       box.scrollIntoView({ block: "center" });
-      document.querySelectorAll(".field-highlight").forEach((n) => n.classList.remove("field-highlight"));
-      box.classList.add("field-highlight");
+      document.querySelectorAll("[data-highlight]").forEach((n) => n.removeAttribute("data-highlight"));
+      box.setAttribute("data-highlight", "");
       if (input && input.focus) input.focus({ preventScroll: true });
-    });
+    }, 50);
   }
 
   if (loadError) {
@@ -239,6 +286,9 @@ export default function Deposit({ pid }) {
           {deposit.can_admin && (
             <button type="button" className="btn" onClick={() => setDialog("share")}>Share…</button>
           )}
+          {(deposit.recid ? deposit.can_update : deposit.can_admin) && (
+            <button type="button" className="btn" onClick={discard}>Discard draft…</button>
+          )}
           {deposit.can_admin && (
             <button type="button" className="btn btn-primary" onClick={() => setDialog("publish")}>Publish…</button>
           )}
@@ -259,6 +309,17 @@ export default function Deposit({ pid }) {
             Discard them</button>
         </div>
       )}
+      {holders.length > 0 && (
+        <div className="alert alert-warning holders" role="alert">
+          {holders.map((h) => (
+            <p key={`${h.id}-${h.field.join(".")}`}>
+              {fieldLabel(schemaRef.current, h.field)}: already held by
+              {h.title ? <> the draft <a href={h.url}>{h.title}</a>: ask its owners to share it with you.</>
+                : <> a draft you cannot see: ask the analysis conveners to share it with you.</>}
+            </p>
+          ))}
+        </div>
+      )}
       {conflict && (
         <div className="alert alert-danger conflict" role="alert">
           This draft was changed somewhere else (another tab or a colleague) since you opened it,
@@ -271,7 +332,7 @@ export default function Deposit({ pid }) {
         onChange={(d) => setDeposit((old) => ({ ...old, access: d.access }))} />}
       {dialog === "publish" && (
         <Publish deposit={deposit} onClose={() => { setDialog(null); setPublishErrors(null); }}
-          saveFirst={saveFirst} saveError={() => saveError}
+          saveFirst={saveFirst} saveError={() => lastError.current}
           check={() => publishProblems(schemaRef.current, dataRef.current || {})}
           label={(field) => fieldLabel(schemaRef.current, field)}
           onProblems={showProblems} onGoTo={goTo} />
@@ -295,7 +356,7 @@ export default function Deposit({ pid }) {
             idPrefix="field"
           />
         </section>
-        <Files deposit={deposit} canUpdate={deposit.can_update}
+        <Files deposit={deposit} canUpdate={deposit.can_update} emptyFileMessage={emptyFileMessage}
           onChange={(files) => setDeposit((d) => ({ ...d, files }))} />
       </div>
     </div>

@@ -15,7 +15,8 @@ FIELD = "basic_info.cadi_id"
 
 
 def check_cadi_id(schema, metadata, deposit=None):
-    """Field errors when ``basic_info.cadi_id`` is held by another draft.
+    """Field errors when ``basic_info.cadi_id`` is held by another draft;
+    the error's ``draft`` is the holder's id.
 
     Only drafts of the CADI deposit type (cms-analysis) claim CADI ids;
     other types (e.g. questionnaires) merely refer to an analysis.
@@ -30,10 +31,12 @@ def check_cadi_id(schema, metadata, deposit=None):
     holder = find_holder(cadi_id, exclude_pid=own_pid)
     if holder is None:
         return []
-    return [
-        field_error(
-            FIELD,
-            f"The CADI analysis {cadi_id} already has a draft ({holder[1]}): "
-            "ask its owners to share it instead of creating another one.",
-        )
-    ]
+    # The holder by id only: whether the caller may see it is for the reader
+    # to ask (GET /deposits/<id>), the message names no draft.
+    error = field_error(
+        FIELD,
+        f"The CADI analysis {cadi_id} already has a draft: "
+        "ask its owners to share it instead of creating another one.",
+    )
+    error["draft"] = holder[1]
+    return [error]
