@@ -177,7 +177,8 @@ def test_capture_share_publish_find(cap_server, browser_page, ui_user, ui_passwo
     dialog.get_by_label(re.compile("^E-group")).fill("cms-exo-conveners@cern.ch")
     dialog.get_by_label("Right").select_option("update")
     dialog.get_by_role("button", name="Share", exact=True).click()
-    expect(dialog.get_by_role("cell", name="cms-exo-conveners@cern.ch", exact=True)).to_be_visible()
+    expect(dialog.get_by_role("cell", name="cms-exo-conveners@cern.ch", exact=True)).to_be_visible(
+        timeout=15000)
     # One row per person or e-group (the owner once), each with its role.
     expect(dialog.locator("tbody tr")).to_have_count(2)
     expect(dialog.get_by_role("cell", name=f"{ui_user.email} (owner)")).to_have_count(1)

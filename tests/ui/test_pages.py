@@ -136,6 +136,20 @@ def test_token_pages(logged_in):
     assert "my-script" in body
 
 
+def test_unknown_draft_and_record_pages_are_real_404s(logged_in):
+    # (pages of drafts and records that exist: the browser tests open them)
+    assert "Page not found" in assert_cap_page(logged_in.get("/drafts/" + "0" * 32), status=404)
+    assert "Page not found" in assert_cap_page(
+        logged_in.get("/published/CAP.CMS.NONE.XIST"), status=404)
+
+
+def test_pages_have_a_favicon(client):
+    body = assert_cap_page(client.get("/no-such-page"), status=404)
+    href = re.search(r'<link rel="icon" type="image/svg\+xml" href="([^"]+)"', body).group(1)
+    icon = client.get(href)
+    assert icon.status_code == 200 and b"<svg" in icon.data
+
+
 def test_404_page(client):
     body = assert_cap_page(client.get("/no-such-page"), status=404)
     assert "Page not found" in body
