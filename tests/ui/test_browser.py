@@ -207,6 +207,9 @@ def test_capture_share_publish_find(cap_server, browser_page, ui_user, ui_passwo
     # Metadata labelled with the schema's titles, files and revisions listed.
     expect(page.get_by_role("heading", name="Basic information")).to_be_visible()
     expect(page.get_by_text("Analysis title", exact=True)).to_be_visible()
+    # In the form's order (title first), enum values by their labels.
+    expect(page.locator(".md-section").first.locator("dt").first).to_have_text("Analysis title")
+    expect(page.get_by_text("EXO – Exotica", exact=True)).to_be_visible()
     expect(page.get_by_role("link", name=re.compile("^Revision"))).not_to_have_count(0)
     # Who may read or edit, and from where; the owner may edit.
     access = page.get_by_role("region", name="Access")
@@ -667,3 +670,30 @@ def test_files_panel_versions_replace_delete_drop_and_empty_files(
     expect(panel.get_by_text("Deleted dropped.txt.")).to_be_visible()
     expect(panel.get_by_role("link", name="dropped.txt")).to_have_count(0)
     expect(panel.get_by_role("link", name="fit.txt")).to_be_visible()
+
+
+def test_editor_and_record_fit_a_390_px_screen(
+    app, cap_server, browser_page, ui_user, ui_password, artifacts
+):
+    from invenio_access.utils import get_identity
+
+    from cap.modules.deposit.proxies import current_deposit_service
+
+    identity = get_identity(ui_user)
+    draft = current_deposit_service.create(identity, {
+        "$ana_type": "cms-analysis",
+        "basic_info": {"analysis_title": "Narrow screens", "cms_working_group": "EXO",
+                       "people_info": [{"name": "A. Physicist", "orcid": "0000-0002-1825-0097"}]},
+    })
+    recid = current_deposit_service.publish(identity, draft.pid)["_deposit"]["pid"]["value"]
+    current_deposit_service.edit(identity, draft.pid)
+    page = browser_page
+    page.set_viewport_size({"width": 390, "height": 844})
+    login(page, cap_server, ui_user.email, ui_password)
+    for url, name in ((f"/drafts/{draft.pid}", "20-editor-390px"),
+                      (f"/published/{recid}", "21-record-390px")):
+        page.goto(f"{cap_server}{url}")
+        expect(page.get_by_role("heading", name="Narrow screens")).to_be_visible()
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, (url, width)
+        screenshot(page, artifacts, name)

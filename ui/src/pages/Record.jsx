@@ -10,6 +10,7 @@ export default function Record({ recid }) {
   const [record, setRecord] = useState(null);
   const [error, setError] = useState(null);
   const [schema, setSchema] = useState(null);
+  const [uiSchema, setUiSchema] = useState(null);
   const [revisions, setRevisions] = useState(null);
   const [editError, setEditError] = useState(null);
   // Whether the reader may edit (the draft's own answer says so); null: unknown yet.
@@ -29,7 +30,9 @@ export default function Record({ recid }) {
             .then(({ data: def }) => {
               // A type whose record is its deposit has an empty record schema.
               const record = def.record_schema;
-              setSchema(record && record.properties ? record : def.deposit_schema || null);
+              const own = record && record.properties;
+              setSchema(own ? record : def.deposit_schema || null);
+              setUiSchema((own ? def.record_options : def.deposit_options) || def.deposit_options || null);
             })
             .catch(() => setSchema(null));
         }
@@ -85,7 +88,7 @@ export default function Record({ recid }) {
       <div className="editor-layout">
         <section className="panel" aria-labelledby="md-title">
           <h2 id="md-title">Metadata</h2>
-          <MetadataView metadata={record.metadata} schema={schema} />
+          <MetadataView metadata={record.metadata} schema={schema} uiSchema={uiSchema} />
         </section>
         <div>
           <section className="panel" aria-labelledby="rfiles-title">
