@@ -91,8 +91,8 @@ def test_login_sets_csrf_cookie(client, ui_user, ui_password):
     [
         ("/search", "search", {}),
         ("/search?q=muon&facet=x", "search", {}),
-        ("/drafts/abc123", "deposit", {"pid": "abc123"}),
-        ("/published/CAP.CMS.AAAA.BBBB", "record", {"recid": "CAP.CMS.AAAA.BBBB"}),
+        # (drafts and records: pages of existing ones in the browser tests,
+        # unknown ones are 404s, below)
         ("/collection/cms-analysis", "collection", {"collection": "cms-analysis"}),
         (
             "/collection/cms-analysis/1.0.0",
@@ -117,10 +117,8 @@ def test_app_pages_need_login(client, path):
 
 def test_ids_from_url_are_escaped(logged_in):
     payload = '"><img src=x onerror=alert(1)>'
-    body = assert_cap_page(logged_in.get("/drafts/" + payload))
+    body = assert_cap_page(logged_in.get("/drafts/" + payload), status=404)
     assert "<img src=x" not in body
-    _, props = page_props(body)
-    assert props["pid"] == payload
 
 
 def test_token_pages(logged_in):

@@ -13,7 +13,7 @@ export const LEVELS = [
 // level, and the actions it holds.
 export function grantees(access, prefix = "deposit-") {
   const byKey = new Map();
-  LEVELS.forEach(([level], rank) => {
+  LEVELS.forEach(([level]) => {
     const grant = (access || {})[`${prefix}${level}`] || {};
     const add = (type, email) => {
       const key = `${type}:${email}`;
@@ -71,13 +71,14 @@ export default function Share({ deposit, onChange, onClose }) {
   const rows = grantees(deposit.access);
   const owner = deposit.created_by && deposit.created_by.email;
 
-  // A role is cumulative (edit includes read): grant the actions up to it,
-  // take back the ones above.
+  // A higher level implies the lower ones (the access layer says so): a
+  // role is one action; the others the row holds are taken back.
   function setRole(row, level) {
-    const upTo = LEVELS.findIndex(([v]) => v === level);
-    send(LEVELS.map(([v], i) => ({
-      email: row.email, type: row.type, op: i <= upTo ? "add" : "remove", action: `deposit-${v}`,
-    })).filter((c) => (c.op === "add") !== row.actions.has(c.action)));
+    const action = `deposit-${level}`;
+    const changes = [...row.actions].filter((a) => a !== action)
+      .map((a) => ({ email: row.email, type: row.type, op: "remove", action: a }));
+    if (!row.actions.has(action)) changes.unshift({ email: row.email, type: row.type, op: "add", action });
+    send(changes);
   }
 
   function removeRow(row) {
@@ -124,8 +125,7 @@ export default function Share({ deposit, onChange, onClose }) {
         onSubmit={(e) => {
           e.preventDefault();
           const who = email.trim();
-          const upTo = LEVELS.findIndex(([v]) => v === level);
-          if (who) send(LEVELS.slice(0, upTo + 1).map(([v]) => ({ email: who, type, op: "add", action: `deposit-${v}` })));
+          if (who) send([{ email: who, type, op: "add", action: `deposit-${level}` }]);
         }}>
         <div className="form-group">
           <label htmlFor="share-type">Share with</label>
