@@ -13,10 +13,18 @@ function label(schema, key) {
   return (schema && schema.title) || key.replace(/_/g, " ");
 }
 
-// Keys of `value` in the schema's order, then the ones it does not know.
-function ordered(value, schema) {
-  const known = Object.keys((schema && schema.properties) || {}).filter((k) => k in value);
-  return [...known, ...Object.keys(value).filter((k) => !known.includes(k))];
+// Keys of `value` in the form's order: the options' `ui:order` ("*" for
+// the rest), then the schema's property order, then keys neither knows.
+function ordered(value, schema, ui) {
+  const order = (ui && ui["ui:order"]) || [];
+  const known = Object.keys((schema && schema.properties) || {});
+  const star = order.includes("*") ? order.indexOf("*") : order.length;
+  const rank = (key) => {
+    if (order.includes(key)) return order.indexOf(key);
+    const i = known.indexOf(key);
+    return star + (i >= 0 ? i / (known.length + 1) : 0.999);
+  };
+  return Object.keys(value).sort((a, b) => rank(a) - rank(b));
 }
 
 function enumLabel(value, schema, ui) {
@@ -44,7 +52,7 @@ function Value({ value, schema, ui }) {
   if (typeof value === "object") {
     return (
       <dl className="md">
-        {ordered(value, schema).map((k) => {
+        {ordered(value, schema, ui).map((k) => {
           const s = sub(schema, k);
           return (
             <div key={k} className="md-row">
@@ -66,11 +74,9 @@ function Value({ value, schema, ui }) {
 
 export default function MetadataView({ metadata, schema, uiSchema }) {
   const props = (schema && schema.properties) || {};
-  const order = Object.keys(props).filter((k) => k in (metadata || {}));
-  const rest = Object.keys(metadata || {}).filter((k) => !(k in props));
   return (
     <div className="metadata">
-      {[...order, ...rest].map((key) => (
+      {ordered(metadata || {}, schema, uiSchema).map((key) => (
         <section key={key} className="md-section">
           <h3>{label(props[key], key)}</h3>
           <Value value={metadata[key]} schema={props[key]} ui={uiSchema && uiSchema[key]} />

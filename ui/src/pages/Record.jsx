@@ -15,6 +15,8 @@ export default function Record({ recid }) {
   const [editError, setEditError] = useState(null);
   // Whether the reader may edit (the draft's own answer says so); null: unknown yet.
   const [canEdit, setCanEdit] = useState(null);
+  // The draft's form schema when the reader may read the draft (in form order).
+  const [formSchema, setFormSchema] = useState(null);
   const params = new URLSearchParams(window.location.search);
   const revision = params.get("revision");
   const base = `records/${encodeURIComponent(recid)}`;
@@ -44,7 +46,13 @@ export default function Record({ recid }) {
   useEffect(() => {
     if (!record || !record.draft_id) return;
     api(`deposits/${encodeURIComponent(record.draft_id)}`, { accept: "application/form+json" })
-      .then(({ data }) => setCanEdit(Boolean(data.can_update)))
+      .then(({ data }) => {
+        setCanEdit(Boolean(data.can_update));
+        // The form's own schema and options: the order and labels of the editor.
+        if (data.schemas && data.schemas.schema && data.schemas.schema.properties) {
+          setFormSchema({ schema: data.schemas.schema, uiSchema: data.schemas.uiSchema });
+        }
+      })
       .catch(() => setCanEdit(false));
   }, [record && record.draft_id]);
 
@@ -88,7 +96,9 @@ export default function Record({ recid }) {
       <div className="editor-layout">
         <section className="panel" aria-labelledby="md-title">
           <h2 id="md-title">Metadata</h2>
-          <MetadataView metadata={record.metadata} schema={schema} uiSchema={uiSchema} />
+          <MetadataView metadata={record.metadata}
+            schema={(formSchema && formSchema.schema) || schema}
+            uiSchema={(formSchema && formSchema.uiSchema) || uiSchema} />
         </section>
         <div>
           <section className="panel" aria-labelledby="rfiles-title">
