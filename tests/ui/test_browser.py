@@ -643,6 +643,7 @@ def test_files_panel_versions_replace_delete_drop_and_empty_files(
     pick("fit.txt", b"first version")
     panel.get_by_role("button", name="Upload").click()
     expect(panel.get_by_text("Uploaded fit.txt.")).to_be_visible(timeout=15000)
+    expect(panel.get_by_role("link", name="fit.txt")).to_be_visible(timeout=15000)
     # The same name again: replaced after a confirmation; the older version stays.
     pick("fit.txt", b"second, longer version")
     panel.get_by_role("button", name="Upload").click()

@@ -118,10 +118,11 @@ export default function Files({ deposit, canUpdate, onChange, emptyFileMessage }
       });
       setProgress(1);
       setDone(`${exists ? "Replaced" : "Uploaded"} ${file.name}.`);
-      await refresh();
+      // Cleared before the list is read again, so a file picked meanwhile stays.
       form.reset();
       setFile(null);
       setTags("");
+      await refresh();
     } catch (err) {
       setError(uploadErrorText(err));
       setProgress(null);
