@@ -48,7 +48,7 @@ ensure_ui_bundle() {
     say "npm is missing: install Node.js 20+ and npm to build the web UI" >&2
     return 1
   fi
-  digest="$(cd "$ui" && find src package.json package-lock.json vite.config.js -type f -print0 \
+  digest="$(cd "$ui" && find src public package.json package-lock.json vite.config.js -type f -print0 \
     | sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1)"
   if [ -f "$dist/.stamp" ] && [ "$(cat "$dist/.stamp")" = "$digest" ] \
     && [ -f "$dist/cap-ui.js" ] && [ -f "$dist/cap-ui.css" ]; then

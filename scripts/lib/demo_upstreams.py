@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Demo stand-ins for the ORCID and ROR APIs, for ``./scripts/run``.
+"""Demo stand-ins for ORCID, ROR, CADI and the CERN directory, for ``./scripts/run``.
 
 A demo machine (or a physicist's laptop) may not reach pub.orcid.org or
 api.ror.org, so ``./scripts/run`` starts this server and points
@@ -10,10 +10,15 @@ payloads in ``cap/modules/services/data/`` (the files the test fakes serve):
 - ORCID public API v3.0 on ``CAP_DEMO_ORCID_PORT`` (default 5101):
   ``GET /v3.0/expanded-search/?q=&start=&rows=`` and ``GET /v3.0/<id>/person``;
 - ROR API v2 on ``CAP_DEMO_ROR_PORT`` (default 5102):
-  ``GET /v2/organizations?query=&page=`` and ``GET /v2/organizations/<id>``.
+  ``GET /v2/organizations?query=&page=`` and ``GET /v2/organizations/<id>``;
+- CADI (its token endpoint and API) on ``CAP_DEMO_CADI_PORT`` (default
+  5103), over the CADI module's demo file;
+- the CERN directory (LDAP) on ``CAP_DEMO_LDAP_PORT`` (default 5104): a
+  slice of people and e-groups, the demo accounts and their e-groups.
 
-Standard library only, loopback only. Pointing CAP at the real services is
-configuration only: set the two base URLs (or run with CAP_DEMO_UPSTREAMS=0).
+CADI and LDAP are the test suite's fakes (``tests/fakes/``): one
+implementation for tests and demo. Loopback only. Pointing CAP at the real
+services is configuration only (or run with CAP_DEMO_UPSTREAMS=0).
 """
 
 import json
@@ -26,7 +31,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
-DATA = Path(__file__).resolve().parents[2] / "cap" / "modules" / "services" / "data"
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT / "cap" / "modules" / "services" / "data"
 HOST = "127.0.0.1"
 ROR_PAGE = 20
 QUERY_WORDS = {"and", "or", "not", "given", "family", "names", "other"}
@@ -130,16 +136,50 @@ def serve(name, port, route, content_type="application/json"):
     return server
 
 
+def demo_directory_entries():
+    """Directory entries of the demo accounts (``CAP_DEMO_USERS``) and their e-groups."""
+    from fakes.ldap_server import egroup, person
+
+    from cap.config import CAP_DEMO_USERS
+
+    entries, groups = [], set()
+    for spec in CAP_DEMO_USERS:
+        login = spec["email"].split("@")[0]
+        entries.append(person(f"demo-{login}", spec["email"], f"Demo {login.upper()} user", "EP"))
+        groups.update(role.split("@")[0] for role in spec.get("roles", ()))
+    for name in sorted(groups):
+        entries.append(egroup(name, f"Demo e-group {name}"))
+    for name, description in (("cms-hig-conveners", "CMS Higgs PAG conveners (demo)"),
+                              ("cms-exo-conveners", "CMS Exotica PAG conveners (demo)")):
+        entries.append(egroup(name, description))
+    return entries
+
+
 def main():
-    """Serve both APIs until SIGINT/SIGTERM."""
+    """Serve the four upstreams until SIGINT/SIGTERM."""
+    sys.path.insert(0, str(ROOT / "tests"))  # the fakes' package
+    from fakes.cadi_server import FakeCadi
+    from fakes.ldap_server import ENTRIES, start_directory
+
     orcid_port = int(os.environ.get("CAP_DEMO_ORCID_PORT", "5101"))
     ror_port = int(os.environ.get("CAP_DEMO_ROR_PORT", "5102"))
+    cadi_port = int(os.environ.get("CAP_DEMO_CADI_PORT", "5103"))
+    ldap_port = int(os.environ.get("CAP_DEMO_LDAP_PORT", "5104"))
+    known = {dn for dn, _ in ENTRIES}
+    directory = start_directory(
+        ldap_port, [e for e in demo_directory_entries() if e[0] not in known]
+    )
+    cadi = FakeCadi(cadi_port)
     servers = [
         serve("ORCID", orcid_port, orcid_routes(), "application/vnd.orcid+json"),
         serve("ROR", ror_port, ror_routes()),
+        cadi.server,
+        directory.server,
     ]
     print(f"demo ORCID API: http://{HOST}:{orcid_port}/v3.0", flush=True)
     print(f"demo ROR API:   http://{HOST}:{ror_port}/v2", flush=True)
+    print(f"demo CADI API:  {cadi.url}/api", flush=True)
+    print(f"demo directory: {directory.url}", flush=True)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())

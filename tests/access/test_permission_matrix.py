@@ -54,6 +54,7 @@ MATRIX = {
     "GET draft files list":   (401,  200,   200,   200,   200,   200,   404,  404,   200,   200),
     "PUT draft":              (401,  200,   403,   200,   200,   403,   404,  404,   200,   200),
     "PATCH draft":            (401,  200,   403,   200,   200,   403,   404,  404,   200,   200),
+    "PUT draft lenient":      (401,  200,   403,   200,   200,   403,   404,  404,   200,   200),
     "clone draft":            (401,  201,   403,   403,   403,   403,   404,  404,   201,   201),
     "share draft":            (401,  201,   403,   403,   201,   403,   404,  404,   201,   201),
     # A pattern (``_``) matches nobody: unknown address, nothing revealed.
@@ -69,6 +70,7 @@ MATRIX = {
     "GET record file":        (401,  200,   200,   200,   200,   200,   200,  404,   200,   200),
     "PUT record file":        (401,  403,   403,   403,   403,   403,   403,  404,   403,   403),
     "DELETE record file":     (401,  403,   403,   403,   403,   403,   403,  404,   403,   403),
+    "GET CADI suggestions":   (401,  200,   403,   403,   403,   403,   200,  403,   403,   200),
     # Searches: the documents each role finds (hits, total and facets).
     "search deposits":        (401,  DP,    DP,    DP,    DP,    DP,    NONE, AP,    DP,    ALL),
     "search deposits CMS":    (401,  DP,    DP,    DP,    DP,    DP,    NONE, NONE,  DP,    DP),
@@ -268,6 +270,11 @@ def _item(client, docs, role, headers, column, expected):
     if column == "PUT draft":
         return client.put(f"/deposits/{d}", headers=headers,
                           data=json.dumps(docs.D_metadata)).status_code
+    if column == "PUT draft lenient":  # the editor's autosave
+        return client.put(f"/deposits/{d}", headers={**headers, "Prefer": "handling=lenient"},
+                          data=json.dumps(docs.D_metadata)).status_code
+    if column == "GET CADI suggestions":
+        return client.get("/cms/cadi?query=EXO", headers=headers).status_code
     if column == "PATCH draft":
         return client.patch(f"/deposits/{d}", headers=patch, data=json.dumps(
             [{"op": "replace", "path": "/basic_info/analysis_title", "value": title}])

@@ -173,6 +173,10 @@ def test_hand_made_claim_answers_400_over_http(env, fake_cadi, client):
     assert answer.status_code == 400
     assert answer.json["errors"][0]["field"] == ["basic_info", "cadi_id"]
     assert "SUS-19-009" in answer.json["errors"][0]["message"]
+    # The holder by its id, for the reader to open if it may (not in the words).
+    holder = draft_of("SUS-19-009").pid
+    assert answer.json["errors"][0]["draft"] == holder
+    assert holder not in answer.json["errors"][0]["message"]
 
 
 def test_demo_file_goes_through_the_same_path(env, app, contact):

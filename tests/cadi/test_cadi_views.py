@@ -73,3 +73,27 @@ def test_outcomes_reach_the_services_status(app, client, fake_cadi, cms_member):
     fake_cadi.mode = "ok"
     client.get("/cms/cadi/EXO-19-012", headers=cms_member.headers)
     assert status.read()["cadi"]["last_success"]
+
+
+def test_suggestions_and_look_ups_come_from_the_synced_copy_first(env, client, fake_cadi):
+    from cap.modules.cms.cadi.sync import sync_from_cadi
+
+    member = env.users.owner
+    sync_from_cadi()
+    fake_cadi.requests.clear()
+    fake_cadi.mode = "down"  # answered without CADI
+    answer = client.get("/cms/cadi?query=exo-19", headers=member.headers)
+    assert answer.status_code == 200
+    ids = [hit["cadi_id"] for hit in answer.json["hits"]]
+    assert ids and ids == sorted(ids) and all(i.startswith("EXO-19-") for i in ids)
+    assert "EXO-19-012" in ids
+    hit = next(h for h in answer.json["hits"] if h["cadi_id"] == "EXO-19-012")
+    assert hit["name"].startswith("Search for long-lived particles")
+    known = client.get("/cms/cadi/EXO-19-012", headers=member.headers)
+    assert known.status_code == 200 and known.json["name"] == hit["name"]
+    assert not fake_cadi.requests
+    # An id we do not have goes to CADI (down here: 502).
+    assert client.get("/cms/cadi/EXO-99-998", headers=member.headers).status_code == 502
+    assert client.get("/cms/cadi?query=E", headers=member.headers).json == {"hits": []}
+    assert client.get("/cms/cadi?query=EXO&size=x", headers=member.headers).status_code == 400
+    assert client.get("/cms/cadi?query=EXO", headers=env.users.atlas.headers).status_code == 403

@@ -85,6 +85,32 @@ def test_schema_errors_come_first(env, example, loaded):
     assert "does not match" in error.value.errors[0]["message"]
 
 
+def test_lenient_save_leaves_out_the_unknown_dataset_only(env, example, loaded):
+    owner = env.users.owner
+    deposit = env.service.create(owner.identity, cms_draft(env, example))
+    known = deposit["input_data"]["primary_datasets"][1]["path"]
+    data = cms_draft(env, example, **{"input_data.primary_datasets.1.path": UNKNOWN})
+    del data["$ana_type"]
+    data["basic_info"]["abstract"] = "Typed before the bad path."
+    saved = env.service.update(owner.identity, deposit.pid, data, lenient=True)
+    assert saved["basic_info"]["abstract"] == "Typed before the bad path."
+    assert saved["input_data"]["primary_datasets"][1]["path"] == known  # the last saved one
+    assert saved.save_errors["not_saved"] == [{
+        "field": ["input_data", "primary_datasets", "1", "path"],
+        "message": f"Unknown dataset {UNKNOWN!r}: DAS does not list it.",
+    }]
+
+
+def test_lenient_save_keeps_a_pattern_error_the_check_does_not_repeat(env, example, loaded):
+    data = cms_draft(env, example, **{"input_data.primary_datasets.0.path": "no-slashes"})
+    deposit = env.service.create(env.users.owner.identity, data, lenient=True)
+    assert deposit["input_data"]["primary_datasets"][0]["path"] == "no-slashes"
+    assert deposit.save_errors["not_saved"] == []
+    assert [e["field"] for e in deposit.save_errors["errors"]] == [
+        ["input_data", "primary_datasets", "0", "path"]
+    ]
+
+
 def test_nothing_checked_before_a_list_is_loaded(env, example, das_index):
     data = cms_draft(env, example, **{"input_data.primary_datasets.0.path": UNKNOWN})
     assert env.service.create(env.users.owner.identity, data)

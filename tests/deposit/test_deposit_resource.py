@@ -208,3 +208,53 @@ def test_search(api, env, refresh):
         answer = api.get(f"/deposits/?{bad}", headers=h(u.owner))
         assert answer.status_code == 400, (bad, answer.json)
         assert answer.json["errors"]
+
+
+def test_pattern_errors_save_and_come_back_when_lenient(api, env):
+    # The editor asks for types only: a half-typed ORCID is saved, and named.
+    u = env.users
+    pid = create(api, u.owner, {"$ana_type": "generic"}).json["id"]
+    body = {"description": "kept", "people": [{"name": "A", "orcid": "0000-12"}]}
+    strict = api.put(f"/deposits/{pid}", data=json.dumps(body), headers=h(u.owner))
+    assert strict.status_code == 400  # cap-client's rule: the whole document or nothing
+    assert strict.json["errors"][0]["field"] == ["people", "0", "orcid"]
+    answer = api.put(f"/deposits/{pid}", data=json.dumps(body),
+                     headers=h(u.owner, Prefer="return=representation, handling=lenient"))
+    assert answer.status_code == 200
+    assert answer.json["metadata"] == body
+    assert [e["field"] for e in answer.json["errors"]] == [["people", "0", "orcid"]]
+    assert answer.json["not_saved"] == []
+    assert "errors" not in api.get(f"/deposits/{pid}", headers=h(u.owner)).json
+
+
+def test_lenient_save_keeps_everything_but_the_refused_values(api, env):
+    u = env.users
+    first = create(api, u.owner, {"$ana_type": "generic", "title": "saved title"})
+    pid = first.json["id"]
+    body = {"title": 42, "description": "typed after", "keywords": ["a", 7, "b"], "colour": "x"}
+    strict = api.put(f"/deposits/{pid}", data=json.dumps(body), headers=h(u.owner))
+    assert strict.status_code == 400  # clients that do not ask keep the whole-document rule
+    lenient = api.put(f"/deposits/{pid}", data=json.dumps(body),
+                      headers=h(u.owner, Prefer="handling=lenient"))
+    assert lenient.status_code == 200
+    assert lenient.headers["Preference-Applied"] == "handling=lenient"
+    assert lenient.json["metadata"] == {
+        "title": "saved title", "description": "typed after", "keywords": ["a", "b"]}
+    assert [e["field"] for e in lenient.json["not_saved"]] == [
+        ["colour"], ["keywords", "1"], ["title"]]
+    stored = api.get(f"/deposits/{pid}", headers=h(u.owner)).json
+    assert stored["metadata"] == lenient.json["metadata"]
+    assert stored["revision"] == lenient.json["revision"]
+    made = api.post("/deposits/", data=json.dumps({"$ana_type": "generic", "title": 1,
+                                                   "description": "d"}),
+                    headers=h(u.owner, Prefer="handling=lenient"))
+    assert made.status_code == 201 and made.json["metadata"] == {"description": "d"}
+    assert made.json["not_saved"][0]["field"] == ["title"]
+
+
+def test_cadi_ids_are_upper_cased_as_the_schema_says(api, env):
+    u = env.users
+    made = create(api, u.owner, {"$ana_type": "cms-analysis",
+                                 "basic_info": {"cadi_id": "hig-21-904", "abstract": "as typed"}})
+    assert made.status_code == 201, made.json
+    assert made.json["metadata"]["basic_info"] == {"cadi_id": "HIG-21-904", "abstract": "as typed"}

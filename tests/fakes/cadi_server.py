@@ -8,7 +8,8 @@ Serves, on one random port:
 - ``GET /api/analyses/<code>``: ``{data: {...}}`` or 404;
 - ``GET /keywords.csv``: the keywords spreadsheet export.
 The analyses start as the module's demo file (realistic sample, one
-malformed). ``mode``: ``"ok"``, ``"down"`` (503 everywhere), ``"slow"``
+malformed). ``./scripts/run`` serves the same fake as its demo CADI
+(``scripts/lib/demo_upstreams.py``). ``mode``: ``"ok"``, ``"down"`` (503 everywhere), ``"slow"``
 (sleeps ``delay`` seconds before answering the API), ``"garbage"`` (HTML
 instead of JSON); ``fail_next``: that many API answers are 503 first.
 """
@@ -39,10 +40,10 @@ def demo_analyses():
 class FakeCadi:
     """State of the fake, shared with its handler."""
 
-    def __init__(self):
-        """Start with the sample data."""
+    def __init__(self, port=0):
+        """Start with the sample data, on ``port`` (0: a free one)."""
         self.reset()
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
         self.server.daemon_threads = True
         self.port = self.server.server_address[1]
         self.url = f"http://127.0.0.1:{self.port}"

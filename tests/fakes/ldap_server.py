@@ -169,8 +169,8 @@ class FakeLDAP:
             response = self._dit.response or []
         return [(item["dn"], item["raw_attributes"]) for item in response]
 
-    def start(self):
-        """Serve on a free loopback port in a daemon thread."""
+    def start(self, port=0):
+        """Serve on loopback ``port`` (0: a free one) in a daemon thread."""
         fake = self
 
         class Handler(socketserver.BaseRequestHandler):
@@ -197,7 +197,7 @@ class FakeLDAP:
             daemon_threads = True
             allow_reuse_address = True
 
-        self.server = ThreadingServer(("127.0.0.1", 0), Handler)
+        self.server = ThreadingServer(("127.0.0.1", port), Handler)
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
         host, port = self.server.server_address
         return f"ldap://{host}:{port}"
@@ -281,10 +281,10 @@ ENTRIES = [
 ]
 
 
-def start_directory():
-    """A fake directory holding ``ENTRIES``, serving on 127.0.0.1."""
+def start_directory(port=0, entries=()):
+    """A fake directory holding ``ENTRIES`` (and ``entries``), serving on 127.0.0.1."""
     server = FakeLDAP()
-    for dn, attributes in ENTRIES:
+    for dn, attributes in [*ENTRIES, *entries]:
         server.add(dn, attributes)
-    server.url = server.start()
+    server.url = server.start(port)
     return server

@@ -56,6 +56,10 @@ def pids(answer):
         ("Dimuon dataset=/SingleMuon/*", ["muon"]),
         ("efficiencies AND dataset=/SingleMuon/*", ["muon_aod"]),
         ("dataset=/Nothing/*", []),
+        # A path pasted as it is: a dataset term, not a query-string error.
+        ("/Tau/Run2018A-UL2018_MiniAODv2-v1/MINIAOD", ["higgs"]),
+        ("/SingleMuon/*/MINIAOD", ["muon"]),
+        ("Dimuon /SingleMuon/*", ["muon"]),
     ],
 )
 def test_field_terms(client, env, analyses, q, expected):

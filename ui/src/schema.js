@@ -1,13 +1,31 @@
-// Drafts validate leniently on the server (types, no `required`), so the
-// inline validation of the editor does the same; publish checks the rest.
-export function lenient(schema) {
-  if (Array.isArray(schema)) return schema.map(lenient);
-  if (!schema || typeof schema !== "object") return schema;
-  const out = {};
-  for (const [key, value] of Object.entries(schema)) {
-    if (key === "required" && Array.isArray(value)) continue;
-    if (key === "$schema" || key === "$id") continue;
-    out[key] = lenient(value);
+// Input normalised where the schema says so: `x-cap-normalize: "uppercase"`
+// (e.g. CADI ids, hig-21-004 -> HIG-21-004), "lowercase" or "trim".
+// Returns `data` itself when nothing changes.
+const RULES = {
+  uppercase: (v) => v.toUpperCase(),
+  lowercase: (v) => v.toLowerCase(),
+  trim: (v) => v.trim(),
+};
+
+export function normalised(schema, data) {
+  if (!schema || typeof schema !== "object" || data == null) return data;
+  const rule = RULES[schema["x-cap-normalize"]];
+  if (rule && typeof data === "string") return rule(data);
+  if (Array.isArray(data) && schema.items && typeof schema.items === "object") {
+    const out = data.map((item) => normalised(schema.items, item));
+    return out.some((item, i) => item !== data[i]) ? out : data;
   }
-  return out;
+  if (typeof data === "object" && !Array.isArray(data) && schema.properties) {
+    let out = data;
+    for (const [name, sub] of Object.entries(schema.properties)) {
+      if (!(name in data)) continue;
+      const value = normalised(sub, data[name]);
+      if (value !== data[name]) {
+        if (out === data) out = { ...data };
+        out[name] = value;
+      }
+    }
+    return out;
+  }
+  return data;
 }

@@ -91,3 +91,53 @@ export function draftUrl(id) {
 export function recordUrl(recid) {
   return `/published/${encodeURIComponent(recid)}`;
 }
+
+// A field's path parts: ["basic_info", "people_info", "0", "orcid"] from a
+// list or the dotted text.
+export function fieldParts(field) {
+  return Array.isArray(field) ? field.map(String) : fieldPath(field).split(".").filter(Boolean);
+}
+
+// The subschema `node` stands for (a local "#/..." $ref followed).
+function deref(root, node) {
+  let out = node;
+  for (let hops = 0; out && typeof out.$ref === "string" && out.$ref.startsWith("#/") && hops < 10; hops += 1) {
+    let target = root;
+    for (const part of out.$ref.slice(2).split("/")) target = target && target[part];
+    out = target;
+  }
+  return out;
+}
+
+// The JSON schema of the value at `parts` (array indexes step into items).
+export function schemaAt(root, parts) {
+  let node = deref(root, root);
+  for (const part of parts) {
+    if (!node) return undefined;
+    node = /^\d+$/.test(String(part)) ? node.items : (node.properties || {})[part];
+    node = deref(root, node);
+  }
+  return node;
+}
+
+// A field as the form labels it: "People › 2 › ORCID iD" (schema titles;
+// an array item by its number from 1; the key where there is no title).
+export function fieldLabel(root, field) {
+  const parts = fieldParts(field);
+  if (!parts.length) return "The whole draft";
+  const names = [];
+  for (let i = 0; i < parts.length; i += 1) {
+    if (/^\d+$/.test(parts[i])) {
+      names.push(String(Number(parts[i]) + 1));
+      continue;
+    }
+    const node = schemaAt(root, parts.slice(0, i + 1));
+    names.push((node && node.title) || parts[i]);
+  }
+  return names.join(" › ");
+}
+
+// The id react-jsonschema-form gives the input of a field (idPrefix "field").
+export function fieldId(field) {
+  return ["field", ...fieldParts(field)].join("_");
+}

@@ -21,7 +21,7 @@ from .errors import InvalidSchemaError, SchemaChangedError, SchemaNotFoundError
 from .mappings import MappingError, index_body, normalize_mapping
 from .models import Schema
 from .urls import SCHEMA_URL, parse_schema_url  # noqa: F401  (part of the API)
-from .validation import build_validator, collect_errors
+from .validation import build_validator, collect_errors, split_draft_errors
 
 KINDS = ("deposit", "record")
 
@@ -178,12 +178,8 @@ def versions_of(name):
     return schemas
 
 
-def validate(schema, metadata, kind="deposit", full=True):
-    """Every error of ``metadata`` against the ``kind`` schema: ``[{"field", "message"}]``.
-
-    ``full=False`` ignores every ``required`` (and formats): drafts can be
-    saved half-done. Compiled validators are cached per schema version.
-    """
+def _validator(schema, kind, full):
+    """The compiled validator, cached per schema version."""
     def build():
         return build_validator(
             schema.document(kind),
@@ -193,11 +189,27 @@ def validate(schema, metadata, kind="deposit", full=True):
         )
 
     if schema.id is None:
-        validator = build()
-    else:
-        key = (schema.id, schema.updated, kind, full)
-        validator = current_app.extensions["cap-schemas"].validators.get(key, build)
-    return collect_errors(validator, metadata)
+        return build()
+    key = (schema.id, schema.updated, kind, full)
+    return current_app.extensions["cap-schemas"].validators.get(key, build)
+
+
+def validate(schema, metadata, kind="deposit", full=True):
+    """Every error of ``metadata`` against the ``kind`` schema: ``[{"field", "message"}]``.
+
+    ``full=False`` ignores every ``required`` (and formats): drafts can be
+    saved half-done.
+    """
+    return collect_errors(_validator(schema, kind, full), metadata)
+
+
+def validate_draft(schema, metadata):
+    """``(refused, reported)`` field errors of a draft save (lenient).
+
+    ``refused``: values a draft cannot store (wrong type, unknown field);
+    ``reported``: the rest (patterns, enums ...), saved all the same.
+    """
+    return split_draft_errors(_validator(schema, "deposit", False), metadata)
 
 
 def _ref_document(url):

@@ -4,7 +4,8 @@
 wildcards) are taken out of ``q`` and become queries on the indexed fields
 ``CAP_SEARCH_QUERY_FIELDS`` names for the key, across every schema; what is
 left is free text for the engine's query string. Every term must match
-(AND), as in the free text.
+(AND), as in the free text. A bare path (a word starting with ``/``, as
+pasted from DAS) is a ``dataset=`` term: the query string cannot parse it.
 """
 
 import re
@@ -17,6 +18,9 @@ from ..core.errors import InvalidRequestError, field_error
 FIELD_TERM = re.compile(
     r'(?:(?<=\s)|^)(?P<key>[A-Za-z_][\w.-]*)=(?P<value>"(?:[^"\\]|\\.)*"|[^\s"]*)'
 )
+
+PATH_TERM = re.compile(r'(?:(?<=\s)|^)(?P<value>/[^\s"]*)')
+PATH_KEY = "dataset"
 
 
 def _invalid(message):
@@ -55,7 +59,13 @@ def parse_query(q, fields=None):
             queries.append(field_query(fields[key], value))
         return " "
 
+    def take_path(match):
+        queries.append(field_query(fields[PATH_KEY], match.group("value")))
+        return " "
+
     text = FIELD_TERM.sub(take, q or "")
+    if PATH_KEY in fields:
+        text = PATH_TERM.sub(take_path, text)
     if unknown:
         raise _invalid(
             f"Unknown search field '{unknown[0]}' in q. Known fields: {', '.join(sorted(fields))}."

@@ -123,3 +123,13 @@ CAP_UI_BUNDLE_DIR = "dist"
 
 CAP_UI_SSO_REMOTE_APP = "cern_openid"
 """OAuth remote app behind the "Sign in with CERN SSO" button."""
+
+# The deposit editor
+# ==================
+CAP_UI_EMPTY_FILE_MESSAGE = (
+    "{name} is empty (0 bytes): an empty upload is most often a file that was not "
+    "written yet or a failed copy. Pick the file again once it has its content."
+)
+"""What the files panel says when one picks an empty file, which it then does
+not upload (``{name}``: the file's name). ``None`` uploads empty files too
+(the API always accepts them: ``__init__.py`` is a legitimate analysis file)."""

@@ -5,10 +5,15 @@ user) to the bundle through a JSON data attribute; the bundle then talks to
 ``/api`` with the session cookie and the CSRF header.
 """
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request
 from flask_login import current_user, login_required
 from flask_security.utils import get_post_logout_redirect, logout_user
 from flask_wtf import FlaskForm
+from invenio_pidstore.errors import PIDDeletedError
+
+from ..core.errors import NotFoundError
+from ..deposit.proxies import current_deposit_service
+from ..records.proxies import current_record_service
 
 
 class LogoutForm(FlaskForm):
@@ -53,13 +58,22 @@ def search():
 
 @login_required
 def draft(pid):
-    """The deposit editor."""
-    return render_page("deposit", "Edit draft", pid=pid)
+    """The deposit editor; a real 404 for a draft that does not exist (or is hidden)."""
+    try:
+        current_deposit_service.read(g.identity, pid)
+    except (NotFoundError, PIDDeletedError):
+        abort(404)
+    message = current_app.config.get("CAP_UI_EMPTY_FILE_MESSAGE")
+    return render_page("deposit", "Edit draft", pid=pid, emptyFileMessage=message)
 
 
 @login_required
 def record(recid):
-    """A published analysis."""
+    """A published analysis; a real 404 for a record that does not exist (or is hidden)."""
+    try:
+        current_record_service.read(g.identity, recid)
+    except (NotFoundError, PIDDeletedError):
+        abort(404)
     return render_page("record", "Published analysis", recid=recid)
 
 

@@ -1,27 +1,45 @@
 import { useState } from "react";
 import { api, sameOrigin } from "../api.js";
-import { errorText, fieldPath, recordUrl } from "../util.js";
+import { errorText, recordUrl } from "../util.js";
 
-// The publish step: says plainly what publishing means, then lists the full
-// (record schema) validation errors if the server refuses.
-export default function Publish({ deposit, beforePublish, onClose }) {
-  const [errors, setErrors] = useState(null);
+// The publish step: says plainly what publishing means; publishing saves
+// first and stops if that fails, then lists every missing or invalid field
+// at once by its form label (the first one scrolled to in the form).
+export default function Publish({ deposit, saveFirst, saveError, check, label, onProblems, onGoTo, onClose }) {
+  const [problems, setProblems] = useState(null);
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
   const experiment = deposit.experiment;
 
+  function refuse(list) {
+    setProblems(list);
+    onProblems(list);
+    setBusy(false);
+  }
+
   async function publish() {
     setBusy(true);
-    setErrors(null);
+    setProblems(null);
     setError(null);
+    if (!(await saveFirst())) {
+      setError(`Not published: the draft could not be saved first (${saveError()}).`);
+      setBusy(false);
+      return;
+    }
+    const found = check();
+    if (found.length) {
+      refuse(found);
+      return;
+    }
     try {
-      await beforePublish();
       const { data } = await api(sameOrigin(deposit.links.publish), { method: "POST" });
       window.location.assign(recordUrl(data.recid));
     } catch (err) {
-      if (err.status === 422) setErrors((err.body && err.body.errors) || []);
-      else setError(err);
-      setBusy(false);
+      if (err.status === 422 && err.body && (err.body.errors || []).length) refuse(err.body.errors);
+      else {
+        setError(errorText(err));
+        setBusy(false);
+      }
     }
   }
 
@@ -36,19 +54,25 @@ export default function Publish({ deposit, beforePublish, onClose }) {
         {experiment ? ` (every member of ${experiment})` : ""}: they will all be able to read it
         and its files. To give access to a few people only, use <strong>Share</strong> instead.
       </p>
-      <p>Publishing checks the analysis against the complete schema: required fields must be filled in.
-        You can still edit it afterwards and publish a new version.</p>
-      {errors && (
+      <p>Publishing saves the draft, then checks it against the complete schema: fields marked
+        with <span className="required">*</span> must be filled in. You can still edit it
+        afterwards and publish a new version.</p>
+      {problems && (
         <div className="alert alert-danger" role="alert">
-          <p>The analysis cannot be published yet. Fix these fields first:</p>
+          <p>The analysis cannot be published yet. Fix {problems.length === 1 ? "this field" : `these ${problems.length} fields`} first
+            (they are marked in the form):</p>
           <ul className="publish-errors">
-            {errors.length ? errors.map((e, i) => (
-              <li key={i}><code>{fieldPath(e.field) || "(whole record)"}</code>: {[].concat(e.message || e.messages || []).join(" ")}</li>
-            )) : <li>The server gave no details.</li>}
+            {problems.map((p, i) => (
+              <li key={i}>
+                <button type="button" className="link-button" onClick={() => onGoTo(p.field)}>
+                  {label(p.field)}
+                </button>: {[].concat(p.message || p.messages || []).join(" ")}
+              </li>
+            ))}
           </ul>
         </div>
       )}
-      {error && <p className="alert alert-danger" role="alert">{errorText(error)}</p>}
+      {error && <p className="alert alert-danger" role="alert">{error}</p>}
       <button type="button" className="btn btn-danger" onClick={publish} disabled={busy}>
         {busy ? "Publishing…" : `Publish to ${experiment || "everyone with access"}`}
       </button>

@@ -2,11 +2,31 @@ import { useEffect, useState } from "react";
 import { api, sameOrigin } from "../api.js";
 import { errorText } from "../util.js";
 
-const LEVELS = [
+export const LEVELS = [
   ["read", "Read"],
   ["update", "Read and edit"],
   ["admin", "Admin (edit, share, publish)"],
 ];
+
+// Who holds which right, one row per person or e-group, from `access`
+// ({"<prefix>read": {users: [{email}], roles: [names]}, ...}): its highest
+// level, and the actions it holds.
+export function grantees(access, prefix = "deposit-") {
+  const byKey = new Map();
+  LEVELS.forEach(([level]) => {
+    const grant = (access || {})[`${prefix}${level}`] || {};
+    const add = (type, email) => {
+      const key = `${type}:${email}`;
+      const row = byKey.get(key) || { type, email, actions: new Set(), level };
+      row.actions.add(`${prefix}${level}`);
+      row.level = level; // LEVELS go up: the last one seen is the highest
+      byKey.set(key, row);
+    };
+    for (const u of grant.users || []) add("user", u.email);
+    for (const r of grant.roles || []) add("egroup", r);
+  });
+  return [...byKey.values()];
+}
 
 // Sharing a draft gives named people or e-groups access to it; it does not
 // publish anything.
@@ -47,10 +67,22 @@ export default function Share({ deposit, onChange, onClose }) {
     }
   }
 
-  const rows = [];
-  for (const [action, grant] of Object.entries(deposit.access || {})) {
-    for (const u of grant.users || []) rows.push({ action, type: "user", email: u.email });
-    for (const r of grant.roles || []) rows.push({ action, type: "egroup", email: r });
+  // One row per person or e-group, with the highest right they hold.
+  const rows = grantees(deposit.access);
+  const owner = deposit.created_by && deposit.created_by.email;
+
+  // A higher level implies the lower ones (the access layer says so): a
+  // role is one action; the others the row holds are taken back.
+  function setRole(row, level) {
+    const action = `deposit-${level}`;
+    const changes = [...row.actions].filter((a) => a !== action)
+      .map((a) => ({ email: row.email, type: row.type, op: "remove", action: a }));
+    if (!row.actions.has(action)) changes.unshift({ email: row.email, type: row.type, op: "add", action });
+    send(changes);
+  }
+
+  function removeRow(row) {
+    send([...row.actions].map((action) => ({ email: row.email, type: row.type, op: "remove", action })));
   }
 
   return (
@@ -62,26 +94,39 @@ export default function Share({ deposit, onChange, onClose }) {
       <p>Sharing gives the people or e-groups you name access to this <strong>draft</strong>.
         It does not publish it: nobody else in your collaboration sees it.</p>
       <table className="access">
-        <thead><tr><th scope="col">Who</th><th scope="col">Kind</th><th scope="col">Right</th><th scope="col"><span className="sr-only">Remove</span></th></tr></thead>
+        <thead><tr><th scope="col">Who</th><th scope="col">Kind</th><th scope="col">Role</th><th scope="col"><span className="sr-only">Remove</span></th></tr></thead>
         <tbody>
-          {rows.map((r) => (
-            <tr key={`${r.action}-${r.type}-${r.email}`}>
-              <td>{r.email}</td>
-              <td>{r.type === "egroup" ? "e-group" : "user"}</td>
-              <td>{r.action.replace("deposit-", "")}</td>
-              <td>
-                <button type="button" className="btn btn-small" disabled={busy}
-                  aria-label={`Remove ${r.action.replace("deposit-", "")} for ${r.email}`}
-                  onClick={() => send([{ email: r.email, type: r.type, op: "remove", action: r.action }])}>
-                  Remove
-                </button>
-              </td>
-            </tr>
-          ))}
+          {rows.map((r) => {
+            const isOwner = r.type === "user" && r.email === owner;
+            return (
+              <tr key={`${r.type}-${r.email}`}>
+                <td>{r.email}{isOwner && <span className="muted"> (owner)</span>}</td>
+                <td>{r.type === "egroup" ? "e-group" : "person"}</td>
+                <td>
+                  <select aria-label={`Role of ${r.email}`} value={r.level} disabled={busy || isOwner}
+                    onChange={(e) => setRole(r, e.target.value)}>
+                    {LEVELS.map(([v, l]) => <option key={v} value={v}>{l}</option>)}
+                  </select>
+                </td>
+                <td>
+                  {!isOwner && (
+                    <button type="button" className="btn btn-small" disabled={busy}
+                      aria-label={`Remove ${r.email}`} onClick={() => removeRow(r)}>
+                      Remove
+                    </button>
+                  )}
+                </td>
+              </tr>
+            );
+          })}
         </tbody>
       </table>
       <form className="share-form"
-        onSubmit={(e) => { e.preventDefault(); if (email.trim()) send([{ email: email.trim(), type, op: "add", action: `deposit-${level}` }]); }}>
+        onSubmit={(e) => {
+          e.preventDefault();
+          const who = email.trim();
+          if (who) send([{ email: who, type, op: "add", action: `deposit-${level}` }]);
+        }}>
         <div className="form-group">
           <label htmlFor="share-type">Share with</label>
           <select id="share-type" value={type} onChange={(e) => setType(e.target.value)}>

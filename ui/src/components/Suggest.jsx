@@ -8,8 +8,10 @@
 // - orcid:    /api/services/orcid?name=   (picking a person also fills the
 //             empty name / orcid siblings)
 // - ror:      /api/services/ror?query=
-// - cadi:     a valid CADI id fetches /api/cms/cadi/<id> and offers to fill
-//             cadi_info (and the title and working group when empty)
+// - cadi:     a prefix lists our synced analyses (/api/cms/cadi?query=); a
+//             valid CADI id fetches /api/cms/cadi/<id> (synced copy first,
+//             CADI for an id we do not have) and offers to fill cadi_info
+//             (and the title and working group when empty)
 //
 // Rendered as an rjsf *field* (it needs its path in the form data): the
 // field template still renders the label, help and validation errors.
@@ -76,6 +78,13 @@ function lookup(source, text, options, data, path) {
         })),
       };
     }
+    case "cadi":
+      return {
+        url: `cms/cadi?${query({ query: text, size: 10 })}`,
+        options: (answer) => (answer.hits || []).map((hit) => ({
+          value: hit.cadi_id, label: hit.cadi_id, detail: [hit.name, hit.status].filter(Boolean).join(" · "),
+        })),
+      };
     case "orcid": {
       const byId = path[path.length - 1] === "orcid";
       return {
@@ -146,11 +155,12 @@ export default function SuggestField(props) {
     clearTimeout(timer.current);
     const text = value.trim();
     const mine = ++seq.current;
+    const cadiId = source === "cadi" && CADI_ID.test(text.toUpperCase());
     if (source === "cadi") {
       setCadi(null);
       setNote(null);
-      if (!CADI_ID.test(text)) return undefined;
-    } else if (text.length < MIN_CHARS) {
+    }
+    if (!cadiId && text.length < MIN_CHARS) {
       setItems([]);
       setOpen(false);
       setNote(null);
@@ -159,10 +169,12 @@ export default function SuggestField(props) {
     timer.current = setTimeout(async () => {
       setBusy(true);
       try {
-        if (source === "cadi") {
-          const { data } = await api(`cms/cadi/${encodeURIComponent(text)}`);
+        if (cadiId) {
+          const { data } = await api(`cms/cadi/${encodeURIComponent(text.toUpperCase())}`);
           if (mine !== seq.current) return;
-          setCadi({ id: text, info: data });
+          setItems([]);
+          setOpen(false);
+          setCadi({ id: text.toUpperCase(), info: data });
           setNote(null);
           return;
         }
@@ -195,7 +207,7 @@ export default function SuggestField(props) {
 
   function pick(option) {
     seq.current += 1; // drop answers still on their way
-    typed.current = false;
+    typed.current = source === "cadi"; // a picked CADI id then offers its autofill
     setOpen(false);
     setItems([]);
     setActive(-1);

@@ -1,6 +1,7 @@
 import { useEffect, useState } from "react";
 import { api, sameOrigin } from "../api.js";
 import { FileTable } from "../components/Files.jsx";
+import { LEVELS, grantees } from "../components/Share.jsx";
 import LatexExport, { datasetPaths } from "../components/LatexExport.jsx";
 import MetadataView from "../components/MetadataView.jsx";
 import { cadiOf, draftUrl, errorText, fmtDate, titleOf } from "../util.js";
@@ -9,8 +10,13 @@ export default function Record({ recid }) {
   const [record, setRecord] = useState(null);
   const [error, setError] = useState(null);
   const [schema, setSchema] = useState(null);
+  const [uiSchema, setUiSchema] = useState(null);
   const [revisions, setRevisions] = useState(null);
   const [editError, setEditError] = useState(null);
+  // Whether the reader may edit (the draft's own answer says so); null: unknown yet.
+  const [canEdit, setCanEdit] = useState(null);
+  // The draft's form schema when the reader may read the draft (in form order).
+  const [formSchema, setFormSchema] = useState(null);
   const params = new URLSearchParams(window.location.search);
   const revision = params.get("revision");
   const base = `records/${encodeURIComponent(recid)}`;
@@ -26,7 +32,9 @@ export default function Record({ recid }) {
             .then(({ data: def }) => {
               // A type whose record is its deposit has an empty record schema.
               const record = def.record_schema;
-              setSchema(record && record.properties ? record : def.deposit_schema || null);
+              const own = record && record.properties;
+              setSchema(own ? record : def.deposit_schema || null);
+              setUiSchema((own ? def.record_options : def.deposit_options) || def.deposit_options || null);
             })
             .catch(() => setSchema(null));
         }
@@ -34,6 +42,19 @@ export default function Record({ recid }) {
       .catch(setError);
     api(`${base}/revisions`).then(({ data }) => setRevisions(data)).catch(() => setRevisions([]));
   }, [base, revision]);
+
+  useEffect(() => {
+    if (!record || !record.draft_id) return;
+    api(`deposits/${encodeURIComponent(record.draft_id)}`, { accept: "application/form+json" })
+      .then(({ data }) => {
+        setCanEdit(Boolean(data.can_update));
+        // The form's own schema and options: the order and labels of the editor.
+        if (data.schemas && data.schemas.schema && data.schemas.schema.properties) {
+          setFormSchema({ schema: data.schemas.schema, uiSchema: data.schemas.uiSchema });
+        }
+      })
+      .catch(() => setCanEdit(false));
+  }, [record && record.draft_id]);
 
   async function edit() {
     setEditError(null);
@@ -65,7 +86,7 @@ export default function Record({ recid }) {
           {revision && <p className="alert alert-info">You are looking at revision {revision}. <a href={window.location.pathname}>See the latest.</a></p>}
         </div>
         <div className="actions">
-          {record.draft_id && (
+          {record.draft_id && canEdit && (
             <button type="button" className="btn" onClick={edit}>Edit</button>
           )}
           <a className="btn" href={sameOrigin(record.links.self)}>JSON</a>
@@ -75,7 +96,9 @@ export default function Record({ recid }) {
       <div className="editor-layout">
         <section className="panel" aria-labelledby="md-title">
           <h2 id="md-title">Metadata</h2>
-          <MetadataView metadata={record.metadata} schema={schema} />
+          <MetadataView metadata={record.metadata}
+            schema={(formSchema && formSchema.schema) || schema}
+            uiSchema={(formSchema && formSchema.uiSchema) || uiSchema} />
         </section>
         <div>
           <section className="panel" aria-labelledby="rfiles-title">
@@ -85,6 +108,7 @@ export default function Record({ recid }) {
           {datasets.length > 0 && (
             <LatexExport paths={datasets} title={titleOf(record.metadata) || record.recid} />
           )}
+          <AccessPanel record={record} />
           <section className="panel" aria-labelledby="rev-title">
             <h2 id="rev-title">Revisions</h2>
             {!revisions ? <p className="muted">Loading…</p> : !revisions.length ? <p className="muted">No revisions.</p> : (
@@ -100,5 +124,38 @@ export default function Record({ recid }) {
         </div>
       </div>
     </div>
+  );
+}
+
+const LEVEL_NAMES = Object.fromEntries(LEVELS);
+
+// Who may read or edit the record, and where that comes from: the whole
+// collaboration (published), and the people and e-groups the draft was
+// shared with when it was published.
+function AccessPanel({ record }) {
+  const rows = grantees(record.access, "record-");
+  return (
+    <section className="panel" aria-labelledby="access-title">
+      <h2 id="access-title">Access</h2>
+      <p>{record.experiment ? `Every member of ${record.experiment} can read it: it is published.`
+        : "Everyone with access to its type can read it: it is published."}</p>
+      {rows.length ? (
+        <table className="access">
+          <thead><tr><th scope="col">Who</th><th scope="col">Kind</th><th scope="col">Role</th><th scope="col">From</th></tr></thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={`${r.type}-${r.email}`}>
+                <td>{r.email}</td>
+                <td>{r.type === "egroup" ? "e-group" : "person"}</td>
+                <td>{LEVEL_NAMES[r.level]}</td>
+                <td>{r.email === (record.created_by && record.created_by.email) ? "submitter" : "shared on the draft"}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : <p className="muted">Nobody else has rights of their own.</p>}
+      <p className="small muted">Rights of their own come from the draft&apos;s sharing: whoever may
+        share the draft changes or revokes them there (Share… on the draft), and the record follows at once.</p>
+    </section>
   );
 }

@@ -21,6 +21,39 @@ const LABELS = {
   datasets: "Datasets",
 };
 
+// A facet by its label; one we have none for by its name in words
+// ("workflow_type" -> "Workflow type"), never the raw key.
+function facetLabel(name) {
+  if (LABELS[name]) return LABELS[name];
+  const words = name.replace(/[_.]+/g, " ").trim();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+// The query syntax, with examples to click.
+function SearchHelp({ onExample }) {
+  const examples = [
+    ["dimuon resonance", "words anywhere (all must match)"],
+    ["dataset=/SingleMuon/*/MINIAOD", "a DAS dataset path; * and ? are wildcards"],
+    ["/SingleMuon/Run2016B-17Jul2018_ver2-v1/MINIAOD", "a pasted path is a dataset search"],
+    ["trigger=HLT_IsoMu24*", "an HLT trigger"],
+    ["cadi=HIG-21-004 wg=HIG", "a CADI id, a working group"],
+    ["muon OR electron", "either word; NOT excludes, \"quotes\" keep phrases"],
+  ];
+  return (
+    <details className="search-help">
+      <summary>Query syntax</summary>
+      <ul>
+        {examples.map(([q, what]) => (
+          <li key={q}>
+            <button type="button" className="link-button" onClick={() => onExample(q)}><code>{q}</code></button>
+            {" "}— {what}
+          </li>
+        ))}
+      </ul>
+    </details>
+  );
+}
+
 function readState(fixed) {
   const params = new URLSearchParams(window.location.search);
   const filters = {};
@@ -124,13 +157,14 @@ export default function Search({ collection, version }) {
           {" "}Only mine
         </label>
       </form>
+      <SearchHelp onExample={(q) => { setQuery(q); update({ q }); }} />
       <div className="search-layout">
         <aside className="facets" aria-label="Filters">
           {Object.entries(aggs)
             .filter(([name, agg]) => agg.buckets.length && !fixed[name])
             .map(([name, agg]) => (
               <fieldset key={name} className="facet">
-                <legend>{LABELS[name] || name}</legend>
+                <legend>{facetLabel(name)}</legend>
                 {agg.buckets.map((b) => {
                   const id = `facet-${name}-${b.key}`;
                   return (

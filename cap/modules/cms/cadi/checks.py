@@ -16,7 +16,8 @@ FIELD = "basic_info.cadi_id"
 
 
 def check_cadi_id(schema, metadata, deposit=None):
-    """Field errors when ``basic_info.cadi_id`` is held by another draft.
+    """Field errors when ``basic_info.cadi_id`` is held by another draft;
+    the error's ``draft`` is the holder's id.
 
     Only drafts of the CADI deposit type (cms-analysis) claim CADI ids,
     and those of a (legacy) schema marking the field
@@ -36,10 +37,12 @@ def check_cadi_id(schema, metadata, deposit=None):
     holder = find_holder(cadi_id, exclude_pid=own_pid, also_types=[schema.name])
     if holder is None:
         return []
-    return [
-        field_error(
-            FIELD,
-            f"The CADI analysis {cadi_id} already has a draft ({holder[1]}): "
-            "ask its owners to share it instead of creating another one.",
-        )
-    ]
+    # The holder by id only: whether the caller may see it is for the reader
+    # to ask (GET /deposits/<id>), the message names no draft.
+    error = field_error(
+        FIELD,
+        f"The CADI analysis {cadi_id} already has a draft: "
+        "ask its owners to share it instead of creating another one.",
+    )
+    error["draft"] = holder[1]
+    return [error]

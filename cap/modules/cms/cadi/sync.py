@@ -103,6 +103,30 @@ def find_holder(cadi_id, exclude_pid=None, also_types=()):
     return None
 
 
+def local_analyses(prefix, size=10):
+    """``[(cadi_id, cadi_info)]`` of synced analyses whose id starts with ``prefix``.
+
+    Our synced copy (the guard table and the drafts' ``cadi_info``), so
+    suggestions need no call to CADI. Ids in order.
+    """
+    escaped = prefix.upper().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    rows = (
+        db.session.query(CadiAnalysis.cadi_id, RecordMetadata.json)
+        .join(RecordMetadata, RecordMetadata.id == CadiAnalysis.deposit_uuid)
+        .filter(CadiAnalysis.cadi_id.like(f"{escaped}%", escape="\\"))
+        .filter(RecordMetadata.json.isnot(None))
+        .order_by(CadiAnalysis.cadi_id)
+        .limit(size)
+    )
+    return [(cadi_id, (data or {}).get("cadi_info") or {}) for cadi_id, data in rows]
+
+
+def local_analysis(cadi_id):
+    """The synced ``cadi_info`` of ``cadi_id``, or ``None`` when we do not have it."""
+    found = [info for found_id, info in local_analyses(cadi_id, size=2) if found_id == cadi_id]
+    return found[0] if found and found[0] else None
+
+
 class CadiSync:
     """Sync raw CADI analyses into drafts (``dry_run``: count, write nothing)."""
 

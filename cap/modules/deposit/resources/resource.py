@@ -4,7 +4,13 @@ from flask import Blueprint, g
 
 from ...core.db import read_only
 from ...core.errors import InvalidRequestError, field_error, register_error_handlers
-from ...records.resources.http import answer, if_match_revision, negotiate, parse_json_body
+from ...records.resources.http import (
+    answer,
+    if_match_revision,
+    negotiate,
+    parse_json_body,
+    prefers_lenient,
+)
 from ...records.resources.resource import search_answer
 from ...records.resources.serializers import (
     BASIC,
@@ -37,6 +43,14 @@ def item_answer(item, status=200):
     return answer(body, status, revision=item.revision, mimetype=mimetype)
 
 
+def saved_answer(item, lenient, status=200):
+    """The answer to a save, saying whether ``Prefer: handling=lenient`` applied."""
+    response = item_answer(item, status)
+    if lenient:
+        response.headers["Preference-Applied"] = "handling=lenient"
+    return response
+
+
 @read_only
 def search():
     """GET /deposits/: drafts the caller may read."""
@@ -45,8 +59,9 @@ def search():
 
 def create():
     """POST /deposits/: a new draft."""
-    deposit = current_deposit_service.create(g.identity, parse_json_body())
-    return item_answer(deposit, 201)
+    lenient = prefers_lenient()
+    deposit = current_deposit_service.create(g.identity, parse_json_body(), lenient=lenient)
+    return saved_answer(deposit, lenient, 201)
 
 
 def read(pid):
@@ -56,18 +71,22 @@ def read(pid):
 
 def update(pid):
     """PUT /deposits/<pid>: the whole metadata."""
+    lenient = prefers_lenient()
     deposit = current_deposit_service.update(
-        g.identity, pid, parse_json_body(), revision_id=if_match_revision()
+        g.identity, pid, parse_json_body(), revision_id=if_match_revision(),
+        lenient=lenient,
     )
-    return item_answer(deposit)
+    return saved_answer(deposit, lenient)
 
 
 def patch(pid):
     """PATCH /deposits/<pid>: an RFC 6902 JSON patch."""
+    lenient = prefers_lenient()
     deposit = current_deposit_service.patch(
-        g.identity, pid, parse_json_body(), revision_id=if_match_revision()
+        g.identity, pid, parse_json_body(), revision_id=if_match_revision(),
+        lenient=lenient,
     )
-    return item_answer(deposit)
+    return saved_answer(deposit, lenient)
 
 
 def delete(pid):

@@ -36,6 +36,7 @@ from ...files.buckets import new_bucket
 from ...records.api import link_bucket, user_metadata
 from ...records.services.results import record_item
 from ...records.services.service import SearchService
+from ...schemas.validation import by_field, normalized, without_values
 from ..minters import mint_depid
 from ..records.api import STATUS_DRAFT, STATUS_PUBLISHED
 from .components import Cloning, Publication
@@ -108,10 +109,10 @@ class DepositService(SearchService):
             self._indexer = self.config.indexer_factory()
         return self._indexer
 
-    def _item(self, identity, deposit, files=None, schema=None):
+    def _item(self, identity, deposit, files=None, schema=None, **extra):
         """The result item of a draft (or record) this call read or wrote."""
         return record_item(
-            identity, deposit, files=files, schema_info=schema.info if schema else None
+            identity, deposit, files=files, schema_info=schema.info if schema else None, **extra
         )
 
     # -- helpers --------------------------------------------------------
@@ -179,15 +180,44 @@ class DepositService(SearchService):
         message = "Give the deposit type as $ana_type (or a $schema URL)."
         raise UnknownDepositTypeError(message, [field_error("$ana_type", message)])
 
-    def _validate(self, schema, metadata, deposit=None):
-        """JSON Schema first; then the ``cap.deposit.validators`` hooks (DAS, triggers ...)."""
+    def _validate(self, schema, metadata, deposit=None, lenient=False):
+        """``(metadata to store, refused, reported)`` of a draft save.
+
+        Without ``required`` always. A save fails on any error, as cap-client
+        and the legacy service expect, unless ``lenient`` (the editor's
+        autosave, ``Prefer: handling=lenient``): then only types count, as
+        drafts promise; other schema errors (patterns, enums ...) are saved
+        and ``reported`` (publish refuses them), and values of the wrong
+        type, unknown fields and values the ``cap.deposit.validators`` hooks
+        refuse (DAS, triggers, a CADI id another draft holds) are
+        ``refused``: they keep their last saved value (or stay out) while
+        the rest is saved.
+        """
+        api = self.config.schemas()
+        message = "The metadata does not validate."
         check_json(metadata)  # before the validators recurse into it
-        errors = self.config.schemas().validate(schema, metadata, kind="deposit", full=False)
-        if not errors:
-            for validator in current_app.extensions["cap-deposit"].validators:
-                errors += validator(schema, metadata, deposit=deposit)
-        if errors:
-            raise ValidationError("The metadata does not validate.", errors)
+        metadata = normalized(schema.document("deposit"), metadata)
+        refused, reported = api.validate_draft(schema, metadata)
+        if not lenient and (refused or reported):
+            raise ValidationError(message, sorted(refused + reported, key=by_field))
+        previous = deposit.metadata if deposit is not None else {}
+        stored = without_values(metadata, previous, refused)
+        if stored is None:
+            raise ValidationError(message, refused)
+        flagged = {tuple(error["field"]) for error in reported}  # the schema said it first
+        checked = [
+            error
+            for validator in current_app.extensions["cap-deposit"].validators
+            for error in validator(schema, stored, deposit=deposit)
+            if tuple(error["field"]) not in flagged
+        ]
+        if checked and not lenient:
+            raise ValidationError(message, checked)
+        stored = without_values(stored, previous, checked)
+        # A value put back may fail a rule newer than its save: then nothing is saved.
+        if stored is None or api.validate_draft(schema, stored)[0]:
+            raise ValidationError(message, refused + checked)
+        return stored, refused + checked, reported
 
     @staticmethod
     def _check_revision(deposit, revision_id):
@@ -231,16 +261,18 @@ class DepositService(SearchService):
 
     # -- writing --------------------------------------------------------
     @unit_of_work()
-    def create(self, identity, data, uow=None, fetched_from=None):
+    def create(self, identity, data, uow=None, fetched_from=None, lenient=False):
         """A new draft of the type ``$ana_type`` (latest version) or ``$schema``.
 
-        ``fetched_from`` marks a draft made by a harvester (e.g. ``"cadi"``).
+        ``fetched_from`` marks a draft made by a harvester (e.g. ``"cadi"``);
+        ``lenient``: save what validates (see :meth:`_validate`).
         """
         data = self._body_object(data)
         schema = self._schema_for(data)
         create_policy(schema, self.policy_cls).require(identity)
-        metadata = user_metadata(data)
-        self._validate(schema, metadata)
+        metadata, refused, reported = self._validate(
+            schema, user_metadata(data), lenient=lenient
+        )
         self._run_components("create", identity, schema, metadata, uow=uow)
         user_id = identity_user_id(identity)
         deposit = self._create_draft(
@@ -251,7 +283,10 @@ class DepositService(SearchService):
             bucket=new_bucket(),
             extra={"fetched_from": fetched_from} if fetched_from else None,
         )
-        return self._item(identity, deposit, files=[], schema=schema)  # a new, empty bucket
+        return self._item(  # a new, empty bucket
+            identity, deposit, files=[], schema=schema,
+            save_errors={"not_saved": refused, "errors": reported},
+        )
 
     def _create_draft(self, schema, metadata, user_id, uow, bucket, extra=None):
         record_id = uuid.uuid4()
@@ -276,27 +311,31 @@ class DepositService(SearchService):
         return deposit
 
     @unit_of_work()
-    def update(self, identity, pid, data, revision_id=None, uow=None):
-        """Replace the user metadata (``revision_id``: the If-Match check)."""
+    def update(self, identity, pid, data, revision_id=None, uow=None, lenient=False):
+        """Replace the user metadata (``revision_id``: the If-Match check;
+        ``lenient``: save what validates, see :meth:`_validate`)."""
         data = self._body_object(data)
         deposit = self._get(identity, pid, for_update=True)
         self._require(identity, "update", deposit)
         self._check_revision(deposit, revision_id)
-        return self._save_metadata(deposit, user_metadata(data), uow, identity)
+        return self._save_metadata(deposit, user_metadata(data), uow, identity, lenient)
 
-    def _save_metadata(self, deposit, metadata, uow, identity=None):
+    def _save_metadata(self, deposit, metadata, uow, identity=None, lenient=False):
         if deposit.status == STATUS_PUBLISHED:
             raise DraftPublishedError()
         schema = self._schema_of(deposit)
-        self._validate(schema, metadata, deposit=deposit)
+        metadata, refused, reported = self._validate(
+            schema, metadata, deposit=deposit, lenient=lenient
+        )
         self._run_components("update", identity, deposit, schema, metadata, uow=uow)
         deposit.replace_metadata(metadata)
         deposit.schema_info = schema.info
         uow.register(RecordCommitOp(deposit, self.indexer, index_refresh=True))
-        return self._item(identity, deposit, schema=schema)
+        return self._item(identity, deposit, schema=schema,
+                          save_errors={"not_saved": refused, "errors": reported})
 
     @unit_of_work()
-    def patch(self, identity, pid, patch, revision_id=None, uow=None):
+    def patch(self, identity, pid, patch, revision_id=None, uow=None, lenient=False):
         """Apply an RFC 6902 JSON patch to the user metadata."""
         deposit = self._get(identity, pid, for_update=True)
         self._require(identity, "update", deposit)
@@ -311,7 +350,7 @@ class DepositService(SearchService):
             ) from None
         if not isinstance(metadata, dict):
             raise InvalidRequestError("The patch must leave a JSON object.")
-        return self._save_metadata(deposit, metadata, uow, identity)
+        return self._save_metadata(deposit, metadata, uow, identity, lenient)
 
     @staticmethod
     def _check_patch(patch):

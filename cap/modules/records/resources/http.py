@@ -47,6 +47,20 @@ def if_match_revision():
     return int(match.group(1))
 
 
+def prefers_lenient():
+    """Whether the request says ``Prefer: handling=lenient`` (RFC 7240 section 4.4).
+
+    The editor's autosave does: a draft save then stores what validates and
+    lists what it left out, instead of refusing the whole document.
+    """
+    for header in request.headers.getlist("Prefer"):
+        for preference in header.split(","):
+            name, _, value = preference.split(";")[0].partition("=")
+            if name.strip().lower() == "handling" and value.strip().strip('"').lower() == "lenient":
+                return True
+    return False
+
+
 def answer(body, status=200, revision=None, mimetype=JSON):
     """A response with the body in ``mimetype`` and the ETag of ``revision``."""
     if mimetype == CSV:

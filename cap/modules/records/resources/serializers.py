@@ -95,6 +95,9 @@ def serialize_full(item):
         if system.get("fetched_from"):
             body["fetched_from"] = system["fetched_from"]
         body["links"] = deposit_links(system.get("id"), data.get("_bucket"))
+        if item.save_errors is not None:  # the answer to a save: what it left out, what it kept
+            body["not_saved"] = item.save_errors["not_saved"]
+            body["errors"] = item.save_errors["errors"]
     body["files"] = list(item.files)
     return body
 

@@ -80,6 +80,10 @@ class RecordItem(Mapping):
     """``can_read|update|admin|review`` of the caller (filled for the form only)."""
     form: Mapping | None = None
     """``{schema, uiSchema, config}`` of the draft's form (filled for the form only)."""
+    save_errors: Mapping | None = None
+    """What a save said about the metadata (the answer to a save only):
+    ``{"not_saved": [...], "errors": [...]}`` field errors (values left out
+    of the draft; values saved that publish would refuse)."""
 
     def __getitem__(self, key):
         """A key of the JSON."""
