@@ -58,7 +58,7 @@ def test_generated_documents_save_publish_and_read_back(env, name):
     # What publishing demands: the record schema (the deposit schema for most types).
     strategy = from_schema(schema.document("record"))
 
-    @settings(max_examples=4, deadline=None, database=None,
+    @settings(max_examples=3, deadline=None, database=None,
               suppress_health_check=list(HealthCheck))
     @given(st.data())
     def check(data):

@@ -359,23 +359,22 @@ class LegacyImportService:
                 self._write_revision(plan, deposit, record, uow)
                 uow.commit()
 
+    def _create(self, cls, pid_value, data, bucket, uow):
+        """A new draft or record under the legacy PID value."""
+        record_id = uuid.uuid4()
+        PersistentIdentifier.create(cls.pid_type, pid_value, object_type="rec",
+                                    object_uuid=record_id, status=PIDStatus.REGISTERED)
+        record = cls.create_with_bucket(data, bucket, id_=record_id)
+        uow.register(RecordIndexOp(record, self.indexer))
+        return record
+
     def _write_deposit(self, plan, uow):
         data = self._deposit_json(plan)
         stored = self._stored("depid", plan.depid, Deposit)
         if stored is None:
-            record_id = uuid.uuid4()
-            PersistentIdentifier.create(
-                "depid",
-                plan.depid,
-                object_type="rec",
-                object_uuid=record_id,
-                status=PIDStatus.REGISTERED,
-            )
             bucket = new_bucket()
             self._fill(bucket, plan.deposit, plan.paths)
-            deposit = Deposit.create_with_bucket(data, bucket, id_=record_id)
-            uow.register(RecordIndexOp(deposit, self.indexer))
-            return deposit
+            return self._create(Deposit, plan.depid, data, bucket, uow)
         stored.bucket.locked = False
         self._fill(stored.bucket, plan.deposit, plan.paths)
         pid = stored["_deposit"].get("pid")
@@ -405,16 +404,7 @@ class LegacyImportService:
         data["_files"] = dump_files(snapshot, api_url)
         data["_bucket"] = str(snapshot.id)
         if record is None:
-            record_id = uuid.uuid4()
-            PersistentIdentifier.create(
-                "recid",
-                revision.recid,
-                object_type="rec",
-                object_uuid=record_id,
-                status=PIDStatus.REGISTERED,
-            )
-            record = PublishedRecord.create_with_bucket(data, snapshot, id_=record_id)
-            uow.register(RecordIndexOp(record, self.indexer))
+            record = self._create(PublishedRecord, revision.recid, data, snapshot, uow)
         else:
             record.clear()
             record.update(data)
