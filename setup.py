@@ -36,6 +36,11 @@ tests_require = [
     "pytest-cov>=5",
     "ruff>=0.8",
     "playwright>=1.49,<2",
+    "hypothesis-jsonschema>=0.23,<1",
+    # hypothesis-jsonschema 0.23.1 (the latest) drives hypothesis' internal
+    # conjecture.utils.many(...).more(), gone by hypothesis 6.170 (AttributeError
+    # 'many' object has no attribute 'more'); 6.155.2 still has it.
+    "hypothesis>=6.100,<=6.155.2",
 ]
 
 # Extensions the UI app and the API app both load (same class in each).

@@ -2,8 +2,9 @@
 
 ``cap setup`` is the same command as ``invenio cap setup``; the standard
 ``invenio`` groups (db, index, users, roles, files) are available under
-``cap`` too. ``cap access``, ``cap tokens`` and ``cap index`` are CAP's own and replace
-Invenio's groups of the same names.
+``cap`` too. ``cap access``, ``cap tokens`` and ``cap index`` are CAP's own
+and replace Invenio's groups of the same names; ``cap migrate`` imports
+legacy CAP content.
 """
 
 import click
@@ -19,6 +20,7 @@ from .modules.cms.das import cli as _das_cli  # noqa: F401  (adds cap cms load-d
 from .modules.cms.triggers import cli as _triggers_cli  # noqa: F401  (adds load-triggers)
 from .modules.instance.cli import setup
 from .modules.keywords import cli as _keywords_cli  # noqa: F401  (adds cms sync-keywords)
+from .modules.migration.cli import migrate
 from .modules.schemas.cli import schemas
 from .modules.search.cli import index
 
@@ -34,6 +36,7 @@ cap.add_command(tokens)
 cap.add_command(schemas)
 cap.add_command(cms)
 cap.add_command(index)
+cap.add_command(migrate)
 
 
 class CAPGroup(FlaskGroup):

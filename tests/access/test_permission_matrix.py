@@ -20,6 +20,7 @@ adds a grant that is already there).
 """
 
 import io
+import itertools
 import json
 from collections import Counter
 from pathlib import Path
@@ -107,7 +108,6 @@ def _example(app, name):
     root = Path(app.config["CAP_SCHEMAS_DIR"])
     data = json.loads((root / name / f"v{schema.version}" / "example.json").read_text())
     data.pop("cadi_info", None)  # reserved to the CMS conveners
-    data.get("basic_info", {}).pop("cadi_id", None)  # one draft per CADI analysis
     return data
 
 
@@ -160,16 +160,22 @@ def docs(app, database, location, schemas, people):
     owner, atlas = people["owner"], people["atlas_member"]
     cms = _example(app, "cms-analysis")
 
+    # One draft per CADI analysis (cms.cadi.checks), and publishing needs the id.
+    cadi_ids = (f"EXO-22-{n:03d}" for n in itertools.count(1))
+
     def fresh(state="draft"):
         """A CMS draft of ``owner``, shared like D, in ``state``."""
-        deposit = service.create(owner.identity, {"$ana_type": "cms-analysis", **cms})
+        basic_info = {**cms["basic_info"], "cadi_id": next(cadi_ids)}
+        deposit = service.create(owner.identity,
+                                 {"$ana_type": "cms-analysis", **cms, "basic_info": basic_info})
         _share(service, owner, deposit.pid, people)
         _add_file(deposit, "data.txt")
         if state in ("published", "edited"):
             service.publish(owner.identity, deposit.pid)
         if state == "edited":
             service.edit(owner.identity, deposit.pid)
-            service.update(owner.identity, deposit.pid, {**cms, "code": {}})
+            service.update(owner.identity, deposit.pid,
+                           {**cms, "basic_info": basic_info, "code": {}})
         return service.read(owner.identity, deposit.pid)
 
     spare = {}
@@ -376,3 +382,14 @@ def test_cell(client, docs, people, column, role, expected):
                        query) == expected
     else:
         assert _item(client, docs, role, headers, column, expected) == expected
+
+
+def test_legacy_import_is_for_superusers_only(people, create_user):
+    """``cap migrate legacy`` (a command, no endpoint): MigrationPermissionPolicy."""
+    from cap.modules.access.policies import MigrationPermissionPolicy
+
+    identities = {role: people[role].identity for role in ROLES if role != "anonymous"}
+    identities["anonymous"] = create_user.anonymous
+    allowed = {role for role, identity in identities.items()
+               if MigrationPermissionPolicy("import").allows(identity)}
+    assert allowed == {"superuser"}

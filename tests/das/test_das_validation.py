@@ -130,6 +130,8 @@ def test_marked_fields_of_the_schema(env):
 
     fields = schema_marked_fields(env.schemas["cms-analysis"], "x-cap-das-dataset")
     assert fields == [
+        (("input_data", "mc_bg_datasets", "*"), "mc"),
         (("input_data", "mc_samples", "*", "path"), "mc"),
+        (("input_data", "mc_sig_datasets", "*"), "mc"),
         (("input_data", "primary_datasets", "*", "path"), "data"),
     ]

@@ -28,7 +28,7 @@ def test_create_then_put_like_cap_client(api, env, complete):
     body = answer.json
     pid = body["id"]
     assert body["type"] == "deposit" and body["status"] == "draft"
-    assert body["schema"] == {"name": "generic", "version": "1.0.0",
+    assert body["schema"] == {"name": "generic", "version": "2.0.0",
                               "fullname": "Generic analysis"}
     assert body["metadata"] == {}
     assert body["created_by"]["email"] == u.owner.email

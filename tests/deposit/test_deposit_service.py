@@ -28,7 +28,7 @@ def test_create_stores_system_keys(env):
         u.owner.identity,
         {"$ana_type": "cms-analysis", "basic_info": {"analysis_title": "Z'"}, "_access": {"x": 1}},
     )
-    assert deposit["$schema"].endswith("/schemas/deposits/records/cms-analysis-v1.1.0.json")
+    assert deposit["$schema"].endswith("/schemas/deposits/records/cms-analysis-v2.0.0.json")
     assert deposit["_experiment"] == "CMS"
     system = deposit["_deposit"]
     assert system["status"] == "draft"
@@ -202,7 +202,7 @@ def test_publish_edit_republish_revisions(env, complete, add_file, indexed_ids):
     assert deposit.bucket.locked
     record = PublishedRecord.get_by_pid(recid)
     assert record["control_number"] == recid
-    assert record["$schema"].endswith("/schemas/records/generic-v1.0.0.json")
+    assert record["$schema"].endswith("/schemas/records/generic-v2.0.0.json")
     assert record["_access"]["record-admin"]["users"] == [u.owner.id]
     assert record["_deposit"]["id"] == deposit.pid
     first_bucket = record["_bucket"]

@@ -8,6 +8,7 @@ file snapshot).
 
 import copy
 import hashlib
+import itertools
 import json
 import re
 import time
@@ -17,6 +18,8 @@ import pytest
 import requests
 
 TITLE = "Search for heavy resonances decaying to muon pairs"
+# One draft per CADI analysis (cms.cadi.checks): each analysis of the module its own id.
+CADI_IDS = (f"EXO-21-{n:03d}" for n in itertools.count(901))
 
 
 @pytest.fixture(scope="module")
@@ -55,12 +58,12 @@ def analysis(example):
     """A cms-analysis that passes full validation and that a member may write.
 
     ``cadi_info`` is left out: only CMS conveners may set it (field
-    permissions); so is the CADI id, which belongs to one analysis only.
+    permissions); the CADI id (required to publish) is one of its own.
     """
     metadata = copy.deepcopy(example("cms-analysis"))
     metadata.pop("cadi_info", None)
-    metadata["basic_info"].pop("cadi_id", None)
-    metadata["basic_info"]["analysis_title"] = TITLE
+    metadata["basic_info"]["cadi_id"] = next(CADI_IDS)
+    metadata["general_title"] = TITLE
     return metadata
 
 
@@ -86,6 +89,15 @@ def test_analysis_types(cli):
     assert not any(name.startswith("atlas") for name in types)
 
 
+def test_documented_create_with_general_title(cli):
+    """cap-client's own documentation: ``analysis create -j '{"general_title": ...}'``."""
+    created = ok(cli("analysis", "create", "-j", '{"general_title": "My analysis"}',
+                     "-t", "cms-analysis"))
+    assert created["metadata"] == {"general_title": "My analysis"}
+    assert ok(cli("analysis", "get", "--pid", created["pid"]))["metadata"] == {
+        "general_title": "My analysis"}
+
+
 def test_capture_and_preserve(cli, cap_server, people, analysis, tmp_path):
     # analysis create: POST deposits/ (201), then PUT of the metadata (200).
     created = ok(cli("analysis", "create", "-j", json.dumps(analysis), "-t", "cms-analysis"))
@@ -97,21 +109,19 @@ def test_capture_and_preserve(cli, cap_server, people, analysis, tmp_path):
     # analysis get --pid: basic serialization, user fields only.
     draft = ok(cli("analysis", "get", "--pid", pid))
     assert draft["pid"] == pid
-    assert draft["metadata"]["basic_info"]["analysis_title"] == TITLE
+    assert draft["metadata"]["general_title"] == TITLE
     assert not any(key.startswith("_") or key == "$schema" for key in draft["metadata"])
 
     # analysis get (my drafts, from the search index).
     mine = wait_for(lambda: ok(cli("analysis", "get")))
     assert [hit["pid"] for hit in mine] == [pid]
 
-    # metadata update --field: a JSON Patch replace of /basic_info/analysis_title.
+    # metadata update --field: a JSON Patch replace of /general_title.
     updated = ok(cli(
-        "metadata", "update", "--pid", pid,
-        "--field", "basic_info.analysis_title", "--json", '"New"',
+        "metadata", "update", "--pid", pid, "--field", "general_title", "--json", '"New"',
     ))
-    assert updated["metadata"]["basic_info"]["analysis_title"] == "New"
-    assert ok(cli("metadata", "get", "--pid", pid, "--field", "basic_info.analysis_title")) \
-        == "New"
+    assert updated["metadata"]["general_title"] == "New"
+    assert ok(cli("metadata", "get", "--pid", pid, "--field", "general_title")) == "New"
 
     # files upload / files get: PUT <links.bucket>/<name>, then the draft's file list.
     content = b"void analysis() { /* dimuon selection */ }\n" * 100
@@ -141,9 +151,9 @@ def test_capture_and_preserve(cli, cap_server, people, analysis, tmp_path):
     # analysis get-published: my records, from the search index.
     records = wait_for(lambda: ok(cli("analysis", "get-published")))
     assert [(r["pid"], r["recid"]) for r in records] == [(recid, recid)]
-    assert records[0]["metadata"]["basic_info"]["analysis_title"] == "New"
+    assert records[0]["metadata"]["general_title"] == "New"
     assert ok(cli("analysis", "get-published", "--pid", recid))["metadata"] == dict(
-        analysis, basic_info=dict(analysis["basic_info"], analysis_title="New")
+        analysis, general_title="New"
     )
 
     # The server: the record shows its frozen file, in a snapshot bucket.
@@ -221,7 +231,8 @@ def test_client_errors(cli, cap_client, people, analysis):
     assert "no-such-type" in unknown.stdout + unknown.stderr
 
     # Publishing an incomplete draft: 422, nothing published.
-    pid = ok(cli("analysis", "create", "-j", '{"basic_info": {"analysis_title": "WIP"}}',
+    # (basic_info without its cadi_id, which publishing requires)
+    pid = ok(cli("analysis", "create", "-j", '{"general_title": "WIP", "basic_info": {}}',
                  "-t", "cms-analysis"))["pid"]
     refused = cli("analysis", "publish", "--pid", pid)
     assert refused.returncode == 1
@@ -238,8 +249,9 @@ def test_client_errors(cli, cap_client, people, analysis):
 
 def test_client_prints_field_paths(cli):
     """cap-client joins ``errors[].field`` with dots: the server sends path parts."""
-    draft = {"basic_info": {"analysis_title": "WIP", "cadi_id": "EXO-20-777",
-                            "people_info": [{"name": "Ada"}]}}
+    draft = {"general_title": "WIP",
+             "basic_info": {"cadi_id": "EXO-20-777", "people_info": [{"name": "Ada"}]},
+             "input_data": {"primary_datasets": [{"year": 2016}]}}
     pid = ok(cli("analysis", "create", "-j", json.dumps(draft), "-t", "cms-analysis"))["pid"]
 
     # Publishing an incomplete analysis (422): the missing field, readably.
@@ -247,7 +259,7 @@ def test_client_prints_field_paths(cli):
     assert refused.returncode == 1
     output = refused.stdout + refused.stderr
     assert "not ready to publish" in output
-    assert "basic_info.cms_working_group 'cms_working_group' is a required property" in output
+    assert "input_data.primary_datasets.0.path 'path' is a required property" in output
     assert "b.a.s.i.c" not in output
 
     # Updating with a bad value (400): the field the client was told to change.

@@ -7,6 +7,7 @@ from cap.modules.core.errors import InvalidRequestError, UpstreamUnavailableErro
 from cap.modules.keywords.client import parse_csv
 from cap.modules.keywords.index import alias_name
 from cap.modules.keywords.service import harvest_keywords
+from cap.modules.schemas.api import get_schema, schema_url
 
 
 def test_parse_csv_loose_headers_and_bad_rows():
@@ -110,8 +111,9 @@ def test_cli_from_file(app, sheet):
 
 def test_keyword_links_to_the_analyses_using_it(client, sheet, env, users, refresh):
     harvest_keywords()
+    # v1.1.0: flat analysis_keywords (v2.0.0 files them by category, as legacy CAP did)
     metadata = {
-        "$ana_type": "cms-analysis",
+        "$schema": schema_url(get_schema("cms-analysis", "1.1.0")),
         "basic_info": {"analysis_title": "DM + H(bb)", "analysis_keywords": ["dark matter"]},
     }
     draft = env.service.create(users.owner.identity, metadata)

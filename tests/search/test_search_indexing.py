@@ -155,13 +155,14 @@ def test_reindex_command(app, env, refresh):
     runner = app.test_cli_runner()
     result = runner.invoke(index_cli, ["reindex", "--type", "generic", "--quiet"])
     assert result.exit_code == 0, result.output
-    assert "Reindexed 1 documents into 2 indexes." in result.output
+    # generic v1.0.0 and v2.0.0, a deposit and a record index each
+    assert "Reindexed 1 documents into 4 indexes." in result.output
     # Without --quiet: the progress bar counts the documents read.
     generic(env, "second one")
     result = runner.invoke(index_cli, ["reindex", "--type", "generic"])
     assert result.exit_code == 0, result.output
     assert "reindex: 100%" in result.output and "2/2" in result.output
-    assert "Reindexed 2 documents into 2 indexes." in result.output
+    assert "Reindexed 2 documents into 4 indexes." in result.output
     result = runner.invoke(index_cli, ["reindex", "--type", "nope"])
     assert result.exit_code == 2 and "--type" in result.output
 

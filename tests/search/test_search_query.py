@@ -2,10 +2,13 @@
 
 import pytest
 
+from cap.modules.schemas.api import get_schema, schema_url
+
 
 def cms(env, user, title, cadi, wg, datasets, triggers=(), keywords=()):
+    # v1.1.0: flat analysis_keywords (v2.0.0 files them by category, as legacy CAP did)
     data = {
-        "$ana_type": "cms-analysis",
+        "$schema": schema_url(get_schema("cms-analysis", "1.1.0")),
         "basic_info": {"analysis_title": title, "cadi_id": cadi, "cms_working_group": wg,
                        "analysis_keywords": list(keywords)},
         "input_data": {"primary_datasets": [

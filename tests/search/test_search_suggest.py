@@ -2,10 +2,13 @@
 
 import pytest
 
+from cap.modules.schemas.api import get_schema, schema_url
+
 
 def cms(env, user, title, cadi, people=(), keywords=()):
+    # v1.1.0: flat analysis_keywords (v2.0.0 files them by category, as legacy CAP did)
     return env.service.create(user.identity, {
-        "$ana_type": "cms-analysis",
+        "$schema": schema_url(get_schema("cms-analysis", "1.1.0")),
         "basic_info": {"analysis_title": title, "cadi_id": cadi,
                        "people_info": [{"name": n} for n in people],
                        "analysis_keywords": list(keywords)},

@@ -550,7 +550,8 @@ def test_record_page_exports_its_datasets_as_latex(
     ]
     draft = current_deposit_service.create(identity, {
         "$ana_type": "cms-analysis",
-        "basic_info": {"analysis_title": "Dimuon datasets for LaTeX", "cms_working_group": "EXO"},
+        "basic_info": {"analysis_title": "Dimuon datasets for LaTeX", "cms_working_group": "EXO",
+                       "cadi_id": "EXO-19-044"},  # required to publish
         "input_data": {"primary_datasets": [{"path": path} for path in datasets]},
     })
     recid = current_deposit_service.publish(identity, draft.pid)["_deposit"]["pid"]["value"]

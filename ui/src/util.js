@@ -1,8 +1,8 @@
 export function titleOf(metadata) {
   const m = metadata || {};
   return (
-    (m.basic_info && m.basic_info.analysis_title) ||
     m.general_title ||
+    (m.basic_info && m.basic_info.analysis_title) ||
     m.title ||
     (m.basic_info && m.basic_info.title) ||
     ""

@@ -102,6 +102,12 @@ class RecordPermissionPolicy(PermissionPolicy):
     can_admin = [AccessGrant("record", "admin"), SchemaGrant("record", "admin")]
 
 
+class MigrationPermissionPolicy(PermissionPolicy):
+    """Imports of content from other systems (``cap migrate``): superusers and the system."""
+
+    can_import = []
+
+
 def create_policy(schema, policy_cls=DepositPermissionPolicy):
     """The policy deciding who may start a deposit of ``schema`` (a Schema row).
 

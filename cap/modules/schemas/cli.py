@@ -1,4 +1,4 @@
-"""``cap schemas``: load, list, export and validate schemas."""
+"""``cap schemas``: load, list, export and validate schemas; check stored documents."""
 
 import json
 import sys
@@ -7,7 +7,7 @@ import click
 from flask.cli import with_appcontext
 
 from ..core.errors import CAPError, field_label
-from . import api
+from . import api, documents
 
 
 def load_and_index(root=None, mappings_root=None, force=False, paths=()):
@@ -101,14 +101,26 @@ def export(name, version, output):
 
 
 @schemas.command("validate")
-@click.argument("name")
-@click.argument("document", type=click.File("r"))
+@click.argument("name", required=False)
+@click.argument("document", type=click.File("r"), required=False)
 @click.option("--version", "version", default=None, help="M.m.p (default: the latest).")
 @click.option("--kind", type=click.Choice(api.KINDS), default="deposit")
 @click.option("--lenient", is_flag=True, help="Ignore required fields (draft validation).")
+@click.option("--all", "check_all", is_flag=True,
+              help="Check every stored draft (lenient) and record (full) instead.")
+@click.option("--schema", "schema_name", default=None,
+              help="With --all: only the documents of this schema.")
 @with_appcontext
-def validate(name, document, version, kind, lenient):
-    """Validate a JSON document against a schema; exit 1 on errors."""
+def validate(name, document, version, kind, lenient, check_all, schema_name):
+    """Validate a JSON document against a schema, or (--all) every stored document
+    against its own schema; exit 1 on errors."""
+    if check_all:
+        if name or document:
+            raise click.UsageError("--all checks the stored documents: give no NAME or DOCUMENT.")
+        _validate_stored(schema_name)
+        return
+    if not name or not document:
+        raise click.UsageError("Give NAME and DOCUMENT, or --all.")
     try:
         schema = api.get_schema(name, version)
     except CAPError as error:
@@ -125,3 +137,53 @@ def validate(name, document, version, kind, lenient):
         click.secho(f"{len(errors)} error(s)", fg="red", err=True)
         sys.exit(1)
     click.secho(f"valid against {schema.name} v{schema.version} ({kind})", fg="green")
+
+
+def _validate_stored(schema_name):
+    """The report of ``validate --all``: one line per invalid document, a table per schema."""
+    totals = {}
+    for check in documents.check_documents(schema_name):
+        key = (check.schema, check.kind)
+        valid, invalid = totals.get(key, (0, 0))
+        totals[key] = (valid + (not check.errors), invalid + bool(check.errors))
+        for item in check.errors:
+            click.echo(f"{check.kind} {check.pid} ({check.schema}) "
+                       f"{field_label(item['field']) or '(top)'}: {item['message']}")
+    click.echo(f"{'schema':<36}{'kind':<9}{'valid':>7}{'invalid':>9}")
+    for (schema, kind), (valid, invalid) in sorted(totals.items()):
+        click.echo(f"{schema:<36}{kind:<9}{valid:>7}{invalid:>9}")
+    failed = sum(invalid for _, invalid in totals.values())
+    if failed:
+        click.secho(f"{failed} invalid document(s)", fg="red", err=True)
+        sys.exit(1)
+    click.secho(f"{sum(valid for valid, _ in totals.values())} document(s), all valid", fg="green")
+
+
+@schemas.command("migrate")
+@click.argument("name")
+@click.option("--from", "from_version", required=True, help="M.m.p the documents have now.")
+@click.option("--to", "to_version", required=True, help="M.m.p to move them to.")
+@click.option("--dry-run", is_flag=True, help="Show the changes (the only mode so far).")
+@with_appcontext
+def migrate(name, from_version, to_version, dry_run):
+    """Show what moving the stored documents of NAME from one version to another changes.
+
+    Per document: the $schema line that changes and the fields the new version
+    refuses. Documents are never rewritten here: give --dry-run.
+    """
+    if not dry_run:
+        raise click.UsageError("Only --dry-run is supported: documents are not rewritten.")
+    moved = refused = 0
+    try:
+        for diff in documents.migration_diff(name, from_version, to_version):
+            moved += 1
+            refused += bool(diff.errors)
+            click.echo(f"{diff.kind} {diff.pid}")
+            click.echo(f"-  $schema: {diff.old_url}")
+            click.echo(f"+  $schema: {diff.new_url}")
+            for item in diff.errors:
+                click.echo(f"!  {field_label(item['field']) or '(top)'}: {item['message']}")
+    except CAPError as error:
+        _fail(error)
+    click.echo(f"{moved} document(s) of {name} v{from_version}: {moved - refused} valid "
+               f"under v{to_version}, {refused} not")

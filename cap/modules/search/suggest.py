@@ -86,13 +86,17 @@ def _text_matches(value, prefix):
 
 
 def suggestion_fields(field, schema_name=None):
-    """``{schema name: (indexed field, "keyword"|"text")}`` of a public field."""
+    """``{(schema name, version): (indexed field, "keyword"|"text")}`` of a public field.
+
+    Every loaded version counts with its own config and mapping: documents keep
+    the version they were written in (a field may move between versions).
+    """
     names = current_app.config["CAP_SEARCH_SUGGEST_FIELDS"].get(field)
     if names is None:
         known = ", ".join(sorted(current_app.config["CAP_SEARCH_SUGGEST_FIELDS"]))
         raise _invalid("field", f"field must be one of {known}.")
     extra = current_app.config["CAP_SEARCH_SUGGEST_EXTRA"]
-    schemas = list_schemas(latest_only=True)
+    schemas = list_schemas()
     if schema_name is not None:
         schemas = [s for s in schemas if s.name == schema_name]
         if not schemas:
@@ -105,15 +109,17 @@ def suggestion_fields(field, schema_name=None):
         if not path or not schema.is_indexed:
             continue
         kind = _mapping_type(schema.document("deposit", "mapping"), path)
-        if kind is None:
+        if kind not in ("keyword", "text"):
+            # Unmapped, or not a value (e.g. an object of categories in this version):
+            # a prefix query on it would fail the search of every index.
             continue
-        fields[schema.name] = (path, "keyword" if kind == "keyword" else "text")
+        fields[(schema.name, schema.version)] = (path, "keyword" if kind == "keyword" else "text")
     return fields
 
 
 def _body(fields, prefix, policy_filter, size):
     per_schema, aggs = [], {}
-    for name, (path, kind) in fields.items():
+    for (name, version), (path, kind) in fields.items():
         if kind == "keyword":
             # A caseless prefix as a regular expression (the engine's own
             # case_insensitive prefix fails on some shards).
@@ -125,8 +131,10 @@ def _body(fields, prefix, policy_filter, size):
             aggs.setdefault(path, {"terms": {"field": path, "size": max(size * 5, 100)}})
         else:
             match = {"match_phrase_prefix": {path: {"query": prefix, "max_expansions": 50}}}
-        per_schema.append({"bool": {"filter": [{"term": {"_schema.name": name}}, match]}})
-    text_fields = [path for path, kind in fields.values() if kind == "text"]
+        per_schema.append({"bool": {"filter": [
+            {"term": {"_schema.name": name}}, {"term": {"_schema.version": version}}, match,
+        ]}})
+    text_fields = sorted({path for path, kind in fields.values() if kind == "text"})
     return {
         "query": {"bool": {
             "filter": [policy_filter.to_dict()],
@@ -176,7 +184,7 @@ def suggest(identity, field, prefix, schema_name=None, size=None):
     answer = current_search_client.msearch(body=searches)
     counts = {}
     lowered = prefix.lower()
-    text_paths = [path for path, kind in fields.values() if kind == "text"]
+    text_paths = sorted({path for path, kind in fields.values() if kind == "text"})
     for response in answer.get("responses", []):
         if "error" in response:
             continue

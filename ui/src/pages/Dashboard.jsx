@@ -55,16 +55,16 @@ function CreateNew({ groups }) {
       const body = { $ana_type: type };
       const { data } = await api("deposits/", { method: "POST", body });
       if (title.trim()) {
-        // The title field depends on the type: put it where the schema has one.
+        // Every type has general_title; older versions have their own title field.
         const schemaResp = await api(`deposits/${encodeURIComponent(data.id)}`, {
           accept: "application/form+json",
         });
         const props = (schemaResp.data.schemas.schema || {}).properties || {};
         const metadata = { ...data.metadata };
-        if (props.basic_info && (props.basic_info.properties || {}).analysis_title) {
-          metadata.basic_info = { ...(metadata.basic_info || {}), analysis_title: title.trim() };
-        } else if (props.general_title) {
+        if (props.general_title) {
           metadata.general_title = title.trim();
+        } else if (props.basic_info && (props.basic_info.properties || {}).analysis_title) {
+          metadata.basic_info = { ...(metadata.basic_info || {}), analysis_title: title.trim() };
         } else if (props.title) {
           metadata.title = title.trim();
         }

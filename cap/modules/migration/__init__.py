@@ -1,0 +1,1 @@
+"""Import of legacy CAP content: drafts and records with their ids, owners, grants and files."""
