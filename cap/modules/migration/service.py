@@ -27,13 +27,13 @@ from ..access.components import record_grants
 from ..access.policies import MigrationPermissionPolicy
 from ..core.errors import field_error
 from ..core.uow import RecordCommitOp
-from ..deposit.indexer import get_indexer
 from ..deposit.records.api import STATUS_DRAFT, STATUS_PUBLISHED, Deposit
 from ..deposit.services.service import initial_access
 from ..deposit.services.uow import RecordIndexOp
 from ..files.buckets import new_bucket
 from ..files.snapshots import snapshot_bucket
 from ..records.api import PublishedRecord, dump_files, link_bucket
+from ..records.indexer import get_indexer
 from ..schemas import api as schemas_api
 from ..schemas.errors import SchemaNotFoundError
 
