@@ -5,6 +5,7 @@ read the record too; unsharing takes both away again. Draft and record
 change in one unit of work and are both reindexed after the commit.
 """
 
+import itertools
 import json
 
 import pytest
@@ -16,6 +17,10 @@ from cap.modules.core.errors import InvalidRequestError
 def api(env, client):
     """The test client (the env fixture sets up schemas, users, location)."""
     return client
+
+
+CADI_NUMBERS = itertools.count(100)
+"""A fresh CADI id for each published analysis of this module."""
 
 
 def share(api, owner, pid, email, op, action="deposit-read", type_="user"):
@@ -39,7 +44,8 @@ def published(api, env, example):
     owner = env.users.owner
     metadata = example("cms-analysis")
     metadata.pop("cadi_info", None)  # reserved to the conveners
-    metadata["basic_info"].pop("cadi_id", None)  # one draft per CADI analysis
+    # One draft per CADI analysis, and the latest cms-analysis needs one to publish.
+    metadata["basic_info"]["cadi_id"] = f"SYN-24-{next(CADI_NUMBERS):03d}"
     deposit = env.service.create(owner.identity, {"$ana_type": "cms-analysis", **metadata})
     deposit = env.service.publish(owner.identity, deposit.pid)
     return deposit.pid, deposit.recid

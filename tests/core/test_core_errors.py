@@ -61,7 +61,7 @@ def test_every_answer_names_its_field_as_parts(client, env):
 
     # Publish validation (422): the missing property is the last part.
     answer = client.post(f"{url}/actions/publish", headers=headers(owner))
-    assert ["basic_info", "cms_working_group"] in fields(answer, 422)
+    assert ["basic_info", "cadi_id"] in fields(answer, 422)
 
     # Field protection (403): cadi_info is for CMS conveners only.
     answer = client.put(url, data=json.dumps({"cadi_info": {"status": "PUB"}}),

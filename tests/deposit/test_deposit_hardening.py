@@ -152,7 +152,11 @@ def test_body_larger_than_the_limit_is_413(api, env, app):
     answer = api.put(f"/deposits/{pid}", data=big,
                      headers=h(owner, **{"Content-Type": "text/plain"}))
     assert_json_error(answer, 413)
-    fits = json.dumps({"$ana_type": "generic", "description": "x" * (limit // 2)})
+    # Half the limit, in strings under the per-string limit (CAP_SCHEMAS_STRING_MAX_LENGTH).
+    string_limit = app.config["CAP_SCHEMAS_STRING_MAX_LENGTH"]
+    fits = json.dumps({"$ana_type": "generic",
+                       "keywords": [f"{n}" + "x" * (string_limit - 9)
+                                    for n in range(limit // 2 // string_limit)]})
     assert api.post("/deposits/", data=fits, headers=h(owner)).status_code == 201
 
 

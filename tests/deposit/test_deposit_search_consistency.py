@@ -41,15 +41,16 @@ def test_an_unshare_hides_the_draft_at_once(env, client):
 def refused(app):
     """Make the engine refuse the documents of the given record ids.
 
-    The document gets a value its mapping cannot take (``date``), so the
-    real OpenSearch answers 400, as it did for a 40,000-character title in a
-    keyword sub-field (which limits on fields now prevent).
+    The document gets a value its mapping cannot take (a string for the
+    ``_deposit`` object), so the real OpenSearch answers 400, as it did for a
+    40,000-character title in a keyword sub-field (which limits on fields now
+    prevent).
     """
     ids = set()
 
     def spoil(sender, json=None, record=None, **kwargs):
         if record is not None and str(record.id) in ids:
-            json["date"] = "not a date"
+            json["_deposit"] = "not an object"
 
     before_record_index.connect(spoil)
     yield ids
