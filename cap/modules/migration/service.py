@@ -375,16 +375,17 @@ class LegacyImportService:
             bucket = new_bucket()
             self._fill(bucket, plan.deposit, plan.paths)
             return self._create(Deposit, plan.depid, data, bucket, uow)
-        stored.bucket.locked = False
-        self._fill(stored.bucket, plan.deposit, plan.paths)
+        bucket = stored.bucket  # looked up by ``_bucket``, which the update replaces
+        bucket.locked = False
+        self._fill(bucket, plan.deposit, plan.paths)
         pid = stored["_deposit"].get("pid")
         stored.clear()
         stored.update(data)
         if pid:
             stored["_deposit"]["pid"] = pid
             stored["_deposit"]["status"] = STATUS_PUBLISHED
-            stored.bucket.locked = True
-        stored["_bucket"] = str(stored.bucket.id)
+            bucket.locked = True
+        stored.bucket = bucket
         uow.register(RecordCommitOp(stored, self.indexer))
         return stored
 
