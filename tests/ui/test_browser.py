@@ -207,9 +207,13 @@ def test_capture_share_publish_find(cap_server, browser_page, ui_user, ui_passwo
     expect(page.get_by_text("EXO-19-019").first).to_be_visible()
     # Metadata labelled with the schema's titles, files and revisions listed.
     expect(page.get_by_role("heading", name="Basic information")).to_be_visible()
-    expect(page.get_by_text("Analysis title", exact=True)).to_be_visible()
-    # In the form's order (title first), enum values by their labels.
-    expect(page.locator(".md-section").first.locator("dt").first).to_have_text("Analysis title")
+    # In the form's order (v2.0.0: general_title first, then basic_info with the
+    # CADI id before the working group), enum values by their labels.
+    sections = page.locator(".md-section")
+    expect(sections.first.locator("h3")).to_have_text("Title")
+    expect(sections.first).to_contain_text(TITLE)
+    expect(sections.nth(1).locator("h3")).to_have_text("Basic information")
+    expect(sections.nth(1).locator("dt")).to_have_text(["CADI ID", "Working group", "Abstract"])
     expect(page.get_by_text("EXO – Exotica", exact=True)).to_be_visible()
     expect(page.get_by_role("link", name=re.compile("^Revision"))).not_to_have_count(0)
     # Who may read or edit, and from where; the owner may edit.
@@ -251,36 +255,38 @@ def test_publish_lists_validation_errors(
     cap_server, browser_page, ui_user, ui_password, artifacts
 ):
     """Publish saves first, then names every missing field by its label at once,
-    scrolled to and highlighted; the form marks what publishing needs."""
+    scrolled to and highlighted; the form marks what publishing needs (in
+    cms-analysis v2.0.0: the CADI id only)."""
     page = browser_page
     login(page, cap_server, ui_user.email, ui_password)
     create_draft(page, cap_server, "")
     mark = ".label-row:has(label[for=field_basic_info_{}]) .required"
-    expect(page.locator(mark.format("analysis_title"))).to_have_text("*")
+    expect(page.locator(mark.format("cadi_id"))).to_have_text("*")
+    # The mark is beside the label, so the field keeps its schema title as its name.
+    expect(page.get_by_label("CADI ID", exact=True)).to_have_attribute("required", "")
+    expect(page.locator(mark.format("analysis_title"))).to_have_count(0)
     expect(page.locator(mark.format("abstract"))).to_have_count(0)
     page.get_by_label("Abstract", exact=True).fill("Typed just before publishing.")
     page.get_by_role("button", name="Publish…").click()  # before the autosave ran
     step = page.get_by_role("dialog", name="Publish this analysis")
     step.get_by_role("button", name=re.compile("^Publish to")).click()
     errors = step.locator(".publish-errors li")
-    expect(errors).to_have_count(2)
+    expect(errors).to_have_count(1)
     expect(step).to_contain_text("cannot be published yet")
-    expect(errors.nth(0)).to_have_text("Basic information › Analysis title: Required")
-    expect(errors.nth(1)).to_have_text("Basic information › Working group: Required")
+    expect(errors.nth(0)).to_have_text("Basic information › CADI ID: Required")
     expect(step).not_to_contain_text("basic_info")
     expect(page.locator(".save-state")).to_have_text("Saved")  # the save came first
-    # Both fields say so in the form; the first is highlighted and focused.
-    expect(page.locator("#field_basic_info_analysis_title__error")).to_contain_text("Required")
-    expect(page.locator("#field_basic_info_cms_working_group__error")).to_contain_text("Required")
-    expect(page.locator("[data-highlight] #field_basic_info_analysis_title")).to_have_count(1)
-    expect(page.locator("#field_basic_info_analysis_title")).to_be_focused()
+    # The field says so in the form, highlighted and focused.
+    expect(page.locator("#field_basic_info_cadi_id__error")).to_contain_text("Required")
+    expect(page.locator("[data-highlight] #field_basic_info_cadi_id")).to_have_count(1)
+    expect(page.locator("#field_basic_info_cadi_id")).to_be_focused()
     screenshot(page, artifacts, "07b-publish-errors")
-    errors.nth(1).get_by_role("button").click()
-    expect(page.locator("#field_basic_info_cms_working_group")).to_be_focused()
-    # Filling one in drops its error; the other stays.
-    page.get_by_label("Analysis title", exact=True).fill("Now titled")
-    expect(page.locator("#field_basic_info_analysis_title__error")).to_have_count(0)
-    expect(page.locator("#field_basic_info_cms_working_group__error")).to_contain_text("Required")
+    page.get_by_label("Abstract", exact=True).focus()
+    errors.nth(0).get_by_role("button").click()
+    expect(page.locator("#field_basic_info_cadi_id")).to_be_focused()
+    # Filling it in drops its error.
+    page.get_by_label("CADI ID", exact=True).fill("EXO-19-031")
+    expect(page.locator("#field_basic_info_cadi_id__error")).to_have_count(0)
     assert "/drafts/" in page.url
     page.reload()
     expect(page.get_by_label("Abstract", exact=True)).to_have_value("Typed just before publishing.")
@@ -312,7 +318,8 @@ def hold_cadi_id(user, cadi_id):
 
     current_deposit_service.create(get_identity(user), {
         "$ana_type": "cms-analysis",
-        "basic_info": {"analysis_title": f"Holds {cadi_id}", "cadi_id": cadi_id},
+        "general_title": f"Holds {cadi_id}",
+        "basic_info": {"cadi_id": cadi_id},
     })
 
 
@@ -550,8 +557,8 @@ def test_record_page_exports_its_datasets_as_latex(
     ]
     draft = current_deposit_service.create(identity, {
         "$ana_type": "cms-analysis",
-        "basic_info": {"analysis_title": "Dimuon datasets for LaTeX", "cms_working_group": "EXO",
-                       "cadi_id": "EXO-19-044"},  # required to publish
+        "general_title": "Dimuon datasets for LaTeX",
+        "basic_info": {"cms_working_group": "EXO", "cadi_id": "EXO-19-044"},  # CADI id: to publish
         "input_data": {"primary_datasets": [{"path": path} for path in datasets]},
     })
     recid = current_deposit_service.publish(identity, draft.pid)["_deposit"]["pid"]["value"]
@@ -600,7 +607,9 @@ def test_a_reader_sees_no_action_it_cannot_use(
     owner = get_identity(ui_user)
     draft = current_deposit_service.create(owner, {
         "$ana_type": "cms-analysis",
-        "basic_info": {"analysis_title": "Shared for reading", "cms_working_group": "EXO"},
+        "general_title": "Shared for reading",
+        "basic_info": {"analysis_title": "Shared for reading", "cms_working_group": "EXO",
+                       "cadi_id": "EXO-19-045"},  # CADI id: to publish
     })
     current_deposit_service.update_permissions(owner, draft.pid, [
         {"email": reader.email, "type": "user", "op": "add", "action": "deposit-read"}])
@@ -617,7 +626,8 @@ def test_a_reader_sees_no_action_it_cannot_use(
     page.goto(f"{cap_server}/published/{recid}")
     expect(page.get_by_role("heading", name="Shared for reading")).to_be_visible()
     access = page.get_by_role("region", name="Access")
-    expect(access.get_by_role("row", name=re.compile(re.escape(reader.email)))).to_contain_text("Read")
+    reader_row = access.get_by_role("row", name=re.compile(re.escape(reader.email)))
+    expect(reader_row).to_contain_text("Read")
     page.wait_for_timeout(1000)  # the draft's answer decides: no Edit for a reader
     expect(page.get_by_role("button", name="Edit")).to_have_count(0)
     screenshot(page, artifacts, "19-record-reader")
@@ -685,7 +695,8 @@ def test_editor_and_record_fit_a_390_px_screen(
     identity = get_identity(ui_user)
     draft = current_deposit_service.create(identity, {
         "$ana_type": "cms-analysis",
-        "basic_info": {"analysis_title": "Narrow screens", "cms_working_group": "EXO",
+        "general_title": "Narrow screens",
+        "basic_info": {"cms_working_group": "EXO", "cadi_id": "EXO-19-046",
                        "people_info": [{"name": "A. Physicist", "orcid": "0000-0002-1825-0097"}]},
     })
     recid = current_deposit_service.publish(identity, draft.pid)["_deposit"]["pid"]["value"]

@@ -4,7 +4,7 @@
 // schema title.
 import { getTemplate, getUiOptions } from "@rjsf/utils";
 
-function RequiredMark() {
+export function RequiredMark() {
   return <abbr className="required" title="required to publish" aria-hidden="true">*</abbr>;
 }
 

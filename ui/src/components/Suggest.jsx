@@ -20,6 +20,7 @@
 import { useEffect, useId, useRef, useState } from "react";
 import { ariaDescribedByIds, descriptionId, getUiOptions } from "@rjsf/utils";
 import { api } from "../api.js";
+import { RequiredMark } from "./FormTemplates.jsx";
 
 const DEBOUNCE_MS = 250;
 const MIN_CHARS = 2;
@@ -281,9 +282,9 @@ export default function SuggestField(props) {
   return (
     <div className="suggest" data-suggest={source}>
       {ui.label !== false && label && (
-        <label className="control-label" htmlFor={id}>
-          {label}{required && <span className="required">*</span>}
-        </label>
+        <div className="label-row">
+          <label className="control-label" htmlFor={id}>{label}</label>{required && <RequiredMark />}
+        </div>
       )}
       {description && (
         <DescriptionFieldTemplate id={descriptionId(id)} description={description}
