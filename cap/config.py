@@ -97,6 +97,16 @@ CELERY_BEAT_SCHEDULE = {
 # One indexer for drafts and records: the index follows the ``$schema`` URL
 # (here, not in a module config, so invenio-indexer's default cannot win).
 INDEXER_RECORD_TO_INDEX = "cap.modules.records.indexer:record_to_index"
+
+# A record whose indexing failed is queued for the bulk consumer on a pooled
+# broker connection; RabbitMQ may have closed it while it sat idle
+# (ConnectionResetError on publish). Kombu reconnects and publishes again
+# instead of losing the queued retry.
+INDEXER_MQ_PUBLISH_KWARGS = {
+    "retry": True,
+    "retry_policy": {"interval_start": 0, "interval_step": 1, "interval_max": 5,
+                     "max_retries": 5},
+}
 RATELIMIT_STORAGE_URI = "redis://127.0.0.1:6379/3"
 # Per user for logged-in callers (token or session), per address for guests
 # (not User-Agent + address); InvenioRDM's budgets.

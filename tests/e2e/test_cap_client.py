@@ -267,7 +267,8 @@ def test_client_prints_field_paths(cli):
               "--json", '"not-a-cadi-id"')
     assert bad.returncode == 1
     output = bad.stdout + bad.stderr
-    assert "basic_info.cadi_id 'not-a-cadi-id' does not match" in output
+    # The schema upper-cases CADI ids (x-cap-normalize) before it checks them.
+    assert "basic_info.cadi_id 'NOT-A-CADI-ID' does not match" in output
     assert "Traceback" not in output and "unexpected error" not in output
 
     # A value inside a list: the index is one part of the path.
