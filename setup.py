@@ -98,6 +98,7 @@ setup(
             "cap_exports = cap.modules.exports.views:create_blueprint",
             "cap_directory = cap.modules.directory.views:create_blueprint",
             "cap_core = cap.modules.core.views:create_blueprint",
+            "cap_files = cap.modules.files.fixity_views:create_blueprint",
             "cap_deposits = cap.modules.deposit.resources.resource:create_blueprint",
             "cap_records = cap.modules.records.resources.resource:create_blueprint",
             "cap_schemas = cap.modules.schemas.resources:create_blueprint",
@@ -118,6 +119,7 @@ setup(
             "cap_auth = cap.modules.auth.models",
             "cap_schemas = cap.modules.schemas.models",
             "cap_cms_cadi = cap.modules.cms.cadi.models",
+            "cap_files = cap.modules.files.models",
         ],
         "invenio_access.actions": [
             "cap_cms_access = cap.modules.access.actions:cms_access",
@@ -145,6 +147,7 @@ setup(
             "cap_cms_cadi = cap.modules.cms.cadi.tasks",
             "cap_keywords = cap.modules.keywords.tasks",
             "cap_cms_das = cap.modules.cms.das.tasks",
+            "cap_files = cap.modules.files.tasks",
         ],
     },
 )

@@ -3,7 +3,8 @@
 ``cap setup`` is the same command as ``invenio cap setup``; the standard
 ``invenio`` groups (db, index, users, roles, files) are available under
 ``cap`` too. ``cap access``, ``cap tokens`` and ``cap index`` are CAP's own
-and replace Invenio's groups of the same names; ``cap migrate`` imports
+and replace Invenio's groups of the same names; ``cap files`` is
+files-rest's group plus ``verify`` (fixity); ``cap migrate`` imports
 legacy CAP content.
 """
 
@@ -18,6 +19,7 @@ from .modules.cms.cadi import cli as _cadi_cli  # noqa: F401  (adds cms sync-cad
 from .modules.cms.cli import cms
 from .modules.cms.das import cli as _das_cli  # noqa: F401  (adds cap cms load-datasets)
 from .modules.cms.triggers import cli as _triggers_cli  # noqa: F401  (adds load-triggers)
+from .modules.files.cli import files
 from .modules.instance.cli import setup
 from .modules.keywords import cli as _keywords_cli  # noqa: F401  (adds cms sync-keywords)
 from .modules.migration.cli import migrate
@@ -37,6 +39,7 @@ cap.add_command(schemas)
 cap.add_command(cms)
 cap.add_command(index)
 cap.add_command(migrate)
+cap.add_command(files)
 
 
 class CAPGroup(FlaskGroup):

@@ -93,6 +93,30 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cap.modules.cms.das.tasks.reload_datasets",
         "schedule": timedelta(days=1),
     },
+    # Fixity: every file re-read once per 30 days, spread over hourly batches
+    # (max_count 0: the files divided by the cycle's batches), each file a
+    # low-rate task of its own (CELERY_TASK_ANNOTATIONS); failures mailed.
+    # Not max_size: files-rest 6.1 sums the sizes and fails on an instance
+    # with no files yet (None / batches).
+    "files-fixity": {
+        "task": "invenio_files_rest.tasks.schedule_checksum_verification",
+        "schedule": timedelta(hours=1),
+        "kwargs": {
+            "frequency": {"days": 30},
+            "batch_interval": {"hours": 1},
+            "max_count": 0,
+            "files_query": "cap.modules.files.fixity:files_to_check",
+        },
+    },
+    "files-fixity-alerts": {
+        "task": "cap.modules.files.tasks.alert_fixity_failures",
+        "schedule": timedelta(hours=1),
+    },
+}
+CELERY_TASK_ANNOTATIONS = {
+    # Checks read whole files: at most this many per minute per worker, so
+    # uploads and downloads keep the disks.
+    "invenio_files_rest.tasks.verify_checksum": {"rate_limit": "30/m"},
 }
 # One indexer for drafts and records: the index follows the ``$schema`` URL
 # (here, not in a module config, so invenio-indexer's default cannot win).

@@ -72,6 +72,7 @@ MATRIX = {
     "PUT record file":        (401,  403,   403,   403,   403,   403,   403,  404,   403,   403),
     "DELETE record file":     (401,  403,   403,   403,   403,   403,   403,  404,   403,   403),
     "GET CADI suggestions":   (401,  200,   403,   403,   403,   403,   200,  403,   403,   200),
+    "GET fixity report":      (401,  403,   403,   403,   403,   403,   403,  403,   403,   200),
     # Searches: the documents each role finds (hits, total and facets).
     "search deposits":        (401,  DP,    DP,    DP,    DP,    DP,    NONE, AP,    DP,    ALL),
     "search deposits CMS":    (401,  DP,    DP,    DP,    DP,    DP,    NONE, NONE,  DP,    DP),
@@ -308,6 +309,8 @@ def _item(client, docs, role, headers, column, expected):
         if answer.status_code != 200:
             return answer.status_code
         return HIT if pid in {hit["id"] for hit in answer.json["hits"]["hits"]} else MISS
+    if column == "GET fixity report":
+        return client.get("/admin/fixity", headers=headers).status_code
     if column == "GET published draft":
         return client.get(f"/deposits/{p}", headers=headers).status_code
     if column == "PUT published draft":

@@ -148,3 +148,15 @@ def draft_file(db, draft):
     ObjectVersion.create(draft.bucket, "data/input.txt", stream=io.BytesIO(b"input bytes"))
     db.session.commit()
     return "data/input.txt"
+
+
+@pytest.fixture
+def make_draft(db, location, users):
+    """Factory: a :func:`draft_document` under a deposit id of the caller's (rolled back)."""
+
+    def make(deposit_id):
+        record = FixtureRecord.create(draft_document(users, deposit_id=deposit_id))
+        db.session.commit()
+        return record
+
+    return make

@@ -40,3 +40,6 @@ FILES_REST_SETTINGS = {
     "FILES_REST_FILE_URI_MAX_LEN": 1024,
 }
 """files-rest settings CAP relies on; the size and quota defaults follow ``CAP_FILES_*``."""
+
+CAP_FILES_FIXITY_ALERT_RECIPIENTS = ["analysis-preservation-support@cern.ch"]
+"""Who is mailed when a stored file fails its fixity check (empty: log only)."""

@@ -1,0 +1,63 @@
+"""``cap files``: files-rest's commands (bucket, location) plus ``verify``."""
+
+import sys
+
+import click
+from flask.cli import with_appcontext
+from invenio_access.permissions import system_identity
+from invenio_files_rest.cli import files as files_rest_group
+from invenio_pidstore.errors import PIDDoesNotExistError
+from invenio_pidstore.models import PersistentIdentifier
+
+from .fixity import MISMATCH, FixityService, failed_files
+
+
+@click.group(commands=dict(files_rest_group.commands))
+def files():
+    """Files, buckets and storage locations."""
+
+
+def record_uuid(pid_value):
+    """The record (or draft) UUID of a recid or deposit id."""
+    for pid_type in ("recid", "depid"):
+        try:
+            return PersistentIdentifier.get(pid_type, pid_value).object_uuid
+        except PIDDoesNotExistError:
+            continue
+    raise click.BadParameter(f"no record or draft has the id {pid_value!r}", param_hint="--record")
+
+
+@files.command("verify")
+@click.option("--all", "all_files", is_flag=True, help="Every stored file.")
+@click.option(
+    "--record", "record_pid", default=None,
+    help="The files of one record or draft (recid or deposit id).",
+)
+@click.option("--failed", is_flag=True, help="Only the files whose last check failed.")
+@with_appcontext
+def verify(all_files, record_pid, failed):
+    """Re-read stored files and compare their checksums; exits 1 on any failure.
+
+    Each result is stored on the file (as the scheduled check does) and
+    shown by GET /api/admin/fixity.
+    """
+    if sum(map(bool, (all_files, record_pid, failed))) != 1:
+        raise click.UsageError("give one of --all, --record ID or --failed")
+    service = FixityService()
+    record_id = record_uuid(record_pid) if record_pid else None
+    selection = failed_files() if failed else None
+    total = selection.count() if failed else service.count(system_identity, record_id=record_id)
+    with click.progressbar(length=total, label="Verifying", file=sys.stderr) as bar:
+        results = service.verify(
+            system_identity,
+            record_id=record_id,
+            file_ids=[f.id for f in selection] if failed else None,
+            progress=lambda _: bar.update(1),
+        )
+    click.echo(f"{total} file(s) checked, {len(results)} failed")
+    for result in results:
+        colour = "red" if result.status == MISMATCH else "yellow"
+        where = ", ".join(f"{use.pid or '-'}:{use.key}" for use in result.uses)
+        where = where or "(not in a bucket)"
+        click.secho(f"{result.status:<11}{result.uri}  {where}", fg=colour)
+    sys.exit(1 if results else 0)
