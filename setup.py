@@ -41,6 +41,9 @@ tests_require = [
     # conjecture.utils.many(...).more(), gone by hypothesis 6.170 (AttributeError
     # 'many' object has no attribute 'more'); 6.155.2 still has it.
     "hypothesis>=6.100,<=6.155.2",
+    # The fuzz run of the OpenAPI description (tests/openapi, scripts/fuzz).
+    "schemathesis==4.32.5",
+    "openapi-spec-validator==0.7.2",
 ]
 
 # Extensions the UI app and the API app both load (same class in each).
@@ -99,6 +102,7 @@ setup(
             "cap_directory = cap.modules.directory.views:create_blueprint",
             "cap_core = cap.modules.core.views:create_blueprint",
             "cap_files = cap.modules.files.fixity_views:create_blueprint",
+            "cap_openapi = cap.modules.openapi.views:create_blueprint",
             "cap_deposits = cap.modules.deposit.resources.resource:create_blueprint",
             "cap_records = cap.modules.records.resources.resource:create_blueprint",
             "cap_schemas = cap.modules.schemas.resources:create_blueprint",

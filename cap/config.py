@@ -118,6 +118,9 @@ CELERY_TASK_ANNOTATIONS = {
     # uploads and downloads keep the disks.
     "invenio_files_rest.tasks.verify_checksum": {"rate_limit": "30/m"},
 }
+# CAP's own resources serve /records; invenio-records-rest's default endpoint
+# (a second, unchecked path to the same records) is not registered.
+RECORDS_REST_ENDPOINTS = {}
 # One indexer for drafts and records: the index follows the ``$schema`` URL
 # (here, not in a module config, so invenio-indexer's default cannot win).
 INDEXER_RECORD_TO_INDEX = "cap.modules.records.indexer:record_to_index"
@@ -159,7 +162,8 @@ ACCOUNTS_USERINFO_HEADERS = False
 MAIL_SUPPRESS_SEND = True
 MAIL_DEFAULT_SENDER = "cap-noreply@cern.ch"
 
-# /api/logout by POST only; /api/sessions for token callers (cap.modules.auth.accounts).
+# /api/logout by POST only; /api/sessions for token callers; unknown sessions
+# 404 in CAP's error shape (cap.modules.auth.accounts).
 ACCOUNTS_REST_AUTH_VIEWS = {
     "login": "invenio_accounts.views.rest:LoginView",
     "logout": "cap.modules.auth.accounts:LogoutView",
@@ -171,7 +175,7 @@ ACCOUNTS_REST_AUTH_VIEWS = {
     "send_confirmation": "invenio_accounts.views.rest:SendConfirmationEmailView",
     "confirm_email": "invenio_accounts.views.rest:ConfirmEmailView",
     "sessions_list": "cap.modules.auth.accounts:SessionsListView",
-    "sessions_item": "invenio_accounts.views.rest:SessionsItemView",
+    "sessions_item": "cap.modules.auth.accounts:SessionsItemView",
 }
 
 # Login: CERN SSO (OpenID Connect) and, for demos, local accounts.

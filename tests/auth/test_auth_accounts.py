@@ -62,3 +62,11 @@ def test_sessions_with_a_token_while_a_web_session_exists(app, client, web_user)
     answer = client.get("/sessions")
     assert answer.status_code == 200
     assert [s["current"] for s in answer.json["results"]].count(True) == 1
+
+
+def test_revoking_a_session_one_does_not_have_is_a_404(app, web_user):
+    _, token = web_user
+    answer = app.test_client().delete(
+        "/sessions/not-a-session", headers={"Authorization": f"Bearer {token}"})
+    assert answer.status_code == 404
+    assert answer.json == {"status": 404, "message": "You have no session with this id."}

@@ -6,12 +6,16 @@
 - ``GET /api/sessions`` from a token caller: upstream asks the request's
   session for its id, which a request without a stored session does not
   have (500); here no session is current then.
+- ``DELETE /api/sessions/<sid>`` of a session the user does not have: 404
+  in CAP's error shape (upstream: 400 with a bare message).
 """
 
 from flask import jsonify, session
 from flask_login import current_user
 from invenio_accounts.models import SessionActivity
 from invenio_accounts.views import rest as upstream
+
+from ..core.errors import error_body
 
 
 class LogoutView(upstream.LogoutView):
@@ -40,3 +44,14 @@ class SessionsListView(upstream.SessionsListView):
             for s in sessions
         ]
         return jsonify({"total": sessions.count(), "results": results})
+
+
+class SessionsItemView(upstream.SessionsItemView):
+    """Revoke one of the user's sessions; 404 for a session they do not have."""
+
+    def delete(self, sid_s=None, **kwargs):
+        """Upstream's revocation, for the user's own sessions only."""
+        owned = SessionActivity.query_by_user(current_user.get_id()).filter_by(sid_s=sid_s)
+        if owned.count() != 1:
+            return jsonify(error_body(404, "You have no session with this id.")), 404
+        return super().delete(sid_s=sid_s, **kwargs)

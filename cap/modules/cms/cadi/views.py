@@ -27,11 +27,11 @@ def cadi_suggestions():
     """``{hits: [{cadi_id, name, status}]}``: synced analyses whose id starts with ``query``."""
     require_cms_access(g.identity)
     query = (request.args.get("query") or "").strip()
-    try:
-        size = min(max(int(request.args.get("size", 10)), 1), SUGGEST_MAX)
-    except ValueError:
+    size = request.args.get("size", "10")
+    if not size.isdigit() or not 1 <= int(size) <= SUGGEST_MAX:
         message = f"size must be a number from 1 to {SUGGEST_MAX}."
-        raise InvalidRequestError(message, [field_error("size", message)]) from None
+        raise InvalidRequestError(message, [field_error("size", message)])
+    size = int(size)
     if len(query) < 2:
         return jsonify({"hits": []}), 200
     hits = [
