@@ -13,6 +13,7 @@ one place that builds it.
 
 from flask import g, jsonify
 from invenio_pidstore.errors import PIDDeletedError, PIDDoesNotExistError
+from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
@@ -165,6 +166,29 @@ def handle_stale_data(error):
     writers that do not; the unit of work has rolled the transaction back.
     """
     return jsonify(error_body(412, STALE_MESSAGE)), 412
+
+
+DATABASE_UNAVAILABLE_MESSAGE = (
+    "The database is not available right now; nothing was changed. Retry in a few seconds."
+)
+DATABASE_UNAVAILABLE_ERRORS = (OperationalError, InterfaceError, DisconnectionError)
+"""What the driver raises when the server is down, restarting or closed the
+connection (psycopg2's OperationalError / InterfaceError, the pool's check)."""
+DATABASE_RETRY_AFTER = 5
+"""Seconds a client is told to wait after a database outage answer."""
+
+
+def handle_database_unavailable(error):
+    """503 when the database cannot be reached or dropped the connection.
+
+    The unit of work has rolled back, so nothing of the request was written;
+    the pool has discarded the dead connections, so the next request gets a
+    fresh one.
+    """
+    response = jsonify(error_body(503, DATABASE_UNAVAILABLE_MESSAGE))
+    response.status_code = 503
+    response.headers["Retry-After"] = str(DATABASE_RETRY_AFTER)
+    return response
 
 
 def register_error_handlers(app_or_blueprint):

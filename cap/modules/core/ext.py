@@ -7,7 +7,11 @@ from werkzeug.exceptions import NotFound, RequestEntityTooLarge
 
 from . import db
 from .body import APIRequest
-from .errors import handle_http_exception
+from .errors import (
+    DATABASE_UNAVAILABLE_ERRORS,
+    handle_database_unavailable,
+    handle_http_exception,
+)
 from .json import OrjsonProvider
 from .ratelimit import handle_rate_limited
 
@@ -41,6 +45,10 @@ class CAPCoreREST(CAPCore):
             app.register_error_handler(code, handle_http_exception)
         app.register_error_handler(RequestEntityTooLarge, handle_body_too_large)
         app.register_error_handler(RateLimitExceeded, handle_rate_limited)
+        # App-wide: also the token look-up before any view, and the views of
+        # files-rest, accounts and oauthclient.
+        for error in DATABASE_UNAVAILABLE_ERRORS:
+            app.register_error_handler(error, handle_database_unavailable)
 
 
 def refuse_nul_in_path():

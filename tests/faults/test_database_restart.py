@@ -1,0 +1,125 @@
+"""PostgreSQL restarted while CAP serves: clean 503s while it is down, then service again.
+
+The app is served by a real gunicorn with the production connection pool,
+on a PostgreSQL of this module's own (``private_postgres``), which the test
+stops and starts with ``scripts/services``.
+"""
+
+import json
+import threading
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+from sqlalchemy.pool import QueuePool
+from support.live import free_port, gunicorn_serving, served_config
+
+from cap import config
+
+
+@pytest.fixture(scope="module")
+def db_uri(private_postgres):
+    yield f"postgresql+psycopg2://cap:cap@127.0.0.1:{private_postgres.port}/cap_faults"
+
+
+@pytest.fixture(scope="module")
+def port():
+    return free_port()
+
+
+@pytest.fixture(scope="module")
+def app_config(app_config, port):
+    """Served as in production: a connection pool, connections checked after idling."""
+    app_config = served_config(app_config, port)
+    app_config["SQLALCHEMY_ENGINE_OPTIONS"] = {**config.SQLALCHEMY_ENGINE_OPTIONS,
+                                               "poolclass": QueuePool}
+    app_config["RATELIMIT_ENABLED"] = False
+    return app_config
+
+
+@pytest.fixture(scope="module")
+def draft(app, database, create_user, experiment_roles, schemas, location):
+    from cap.modules.deposit.proxies import current_deposit_service
+
+    owner = create_user("db-fault@cern.ch", roles=["cms-members@cern.ch"])
+    item = current_deposit_service.create(
+        owner.identity, {"$ana_type": "cms-analysis", "general_title": "Before the restart"})
+    return owner, item.pid
+
+
+@pytest.fixture(scope="module")
+def server(app, draft, port):
+    with gunicorn_serving(app, port, workers=1, worker_class="gthread", threads=4,
+                          timeout=60) as url:
+        yield url
+
+
+def call(url, owner, method="GET", body=None):
+    """``(status, json body, headers)`` of one request as ``owner``."""
+    request = urllib.request.Request(
+        url, method=method, data=json.dumps(body).encode() if body is not None else None,
+        headers={"Authorization": f"Bearer {owner.token}", "Content-Type": "application/json",
+                 "Accept": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            return answer.status, json.loads(answer.read()), answer.headers
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read()), error.headers
+
+
+@pytest.fixture
+def restarted(app, private_postgres):
+    """The test process holds no connection across the restart (its fixtures
+    reconnect at teardown): the transaction its set-up left open is ended."""
+    from invenio_db import db
+
+    db.session.commit()
+    yield private_postgres
+
+
+def test_requests_fail_cleanly_while_the_database_restarts(server, draft, restarted):
+    private_postgres = restarted
+    owner, pid = draft
+    item_url = f"{server}/deposits/{pid}"
+    assert call(item_url, owner)[0] == 200
+
+    answers, stop = [], threading.Event()
+
+    def traffic():
+        while not stop.is_set():
+            answers.append((time.monotonic(), call(item_url, owner)[0]))
+            time.sleep(0.05)
+
+    sender = threading.Thread(target=traffic)
+    sender.start()
+    try:
+        time.sleep(0.5)
+        private_postgres.stop()
+        status, body, headers = call(item_url, owner)
+        assert status == 503, body
+        assert body["message"].startswith("The database is not available right now")
+        assert headers["Retry-After"] == "5"
+        # A write while it is down is refused, and leaves nothing behind.
+        status, body, _ = call(item_url, owner, "PUT",
+                               {"general_title": "Written during the outage"})
+        assert status == 503, body
+        time.sleep(1)
+        private_postgres.start()
+        started_at = time.monotonic()
+        time.sleep(2)
+    finally:
+        stop.set()
+        sender.join(30)
+
+    assert {status for _, status in answers} <= {200, 503}, answers
+    # Served, then refused while down, then served again: nothing else.
+    statuses = [status for _, status in answers]
+    assert statuses[0] == 200 and 503 in statuses, statuses
+    after = [status for at, status in answers if at > started_at]
+    # At most the first request after the restart meets a dead pooled connection.
+    assert after and set(after[1:]) == {200}, after
+    status, body, _ = call(item_url, owner)
+    assert status == 200 and body["metadata"]["general_title"] == "Before the restart"
+    status, body, _ = call(item_url, owner, "PUT", {"general_title": "After the restart"})
+    assert status == 200, body

@@ -1,0 +1,55 @@
+"""Services of our own stack in a folder and on a port of their own.
+
+Fault-injection tests stop and start these, never the shared services the
+rest of the suite runs on. They are started and stopped by
+``scripts/services`` (``CAP_SERVICES_DIR`` and ``CAP_<NAME>_PORT``), the same
+way as the shared ones; their state lives under ``var/faults/`` (the service
+users must reach it, which a pytest tmp dir under /tmp/pytest-of-root does
+not allow).
+"""
+
+import os
+import shutil
+import subprocess
+import uuid
+from pathlib import Path
+
+from support.live import free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+SCRIPT = ROOT / "scripts" / "services"
+PORT_VARIABLES = {"postgres": "CAP_PG_PORT", "redis": "CAP_REDIS_PORT",
+                  "rabbitmq": "CAP_RABBITMQ_PORT", "opensearch": "CAP_OPENSEARCH_PORT"}
+
+
+class PrivateService:
+    """One service (``postgres``, ``redis``, ...) of its own: start, stop, remove."""
+
+    def __init__(self, name):
+        """A new folder and a free port; nothing runs until :meth:`start`."""
+        self.name = name
+        self.port = free_port()
+        self.folder = ROOT / "var" / "faults" / f"{name}-{uuid.uuid4().hex[:8]}"
+        self.env = {**os.environ, "CAP_SERVICES_DIR": str(self.folder),
+                    PORT_VARIABLES[name]: str(self.port)}
+
+    def run(self, command):
+        """``scripts/services <command> <name>``; its output when it fails."""
+        done = subprocess.run([str(SCRIPT), command, self.name], env=self.env,
+                              capture_output=True, text=True, timeout=600)
+        if done.returncode:
+            raise RuntimeError(f"services {command} {self.name}: {done.stdout}{done.stderr}")
+        return done.stdout
+
+    def start(self):
+        """Start and wait until it answers."""
+        return self.run("start")
+
+    def stop(self):
+        """Stop (graceful, then killed after the script's timeout)."""
+        return self.run("stop")
+
+    def remove(self):
+        """Stop and delete its folder."""
+        self.stop()
+        shutil.rmtree(self.folder, ignore_errors=True)
