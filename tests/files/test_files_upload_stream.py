@@ -9,6 +9,7 @@ import threading
 import pytest
 from werkzeug.exceptions import ClientDisconnected
 
+from cap.modules.core.errors import InsufficientStorageError
 from cap.modules.files.storage import CAPFileStorage
 
 MIB = 1024 * 1024
@@ -147,7 +148,7 @@ def test_a_failed_disk_write_fails_the_upload(tmp_path):
     source = ChunkSource(content)
     storage = FaultyStorage(str(tmp_path / "data"))
     storage.fail_at = 2
-    with pytest.raises(OSError, match="No space left"):
+    with pytest.raises(InsufficientStorageError, match="No space left on the files storage"):
         storage.save(source, size=len(content), chunk_size=1000)
     assert not (tmp_path / "data").exists()
     assert source.reads < 10  # receiving stopped soon after the failure

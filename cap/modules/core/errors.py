@@ -60,6 +60,10 @@ class PayloadTooLargeError(CAPError):
     """The payload is larger than allowed."""
 
 
+class InsufficientStorageError(CAPError):
+    """There is no space left to store this."""
+
+
 class SearchTimeoutError(CAPError):
     """The search took too long; narrow the query and try again."""
 
@@ -111,6 +115,7 @@ ERROR_STATUS = (
     (ConflictError, 409),
     (RevisionMismatchError, 412),
     (PayloadTooLargeError, 413),
+    (InsufficientStorageError, 507),
     (SearchTimeoutError, 503),
     (UpstreamUnavailableError, 502),
     (UpstreamTimeoutError, 504),

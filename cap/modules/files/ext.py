@@ -4,7 +4,7 @@ from invenio_files_rest import config as files_rest_config
 from invenio_files_rest.errors import BucketLockedError, FileSizeError
 from werkzeug.exceptions import ClientDisconnected
 
-from ..core.errors import handle_cap_error
+from ..core.errors import InsufficientStorageError, handle_cap_error
 from . import config
 from .validation import ChecksumMismatchError
 from .views import (
@@ -66,3 +66,4 @@ class CAPFilesREST(CAPFiles):
         app.register_error_handler(FileSizeError, handle_file_size_error)
         app.register_error_handler(BucketLockedError, handle_bucket_locked_error)
         app.register_error_handler(ChecksumMismatchError, handle_cap_error)
+        app.register_error_handler(InsufficientStorageError, handle_cap_error)

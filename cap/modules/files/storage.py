@@ -12,15 +12,24 @@ previous one is hashed in one helper thread and written to disk in another
 and writing one after the other.
 """
 
+import errno
 import hashlib
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import ExitStack
+from contextlib import ExitStack, suppress
 
 from flask import current_app
 from invenio_files_rest.helpers import chunk_size_or_default
 from invenio_files_rest.storage import PyFSFileStorage, pyfs_storage_factory
 from invenio_files_rest.storage.base import check_size, check_sizelimit
+
+from ..core.errors import InsufficientStorageError
+
+DISK_FULL_ERRNOS = (errno.ENOSPC, errno.EDQUOT)
+DISK_FULL_MESSAGE = (
+    "No space left on the files storage: the file was not stored. "
+    "Tell the CAP administrators; try again later."
+)
 
 
 class ChunkedReader:
@@ -88,8 +97,8 @@ class CAPFileStorage(PyFSFileStorage):
         Returns ``(fileurl, bytes written, "md5:<hex>")`` and applies files-rest's
         size checks (``check_sizelimit`` before each chunk, ``check_size`` at
         the end); on any error the partial file is deleted and the error
-        raised. While chunk i+1 is received here, chunk i is hashed in one
-        helper thread and written in another (receive, MD5 and write all
+        raised (a full disk as :class:`InsufficientStorageError`, a 507).
+        While chunk i+1 is received here, chunk i is hashed in one helper thread and written in another (receive, MD5 and write all
         release the GIL). At most ``UPLOAD_PIPELINE_DEPTH`` chunks are waiting
         to be hashed or written, plus the one being received, so memory stays
         flat whatever the size. A body that can ``readinto`` is received into
@@ -103,11 +112,14 @@ class CAPFileStorage(PyFSFileStorage):
                 incoming_stream, fp, size=size, size_limit=size_limit,
                 chunk_size=chunk_size, progress_callback=progress_callback,
             )
-        except BaseException:
-            fp.close()
+            fp.close()  # flushes the last buffered bytes: may fail for space too
+        except BaseException as error:
+            with suppress(OSError):  # closing flushes too, into the same full disk
+                fp.close()
             self.delete()
+            if isinstance(error, OSError) and error.errno in DISK_FULL_ERRNOS:
+                raise InsufficientStorageError(DISK_FULL_MESSAGE) from error
             raise
-        fp.close()
         return self.fileurl, bytes_written, checksum
 
     def copy_and_hash(self, src, dst, size=None, size_limit=None, chunk_size=None,

@@ -25,7 +25,7 @@ CONVERTER_SCHEMAS = {
 WRITE_METHODS = {"POST", "PUT", "PATCH"}
 ERROR_ANSWERS = {
     "4XX": "Refused: the body says why (field errors name the field).",
-    "5XX": "A service CAP depends on is unavailable or timed out.",
+    "5XX": "A service CAP depends on is unavailable or timed out, or the storage is full.",
 }
 
 
