@@ -98,8 +98,9 @@ class CAPFileStorage(PyFSFileStorage):
         size checks (``check_sizelimit`` before each chunk, ``check_size`` at
         the end); on any error the partial file is deleted and the error
         raised (a full disk as :class:`InsufficientStorageError`, a 507).
-        While chunk i+1 is received here, chunk i is hashed in one helper thread and written in another (receive, MD5 and write all
-        release the GIL). At most ``UPLOAD_PIPELINE_DEPTH`` chunks are waiting
+        While chunk i+1 is received here, chunk i is hashed in one helper
+        thread and written in another (receive, MD5 and write all release the
+        GIL). At most ``UPLOAD_PIPELINE_DEPTH`` chunks are waiting
         to be hashed or written, plus the one being received, so memory stays
         flat whatever the size. A body that can ``readinto`` is received into
         ``UPLOAD_PIPELINE_DEPTH + 1`` buffers used in turn (a fresh multi-MiB
