@@ -75,6 +75,12 @@ BROKER_URL = "amqp://guest:guest@127.0.0.1:5672//"
 CELERY_BROKER_URL = BROKER_URL
 CELERY_RESULT_BACKEND = "redis://127.0.0.1:6379/2"
 CELERY_TASK_ACKS_LATE = True
+# A task whose pool process died (killed, out of memory) goes back to the
+# queue instead of being acknowledged as failed: it runs again (once: RabbitMQ
+# marks the redelivery). Tasks are written to run twice without a second
+# effect. flask-celeryext 0.5.1 maps this name, without the CELERY_ prefix
+# its other keys have, to Celery's task_reject_on_worker_lost.
+TASK_REJECT_ON_WORKER_LOST = True
 CELERY_BEAT_SCHEDULE = {
     "indexer": {
         "task": "invenio_indexer.tasks.process_bulk_queue",
