@@ -14,7 +14,6 @@ import time
 
 import pytest
 
-
 FAULTS = os.path.dirname(__file__)
 
 
