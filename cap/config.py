@@ -118,6 +118,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cap.modules.files.tasks.alert_fixity_failures",
         "schedule": timedelta(hours=1),
     },
+    # Bytes left by uploads whose process died before committing.
+    "files-orphans": {
+        "task": "cap.modules.files.tasks.remove_orphan_files",
+        "schedule": timedelta(days=1),
+    },
 }
 CELERY_TASK_ANNOTATIONS = {
     # Checks read whole files: at most this many per minute per worker, so

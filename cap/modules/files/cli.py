@@ -1,4 +1,5 @@
-"""``cap files``: files-rest's commands (bucket, location) plus ``verify``."""
+"""``cap files``: files-rest's commands (bucket, location) plus ``verify`` and
+``remove-orphans``."""
 
 import sys
 
@@ -10,6 +11,7 @@ from invenio_pidstore.errors import PIDDoesNotExistError
 from invenio_pidstore.models import PersistentIdentifier
 
 from .fixity import MISMATCH, FixityService, failed_files
+from .orphans import OrphanFilesService
 
 
 @click.group(commands=dict(files_rest_group.commands))
@@ -61,3 +63,22 @@ def verify(all_files, record_pid, failed):
         where = where or "(not in a bucket)"
         click.secho(f"{result.status:<11}{result.uri}  {where}", fg=colour)
     sys.exit(1 if results else 0)
+
+
+@files.command("remove-orphans")
+@click.option("--grace", type=click.IntRange(min=0), default=None,
+              help="Keep files younger than this many seconds "
+                   "(default: CAP_FILES_ORPHAN_GRACE_SECONDS).")
+@click.option("--dry-run", is_flag=True, help="List them; remove nothing.")
+@with_appcontext
+def remove_orphans(grace, dry_run):
+    """Remove files on disk that no file instance points at (interrupted uploads)."""
+    from flask import current_app
+
+    if grace is None:
+        grace = current_app.config["CAP_FILES_ORPHAN_GRACE_SECONDS"]
+    orphans = OrphanFilesService().remove(system_identity, grace, dry_run=dry_run)
+    for orphan in orphans:
+        click.echo(f"{orphan.size:>12}  {orphan.path}")
+    verb = "would be removed" if dry_run else "removed"
+    click.echo(f"{len(orphans)} orphan file(s), {sum(o.size for o in orphans)} bytes, {verb}")

@@ -43,3 +43,7 @@ FILES_REST_SETTINGS = {
 
 CAP_FILES_FIXITY_ALERT_RECIPIENTS = ["analysis-preservation-support@cern.ch"]
 """Who is mailed when a stored file fails its fixity check (empty: log only)."""
+
+CAP_FILES_ORPHAN_GRACE_SECONDS = 24 * 3600
+"""A file on disk with no file instance is removed once it is this old (an
+upload still running is younger: uploads time out well before)."""

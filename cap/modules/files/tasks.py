@@ -1,4 +1,5 @@
-"""Celery tasks of the files module: the fixity alert (hourly beat).
+"""Celery tasks of the files module: the fixity alert (hourly beat) and the
+removal of files left by interrupted uploads (daily beat).
 
 The checks themselves are files-rest's ``schedule_checksum_verification``
 (beat) and ``verify_checksum``; see ``CELERY_BEAT_SCHEDULE`` in cap/config.py.
@@ -10,6 +11,7 @@ from invenio_access.permissions import system_identity
 from invenio_mail.tasks import send_email
 
 from .fixity import FixityService
+from .orphans import OrphanFilesService
 
 
 def alert_text(results):
@@ -57,3 +59,15 @@ def alert_fixity_failures():
         )
     service.mark_alerted(system_identity, results)
     return len(results)
+
+
+@shared_task(ignore_result=True)
+def remove_orphan_files():
+    """Delete files no file instance points at, older than the grace period."""
+    grace = current_app.config["CAP_FILES_ORPHAN_GRACE_SECONDS"]
+    removed = OrphanFilesService().remove(system_identity, grace)
+    if removed:
+        current_app.logger.warning(
+            "files: removed %d orphan file(s), %d bytes: %s", len(removed),
+            sum(orphan.size for orphan in removed), ", ".join(o.path for o in removed))
+    return len(removed)
