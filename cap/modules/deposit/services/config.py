@@ -7,6 +7,7 @@ from ...records.api import PublishedRecord
 from ...records.indexer import get_indexer
 from ...records.services.config import RecordServiceConfig
 from ..records.api import Deposit
+from ...notifications.components import NotificationComponent
 from .components import FilesComponent, PIDComponent
 
 
@@ -37,5 +38,5 @@ class DepositServiceConfig(RecordServiceConfig):
 
     search_alias = "deposits"
 
-    components = (*ACCESS_COMPONENTS, FilesComponent, PIDComponent)
+    components = (*ACCESS_COMPONENTS, FilesComponent, PIDComponent, NotificationComponent)
     """Side concerns, run in this order at each action (see ``ServiceComponent``)."""

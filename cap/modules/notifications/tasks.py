@@ -1,0 +1,71 @@
+"""The send task: one stored message to the SMTP server, retried with back-off.
+
+Queued by the unit of work after the action committed (a
+:class:`~cap.modules.core.uow.TaskOp`), so a send, failed or not, never
+touches the action. After the last retry the row is marked ``failed`` with
+the reason and the failure logged; nothing is raised to the caller.
+"""
+
+import logging
+import smtplib
+
+from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+from flask import current_app
+from flask_mail import Message
+from invenio_db import db
+
+from . import config
+from .models import STATUS_FAILED, STATUS_QUEUED, STATUS_SENT, STATUS_SUPPRESSED, Notification
+
+LOGGER = logging.getLogger("cap.notifications")
+
+SEND_ERRORS = (smtplib.SMTPException, OSError, SoftTimeLimitExceeded)
+
+
+def _message(row):
+    recipients = row.recipients or {}
+    message = Message(
+        subject=row.subject,
+        recipients=recipients.get("to", []),
+        cc=recipients.get("cc", []),
+        bcc=recipients.get("bcc", []),
+    )
+    if row.html:
+        message.html = row.body
+    else:
+        message.body = row.body
+    return message
+
+
+@shared_task(
+    bind=True, ignore_result=True, soft_time_limit=config.CAP_NOTIFICATIONS_SEND_TIME_LIMIT
+)
+def send_notification(self, notification_id):
+    """Send notification ``notification_id``; retry on SMTP or network errors."""
+    row = db.session.get(Notification, notification_id)
+    if row is None or row.status != STATUS_QUEUED:
+        return
+    mail = current_app.extensions["mail"]
+    row.attempts += 1
+    try:
+        mail.send(_message(row))
+    except SEND_ERRORS as error:
+        row.error = f"{type(error).__name__}: {error}"
+        retries = current_app.config["CAP_NOTIFICATIONS_MAX_RETRIES"]
+        if self.request.retries < retries:
+            db.session.commit()
+            backoff = current_app.config["CAP_NOTIFICATIONS_RETRY_BACKOFF"]
+            raise self.retry(
+                exc=error, countdown=backoff * 2**self.request.retries, max_retries=retries
+            )
+        row.status = STATUS_FAILED
+        db.session.commit()
+        LOGGER.error(
+            "Notification %s of deposit %s (%r) failed after %s attempts: %s",
+            row.id, row.depid, row.subject, row.attempts, row.error,
+        )
+        return
+    row.status = STATUS_SUPPRESSED if mail.suppress else STATUS_SENT
+    row.error = None
+    db.session.commit()
