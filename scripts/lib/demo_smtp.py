@@ -8,6 +8,7 @@ notifications the schemas' rules send. It is the test suite's server
 (``tests/fakes/smtp_server.py``): one implementation for tests and demo.
 """
 
+import contextlib
 import os
 import signal
 import sys
@@ -27,10 +28,8 @@ def main():
     print(f"demo SMTP on 127.0.0.1:{controller.port}, messages in {folder}", flush=True)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *args: stop.set())
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         stop.wait()
-    except KeyboardInterrupt:
-        pass
     controller.stop()
 
 

@@ -5,6 +5,7 @@ import pytest
 from cap.modules.notifications.context import Event, NotificationContext
 from cap.modules.notifications.rules import build_messages, check_holds, environments
 
+WG = "analysis_context.cms_working_group"
 DATA = {
     "general_title": "HH to bbtautau",
     "analysis_context": {"cadi_id": "HIG-21-004", "cms_working_group": "HIG",
@@ -28,14 +29,12 @@ def envs(app):
 @pytest.mark.parametrize(
     "check, holds",
     [
-        ({"condition": "equals", "path": "analysis_context.cms_working_group", "value": "HIG"}, True),
-        ({"condition": "equals", "path": "analysis_context.cms_working_group", "value": "EXO"}, False),
-        ({"condition": "not_equals", "path": "analysis_context.cms_working_group", "value": "EXO"},
-         True),
+        ({"condition": "equals", "path": WG, "value": "HIG"}, True),
+        ({"condition": "equals", "path": WG, "value": "EXO"}, False),
+        ({"condition": "not_equals", "path": WG, "value": "EXO"}, True),
         ({"condition": "exists", "path": "analysis_context.cadi_id"}, True),
         ({"condition": "exists", "path": "analysis_context.missing"}, False),
-        ({"condition": "is_in", "path": "analysis_context.cms_working_group",
-          "value": ["B2G", "HIG"]}, True),
+        ({"condition": "is_in", "path": WG, "value": ["B2G", "HIG"]}, True),
         ({"condition": "is_in", "path": "analysis_context.tags", "value": "ml"}, True),
         ({"condition": "is_not_in", "path": "analysis_context.tags", "value": "ml"}, False),
         ({"condition": "is_not_in", "path": "analysis_context.missing", "value": "ml"}, False),

@@ -119,7 +119,8 @@ def rule_errors(rules, actions, ctx_methods, recipient_methods, envs):
             return
         condition = check.get("condition")
         if condition not in CONDITIONS:
-            return error([*path, "condition"], f"Unknown condition; one of {', '.join(CONDITIONS)}.")
+            message = f"Unknown condition; one of {', '.join(CONDITIONS)}."
+            return error([*path, "condition"], message)
         if condition in PATH_CONDITIONS and not isinstance(check.get("path"), str):
             error([*path, "path"], "Required: the dotted path of a field.")
         if condition not in ("exists",) and "value" not in check:

@@ -38,11 +38,15 @@ def _message(row):
     return message
 
 
-@shared_task(
-    bind=True, ignore_result=True, soft_time_limit=config.CAP_NOTIFICATIONS_SEND_TIME_LIMIT
-)
-def send_notification(self, notification_id):
-    """Send notification ``notification_id``; retry on SMTP or network errors."""
+@shared_task(ignore_result=True, soft_time_limit=config.CAP_NOTIFICATIONS_SEND_TIME_LIMIT)
+def send_notification(notification_id):
+    """Send notification ``notification_id``; on SMTP or network errors, queue it again.
+
+    The retry is a new task with a countdown, counted by the row's ``attempts``
+    rather than ``Task.retry``: under Flask-CeleryExt's ``AppContextTask`` the
+    task's request context is replaced by a bare one, so ``retry`` re-raises
+    instead of retrying (celery/celery#9208, fixed after the celery 5.4 we pin).
+    """
     row = db.session.get(Notification, notification_id)
     if row is None or row.status != STATUS_QUEUED:
         return
@@ -53,12 +57,15 @@ def send_notification(self, notification_id):
     except SEND_ERRORS as error:
         row.error = f"{type(error).__name__}: {error}"
         retries = current_app.config["CAP_NOTIFICATIONS_MAX_RETRIES"]
-        if self.request.retries < retries:
+        if row.attempts <= retries:
             db.session.commit()
             backoff = current_app.config["CAP_NOTIFICATIONS_RETRY_BACKOFF"]
-            raise self.retry(
-                exc=error, countdown=backoff * 2**self.request.retries, max_retries=retries
+            LOGGER.warning("Notification %s not sent (%s); retry %s of %s.",
+                           row.id, row.error, row.attempts, retries)
+            send_notification.apply_async(
+                (notification_id,), countdown=backoff * 2 ** (row.attempts - 1)
             )
+            return
         row.status = STATUS_FAILED
         db.session.commit()
         LOGGER.error(

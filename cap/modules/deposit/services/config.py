@@ -3,11 +3,11 @@ search options and components, in one class; a variant is a subclass."""
 
 from ...access.components import ACCESS_COMPONENTS
 from ...access.policies import DepositPermissionPolicy
+from ...notifications.components import NotificationComponent
 from ...records.api import PublishedRecord
 from ...records.indexer import get_indexer
 from ...records.services.config import RecordServiceConfig
 from ..records.api import Deposit
-from ...notifications.components import NotificationComponent
 from .components import FilesComponent, PIDComponent
 
 
