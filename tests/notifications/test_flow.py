@@ -104,6 +104,19 @@ def test_trail_is_for_readers_only(api, env, questionnaire):
     assert api.get(f"/deposits/{pid}/notifications", headers=u.admin.headers).status_code == 200
 
 
+def test_blind_copies_only_for_the_deposit_admins(api, env, questionnaire):
+    u = env.users
+    pid = questionnaire().pid
+    publish(api, u.owner, pid)
+    env.service.update_permissions(u.owner.identity, pid, [
+        {"email": u.colleague.email, "type": "user", "op": "add", "action": "deposit-read"}])
+    [seen] = api.get(f"/deposits/{pid}/notifications",
+                     headers=u.colleague.headers).json["hits"]["hits"]
+    assert "bcc" not in seen["recipients"] and COMMITTEE in seen["recipients"]["to"]
+    [full] = api.get(f"/deposits/{pid}/notifications", headers=u.owner.headers).json["hits"]["hits"]
+    assert "hn-cms-hig-21-004@cern.ch" in full["recipients"]["bcc"]
+
+
 def test_refusing_smtp_server_retries_and_keeps_the_publish(api, env, questionnaire, mailbox,
                                                             app):
     u = env.users

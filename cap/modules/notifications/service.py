@@ -14,7 +14,7 @@ from flask import current_app
 from invenio_db import db
 from invenio_db.uow import ModelCommitOp, unit_of_work
 
-from ..access.policies import NotificationPermissionPolicy
+from ..access.policies import DepositPermissionPolicy, NotificationPermissionPolicy
 from ..core.errors import InvalidRequestError, ValidationError
 from ..core.uow import TaskOp
 from ..schemas import api as schemas_api
@@ -27,13 +27,19 @@ from .tasks import send_notification
 LOGGER = logging.getLogger("cap.notifications")
 
 
-def notification_item(row):
-    """The answer of one audit row: who, when, what, how it went."""
+def notification_item(row, blind_copies=True):
+    """The answer of one audit row: who, when, what, how it went.
+
+    ``blind_copies``: whether the ``bcc`` addresses are shown.
+    """
+    recipients = dict(row.recipients or {})
+    if not blind_copies:
+        recipients.pop("bcc", None)
     return {
         "id": row.id,
         "action": row.action,
         "subject": row.subject,
-        "recipients": row.recipients,
+        "recipients": recipients,
         "status": row.status,
         "attempts": row.attempts,
         "error": row.error,
@@ -100,12 +106,14 @@ class NotificationService:
         return rows
 
     def list_for_deposit(self, identity, pid):
-        """The trail of deposit ``pid``, oldest first, for those who may read it."""
+        """The trail of deposit ``pid``, oldest first, for those who may read it;
+        blind copies only for those who administer it."""
         from ..deposit.proxies import current_deposit_service  # notifications build on deposits
 
-        current_deposit_service.read(identity, pid)
+        deposit = current_deposit_service.read(identity, pid)
+        blind_copies = DepositPermissionPolicy("admin", record=deposit.record).allows(identity)
         rows = Notification.query.filter_by(depid=pid).order_by(Notification.id)
-        return [notification_item(row) for row in rows]
+        return [notification_item(row, blind_copies) for row in rows]
 
     def list_failed(self, identity):
         """Every message that could not be sent (admins)."""
