@@ -4,16 +4,6 @@ import pytest
 
 
 @pytest.fixture(scope="module")
-def smtp():
-    """The SMTP server (tests/fakes/smtp_server.py); its ``.handler`` keeps the messages."""
-    from fakes.smtp_server import start_smtp
-
-    controller = start_smtp()
-    yield controller
-    controller.stop()
-
-
-@pytest.fixture(scope="module")
 def app_config(app_config, smtp):
     """Mail to the test server; quick retries; a committee list for HIG."""
     app_config.update(
