@@ -143,10 +143,11 @@ def test_review_signal_sends_the_review_messages(api, env, questionnaire, mailbo
     recid = publish(api, u.owner, pid).json["recid"]
     mailbox.reset()
     record = env.records.read(u.owner.identity, recid)
-    blinker.signal("review_created").send(
-        app, record_id=record.id,
-        review={"type": "request_changes", "body": "Please add the goodness of fit.",
-                "reviewer": {"id": u.colleague.id, "email": u.colleague.email}},
+    blinker.signal("review_created").send(  # as the reviews module sends it
+        app, kind="record", pid=recid, record_id=str(record.id), user_id=u.colleague.id,
+        review={"id": 1, "type": "request_changes", "body": "Please add the goodness of fit.",
+                "reviewer": u.colleague.id, "created": "2026-12-02T06:00:00", "resolved": False,
+                "outdated": False, "comments": []},
     )
     message, envelope = envelope_of(mailbox, "Review of")
     assert message["Subject"] == f"[CMS-STATS] Review of {recid}: request_changes"
@@ -154,6 +155,24 @@ def test_review_signal_sends_the_review_messages(api, env, questionnaire, mailbo
     assert f"request_changes by {u.colleague.email}" in message.get_content()
     trail = api.get(f"/deposits/{pid}/notifications", headers=u.owner.headers).json
     assert [hit["action"] for hit in trail["hits"]["hits"]] == ["publish", "review"]
+
+
+def test_review_of_a_draft_and_of_an_unknown_record(api, env, questionnaire, mailbox, app,
+                                                     caplog):
+    import uuid
+
+    u = env.users
+    draft = questionnaire()
+    blinker.signal("review_created").send(
+        app, record_id=str(draft.id), user_id=u.colleague.id,
+        review={"type": "approved", "body": "Fine.", "reviewer": u.colleague.id})
+    message, envelope = envelope_of(mailbox, "Review of")
+    assert message["Subject"] == f"[CMS-STATS] Review of {draft.pid}: approved"
+    assert f"/drafts/{draft.pid}" in message.get_content()
+    mailbox.reset()
+    blinker.signal("review_created").send(app, record_id=str(uuid.uuid4()), review={})
+    assert mailbox.messages == []  # logged, and the sender is not disturbed
+    assert "unknown record" in caplog.text
 
 
 def test_kill_switch_sends_and_records_nothing(api, env, questionnaire, mailbox, app,

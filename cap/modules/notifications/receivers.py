@@ -4,11 +4,12 @@ The reviews module only sends the signal, after its review committed::
 
     blinker.signal("review_created").send(
         current_app._get_current_object(), record_id=<draft or record UUID>,
-        review={"type": "approved", "body": "...", "reviewer": <email, {email} or user id>},
+        review={"type": "approved", "body": "...", "reviewer": <user id, email or {id, email}>},
+        user_id=<who acted, optional>,
     )
 
 It is a named signal of blinker's default namespace, so neither module
-imports the other.
+imports the other; other keyword arguments (``kind``, ``pid``...) are ignored.
 """
 
 import logging
@@ -33,8 +34,9 @@ def _reviewer_id(review):
     return reviewer if isinstance(reviewer, int) else None
 
 
-def on_review_created(sender, record_id=None, review=None, **kwargs):
+def on_review_created(sender, record_id=None, review=None, user_id=None, **kwargs):
     """Queue the ``review`` messages; a failure is logged (the review stands)."""
+    review = dict(review or {})
     try:
         row = RecordMetadata.query.filter_by(id=record_id).one_or_none()
         if row is None or not row.json:
@@ -48,10 +50,10 @@ def on_review_created(sender, record_id=None, review=None, **kwargs):
             data=data,
             schema_name=schemas_api.get_schema_by_url(data["$schema"]).name,
             record_id=row.id,
-            submitter_id=_reviewer_id(review or {}),
+            submitter_id=user_id if user_id is not None else _reviewer_id(review),
             published_id=data.get("control_number") or (deposit.get("pid") or {}).get("value"),
             revision=row.version_id - 1,
-            review=dict(review or {}),
+            review=review,
         )
         current_notification_service.notify(system_identity, event)
     except Exception:  # the review is committed already: never fail its request
