@@ -184,6 +184,19 @@ def test_kill_switch_sends_and_records_nothing(api, env, questionnaire, mailbox,
     assert mailbox.messages == [] and Notification.query.filter_by(depid=pid).count() == 0
 
 
+def test_kill_switch_stops_what_was_queued(app, db, mailbox, monkeypatch):
+    from cap.modules.notifications.tasks import send_notification
+
+    row = Notification(depid="d1", action="publish", subject="queued before",
+                       body="...", recipients={"to": ["a@cern.ch"]})
+    db.session.add(row)
+    db.session.commit()
+    monkeypatch.setitem(app.config, "CAP_NOTIFICATIONS_ENABLED", False)
+    send_notification(row.id)
+    assert mailbox.messages == []
+    assert row.status == "failed" and "switched off" in row.error
+
+
 RULES = {"actions": {"publish": [{
     "subject": {"template": "Published {{ published_id }}"},
     "body": {"template": "<p>{{ title }}</p>"},

@@ -3,7 +3,8 @@
 from pathlib import Path
 
 CAP_NOTIFICATIONS_ENABLED = True
-"""Kill switch: ``False`` evaluates no rule and sends no mail (nothing is recorded)."""
+"""Kill switch: ``False`` evaluates no rule (nothing is recorded) and sends no mail
+(messages queued before are marked failed, not sent)."""
 
 CAP_NOTIFICATIONS_ACTIONS = ("publish", "review")
 """The actions a schema's ``config.notifications.actions`` may name."""

@@ -50,6 +50,10 @@ def send_notification(notification_id):
     row = db.session.get(Notification, notification_id)
     if row is None or row.status != STATUS_QUEUED:
         return
+    if not current_app.config["CAP_NOTIFICATIONS_ENABLED"]:  # switched off since it was queued
+        row.status, row.error = STATUS_FAILED, "Not sent: notifications are switched off."
+        db.session.commit()
+        return
     mail = current_app.extensions["mail"]
     row.attempts += 1
     try:
