@@ -3,7 +3,7 @@
 import pytest
 
 from cap.modules.notifications.context import Event, NotificationContext
-from cap.modules.notifications.rules import build_messages, check_holds, environments
+from cap.modules.notifications.rules import Sandboxes, build_messages, check_holds
 
 WG = "analysis_context.cms_working_group"
 DATA = {
@@ -22,8 +22,8 @@ def context(app, db):
 
 
 @pytest.fixture
-def envs(app):
-    return environments(app.config["CAP_NOTIFICATIONS_TEMPLATES_DIR"])
+def sandboxes(app):
+    return Sandboxes(app.config["CAP_NOTIFICATIONS_TEMPLATES_DIR"])
 
 
 @pytest.mark.parametrize(
@@ -49,7 +49,7 @@ def test_conditions(context, check, holds):
     assert check_holds(check, context) is holds
 
 
-def test_recipients_checks_methods_and_formatted_trigger(context, envs):
+def test_recipients_checks_methods_and_formatted_trigger(context, sandboxes):
     rules = {"actions": {"publish": [{
         "subject": {"template": "{{ published_id }} {{ cadi }}", "ctx": [
             {"name": "cadi", "path": "analysis_context.cadi_id"}]},
@@ -64,30 +64,30 @@ def test_recipients_checks_methods_and_formatted_trigger(context, envs):
                                                        "path": "analysis_context.cadi_id"}]}]}}],
         },
     }]}}
-    [message] = build_messages(rules, "publish", context, envs)
+    [message] = build_messages(rules, "publish", context, sandboxes)
     assert message.error is None
     assert message.subject == "CMS-STATS-2026-0001 HIG-21-004"
     assert message.body == "See http://ui/published/CMS-STATS-2026-0001"
     assert message.recipients == {"to": ["a@cern.ch", "hig@cern.ch"], "cc": [],
                                   "bcc": ["hn-cms-hig-21-004@cern.ch"]}
-    assert build_messages(rules, "review", context, envs) == []
+    assert build_messages(rules, "review", context, sandboxes) == []
 
 
 @pytest.mark.parametrize("template", [
     "{{ ''.__class__.__mro__ }}",
     "{{ cycler.__init__.__globals__ }}",
 ])
-def test_sandbox_refuses_code(context, envs, template):
+def test_sandbox_refuses_code(context, sandboxes, template):
     rules = {"actions": {"publish": [{"subject": {"template": template},
                                       "recipients": {"recipients": ["a@cern.ch"]}}]}}
-    [message] = build_messages(rules, "publish", context, envs)
+    [message] = build_messages(rules, "publish", context, sandboxes)
     assert message.error and "Template error" in message.error
 
 
-def test_sandbox_sees_no_app_config(context, envs):
+def test_sandbox_sees_no_app_config(context, sandboxes):
     rules = {"actions": {"publish": [{"subject": {"template": "[{{ config }}{{ SECRET_KEY }}]"},
                                       "recipients": {"recipients": ["a@cern.ch"]}}]}}
-    [message] = build_messages(rules, "publish", context, envs)
+    [message] = build_messages(rules, "publish", context, sandboxes)
     assert message.subject == "[]"
 
 

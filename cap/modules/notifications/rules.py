@@ -24,8 +24,9 @@ pure: what it needs of the world comes in a context (``context.py``).
 """
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from jinja2 import FileSystemLoader, TemplateError
+from jinja2 import FileSystemLoader, TemplateError, TemplateNotFound
 from jinja2.sandbox import SandboxedEnvironment
 
 from ..core.errors import field_error
@@ -41,19 +42,33 @@ DEFAULT_SUBJECT = {
 DEFAULT_BODY = {"template_file": "notifications/default.txt", "plain": True}
 
 
-def environments(templates_dir):
-    """The two sandboxes: plain text, and HTML (autoescaped)."""
-    loader = FileSystemLoader(templates_dir)
-    return {
-        "plain": SandboxedEnvironment(loader=loader, autoescape=False),
-        "html": SandboxedEnvironment(loader=loader, autoescape=True),
-    }
+class Sandboxes:
+    """The two Jinja sandboxes over the templates folder: ``plain`` text and
+    ``html`` (autoescaped); a rule's inline template is compiled once."""
+
+    def __init__(self, templates_dir):
+        """Sandboxes reading ``template_file`` from ``templates_dir`` only."""
+        loader = FileSystemLoader(templates_dir)
+        self._sandboxes = {
+            "plain": SandboxedEnvironment(loader=loader, autoescape=False),
+            "html": SandboxedEnvironment(loader=loader, autoescape=True),
+        }
+        self._compiled = lru_cache(maxsize=1024)(self._compile)
+
+    def _compile(self, kind, source):
+        return self._sandboxes[kind].from_string(source)
+
+    def template(self, kind, part):
+        """The template of a subject, body or formatted address (a TemplateError if bad)."""
+        if "template" in part:
+            return self._compiled(kind, part["template"])
+        return self._sandboxes[kind].get_template(part["template_file"])
 
 
 # -- validation ---------------------------------------------------------
 
 
-def rule_errors(rules, actions, ctx_methods, recipient_methods, envs):
+def rule_errors(rules, actions, ctx_methods, recipient_methods, sandboxes):
     """Every problem of ``rules``, as field errors (paths from the rules' root)."""
     errors = []
 
@@ -83,20 +98,17 @@ def rule_errors(rules, actions, ctx_methods, recipient_methods, envs):
                 error(where, "Needs a name and a path, or a method.")
 
     def template_at(part, path, kind):
-        if "template" in part:
-            if not isinstance(part["template"], str):
-                return error([*path, "template"], "Expected a string.")
-            try:
-                envs[kind].parse(part["template"])
-            except TemplateError as problem:
-                error([*path, "template"], f"Not a valid template: {problem}")
-        elif "template_file" in part:
-            try:
-                envs[kind].get_template(str(part["template_file"]))
-            except TemplateError:
-                error([*path, "template_file"], "No such template file.")
-        else:
-            error(path, "Needs a template or a template_file.")
+        key = "template" if "template" in part else "template_file"
+        if key not in part:
+            return error(path, "Needs a template or a template_file.")
+        if not isinstance(part[key], str):
+            return error([*path, key], "Expected a string.")
+        try:
+            sandboxes.template(kind, part)
+        except TemplateNotFound:
+            error([*path, key], "No such template file.")
+        except TemplateError as problem:
+            error([*path, key], f"Not a valid template: {problem}")
 
     def part_at(part, path, body):
         keys = ("template", "template_file", "ctx", "plain") if body else (
@@ -262,18 +274,13 @@ def ctx_values(items, context):
     return values
 
 
-def render(envs, part, ctx, context, kind):
+def render(sandboxes, part, ctx, context, kind):
     """Render a subject, body or formatted address with the sandbox of ``kind``."""
-    env = envs[kind]
     values = {**ctx, **ctx_values(part.get("ctx"), context)}
-    if "template" in part:
-        template = env.from_string(part["template"])
-    else:
-        template = env.get_template(part["template_file"])
-    return template.render(values).strip()
+    return sandboxes.template(kind, part).render(values).strip()
 
 
-def _addresses(entry, ctx, context, envs):
+def _addresses(entry, ctx, context, sandboxes):
     if isinstance(entry, str):
         return [entry]
     if ("checks" in entry) and not check_holds(entry, context):
@@ -284,7 +291,7 @@ def _addresses(entry, ctx, context, envs):
         found += context.recipients(name)
     mails = entry.get("mails", {})
     found += mails.get("default", [])
-    found += [render(envs, part, ctx, context, "plain") for part in mails.get("formatted", [])]
+    found += [render(sandboxes, part, ctx, context, "plain") for part in mails.get("formatted", [])]
     return found
 
 
@@ -314,30 +321,31 @@ def _unique(addresses):
     return result
 
 
-def build_message(message, context, envs):
+def build_message(message, context, sandboxes):
     """The :class:`Message` of one rule; a template that fails gives its ``error``."""
     ctx = {**context.defaults(), **ctx_values(message.get("ctx"), context)}
     body = message.get("body", DEFAULT_BODY)
     html = not body.get("plain", False)
     result = Message(html=html)
     try:
-        result.subject = " ".join(
-            render(envs, message.get("subject", DEFAULT_SUBJECT), ctx, context, "plain").split()
-        )
-        result.body = render(envs, body, ctx, context, "html" if html else "plain")
+        subject = message.get("subject", DEFAULT_SUBJECT)
+        result.subject = " ".join(render(sandboxes, subject, ctx, context, "plain").split())
+        result.body = render(sandboxes, body, ctx, context, "html" if html else "plain")
         spec = message.get("recipients", {})
         for key in ("to", "cc", "bcc"):
             entries = spec.get(key, []) + (spec.get("recipients", []) if key == "to" else [])
             result.recipients[key] = _unique(
-                address for entry in entries for address in _addresses(entry, ctx, context, envs)
+                address
+                for entry in entries
+                for address in _addresses(entry, ctx, context, sandboxes)
             )
     except TemplateError as problem:  # a sandbox refusal is a TemplateError too
         result.error = f"Template error: {problem}"
     return result
 
 
-def build_messages(rules, action, context, envs):
+def build_messages(rules, action, context, sandboxes):
     """Every message ``rules`` define for ``action`` (empty lists of addresses dropped)."""
     messages = (rules or {}).get("actions", {}).get(action, [])
-    built = [build_message(message, context, envs) for message in messages]
+    built = [build_message(message, context, sandboxes) for message in messages]
     return [message for message in built if message.error or message.addresses]

@@ -21,7 +21,7 @@ from ..schemas import api as schemas_api
 from ..schemas import service as schemas_service
 from .context import NotificationContext
 from .models import STATUS_FAILED, STATUS_QUEUED, Notification
-from .rules import build_messages, environments, rule_errors
+from .rules import Sandboxes, build_messages, rule_errors
 from .tasks import send_notification
 
 LOGGER = logging.getLogger("cap.notifications")
@@ -52,9 +52,15 @@ def notification_item(row, blind_copies=True):
 class NotificationService:
     """Evaluate rules at actions; list what was sent; read and change rules."""
 
-    @staticmethod
-    def _environments():
-        return environments(current_app.config["CAP_NOTIFICATIONS_TEMPLATES_DIR"])
+    def __init__(self):
+        """No sandboxes yet: they follow the app's templates folder."""
+        self._sandboxes = {}
+
+    def _sandboxes_of_app(self):
+        folder = current_app.config["CAP_NOTIFICATIONS_TEMPLATES_DIR"]
+        if folder not in self._sandboxes:
+            self._sandboxes[folder] = Sandboxes(folder)
+        return self._sandboxes[folder]
 
     def rule_errors(self, rules):
         """The field errors of ``rules`` (empty when they are valid)."""
@@ -63,7 +69,7 @@ class NotificationService:
             current_app.config["CAP_NOTIFICATIONS_ACTIONS"],
             NotificationContext.CTX_METHODS,
             NotificationContext.RECIPIENT_METHODS,
-            self._environments(),
+            self._sandboxes_of_app(),
         )
 
     @staticmethod
@@ -88,7 +94,7 @@ class NotificationService:
             event, config["SITE_UI_URL"], config["CAP_NOTIFICATIONS_CMS_STATS_COMMITTEE"]
         )
         rows = []
-        for message in build_messages(rules, event.action, context, self._environments()):
+        for message in build_messages(rules, event.action, context, self._sandboxes_of_app()):
             row = Notification(
                 depid=event.depid, record_id=event.record_id, action=event.action,
                 sender_id=event.submitter_id, subject=message.subject, body=message.body,
