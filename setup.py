@@ -29,6 +29,8 @@ install_requires = [
     "ldap3>=2.9,<3",
     "tqdm>=4.66,<5",
     "orjson>=3.10,<4",
+    # The local SMTP server of ./scripts/run and of the tests (scripts/lib/demo_smtp.py).
+    "aiosmtpd==1.4.6",
 ]
 
 tests_require = [
@@ -60,6 +62,7 @@ SHARED_EXTENSIONS = [
     "cap_search = cap.modules.search.ext:CAPSearch",
     "cap_dashboard = cap.modules.dashboard.ext:CAPDashboard",
     "cap_directory = cap.modules.directory.ext:CAPDirectory",
+    "cap_notifications = cap.modules.notifications.ext:CAPNotifications",
 ]
 
 setup(
@@ -113,6 +116,7 @@ setup(
             "cap_cms_triggers = cap.modules.cms.triggers.views:create_blueprint",
             "cap_search = cap.modules.search.views:create_blueprint",
             "cap_dashboard = cap.modules.dashboard.views:create_blueprint",
+            "cap_notifications = cap.modules.notifications.resources:create_blueprint",
         ],
         "cap.deposit.validators": [
             "cap_cms_cadi = cap.modules.cms.cadi.checks:check_cadi_id",
@@ -124,6 +128,7 @@ setup(
             "cap_schemas = cap.modules.schemas.models",
             "cap_cms_cadi = cap.modules.cms.cadi.models",
             "cap_files = cap.modules.files.models",
+            "cap_notifications = cap.modules.notifications.models",
         ],
         "invenio_access.actions": [
             "cap_cms_access = cap.modules.access.actions:cms_access",
@@ -152,6 +157,7 @@ setup(
             "cap_keywords = cap.modules.keywords.tasks",
             "cap_cms_das = cap.modules.cms.das.tasks",
             "cap_files = cap.modules.files.tasks",
+            "cap_notifications = cap.modules.notifications.tasks",
         ],
     },
 )

@@ -62,6 +62,17 @@ def directory_server():
 
 
 @pytest.fixture(scope="module")
+def smtp():
+    """A real SMTP server on 127.0.0.1 (tests/fakes/smtp_server.py) for a module;
+    ``.handler`` keeps what it received. Point the app at it with ``.port``."""
+    from fakes.smtp_server import start_smtp
+
+    controller = start_smtp()
+    yield controller
+    controller.stop()
+
+
+@pytest.fixture(scope="module")
 def app_config(app_config, directory_server):
     """Test configuration on top of pytest-invenio's defaults."""
     app_config.update(

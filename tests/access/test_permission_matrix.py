@@ -73,6 +73,10 @@ MATRIX = {
     "DELETE record file":     (401,  403,   403,   403,   403,   403,   403,  404,   403,   403),
     "GET CADI suggestions":   (401,  200,   403,   403,   403,   403,   200,  403,   403,   200),
     "GET fixity report":      (401,  403,   403,   403,   403,   403,   403,  403,   403,   200),
+    "GET draft notifications": (401, 200,   200,   200,   200,   200,   404,  404,   200,   200),
+    "GET failed notifications": (401, 403,  403,   403,   403,   403,   403,  403,   403,   200),
+    "GET schema notifications": (401, 403,  403,   403,   403,   403,   403,  403,   200,   200),
+    "PUT schema notifications": (401, 403,  403,   403,   403,   403,   403,  403,   200,   200),
     # Searches: the documents each role finds (hits, total and facets).
     "search deposits":        (401,  DP,    DP,    DP,    DP,    DP,    NONE, AP,    DP,    ALL),
     "search deposits CMS":    (401,  DP,    DP,    DP,    DP,    DP,    NONE, NONE,  DP,    DP),
@@ -280,6 +284,15 @@ def _item(client, docs, role, headers, column, expected):
     if column == "PUT draft lenient":  # the editor's autosave
         return client.put(f"/deposits/{d}", headers={**headers, "Prefer": "handling=lenient"},
                           data=json.dumps(docs.D_metadata)).status_code
+    if column == "GET draft notifications":
+        return client.get(f"/deposits/{d}/notifications", headers=headers).status_code
+    if column == "GET failed notifications":
+        return client.get("/notifications/failed", headers=headers).status_code
+    if column == "GET schema notifications":
+        return client.get("/jsonschemas/cms-analysis/notifications", headers=headers).status_code
+    if column == "PUT schema notifications":  # none, as GET answers: nothing changes
+        return client.put("/jsonschemas/cms-analysis/notifications", headers=headers,
+                          data=json.dumps({"actions": {}})).status_code
     if column == "GET CADI suggestions":
         return client.get("/cms/cadi?query=EXO", headers=headers).status_code
     if column == "PATCH draft":

@@ -108,6 +108,15 @@ class MigrationPermissionPolicy(PermissionPolicy):
     can_import = []
 
 
+class NotificationPermissionPolicy(PermissionPolicy):
+    """The notifications of every deposit (failed sends): superusers and the system.
+
+    A deposit's own trail follows the deposit's ``read``.
+    """
+
+    can_manage = []
+
+
 def create_policy(schema, policy_cls=DepositPermissionPolicy):
     """The policy deciding who may start a deposit of ``schema`` (a Schema row).
 

@@ -3,6 +3,7 @@ import { api, sameOrigin } from "../api.js";
 import { FileTable } from "../components/Files.jsx";
 import { LEVELS, grantees } from "../components/Share.jsx";
 import LatexExport, { datasetPaths } from "../components/LatexExport.jsx";
+import Notifications from "../components/Notifications.jsx";
 import MetadataView from "../components/MetadataView.jsx";
 import { cadiOf, draftUrl, errorText, fmtDate, titleOf } from "../util.js";
 
@@ -109,6 +110,7 @@ export default function Record({ recid }) {
             <LatexExport paths={datasets} title={titleOf(record.metadata) || record.recid} />
           )}
           <AccessPanel record={record} />
+          {record.draft_id && <Notifications pid={record.draft_id} />}
           <section className="panel" aria-labelledby="rev-title">
             <h2 id="rev-title">Revisions</h2>
             {!revisions ? <p className="muted">Loading…</p> : !revisions.length ? <p className="muted">No revisions.</p> : (

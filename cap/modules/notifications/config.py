@@ -1,0 +1,26 @@
+"""Defaults of the notifications module (each overridable in invenio.cfg)."""
+
+from pathlib import Path
+
+CAP_NOTIFICATIONS_ENABLED = True
+"""Kill switch: ``False`` evaluates no rule (nothing is recorded) and sends no mail
+(messages queued before are marked failed, not sent)."""
+
+CAP_NOTIFICATIONS_ACTIONS = ("publish", "review")
+"""The actions a schema's ``config.notifications.actions`` may name."""
+
+CAP_NOTIFICATIONS_MAX_RETRIES = 5
+"""How often a failed send is retried before it is recorded as failed."""
+
+CAP_NOTIFICATIONS_RETRY_BACKOFF = 30
+"""Seconds before the first retry; each next retry waits twice as long."""
+
+CAP_NOTIFICATIONS_SEND_TIME_LIMIT = 60
+"""Seconds one send may take in a worker (an SMTP server that hangs is cut off)."""
+
+CAP_NOTIFICATIONS_TEMPLATES_DIR = str(Path(__file__).parent / "templates")
+"""Where a rule's ``template_file`` is looked up (and nowhere else)."""
+
+CAP_NOTIFICATIONS_CMS_STATS_COMMITTEE = {}
+"""Statistics committee contacts per CMS working group: ``{"HIG": ["a@cern.ch"]}``
+(the ``get_cms_stat_recipients`` method and ``cms_stats_committee_by_pag`` ctx)."""

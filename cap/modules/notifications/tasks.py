@@ -1,0 +1,82 @@
+"""The send task: one stored message to the SMTP server, retried with back-off.
+
+Queued by the unit of work after the action committed (a
+:class:`~cap.modules.core.uow.TaskOp`), so a send, failed or not, never
+touches the action. After the last retry the row is marked ``failed`` with
+the reason and the failure logged; nothing is raised to the caller.
+"""
+
+import logging
+import smtplib
+
+from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+from flask import current_app
+from flask_mail import Message
+from invenio_db import db
+
+from . import config
+from .models import STATUS_FAILED, STATUS_QUEUED, STATUS_SENT, STATUS_SUPPRESSED, Notification
+
+LOGGER = logging.getLogger("cap.notifications")
+
+SEND_ERRORS = (smtplib.SMTPException, OSError, SoftTimeLimitExceeded)
+
+
+def _message(row):
+    recipients = row.recipients or {}
+    message = Message(
+        subject=row.subject,
+        recipients=recipients.get("to", []),
+        cc=recipients.get("cc", []),
+        bcc=recipients.get("bcc", []),
+    )
+    if row.html:
+        message.html = row.body
+    else:
+        message.body = row.body
+    return message
+
+
+@shared_task(ignore_result=True, soft_time_limit=config.CAP_NOTIFICATIONS_SEND_TIME_LIMIT)
+def send_notification(notification_id):
+    """Send notification ``notification_id``; on SMTP or network errors, queue it again.
+
+    The retry is a new task with a countdown, counted by the row's ``attempts``
+    rather than ``Task.retry``: under Flask-CeleryExt's ``AppContextTask`` the
+    task's request context is replaced by a bare one, so ``retry`` re-raises
+    instead of retrying (celery/celery#9208, fixed after the celery 5.4 we pin).
+    """
+    row = db.session.get(Notification, notification_id)
+    if row is None or row.status != STATUS_QUEUED:
+        return
+    if not current_app.config["CAP_NOTIFICATIONS_ENABLED"]:  # switched off since it was queued
+        row.status, row.error = STATUS_FAILED, "Not sent: notifications are switched off."
+        db.session.commit()
+        return
+    mail = current_app.extensions["mail"]
+    row.attempts += 1
+    try:
+        mail.send(_message(row))
+    except SEND_ERRORS as error:
+        row.error = f"{type(error).__name__}: {error}"
+        retries = current_app.config["CAP_NOTIFICATIONS_MAX_RETRIES"]
+        if row.attempts <= retries:
+            db.session.commit()
+            backoff = current_app.config["CAP_NOTIFICATIONS_RETRY_BACKOFF"]
+            LOGGER.warning("Notification %s not sent (%s); retry %s of %s.",
+                           row.id, row.error, row.attempts, retries)
+            send_notification.apply_async(
+                (notification_id,), countdown=backoff * 2 ** (row.attempts - 1)
+            )
+            return
+        row.status = STATUS_FAILED
+        db.session.commit()
+        LOGGER.error(
+            "Notification %s of deposit %s (%r) failed after %s attempts: %s",
+            row.id, row.depid, row.subject, row.attempts, row.error,
+        )
+        return
+    row.status = STATUS_SUPPRESSED if mail.suppress else STATUS_SENT
+    row.error = None
+    db.session.commit()
