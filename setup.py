@@ -29,6 +29,8 @@ install_requires = [
     "ldap3>=2.9,<3",
     "tqdm>=4.66,<5",
     "orjson>=3.10,<4",
+    "lxml>=6.1,<7",
+    "datacite==1.4.1",
 ]
 
 tests_require = [
@@ -37,6 +39,8 @@ tests_require = [
     "ruff>=0.8",
     "playwright>=1.49,<2",
     "hypothesis-jsonschema>=0.23,<1",
+    "bibtexparser==2.1.0",
+    "sickle==0.7.0",
     # hypothesis-jsonschema 0.23.1 (the latest) drives hypothesis' internal
     # conjecture.utils.many(...).more(), gone by hypothesis 6.170 (AttributeError
     # 'many' object has no attribute 'more'); 6.155.2 still has it.
@@ -57,6 +61,7 @@ SHARED_EXTENSIONS = [
     "cap_search = cap.modules.search.ext:CAPSearch",
     "cap_dashboard = cap.modules.dashboard.ext:CAPDashboard",
     "cap_directory = cap.modules.directory.ext:CAPDirectory",
+    "cap_exports = cap.modules.exports.ext:CAPExports",
 ]
 
 setup(
@@ -113,6 +118,15 @@ setup(
             "cap_cms_cadi = cap.modules.cms.cadi.checks:check_cadi_id",
             "cap_cms_das = cap.modules.cms.das.validation:validate_datasets",
             "cap_cms_triggers = cap.modules.cms.triggers.validation:validate_triggers",
+        ],
+        "cap.records.exports": [
+            "bibtex = cap.modules.exports.formats:BIBTEX",
+            "datacite_json = cap.modules.exports.formats:DATACITE_JSON",
+            "datacite_xml = cap.modules.exports.formats:DATACITE_XML",
+            "json_ld = cap.modules.exports.formats:SCHEMAORG",
+            "dublincore = cap.modules.exports.formats:DUBLIN_CORE",
+            "csl = cap.modules.exports.formats:CSL",
+            "marcxml = cap.modules.exports.formats:MARCXML",
         ],
         "invenio_db.models": [
             "cap_auth = cap.modules.auth.models",
