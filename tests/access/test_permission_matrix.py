@@ -66,6 +66,8 @@ MATRIX = {
     "PUT published draft":    (401,  409,   403,   409,   409,   403,   404,  404,   409,   409),
     "GET record":             (401,  200,   200,   200,   200,   200,   200,  404,   200,   200),
     "GET record revisions":   (401,  200,   200,   200,   200,   200,   200,  404,   200,   200),
+    "GET record as DataCite": (401,  200,   200,   200,   200,   200,   200,  404,   200,   200),
+    "GET record as BibTeX":   (401,  200,   200,   200,   200,   200,   200,  404,   200,   200),
     "GET draft file":         (401,  200,   200,   200,   200,   200,   404,  404,   200,   200),
     "PUT draft file":         (401,  200,   403,   200,   200,   403,   404,  404,   200,   200),
     "GET record file":        (401,  200,   200,   200,   200,   200,   200,  404,   200,   200),
@@ -315,6 +317,11 @@ def _item(client, docs, role, headers, column, expected):
                           data=json.dumps(docs.D_metadata)).status_code
     if column == "GET record":
         return client.get(f"/records/{r}", headers=headers).status_code
+    if column == "GET record as DataCite":
+        return client.get(f"/records/{r}?format=datacite-json", headers=headers).status_code
+    if column == "GET record as BibTeX":
+        return client.get(f"/records/{r}", headers={**headers, "Accept": "application/x-bibtex"}
+                          ).status_code
     if column == "GET record revisions":
         return client.get(f"/records/{r}/revisions", headers=headers).status_code
     if column == "GET draft file":
