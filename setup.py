@@ -86,6 +86,7 @@ setup(
             "cap_core = cap.modules.core.ext:CAPCore",
             "cap_ui = cap.modules.ui.ext:CAPUI",
             "cap_files = cap.modules.files.ext:CAPFiles",
+            "cap_oaipmh = cap.modules.oaipmh.ext:CAPOAIPMH",
             *SHARED_EXTENSIONS,
         ],
         "invenio_base.api_apps": [
@@ -97,6 +98,7 @@ setup(
         ],
         "invenio_base.blueprints": [
             "cap_ui = cap.modules.ui.views:create_blueprint",
+            "cap_oaipmh = cap.modules.oaipmh.views:create_blueprint",
         ],
         "invenio_base.api_blueprints": [
             "cap_user = cap.modules.user.views:create_blueprint",

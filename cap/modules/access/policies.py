@@ -19,6 +19,7 @@ from .generators import (
     MATCH_NOTHING,
     AccessGrant,
     ExperimentMember,
+    PublicRecord,
     SchemaGrant,
     is_superuser,
 )
@@ -100,6 +101,8 @@ class RecordPermissionPolicy(PermissionPolicy):
     ]
     can_update = [AccessGrant("record", "update"), SchemaGrant("record", "update")]
     can_admin = [AccessGrant("record", "admin"), SchemaGrant("record", "admin")]
+    can_harvest = [PublicRecord()]
+    """What the world sees (OAI-PMH, citation metadata of public pages)."""
 
 
 class MigrationPermissionPolicy(PermissionPolicy):

@@ -74,3 +74,8 @@ def datacite_json(citation):
 def datacite_xml(citation):
     """The DataCite 4.5 XML of a :class:`~..citation.Citation`."""
     return schema45.tostring(datacite_json(citation))
+
+
+def datacite_element(citation):
+    """The DataCite 4.5 ``resource`` element of a :class:`~..citation.Citation`."""
+    return schema45.dump_etree(datacite_json(citation))
