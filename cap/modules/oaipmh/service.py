@@ -9,6 +9,8 @@ while others are published.
 from dataclasses import dataclass
 
 from flask import current_app
+from flask_principal import Identity
+from invenio_access.permissions import any_user
 from invenio_pidstore.errors import PIDDoesNotExistError
 from invenio_search import current_search_client
 from invenio_search.engine import dsl
@@ -20,6 +22,14 @@ from ..records.api import PublishedRecord
 from ..records.services.results import hit_items, record_item
 
 SORT = [{"updated": "asc"}, {"control_number": "asc"}]
+
+
+def world_identity():
+    """The identity of anyone at all (an anonymous harvester or visitor): what
+    the ``harvest`` action shows it is what the world may see."""
+    identity = Identity(None)
+    identity.provides.add(any_user)
+    return identity
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,6 @@ than a robot does.
 from datetime import UTC, datetime, timedelta
 
 from flask import Blueprint, Response, current_app, request
-from flask_principal import Identity
-from invenio_access.permissions import any_user
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from lxml import etree
 
@@ -19,6 +17,7 @@ from ..exports.formats import record_citation
 from ..exports.formats.datacite import datacite_element
 from ..exports.formats.dublincore import dublin_core_element
 from .proxies import current_oaipmh_service as service
+from .service import world_identity as world
 
 OAI = "http://www.openarchives.org/OAI/2.0/"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
@@ -53,13 +52,6 @@ class OAIError(Exception):
         """``code`` is one of the protocol's error codes."""
         super().__init__(message)
         self.code = code
-
-
-def world():
-    """The identity of an anonymous harvester."""
-    identity = Identity(None)
-    identity.provides.add(any_user)
-    return identity
 
 
 def _tag(name):

@@ -17,6 +17,7 @@ from .bibtex import bibtex
 from .csl import csl_json
 from .datacite import datacite_json, datacite_xml
 from .dublincore import dublin_core_xml
+from .highwire import citation_meta
 from .marcxml import marcxml
 from .schemaorg import schemaorg_json_ld
 
@@ -58,3 +59,11 @@ SCHEMAORG = ExportFormat("json-ld", "application/ld+json", "jsonld", schemaorg_j
 DUBLIN_CORE = ExportFormat("dublincore", "application/x-dc+xml", "xml", dublin_core_xml)
 CSL = ExportFormat("csl", "application/vnd.citationstyles.csl+json", "json", csl_json)
 MARCXML = ExportFormat("marcxml", "application/marcxml+xml", "xml", marcxml)
+
+
+def page_citation(item):
+    """What a record's page embeds for machines: ``{citation, meta, json_ld}``
+    (the ``citation_*`` tags and the schema.org JSON-LD)."""
+    citation = record_citation(item)
+    return {"citation": citation, "meta": citation_meta(citation),
+            "json_ld": schemaorg_json_ld(citation)}
