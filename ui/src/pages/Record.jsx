@@ -4,6 +4,7 @@ import { FileTable } from "../components/Files.jsx";
 import { LEVELS, grantees } from "../components/Share.jsx";
 import LatexExport, { datasetPaths } from "../components/LatexExport.jsx";
 import MetadataView from "../components/MetadataView.jsx";
+import ExportMenu from "../components/ExportMenu.jsx";
 import { cadiOf, draftUrl, errorText, fmtDate, titleOf } from "../util.js";
 
 export default function Record({ recid }) {
@@ -90,6 +91,7 @@ export default function Record({ recid }) {
             <button type="button" className="btn" onClick={edit}>Edit</button>
           )}
           <a className="btn" href={sameOrigin(record.links.self)}>JSON</a>
+          <ExportMenu record={record} />
         </div>
       </header>
       {editError && <p className="alert alert-danger" role="alert">{errorText(editError)}</p>}
