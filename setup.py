@@ -62,6 +62,7 @@ SHARED_EXTENSIONS = [
     "cap_dashboard = cap.modules.dashboard.ext:CAPDashboard",
     "cap_directory = cap.modules.directory.ext:CAPDirectory",
     "cap_exports = cap.modules.exports.ext:CAPExports",
+    "cap_zenodo = cap.modules.zenodo.ext:CAPZenodo",
 ]
 
 setup(
@@ -103,6 +104,7 @@ setup(
         "invenio_base.api_blueprints": [
             "cap_user = cap.modules.user.views:create_blueprint",
             "cap_exports = cap.modules.exports.views:create_blueprint",
+            "cap_zenodo = cap.modules.zenodo.views:create_blueprint",
             "cap_directory = cap.modules.directory.views:create_blueprint",
             "cap_core = cap.modules.core.views:create_blueprint",
             "cap_deposits = cap.modules.deposit.resources.resource:create_blueprint",

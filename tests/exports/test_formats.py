@@ -208,3 +208,18 @@ def test_marcxml_author_list():
     assert subfields("245", "a") == [cms().title]
     assert subfields("024", "a") == ["CAP.CMS.AAAA.BBBB", "HIG-21-004"]
     assert root.findtext("marc:controlfield[@tag='001']", namespaces=NS) == "CAP.CMS.AAAA.BBBB"
+
+
+def test_a_zenodo_doi_is_in_every_format():
+    data = {**GENERIC, "_zenodo": {"doi": "10.5072/zenodo.1001"}}
+    citation = citation_of(item("generic", data), url=URL, publisher=PUBLISHER)
+    doi = "10.5072/zenodo.1001"
+    body = datacite_json(citation)
+    assert body["doi"] == doi and schema45.validate(body)
+    assert bibtexparser.parse_string(bibtex(citation)).entries[0]["doi"] == doi
+    assert csl_json(citation)[0]["DOI"] == doi
+    assert schemaorg_json_ld(citation)["sameAs"] == f"https://doi.org/{doi}"
+    assert f"doi:{doi}" in etree.fromstring(dublin_core_xml(citation).encode()).xpath(
+        "dc:identifier/text()", namespaces=NS)
+    assert doi in etree.fromstring(marcxml(citation).encode()).xpath(
+        "marc:datafield[@tag='024']/marc:subfield[@code='a']/text()", namespaces=NS)

@@ -55,6 +55,8 @@ class Citation:
     related: tuple = ()
     identifiers: tuple = ()
     """``(scheme, value)`` pairs: the experiment's own ids (CADI, Glance)."""
+    doi: str | None = None
+    """The DOI Zenodo minted for the record, once published there."""
 
     @property
     def year(self):
@@ -169,4 +171,5 @@ def citation_of(item, url, publisher):
         keywords=_keywords(metadata, family.keywords),
         related=_related(metadata, family.related),
         identifiers=_identifiers(metadata, family.identifiers),
+        doi=(data.get("_zenodo") or {}).get("doi"),
     )

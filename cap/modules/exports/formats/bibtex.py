@@ -23,6 +23,7 @@ def bibtex(citation):
         ("note", escape("; ".join(f"{scheme} {value}" for scheme, value in citation.identifiers))),
         ("keywords", escape(", ".join(citation.keywords))),
         ("abstract", escape(citation.description or "")),
+        ("doi", escape(citation.doi or "")),
         ("url", escape(citation.url)),
     ]
     lines = [f"  {name} = {{{value}}}," for name, value in fields if value]

@@ -22,6 +22,8 @@ def csl_json(citation):
             for p in citation.creators
         ] or [{"literal": collaboration(citation)}],
     }
+    if citation.doi:
+        item["DOI"] = citation.doi
     if citation.description:
         item["abstract"] = citation.description
     if citation.keywords:

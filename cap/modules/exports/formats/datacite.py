@@ -57,6 +57,8 @@ def datacite_json(citation):
         ],
         "version": citation.schema_version,
     }
+    if citation.doi:
+        body["doi"] = citation.doi
     if citation.description:
         body["descriptions"] = [{"description": citation.description,
                                  "descriptionType": "Abstract"}]

@@ -27,6 +27,7 @@ def dublin_core(citation):
         ("type", citation.resource_type),
         ("identifier", citation.url),
         ("identifier", citation.recid),
+        *([("identifier", f"doi:{citation.doi}")] if citation.doi else []),
         *(("identifier", f"{scheme}:{value}") for scheme, value in citation.identifiers),
         *(("relation", related_url(r)) for r in citation.related),
     ]

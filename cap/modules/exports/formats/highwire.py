@@ -18,6 +18,8 @@ def citation_meta(citation):
         ("citation_technical_report_number", citation.recid),
         ("citation_abstract_html_url", citation.url),
     ]
+    if citation.doi:
+        tags.append(("citation_doi", citation.doi))
     if citation.keywords:
         tags.append(("citation_keywords", "; ".join(citation.keywords)))
     if citation.description:

@@ -28,6 +28,7 @@ def marc_fields(citation):
     """``[(tag, ind1, ind2, [(code, value)])]`` of a :class:`~..citation.Citation`."""
     authors = [_author(p) for p in citation.creators]
     fields = [
+        *([("024", "7", " ", [("a", citation.doi), ("2", "doi")])] if citation.doi else []),
         ("024", "7", " ", [("a", citation.recid), ("2", "CAP")]),
         *(("024", "7", " ", [("a", value), ("2", scheme)])
           for scheme, value in citation.identifiers),

@@ -32,6 +32,8 @@ def schemaorg_json_ld(citation):
         "creator": [_person(p) for p in citation.creators]
         or [{"@type": "Organization", "name": collaboration(citation)}],
     }
+    if citation.doi:
+        body["sameAs"] = f"https://doi.org/{citation.doi}"
     if citation.description:
         body["description"] = citation.description
     if citation.keywords:
