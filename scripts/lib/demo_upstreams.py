@@ -159,27 +159,32 @@ def main():
     """Serve the four upstreams until SIGINT/SIGTERM."""
     sys.path.insert(0, str(ROOT / "tests"))  # the fakes' package
     from fakes.cadi_server import FakeCadi
+    from fakes.zenodo_server import FakeZenodo
     from fakes.ldap_server import ENTRIES, start_directory
 
     orcid_port = int(os.environ.get("CAP_DEMO_ORCID_PORT", "5101"))
     ror_port = int(os.environ.get("CAP_DEMO_ROR_PORT", "5102"))
     cadi_port = int(os.environ.get("CAP_DEMO_CADI_PORT", "5103"))
     ldap_port = int(os.environ.get("CAP_DEMO_LDAP_PORT", "5104"))
+    zenodo_port = int(os.environ.get("CAP_DEMO_ZENODO_PORT", "5105"))
     known = {dn for dn, _ in ENTRIES}
     directory = start_directory(
         ldap_port, [e for e in demo_directory_entries() if e[0] not in known]
     )
     cadi = FakeCadi(cadi_port)
+    zenodo = FakeZenodo(zenodo_port)
     servers = [
         serve("ORCID", orcid_port, orcid_routes(), "application/vnd.orcid+json"),
         serve("ROR", ror_port, ror_routes()),
         cadi.server,
         directory.server,
+        zenodo.server,
     ]
     print(f"demo ORCID API: http://{HOST}:{orcid_port}/v3.0", flush=True)
     print(f"demo ROR API:   http://{HOST}:{ror_port}/v2", flush=True)
     print(f"demo CADI API:  {cadi.url}/api", flush=True)
     print(f"demo directory: {directory.url}", flush=True)
+    print(f"demo Zenodo:    {zenodo.url}/api", flush=True)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())

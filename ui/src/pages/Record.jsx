@@ -5,6 +5,7 @@ import { LEVELS, grantees } from "../components/Share.jsx";
 import LatexExport, { datasetPaths } from "../components/LatexExport.jsx";
 import MetadataView from "../components/MetadataView.jsx";
 import ExportMenu from "../components/ExportMenu.jsx";
+import ZenodoPanel from "../components/ZenodoPanel.jsx";
 import { cadiOf, draftUrl, errorText, fmtDate, titleOf } from "../util.js";
 
 export default function Record({ recid }) {
@@ -110,6 +111,7 @@ export default function Record({ recid }) {
           {datasets.length > 0 && (
             <LatexExport paths={datasets} title={titleOf(record.metadata) || record.recid} />
           )}
+          <ZenodoPanel record={record} onPublished={setRecord} />
           <AccessPanel record={record} />
           <section className="panel" aria-labelledby="rev-title">
             <h2 id="rev-title">Revisions</h2>
