@@ -107,20 +107,19 @@ def test_the_matrix_is_complete():
 # -- set-up, once per module ---------------------------------------------------
 
 @pytest.fixture(scope="module")
-def zenodo():
+def zenodo(zenodo_server):
     """The fake Zenodo, holding one published record (id 1001)."""
     import requests
-    from fakes.zenodo_server import TOKEN, start_zenodo
+    from fakes.zenodo_server import TOKEN
 
-    server = start_zenodo()
+    server = zenodo_server
     auth = {"Authorization": f"Bearer {TOKEN}"}
     deposition = requests.post(f"{server.url}/api/deposit/depositions", json={
         "metadata": {"upload_type": "dataset", "title": "T", "creators": [{"name": "A"}],
                      "description": "D"}}, headers=auth, timeout=5).json()
     requests.put(f"{deposition['links']['bucket']}/a.txt", data=b"a", headers=auth, timeout=5)
     requests.post(deposition["links"]["publish"], headers=auth, timeout=5)
-    yield server
-    server.stop()
+    return server
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,6 @@ answers; publishing to the fake Zenodo shows the DOI on the record."""
 import io
 
 import pytest
-from fakes.zenodo_server import start_zenodo
 from invenio_app.factory import create_app as create_ui_and_api
 from playwright.sync_api import expect
 from test_browser import login, screenshot
@@ -16,16 +15,9 @@ TITLE = "Recasting dark-matter searches with simplified models"
 
 
 @pytest.fixture(scope="module")
-def zenodo():
-    server = start_zenodo()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def app_config(app_config, live_app_config, zenodo):
+def app_config(app_config, live_app_config, zenodo_server):
     """Served on its own port, with CSRF protection on; Zenodo is the local fake."""
-    app_config.update(zenodo.config)
+    app_config.update(zenodo_server.config)
     return live_app_config(app_config)
 
 
@@ -76,7 +68,7 @@ def test_export_menu_downloads_each_format(cap_server, browser_page, ui_user, ui
 
 
 def test_publish_on_zenodo_shows_the_doi(cap_server, browser_page, ui_user, ui_password,
-                                         artifacts, recid, zenodo):
+                                         artifacts, recid, zenodo_server):
     page = browser_page
     login(page, cap_server, ui_user.email, ui_password)
     page.goto(f"{cap_server}/published/{recid}")
@@ -85,7 +77,7 @@ def test_publish_on_zenodo_shows_the_doi(cap_server, browser_page, ui_user, ui_p
     panel.get_by_role("button", name="Publish on Zenodo").click()
     expect(panel.locator(".doi")).to_have_text("10.5072/zenodo.1001")
     screenshot(page, artifacts, "21-record-zenodo-doi")
-    assert [k for k in zenodo.buckets["bucket-1001"]] == ["limits.json"]
+    assert list(zenodo_server.buckets["bucket-1001"]) == ["limits.json"]
     panel.get_by_role("button", name="Publish a new version on Zenodo").click()
     expect(panel.locator(".doi")).to_have_text("10.5072/zenodo.1002")
     expect(panel.locator(".conceptdoi")).to_have_text("10.5072/zenodo.1000")

@@ -6,7 +6,7 @@ import io
 import json
 
 import pytest
-from fakes.zenodo_server import TOKEN, start_zenodo
+from fakes.zenodo_server import TOKEN
 from invenio_db import db
 from invenio_files_rest.models import ObjectVersion
 
@@ -14,15 +14,8 @@ from cap.modules.schemas.api import get_schema
 
 
 @pytest.fixture(scope="module")
-def zenodo():
-    server = start_zenodo()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def app_config(app_config, zenodo):
-    app_config.update(zenodo.config, CAP_ZENODO_TIMEOUT=5, CAP_ZENODO_RETRIES=1)
+def app_config(app_config, zenodo_server):
+    app_config.update(zenodo_server.config, CAP_ZENODO_TIMEOUT=5, CAP_ZENODO_RETRIES=1)
     return app_config
 
 
@@ -35,8 +28,8 @@ def allowed(env):
 
 
 @pytest.fixture
-def record(client, env, complete, zenodo):
-    zenodo.reset()
+def record(client, env, complete, zenodo_server):
+    zenodo_server.reset()
     owner = env.users.owner
     metadata = {**complete, "people": [{"name": "Sofia Andersson",
                                         "orcid": "0000-0002-1825-0097",
@@ -55,11 +48,11 @@ def push(client, user, recid, body=None):
                        data=json.dumps(body) if body is not None else None)
 
 
-def test_publish_then_new_version(client, env, allowed, record, zenodo):
+def test_publish_then_new_version(client, env, allowed, record, zenodo_server):
     owner = env.users.owner
     first = push(client, owner, record)
     assert first.status_code == 202, first.json
-    deposition = zenodo.depositions[1001]
+    deposition = zenodo_server.depositions[1001]
     assert deposition["submitted"] and deposition["metadata"]["upload_type"] == "dataset"
     meta = deposition["metadata"]
     assert meta["title"] == "Recasting dark-matter searches"
@@ -67,7 +60,7 @@ def test_publish_then_new_version(client, env, allowed, record, zenodo):
                                  "affiliation": "Stockholm University"}]
     assert meta["keywords"] == ["reinterpretation", "dark matter"]
     assert meta["related_identifiers"][0]["identifier"].endswith(f"/published/{record}")
-    files = zenodo.buckets[deposition["bucket"]]
+    files = zenodo_server.buckets[deposition["bucket"]]
     assert {key: f["data"] for key, f in files.items()} == {
         "results.root": b"histograms", "notes.txt": b"read me"}
     stored = env.records.read(owner.identity, record).data["_zenodo"]
@@ -84,9 +77,9 @@ def test_publish_then_new_version(client, env, allowed, record, zenodo):
     second = env.records.read(owner.identity, record).data["_zenodo"]
     assert second["doi"] == "10.5072/zenodo.1002" and second["conceptdoi"] == stored["conceptdoi"]
     assert second["files"] == ["notes.txt"]
-    new = zenodo.depositions[1002]
-    assert list(zenodo.buckets[new["bucket"]]) == ["notes.txt"]  # the inherited file removed
-    assert ("POST", "/api/deposit/depositions/1001/actions/newversion") in zenodo.calls
+    new = zenodo_server.depositions[1002]
+    assert list(zenodo_server.buckets[new["bucket"]]) == ["notes.txt"]  # the inherited file removed
+    assert ("POST", "/api/deposit/depositions/1001/actions/newversion") in zenodo_server.calls
 
 
 def test_lookup(client, env, allowed, record):
@@ -100,39 +93,39 @@ def test_lookup(client, env, allowed, record):
     assert client.get("/services/zenodo/record/1001").status_code == 401
 
 
-def test_who_may_push(client, env, allowed, record, zenodo):
+def test_who_may_push(client, env, allowed, record, zenodo_server):
     u = env.users
     assert push(client, u.colleague, record).status_code == 403  # reads it, not its admin
     assert push(client, u.stranger, record).status_code == 403  # experiment-free: reads it
     assert client.post(f"/records/{record}/actions/zenodo").status_code == 401
     assert push(client, u.owner, "CAP.NOPE.NOPE").status_code == 404
-    assert zenodo.depositions == {}
+    assert zenodo_server.depositions == {}
     assert push(client, u.admin, record).status_code == 202  # superusers may
 
 
-def test_schema_must_allow_it(client, env, record, zenodo):
+def test_schema_must_allow_it(client, env, record, zenodo_server):
     schema = get_schema("generic")
     schema.config = {k: v for k, v in (schema.config or {}).items() if k != "zenodo"}
     db.session.commit()
     answer = push(client, env.users.owner, record)
     assert answer.status_code == 403 and "generic" in answer.json["message"]
-    assert zenodo.calls == []
+    assert zenodo_server.calls == []
 
 
-def test_bad_file_choice_names_the_field(client, env, allowed, record, zenodo):
+def test_bad_file_choice_names_the_field(client, env, allowed, record, zenodo_server):
     answer = push(client, env.users.owner, record, {"files": ["notes.txt", "missing.dat"]})
     assert answer.status_code == 400
     assert answer.json["errors"][0]["field"] == ["files", "1"]
     empty = push(client, env.users.owner, record, {"files": []})
     assert empty.status_code == 400 and empty.json["errors"][0]["field"] == ["files"]
-    assert zenodo.calls == []
+    assert zenodo_server.calls == []
 
 
-def test_zenodo_down_or_refusing(client, env, allowed, record, zenodo, app):
-    zenodo.mode = "down"
+def test_zenodo_down_or_refusing(client, env, allowed, record, zenodo_server, app):
+    zenodo_server.mode = "down"
     answer = push(client, env.users.owner, record)
     assert answer.status_code == 502 and "Zenodo" in answer.json["message"]
-    zenodo.mode = "ok"
+    zenodo_server.mode = "ok"
     app.config["CAP_ZENODO_TOKEN"] = "wrong"
     try:
         refused = push(client, env.users.owner, record)
