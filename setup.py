@@ -31,6 +31,8 @@ install_requires = [
     "orjson>=3.10,<4",
     # The local SMTP server of ./scripts/run and of the tests (scripts/lib/demo_smtp.py).
     "aiosmtpd==1.4.6",
+    "lxml>=6.1,<7",
+    "datacite==1.4.1",
 ]
 
 tests_require = [
@@ -39,6 +41,8 @@ tests_require = [
     "ruff>=0.8",
     "playwright>=1.49,<2",
     "hypothesis-jsonschema>=0.23,<1",
+    "bibtexparser==2.1.0",
+    "sickle==0.7.0",
     # hypothesis-jsonschema 0.23.1 (the latest) drives hypothesis' internal
     # conjecture.utils.many(...).more(), gone by hypothesis 6.170 (AttributeError
     # 'many' object has no attribute 'more'); 6.155.2 still has it.
@@ -63,6 +67,8 @@ SHARED_EXTENSIONS = [
     "cap_dashboard = cap.modules.dashboard.ext:CAPDashboard",
     "cap_directory = cap.modules.directory.ext:CAPDirectory",
     "cap_notifications = cap.modules.notifications.ext:CAPNotifications",
+    "cap_exports = cap.modules.exports.ext:CAPExports",
+    "cap_zenodo = cap.modules.zenodo.ext:CAPZenodo",
 ]
 
 setup(
@@ -87,6 +93,7 @@ setup(
             "cap_core = cap.modules.core.ext:CAPCore",
             "cap_ui = cap.modules.ui.ext:CAPUI",
             "cap_files = cap.modules.files.ext:CAPFiles",
+            "cap_oaipmh = cap.modules.oaipmh.ext:CAPOAIPMH",
             *SHARED_EXTENSIONS,
         ],
         "invenio_base.api_apps": [
@@ -98,10 +105,12 @@ setup(
         ],
         "invenio_base.blueprints": [
             "cap_ui = cap.modules.ui.views:create_blueprint",
+            "cap_oaipmh = cap.modules.oaipmh.views:create_blueprint",
         ],
         "invenio_base.api_blueprints": [
             "cap_user = cap.modules.user.views:create_blueprint",
             "cap_exports = cap.modules.exports.views:create_blueprint",
+            "cap_zenodo = cap.modules.zenodo.views:create_blueprint",
             "cap_directory = cap.modules.directory.views:create_blueprint",
             "cap_core = cap.modules.core.views:create_blueprint",
             "cap_files = cap.modules.files.fixity_views:create_blueprint",
@@ -122,6 +131,15 @@ setup(
             "cap_cms_cadi = cap.modules.cms.cadi.checks:check_cadi_id",
             "cap_cms_das = cap.modules.cms.das.validation:validate_datasets",
             "cap_cms_triggers = cap.modules.cms.triggers.validation:validate_triggers",
+        ],
+        "cap.records.exports": [
+            "bibtex = cap.modules.exports.formats:BIBTEX",
+            "datacite_json = cap.modules.exports.formats:DATACITE_JSON",
+            "datacite_xml = cap.modules.exports.formats:DATACITE_XML",
+            "json_ld = cap.modules.exports.formats:SCHEMAORG",
+            "dublincore = cap.modules.exports.formats:DUBLIN_CORE",
+            "csl = cap.modules.exports.formats:CSL",
+            "marcxml = cap.modules.exports.formats:MARCXML",
         ],
         "invenio_db.models": [
             "cap_auth = cap.modules.auth.models",

@@ -341,3 +341,16 @@ def cadi_server():
     server = start_cadi()
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="module")
+def zenodo_server():
+    """The fake Zenodo deposition API (tests/fakes/zenodo_server.py) for a module.
+
+    Point the app at it with ``app_config.update(zenodo_server.config)``.
+    """
+    from fakes.zenodo_server import start_zenodo
+
+    server = start_zenodo()
+    yield server
+    server.stop()

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Demo stand-ins for ORCID, ROR, CADI and the CERN directory, for ``./scripts/run``.
+"""Demo stand-ins for ORCID, ROR, CADI, the CERN directory and Zenodo, for ``./scripts/run``.
 
 A demo machine (or a physicist's laptop) may not reach pub.orcid.org or
 api.ror.org, so ``./scripts/run`` starts this server and points
@@ -14,9 +14,11 @@ payloads in ``cap/modules/services/data/`` (the files the test fakes serve):
 - CADI (its token endpoint and API) on ``CAP_DEMO_CADI_PORT`` (default
   5103), over the CADI module's demo file;
 - the CERN directory (LDAP) on ``CAP_DEMO_LDAP_PORT`` (default 5104): a
-  slice of people and e-groups, the demo accounts and their e-groups.
+  slice of people and e-groups, the demo accounts and their e-groups;
+- Zenodo's deposition API on ``CAP_DEMO_ZENODO_PORT`` (default 5105), the
+  test suite's fake (token ``zenodo-test-token``, DOIs under 10.5072).
 
-CADI and LDAP are the test suite's fakes (``tests/fakes/``): one
+CADI, LDAP and Zenodo are the test suite's fakes (``tests/fakes/``): one
 implementation for tests and demo. Loopback only. Pointing CAP at the real
 services is configuration only (or run with CAP_DEMO_UPSTREAMS=0).
 """
@@ -156,30 +158,35 @@ def demo_directory_entries():
 
 
 def main():
-    """Serve the four upstreams until SIGINT/SIGTERM."""
+    """Serve the demo upstreams until SIGINT/SIGTERM."""
     sys.path.insert(0, str(ROOT / "tests"))  # the fakes' package
     from fakes.cadi_server import FakeCadi
     from fakes.ldap_server import ENTRIES, start_directory
+    from fakes.zenodo_server import FakeZenodo
 
     orcid_port = int(os.environ.get("CAP_DEMO_ORCID_PORT", "5101"))
     ror_port = int(os.environ.get("CAP_DEMO_ROR_PORT", "5102"))
     cadi_port = int(os.environ.get("CAP_DEMO_CADI_PORT", "5103"))
     ldap_port = int(os.environ.get("CAP_DEMO_LDAP_PORT", "5104"))
+    zenodo_port = int(os.environ.get("CAP_DEMO_ZENODO_PORT", "5105"))
     known = {dn for dn, _ in ENTRIES}
     directory = start_directory(
         ldap_port, [e for e in demo_directory_entries() if e[0] not in known]
     )
     cadi = FakeCadi(cadi_port)
+    zenodo = FakeZenodo(zenodo_port)
     servers = [
         serve("ORCID", orcid_port, orcid_routes(), "application/vnd.orcid+json"),
         serve("ROR", ror_port, ror_routes()),
         cadi.server,
         directory.server,
+        zenodo.server,
     ]
     print(f"demo ORCID API: http://{HOST}:{orcid_port}/v3.0", flush=True)
     print(f"demo ROR API:   http://{HOST}:{ror_port}/v2", flush=True)
     print(f"demo CADI API:  {cadi.url}/api", flush=True)
     print(f"demo directory: {directory.url}", flush=True)
+    print(f"demo Zenodo:    {zenodo.url}/api", flush=True)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())

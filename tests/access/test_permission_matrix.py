@@ -66,6 +66,8 @@ MATRIX = {
     "PUT published draft":    (401,  409,   403,   409,   409,   403,   404,  404,   409,   409),
     "GET record":             (401,  200,   200,   200,   200,   200,   200,  404,   200,   200),
     "GET record revisions":   (401,  200,   200,   200,   200,   200,   200,  404,   200,   200),
+    "GET record as DataCite": (401,  200,   200,   200,   200,   200,   200,  404,   200,   200),
+    "GET record as BibTeX":   (401,  200,   200,   200,   200,   200,   200,  404,   200,   200),
     "GET draft file":         (401,  200,   200,   200,   200,   200,   404,  404,   200,   200),
     "PUT draft file":         (401,  200,   403,   200,   200,   403,   404,  404,   200,   200),
     "GET record file":        (401,  200,   200,   200,   200,   200,   200,  404,   200,   200),
@@ -77,6 +79,7 @@ MATRIX = {
     "GET failed notifications": (401, 403,  403,   403,   403,   403,   403,  403,   403,   200),
     "GET schema notifications": (401, 403,  403,   403,   403,   403,   403,  403,   200,   200),
     "PUT schema notifications": (401, 403,  403,   403,   403,   403,   403,  403,   200,   200),
+    "GET Zenodo record":      (401,  200,   200,   200,   200,   200,   200,  200,   200,   200),
     # Searches: the documents each role finds (hits, total and facets).
     "search deposits":        (401,  DP,    DP,    DP,    DP,    DP,    NONE, AP,    DP,    ALL),
     "search deposits CMS":    (401,  DP,    DP,    DP,    DP,    DP,    NONE, NONE,  DP,    DP),
@@ -88,6 +91,8 @@ MATRIX = {
     "edit published draft":   (401,  201,   403,   201,   201,   403,   404,  404,   201,   201),
     "discard draft changes":  (401,  201,   403,   201,   201,   403,   404,  404,   201,   201),
     "DELETE draft file":      (401,  204,   403,   204,   204,   403,   404,  404,   204,   204),
+    # The record's admins (the schema allows Zenodo: _zenodo_allowed).
+    "push record to Zenodo":  (401,  202,   403,   403,   202,   403,   403,  404,   403,   202),
     # A fresh D unshared from everyone it was shared with: searched at once.
     "search after unshare":   (401,  HIT,   MISS,  MISS,  MISS,  MISS,  MISS, MISS,  HIT,   HIT),
 }
@@ -105,6 +110,39 @@ def test_the_matrix_is_complete():
 
 
 # -- set-up, once per module ---------------------------------------------------
+
+@pytest.fixture(scope="module")
+def zenodo(zenodo_server):
+    """The fake Zenodo, holding one published record (id 1001)."""
+    import requests
+    from fakes.zenodo_server import TOKEN
+
+    server = zenodo_server
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    deposition = requests.post(f"{server.url}/api/deposit/depositions", json={
+        "metadata": {"upload_type": "dataset", "title": "T", "creators": [{"name": "A"}],
+                     "description": "D"}}, headers=auth, timeout=5).json()
+    requests.put(f"{deposition['links']['bucket']}/a.txt", data=b"a", headers=auth, timeout=5)
+    requests.post(deposition["links"]["publish"], headers=auth, timeout=5)
+    return server
+
+
+@pytest.fixture(scope="module")
+def app_config(app_config, zenodo):
+    """CAP pointed at the fake Zenodo."""
+    app_config.update(zenodo.config)
+    return app_config
+
+
+def _zenodo_allowed():
+    """The CMS analysis schema lets its records go to Zenodo."""
+    from cap.modules.schemas.api import get_schema
+
+    schema = get_schema("cms-analysis")
+    if not (schema.config or {}).get("zenodo"):
+        schema.config = {**(schema.config or {}), "zenodo": True}
+        db_.session.commit()
+
 
 def _example(app, name):
     from cap.modules.schemas.api import get_schema
@@ -331,6 +369,11 @@ def _item(client, docs, role, headers, column, expected):
                           data=json.dumps(docs.D_metadata)).status_code
     if column == "GET record":
         return client.get(f"/records/{r}", headers=headers).status_code
+    if column == "GET record as DataCite":
+        return client.get(f"/records/{r}?format=datacite-json", headers=headers).status_code
+    if column == "GET record as BibTeX":
+        return client.get(f"/records/{r}", headers={**headers, "Accept": "application/x-bibtex"}
+                          ).status_code
     if column == "GET record revisions":
         return client.get(f"/records/{r}/revisions", headers=headers).status_code
     if column == "GET draft file":
@@ -351,6 +394,12 @@ def _item(client, docs, role, headers, column, expected):
     if column == "publish draft":
         pid = docs.fresh(changes=expected < 400).pid
         return client.post(f"/deposits/{pid}/actions/publish", headers=headers).status_code
+    if column == "push record to Zenodo":
+        _zenodo_allowed()
+        recid = docs.fresh("published", changes=expected < 400).recid
+        return client.post(f"/records/{recid}/actions/zenodo", headers=headers).status_code
+    if column == "GET Zenodo record":
+        return client.get("/services/zenodo/record/1001", headers=headers).status_code
     if column == "edit published draft":
         pid = docs.fresh("published", changes=expected < 400).pid
         return client.post(f"/deposits/{pid}/actions/edit", headers=headers).status_code

@@ -13,6 +13,7 @@ from invenio_access import Permission
 from invenio_access.models import ActionRoles, ActionUsers
 from invenio_access.permissions import (
     ParameterizedActionNeed,
+    any_user,
     authenticated_user,
     superuser_access,
 )
@@ -205,3 +206,32 @@ class ExperimentMember(Generator):
         if not experiments:
             return free
         return free | dsl.Q("terms", _experiment=experiments)
+
+
+class PublicRecord(Generator):
+    """Anyone, for a published record whose schema version its collaboration
+    opened to the world (schema ``config.public_records``; default closed)."""
+
+    def needs(self, record=None, schema=None):
+        """Everyone (``any_user``) for an opened record; nobody otherwise."""
+        from ..schemas.api import public_schema_versions
+
+        parsed = parse_schema_url((record or {}).get("$schema"))
+        if not parsed or "control_number" not in record:
+            return []
+        _, name, version = parsed
+        version = ".".join(str(int(part)) for part in version.split("."))
+        return [any_user] if (name, version) in public_schema_versions() else []
+
+    def query_filter(self, identity):
+        """Records of the opened schema versions, for every identity."""
+        from ..schemas.api import public_schema_versions
+
+        opened = sorted(public_schema_versions())
+        if not opened:
+            return MATCH_NOTHING
+        return dsl.Q("bool", filter=[dsl.Q("exists", field="control_number")], should=[
+            dsl.Q("bool", filter=[dsl.Q("term", **{"_schema.name": name}),
+                                  dsl.Q("term", **{"_schema.version": version})])
+            for name, version in opened
+        ], minimum_should_match=1)

@@ -18,7 +18,9 @@ from .generators import (
     GRANTS_KEY,
     MATCH_NOTHING,
     AccessGrant,
+    AuthenticatedUser,
     ExperimentMember,
+    PublicRecord,
     SchemaGrant,
     is_superuser,
 )
@@ -100,6 +102,11 @@ class RecordPermissionPolicy(PermissionPolicy):
     ]
     can_update = [AccessGrant("record", "update"), SchemaGrant("record", "update")]
     can_admin = [AccessGrant("record", "admin"), SchemaGrant("record", "admin")]
+    can_zenodo = [AccessGrant("record", "admin"), SchemaGrant("record", "admin")]
+    """Publish to Zenodo: the record's admins (owner and those granted admin)."""
+    can_zenodo_lookup = [AuthenticatedUser()]
+    can_harvest = [PublicRecord()]
+    """What the world sees (OAI-PMH, citation metadata of public pages)."""
 
 
 class MigrationPermissionPolicy(PermissionPolicy):

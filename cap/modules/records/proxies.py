@@ -7,3 +7,8 @@ current_record_service = LocalProxy(
     lambda: current_app.extensions["cap-records"].record_service
 )
 """The published records service."""
+
+current_export_formats = LocalProxy(
+    lambda: current_app.extensions["cap-records"].export_formats
+)
+"""The extra formats of a record (entry points ``cap.records.exports``)."""

@@ -644,3 +644,17 @@ def load_definitions(definitions, force=False):
 def load_from_directory(root=None, mappings_root=None, force=False):
     """Load every schema under ``root`` (our layout): see :func:`load_definitions`."""
     return load_definitions(read_directory(root, mappings_root), force=force)
+
+
+PUBLIC_RECORDS_KEY = "public_records"
+"""Key of a schema's ``config`` by which its collaboration opens the records of
+that schema version to the world (OAI-PMH, citation metadata); absent: closed."""
+
+
+def public_schema_versions():
+    """``{(name, version)}`` of the schemas whose config opens their records."""
+    return {
+        (schema.name, schema.version)
+        for schema in Schema.query.filter(Schema.config.isnot(None))
+        if (schema.config or {}).get(PUBLIC_RECORDS_KEY) is True
+    }

@@ -13,6 +13,9 @@ from invenio_pidstore.errors import PIDDeletedError
 
 from ..core.errors import NotFoundError
 from ..deposit.proxies import current_deposit_service
+from ..exports.formats import page_citation
+from ..oaipmh.proxies import current_oaipmh_service
+from ..oaipmh.service import world_identity
 from ..records.proxies import current_record_service
 
 
@@ -36,11 +39,13 @@ def _user_props():
     return {"id": current_user.id, "email": current_user.email}
 
 
-def render_page(page, title, **props):
-    """Render the shell of one React page."""
+def render_page(page, title, page_citation=None, **props):
+    """Render the shell of one React page (with the citation metadata of a
+    record opened to the world, when given)."""
     _ensure_csrf_cookie()
     props = {"page": page, "user": _user_props(), "apiBase": "/api", **props}
-    return render_template("cap_ui/app.html", page=page, title=title, props=props)
+    return render_template("cap_ui/app.html", page=page, title=title, props=props,
+                           page_citation=page_citation)
 
 
 def index():
@@ -67,14 +72,29 @@ def draft(pid):
     return render_page("deposit", "Edit draft", pid=pid, emptyFileMessage=message)
 
 
-@login_required
+def _public_citation(recid):
+    """The page citation of a record opened to the world (``None`` for any other)."""
+    try:
+        item = current_oaipmh_service.read(world_identity(), recid)
+    except (NotFoundError, PIDDeletedError):
+        return None
+    return page_citation(item)
+
+
 def record(recid):
-    """A published analysis; a real 404 for a record that does not exist (or is hidden)."""
+    """A published analysis; a real 404 for a record that does not exist (or is
+    hidden). A record opened to the world shows its citation to anyone."""
+    public = _public_citation(recid)
+    if not current_user.is_authenticated:
+        if public is None:
+            return current_app.login_manager.unauthorized()
+        return render_template("cap_ui/public_record.html", page_citation=public,
+                               title=public["citation"].title)
     try:
         current_record_service.read(g.identity, recid)
     except (NotFoundError, PIDDeletedError):
         abort(404)
-    return render_page("record", "Published analysis", recid=recid)
+    return render_page("record", "Published analysis", page_citation=public, recid=recid)
 
 
 @login_required

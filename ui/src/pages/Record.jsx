@@ -5,6 +5,8 @@ import { LEVELS, grantees } from "../components/Share.jsx";
 import LatexExport, { datasetPaths } from "../components/LatexExport.jsx";
 import Notifications from "../components/Notifications.jsx";
 import MetadataView from "../components/MetadataView.jsx";
+import ExportMenu from "../components/ExportMenu.jsx";
+import ZenodoPanel from "../components/ZenodoPanel.jsx";
 import { cadiOf, draftUrl, errorText, fmtDate, titleOf } from "../util.js";
 
 export default function Record({ recid }) {
@@ -91,6 +93,7 @@ export default function Record({ recid }) {
             <button type="button" className="btn" onClick={edit}>Edit</button>
           )}
           <a className="btn" href={sameOrigin(record.links.self)}>JSON</a>
+          <ExportMenu record={record} />
         </div>
       </header>
       {editError && <p className="alert alert-danger" role="alert">{errorText(editError)}</p>}
@@ -109,6 +112,7 @@ export default function Record({ recid }) {
           {datasets.length > 0 && (
             <LatexExport paths={datasets} title={titleOf(record.metadata) || record.recid} />
           )}
+          <ZenodoPanel record={record} onPublished={setRecord} />
           <AccessPanel record={record} />
           {record.draft_id && <Notifications pid={record.draft_id} />}
           <section className="panel" aria-labelledby="rev-title">

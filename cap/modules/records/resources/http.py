@@ -7,8 +7,8 @@ from flask import Response, jsonify, make_response, request
 from werkzeug.exceptions import NotAcceptable
 
 from ...core.body import load_json
-from ...core.errors import InvalidRequestError, RevisionMismatchError
-from .serializers import CSV, JSON
+from ...core.errors import InvalidRequestError, RevisionMismatchError, field_error
+from .serializers import JSON
 
 _ETAG = re.compile(r'^\s*(?:W/)?"?(\d+)"?\s*$')
 
@@ -23,6 +23,18 @@ def negotiate(mimetypes):
             f"Cannot answer in the requested format; available: {', '.join(mimetypes)}."
         )
     return best
+
+
+def chosen_mimetype(mimetypes, names):
+    """The media type ``?format=`` names (``names``: format name -> media type),
+    else the best of ``mimetypes`` for the request's Accept."""
+    name = request.args.get("format")
+    if name is None:
+        return negotiate(mimetypes)
+    if name not in names:
+        message = f"Unknown format {name!r}; available: {', '.join(sorted(names))}."
+        raise InvalidRequestError(message, [field_error("format", message)])
+    return names[name]
 
 
 def parse_json_body(required=True):
@@ -62,9 +74,10 @@ def prefers_lenient():
 
 
 def answer(body, status=200, revision=None, mimetype=JSON):
-    """A response with the body in ``mimetype`` and the ETag of ``revision``."""
-    if mimetype == CSV:
-        response = Response(body, status=status, mimetype=CSV)
+    """A response with the body (text, or data to write as JSON) in ``mimetype``
+    and the ETag of ``revision``."""
+    if isinstance(body, str):
+        response = Response(body, status=status, mimetype=mimetype)
     else:
         response = make_response(jsonify(body), status)
         response.mimetype = mimetype

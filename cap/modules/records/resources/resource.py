@@ -5,8 +5,8 @@ from flask import Blueprint, current_app, g, request
 
 from ...core.db import read_only
 from ...core.errors import register_error_handlers
-from ..proxies import current_record_service
-from .http import answer, negotiate, search_links
+from ..proxies import current_export_formats, current_record_service
+from .http import answer, chosen_mimetype, search_links
 from .serializers import (
     BASIC,
     CSV,
@@ -39,7 +39,7 @@ def aggregations_body(aggregations):
 
 def search_answer(service, endpoint):
     """Run a search and answer it in the format the client accepts."""
-    mimetype = negotiate(SEARCH_MIMETYPES)
+    mimetype = chosen_mimetype(SEARCH_MIMETYPES, {"json": JSON, "csv": CSV})
     result = service.search(g.identity, search_params())
     if mimetype == BASIC:
         bodies = [serialize_basic(item) for item in result.items]
@@ -66,10 +66,15 @@ def search():
 
 @read_only
 def read(recid):
-    """GET /records/<recid>[?revision=N]."""
-    mimetype = negotiate(ITEM_MIMETYPES)
+    """GET /records/<recid>[?revision=N][&format=NAME]: JSON, or a citation
+    export (by ``Accept`` or ``?format=``)."""
+    exports = {export.mimetype: export for export in current_export_formats}
+    names = {"json": JSON, **{export.name: export.mimetype for export in exports.values()}}
+    mimetype = chosen_mimetype(ITEM_MIMETYPES + list(exports), names)
     item = current_record_service.read(g.identity, recid, revision=request.args.get("revision"))
-    if mimetype == BASIC:
+    if mimetype in exports:
+        body = exports[mimetype].serialize(item)
+    elif mimetype == BASIC:
         body = serialize_basic(item)
     elif mimetype == PERMISSIONS:
         body = serialize_permissions(item)

@@ -88,6 +88,7 @@ def serialize_full(item):
         body["recid"] = data["control_number"]
         body["draft_id"] = system.get("id")
         body["links"] = record_links(data["control_number"], data.get("_bucket"))
+        body["zenodo"] = data.get("_zenodo")  # its DOIs once published to Zenodo
     else:
         pid = system.get("pid") or {}
         body["recid"] = pid.get("value")

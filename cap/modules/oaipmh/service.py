@@ -1,0 +1,107 @@
+"""What OAI-PMH harvests: published records the policy's ``harvest`` action
+opens (:class:`~cap.modules.access.generators.PublicRecord`), identity first.
+
+Pages are sorted by ``(updated, recid)`` and continue after the last one
+shown (``search_after``), so a harvest neither skips nor repeats a record
+while others are published.
+"""
+
+from dataclasses import dataclass
+
+from flask import current_app
+from flask_principal import Identity
+from invenio_access.permissions import any_user
+from invenio_pidstore.errors import PIDDoesNotExistError
+from invenio_search import current_search_client
+from invenio_search.engine import dsl
+from invenio_search.utils import build_alias_name
+
+from ..access.policies import RecordPermissionPolicy
+from ..core.errors import NotFoundError
+from ..records.api import PublishedRecord
+from ..records.services.results import hit_items, record_item
+
+SORT = [{"updated": "asc"}, {"control_number": "asc"}]
+
+
+def world_identity():
+    """The identity of anyone at all (an anonymous harvester or visitor): what
+    the ``harvest`` action shows it is what the world may see."""
+    identity = Identity(None)
+    identity.provides.add(any_user)
+    return identity
+
+
+@dataclass(frozen=True)
+class Harvest:
+    """One page of a harvest: items, how many match in all, and where the page ended."""
+
+    items: list
+    total: int
+    last: list | None
+    """Sort values of the last item (``None`` for an empty page)."""
+
+
+class OAIPMHService:
+    """Harvestable records: search and read."""
+
+    policy_cls = RecordPermissionPolicy
+    action = "harvest"
+    alias = "records"
+    record_cls = PublishedRecord
+
+    def sets(self):
+        """``[(setSpec, setName)]``: one set per experiment."""
+        return [(name.lower(), f"{name} Collaboration")
+                for name in sorted(current_app.config["CAP_EXPERIMENTS"])]
+
+    def experiment_of_set(self, spec):
+        """The experiment of a ``setSpec`` (``None`` if no such set)."""
+        return next((name for name in current_app.config["CAP_EXPERIMENTS"]
+                     if name.lower() == spec), None)
+
+    def _filter(self, identity, experiment=None, since=None, until=None):
+        filters = [self.policy_cls(self.action).query_filter(identity)]
+        if experiment:
+            filters.append(dsl.Q("term", _experiment=experiment))
+        if since or until:
+            bounds = {"gte": since.isoformat()} if since else {}
+            if until:
+                bounds["lte"] = until.isoformat()
+            filters.append(dsl.Q("range", updated=bounds))
+        return dsl.Q("bool", filter=filters).to_dict()
+
+    def harvest(self, identity, experiment=None, since=None, until=None, after=None,
+                size=100):
+        """A :class:`Harvest` page of what ``identity`` may harvest, optionally of one
+        experiment, updated in ``[since, until]``, after the sort values ``after``."""
+        body = {"query": self._filter(identity, experiment, since, until), "sort": SORT,
+                "size": size, "track_total_hits": True}
+        if after:
+            body["search_after"] = after
+        answer = current_search_client.search(
+            index=build_alias_name(self.alias), body=body, ignore_unavailable=True)
+        hits = answer["hits"]["hits"]
+        return Harvest(
+            items=hit_items(identity, hits, self.policy_cls),
+            total=answer["hits"]["total"]["value"],
+            last=hits[-1]["sort"] if hits else None,
+        )
+
+    def earliest(self, identity):
+        """When the earliest harvestable record was last updated (ISO), or ``None``."""
+        answer = current_search_client.search(
+            index=build_alias_name(self.alias), ignore_unavailable=True,
+            body={"query": self._filter(identity), "size": 0,
+                  "aggs": {"earliest": {"min": {"field": "updated"}}}})
+        return (answer.get("aggregations") or {}).get("earliest", {}).get("value_as_string")
+
+    def read(self, identity, recid):
+        """The item of a harvestable record (:class:`NotFoundError` for any other)."""
+        try:
+            record = self.record_cls.get_by_pid(recid)
+        except PIDDoesNotExistError:
+            raise NotFoundError(f"Record {recid} does not exist.") from None
+        if not self.policy_cls(self.action, record=record).allows(identity):
+            raise NotFoundError(f"Record {recid} does not exist.")
+        return record_item(identity, record)

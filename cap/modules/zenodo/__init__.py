@@ -1,0 +1,1 @@
+"""Zenodo: publish a record's metadata and files to get a DOI; look records up."""

@@ -1,0 +1,225 @@
+"""Each export format of a record, from every shipped type's example, checked
+against the format's schema (DataCite) or read back by a parser of it."""
+
+import json
+from pathlib import Path
+from types import SimpleNamespace
+
+import bibtexparser
+import pytest
+from datacite import schema45
+from lxml import etree
+
+from cap.modules.exports.citation import citation_of, split_name, value_at
+from cap.modules.exports.families import DEFAULT, FAMILIES
+from cap.modules.exports.formats import (
+    bibtex,
+    csl_json,
+    datacite_json,
+    datacite_xml,
+    dublin_core_xml,
+    marcxml,
+    schemaorg_json_ld,
+)
+
+SCHEMAS = Path(__file__).parents[2] / "cap" / "jsonschemas"
+LATEST = sorted({path.parent.parent.name: path.parent for path in
+                 sorted(SCHEMAS.glob("*/v*/example.json"),
+                        key=lambda p: tuple(int(n) for n in p.parent.name[1:].split(".")))
+                 }.items())
+URL = "https://cap.example/published/CAP.CMS.AAAA.BBBB"
+PUBLISHER = "CERN Analysis Preservation"
+NS = {"dc": "http://purl.org/dc/elements/1.1/", "oai_dc": "http://www.openarchives.org/OAI/2.0/oai_dc/",
+      "marc": "http://www.loc.gov/MARC21/slim", "dcite": "http://datacite.org/schema/kernel-4"}
+
+
+def item(name, metadata, experiment=None, version="2.0.0", fullname=None):
+    data = {**metadata, "control_number": "CAP.CMS.AAAA.BBBB", "_experiment": experiment}
+    return SimpleNamespace(data=data, created="2026-12-02T05:00:00.123+00:00",
+                           schema_info={"name": name, "version": version,
+                                        "fullname": fullname or name})
+
+
+def example_citation(name, folder):
+    config = json.loads((folder / "config.json").read_text())
+    metadata = json.loads((folder / "example.json").read_text())
+    return citation_of(item(name, metadata, config["experiment"], config["version"],
+                            config["fullname"]), url=URL, publisher=PUBLISHER)
+
+
+def cms():
+    return example_citation("cms-analysis", dict(LATEST)["cms-analysis"])
+
+
+GENERIC = {
+    "general_title": "Recasting {dark} matter & 100% of #MET_x",
+    "description": "Simplified model reinterpretation.",
+    "people": [
+        {"name": "Sofia Andersson", "orcid": "0000-0002-1825-0097",
+         "affiliation": "Stockholm University", "ror": "05f0yaq80"},
+        {"name": "van der Berg, Jan"},
+        {"name": "Plato"},
+    ],
+    "keywords": ["reinterpretation", "dark matter"],
+    "related_identifiers": [
+        {"identifier": "10.1007/JHEP04(2021)123", "scheme": "doi", "relation": "isDocumentedBy"},
+        {"identifier": "2004.14060", "scheme": "arxiv", "relation": "references"},
+        {"identifier": "2712345", "scheme": "cds", "relation": "isSupplementTo"},
+    ],
+}
+
+
+def generic():
+    return citation_of(item("generic", GENERIC), url=URL, publisher=PUBLISHER)
+
+
+@pytest.mark.parametrize(("name", "folder"), LATEST, ids=[n for n, _ in LATEST])
+def test_every_example_is_valid_datacite(name, folder):
+    citation = example_citation(name, folder)
+    body = datacite_json(citation)
+    assert [error.message for error in schema45.validator.iter_errors(body)] == []
+    assert citation.title == json.loads((folder / "example.json").read_text())["general_title"]
+    root = etree.fromstring(datacite_xml(citation).encode())
+    assert root.tag == "{http://datacite.org/schema/kernel-4}resource"
+    assert root.findtext("dcite:titles/dcite:title", namespaces=NS) == citation.title
+    assert len(root.findall("dcite:creators/dcite:creator", NS)) == len(body["creators"])
+
+
+@pytest.mark.parametrize(("name", "folder"), LATEST, ids=[n for n, _ in LATEST])
+def test_family_paths_exist_in_the_latest_schema(name, folder):
+    """A table path the schema lost would silently export nothing: fail instead."""
+    schema = json.loads((folder / "deposit.json").read_text())
+    family = FAMILIES.get(name, DEFAULT)
+    paths = [*family.title, *family.description, *family.people, *family.keywords,
+             *family.related, *(path for path, _ in family.identifiers)]
+    for path in paths:
+        node = schema
+        for key in path.split("."):
+            node = (node.get("properties") or {}).get(key)
+            assert node is not None, f"{name}: {path} is not in the schema"
+    assert set(FAMILIES) <= {n for n, _ in LATEST}
+
+
+def test_cms_citation_reads_the_family_table():
+    citation = cms()
+    assert [p.family for p in citation.creators] == ["Rossi", "Becker"]
+    assert citation.creators[0].orcid == "0000-0002-1825-0097"
+    assert "Standard Model" in citation.keywords and "13 TeV" in citation.keywords
+    assert citation.identifiers == (("CADI", "HIG-21-004"),)
+    assert citation.experiment == "CMS" and citation.year == "2026"
+    assert citation.published == "2026-12-02"
+
+
+def test_names_split_either_way():
+    assert split_name("Maria Rossi") == ("Maria", "Rossi")
+    assert split_name("van der Berg, Jan") == ("Jan", "van der Berg")
+    assert split_name("Plato") == ("", "Plato")
+    assert value_at({"a": {"b": 1}}, "a.b") == 1 and value_at({"a": 1}, "a.b") is None
+
+
+def test_generic_datacite_has_ror_and_related_identifiers():
+    body = datacite_json(generic())
+    assert schema45.validate(body)
+    first = body["creators"][0]
+    assert first["nameIdentifiers"][0]["nameIdentifierScheme"] == "ORCID"
+    assert first["affiliation"][0]["affiliationIdentifier"] == "https://ror.org/05f0yaq80"
+    assert body["creators"][2] == {"name": "Plato", "nameType": "Personal",
+                                   "familyName": "Plato"}
+    assert body["relatedIdentifiers"] == [
+        {"relatedIdentifier": "10.1007/JHEP04(2021)123", "relatedIdentifierType": "DOI",
+         "relationType": "IsDocumentedBy"},
+        {"relatedIdentifier": "2004.14060", "relatedIdentifierType": "arXiv",
+         "relationType": "References"},
+        {"relatedIdentifier": "https://cds.cern.ch/record/2712345",
+         "relatedIdentifierType": "URL", "relationType": "IsSupplementTo"},
+    ]
+
+
+def test_no_people_cites_the_collaboration():
+    citation = citation_of(item("cms-analysis", {"general_title": "T"}, "CMS"), url=URL,
+                           publisher=PUBLISHER)
+    body = datacite_json(citation)
+    assert schema45.validate(body)
+    assert body["creators"] == [{"name": "CMS Collaboration", "nameType": "Organizational"}]
+    assert csl_json(citation)[0]["author"] == [{"literal": "CMS Collaboration"}]
+    entry = bibtexparser.parse_string(bibtex(citation)).entries[0]
+    assert entry["author"] == "{CMS Collaboration}"
+
+
+def test_bibtex_reads_back_with_its_specials_escaped():
+    text = bibtex(generic())
+    library = bibtexparser.parse_string(text)
+    assert not library.failed_blocks
+    (entry,) = library.entries
+    assert entry.entry_type == "misc" and entry.key == "CAP.CMS.AAAA.BBBB"
+    assert entry["author"] == "Andersson, Sofia and van der Berg, Jan and Plato"
+    assert entry["title"] == r"{Recasting \{dark\} matter \& 100\% of \#MET\_x}"
+    assert entry["year"] == "2026" and entry["url"] == URL
+    cms_entry = bibtexparser.parse_string(bibtex(cms())).entries[0]
+    assert cms_entry["note"] == "CADI HIG-21-004"
+
+
+def test_csl_json_item():
+    (entry,) = csl_json(generic())
+    assert entry["id"] == "CAP.CMS.AAAA.BBBB" and entry["type"] == "dataset"
+    assert entry["issued"] == {"date-parts": [[2026, 12, 2]]}
+    assert entry["author"] == [{"family": "Andersson", "given": "Sofia"},
+                               {"family": "van der Berg", "given": "Jan"},
+                               {"literal": "Plato"}]
+    assert entry["URL"] == URL and entry["keyword"] == "reinterpretation, dark matter"
+
+
+def test_schemaorg_dataset():
+    body = schemaorg_json_ld(cms())
+    assert body["@context"] == "https://schema.org" and body["@type"] == "Dataset"
+    assert body["@id"] == URL and body["datePublished"] == "2026-12-02"
+    assert body["creator"][0]["@id"] == "https://orcid.org/0000-0002-1825-0097"
+    assert body["creator"][0]["affiliation"]["name"] == "INFN Sezione di Pisa"
+    assert body["identifier"] == ["CAP.CMS.AAAA.BBBB", "HIG-21-004"]
+    assert body["sourceOrganization"]["name"] == "CMS Collaboration"
+    related = schemaorg_json_ld(generic())["citation"]
+    assert related[0] == "https://doi.org/10.1007/JHEP04(2021)123"
+
+
+def test_dublin_core_is_oai_dc():
+    root = etree.fromstring(dublin_core_xml(generic()).encode())
+    assert root.tag == f"{{{NS['oai_dc']}}}dc"
+    assert root.xpath("dc:title/text()", namespaces=NS) == [GENERIC["general_title"]]
+    assert root.xpath("dc:creator/text()", namespaces=NS) == [
+        "Andersson, Sofia", "van der Berg, Jan", "Plato"]
+    assert root.xpath("dc:subject/text()", namespaces=NS) == GENERIC["keywords"]
+    assert root.xpath("dc:type/text()", namespaces=NS) == ["Dataset", "generic"]
+    assert URL in root.xpath("dc:identifier/text()", namespaces=NS)
+    assert root.xpath("dc:date/text()", namespaces=NS) == ["2026-12-02"]
+
+
+def test_marcxml_author_list():
+    root = etree.fromstring(marcxml(cms()).encode())
+    assert root.tag == f"{{{NS['marc']}}}record"
+
+    def subfields(tag, code):
+        return root.xpath(f"marc:datafield[@tag='{tag}']/marc:subfield[@code='{code}']/text()",
+                          namespaces=NS)
+
+    assert subfields("100", "a") == ["Rossi, Maria"]
+    assert subfields("100", "0") == ["(orcid)0000-0002-1825-0097"]
+    assert subfields("700", "a") == ["Becker, Jonas"]
+    assert subfields("700", "u") == ["Karlsruhe Institute of Technology"]
+    assert subfields("245", "a") == [cms().title]
+    assert subfields("024", "a") == ["CAP.CMS.AAAA.BBBB", "HIG-21-004"]
+    assert root.findtext("marc:controlfield[@tag='001']", namespaces=NS) == "CAP.CMS.AAAA.BBBB"
+
+
+def test_a_zenodo_doi_is_in_every_format():
+    data = {**GENERIC, "_zenodo": {"doi": "10.5072/zenodo.1001"}}
+    citation = citation_of(item("generic", data), url=URL, publisher=PUBLISHER)
+    doi = "10.5072/zenodo.1001"
+    body = datacite_json(citation)
+    assert body["doi"] == doi and schema45.validate(body)
+    assert bibtexparser.parse_string(bibtex(citation)).entries[0]["doi"] == doi
+    assert csl_json(citation)[0]["DOI"] == doi
+    assert schemaorg_json_ld(citation)["sameAs"] == f"https://doi.org/{doi}"
+    assert f"doi:{doi}" in etree.fromstring(dublin_core_xml(citation).encode()).xpath(
+        "dc:identifier/text()", namespaces=NS)
+    assert doi in etree.fromstring(marcxml(citation).encode()).xpath(
+        "marc:datafield[@tag='024']/marc:subfield[@code='a']/text()", namespaces=NS)
