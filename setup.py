@@ -29,6 +29,8 @@ install_requires = [
     "ldap3>=2.9,<3",
     "tqdm>=4.66,<5",
     "orjson>=3.10,<4",
+    "bagit==1.9.0",
+    "rocrate==0.16.0",
 ]
 
 tests_require = [
@@ -41,6 +43,8 @@ tests_require = [
     # conjecture.utils.many(...).more(), gone by hypothesis 6.170 (AttributeError
     # 'many' object has no attribute 'more'); 6.155.2 still has it.
     "hypothesis>=6.100,<=6.155.2",
+    # The RO-Crate validator the package tests run (rocrate-validator command).
+    "roc-validator==0.13.0",
 ]
 
 # Extensions the UI app and the API app both load (same class in each).
@@ -57,6 +61,7 @@ SHARED_EXTENSIONS = [
     "cap_search = cap.modules.search.ext:CAPSearch",
     "cap_dashboard = cap.modules.dashboard.ext:CAPDashboard",
     "cap_directory = cap.modules.directory.ext:CAPDirectory",
+    "cap_packages = cap.modules.packages.ext:CAPPackages",
 ]
 
 setup(
@@ -108,6 +113,7 @@ setup(
             "cap_cms_triggers = cap.modules.cms.triggers.views:create_blueprint",
             "cap_search = cap.modules.search.views:create_blueprint",
             "cap_dashboard = cap.modules.dashboard.views:create_blueprint",
+            "cap_packages = cap.modules.packages.resource:create_blueprint",
         ],
         "cap.deposit.validators": [
             "cap_cms_cadi = cap.modules.cms.cadi.checks:check_cadi_id",
@@ -145,6 +151,7 @@ setup(
             "cap_cms_cadi = cap.modules.cms.cadi.tasks",
             "cap_keywords = cap.modules.keywords.tasks",
             "cap_cms_das = cap.modules.cms.das.tasks",
+            "cap_packages = cap.modules.packages.tasks",
         ],
     },
 )

@@ -21,6 +21,7 @@ from .modules.cms.triggers import cli as _triggers_cli  # noqa: F401  (adds load
 from .modules.instance.cli import setup
 from .modules.keywords import cli as _keywords_cli  # noqa: F401  (adds cms sync-keywords)
 from .modules.migration.cli import migrate
+from .modules.packages.cli import export, import_
 from .modules.schemas.cli import schemas
 from .modules.search.cli import index
 
@@ -37,6 +38,8 @@ cap.add_command(schemas)
 cap.add_command(cms)
 cap.add_command(index)
 cap.add_command(migrate)
+cap.add_command(export)
+cap.add_command(import_)
 
 
 class CAPGroup(FlaskGroup):

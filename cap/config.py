@@ -93,6 +93,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cap.modules.cms.das.tasks.reload_datasets",
         "schedule": timedelta(days=1),
     },
+    # Does nothing until CAP_PACKAGES_ARCHIVE_DIR (the second-level archive) is set.
+    "packages-archive": {
+        "task": "cap.modules.packages.tasks.export_new_records",
+        "schedule": timedelta(hours=1),
+    },
 }
 # One indexer for drafts and records: the index follows the ``$schema`` URL
 # (here, not in a module config, so invenio-indexer's default cannot win).
