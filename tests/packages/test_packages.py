@@ -165,7 +165,8 @@ def test_demo_records_round_trip(env, app, forget, tmp_path, validate_bag, valid
         folder = tmp_path / kind
         with zipfile.ZipFile(target) as archive:
             archive.extractall(folder)
-        assert validate_bag(folder) == (True, validate_bag(folder)[1]), kind
+        ok, output = validate_bag(folder)
+        assert ok, (kind, output)
         ok, output = validate_crate(folder / "data")
         assert ok, (kind, output)
         before = snapshot(recid)

@@ -273,7 +273,7 @@ class PackageService:
     @staticmethod
     def _description(record, schema, revisions, layout_name):
         metadata = record.metadata
-        title = (metadata.get("general_title")
+        title = (metadata.get("general_title") or metadata.get("title")
                  or (metadata.get("basic_info") or {}).get("analysis_title") or record.recid)
         people = people_of(metadata, current_app.config["CAP_PACKAGES_PEOPLE_KEYS"])
         return {
@@ -379,16 +379,32 @@ class PackageService:
         db.session.commit()
         return mapping
 
-    def _fill(self, bucket, folder, entries):
-        for entry in entries:
-            with open(folder / entry["key"], "rb") as stream:
-                obj = ObjectVersion.create(bucket, entry["key"], stream=stream)
+    @staticmethod
+    def _fill(bucket, folder, entries, previous=None):
+        """Make ``bucket`` hold ``entries`` from ``folder``, then lock it.
+
+        ``previous``: the bucket of the revision before, as written here. The
+        files a revision shares with it are copied by reference (as publishing
+        does), so only the changed ones are read from the package.
+        """
+        current = {}
+        if previous is not None:
+            current = {entry["key"]: entry for entry in dump_files(previous, "")}
+        wanted = {entry["key"]: entry for entry in entries}
+        for key in set(current) - set(wanted):
+            ObjectVersion.delete(bucket, key)
+        for key, entry in wanted.items():
+            kept = current.get(key)
+            if kept and (kept["checksum"], kept["tags"]) == (entry["checksum"], entry.get("tags")
+                                                              or {}):
+                continue
+            with open(folder / key, "rb") as stream:
+                obj = ObjectVersion.create(bucket, key, stream=stream)
             if obj.file.checksum != entry["checksum"]:
-                raise InvalidRequestError(f"{entry['key']}: checksum differs.", [field_error(
-                    ["package", entry["key"]], f"read {obj.file.checksum}, "
-                    f"listed {entry['checksum']}")])
-            for key, value in (entry.get("tags") or {}).items():
-                ObjectVersionTag.create(obj, key, value)
+                raise InvalidRequestError(f"{key}: checksum differs.", [field_error(
+                    ["package", key], f"read {obj.file.checksum}, listed {entry['checksum']}")])
+            for tag, value in (entry.get("tags") or {}).items():
+                ObjectVersionTag.create(obj, tag, value)
         bucket.locked = True
 
     def _import(self, root):
@@ -396,13 +412,18 @@ class PackageService:
         schema, loaded = self._register_schemas(root, package)
         mapping = self._users(root)
         api_url = current_app.config["SITE_API_URL"]
-        record, record_id = None, uuid.uuid4()
+        record, record_id, previous = None, uuid.uuid4(), None
         for number, data in revisions:
             data = _map_users(data, mapping)
             with UnitOfWork(db.session) as uow:
-                bucket = new_bucket()
+                if previous is None:
+                    bucket = new_bucket()
+                else:
+                    bucket = snapshot_bucket(previous)
+                    bucket.locked = False
                 self._fill(bucket, root / layout.revision_folder(number) / "files",
-                           data.get("_files") or [])
+                           data.get("_files") or [], previous)
+                previous = bucket
                 data["_bucket"] = str(bucket.id)
                 data["_files"] = dump_files(bucket, api_url)
                 if record is None:
