@@ -143,7 +143,8 @@ def test_latest_revision_only_by_default(env, publish, tmp_path, complete):
     owner = env.users.owner
     depid, recid = publish(owner, complete, files=[("a.txt", b"one")])
     publish(owner, {**complete, "title": "v2"}, pid=depid)
-    bag = _service().export(owner.identity, recid, tmp_path / "bag")
+    bag = _service().export(owner.identity, recid, tmp_path)  # an existing folder
+    assert bag == tmp_path / recid
     package = json.loads((bag / "data" / "cap-package.json").read_text())
     assert package["revisions"] == [1]
     assert sorted(p.name for p in (bag / "data" / "revisions").iterdir()) == ["1"]
@@ -328,3 +329,27 @@ def test_missing_schema_and_accounts_are_created(env, app, publish, forget, tmp_
     assert record["_deposit"]["owners"] == [former.id]
     assert record["_access"]["record-admin"]["users"] == [former.id]
     assert comparable(record.revision(0))[1] == before[0][1]
+
+
+def test_listed_checksum_must_match_the_bytes(env, publish, forget, tmp_path, complete):
+    """A valid bag whose metadata lists another checksum for a file is refused before
+    anything is written (a half-imported record would need cleaning by hand)."""
+    from invenio_pidstore.models import PersistentIdentifier
+
+    from cap.modules.packages.layout import make_bag
+
+    owner = env.users.owner
+    depid, recid = publish(owner, complete, files=[("a.txt", b"one")])
+    bag = _service().export(owner.identity, recid, tmp_path / "bag")
+    payload = tmp_path / "payload"
+    (bag / "data").rename(payload)
+    metadata = payload / "revisions" / "0" / "metadata.json"
+    data = json.loads(metadata.read_text())
+    data["_files"][0]["checksum"] = "md5:" + "0" * 32
+    metadata.write_text(json.dumps(data))
+    make_bag(payload, {"External-Identifier": recid})
+    forget(recid, depid)
+    with pytest.raises(InvalidRequestError) as error:
+        _service().import_package(env.users.admin.identity, payload)
+    assert error.value.errors[0]["field"] == ["package", "revisions/0", "_files", "0"]
+    assert PersistentIdentifier.query.filter_by(pid_value=recid).count() == 0

@@ -27,7 +27,7 @@ def export():
 @export.command("package")
 @click.argument("recid")
 @click.option("-o", "--output", required=True, type=click.Path(),
-              help="A folder to create (the bag), or a .zip file.")
+              help="A folder to create (the bag), a .zip file, or an existing folder.")
 @click.option("--all-revisions", is_flag=True, help="Every revision, not only the latest.")
 @click.option("--layout", type=click.Choice(LAYOUTS), default=BAGIT, show_default=True,
               help="archivematica: an Archivematica transfer (metadata/, objects/) in the bag.")

@@ -136,22 +136,12 @@ def deposit_grants(record_access):
 class PackageService:
     """Export and import packages (``cap export package``, ``cap import package``)."""
 
-    def __init__(self, indexer=None):
-        """Use ``indexer`` (default: the shared drafts/records indexer)."""
-        self._indexer = indexer
-
-    @property
-    def indexer(self):
-        """The indexer of drafts and records."""
-        if self._indexer is None:
-            self._indexer = get_indexer()
-        return self._indexer
-
     # -- export -------------------------------------------------------------------
     def export(self, identity, recid, target, all_revisions=False, layout_name=layout.BAGIT,
                progress=None):
-        """Write the package of ``recid`` to ``target`` (a folder to create, or a
-        ``.zip`` file); returns the path written.
+        """Write the package of ``recid`` to ``target`` (a folder to create, a
+        ``.zip`` file, or an existing folder to write ``<recid>/`` in); returns
+        the path written.
 
         ``progress(done, total)`` is called after each file is copied.
         """
@@ -162,6 +152,9 @@ class PackageService:
         current_record_service.read(identity, recid)  # the record readers' rule, 404/403 alike
         record = PublishedRecord.get_by_pid(recid)
         target = Path(target)
+        if target.is_dir():  # an existing folder: the bag goes in it, named after the record
+            target = target / recid
+        target.parent.mkdir(parents=True, exist_ok=True)
         if target.exists():
             raise ConflictError(f"{target} exists already.")
         work = Path(tempfile.mkdtemp(prefix="cap-package-", dir=target.parent))
@@ -309,7 +302,7 @@ class PackageService:
                 path = layout.unzip(path, work)
             bag = layout.open_bag(path, current_app.config["CAP_PACKAGES_PROCESSES"])
             _, root = layout.find_layout(Path(bag.path) / "data")
-            return self._import(root)
+            return self._import(bag, root)
         finally:
             if work is not None:
                 shutil.rmtree(work, ignore_errors=True)
@@ -322,7 +315,7 @@ class PackageService:
             raise InvalidRequestError(f"{name} cannot be read.",
                                       [field_error(["package", name], str(error))]) from None
 
-    def _plan(self, root):
+    def _plan(self, bag, root):
         package = self._read(root, layout.PACKAGE_FILE)
         if package.get("format") != layout.PACKAGE_FORMAT or \
                 package.get("format_version") != layout.PACKAGE_FORMAT_VERSION:
@@ -341,13 +334,21 @@ class PackageService:
             raise ConflictError(f"{value} exists here already.",
                                 [field_error(["package", layout.PACKAGE_FILE, pid_type],
                                              f"{value} exists here already.")])
+        # The bag is valid: its MD5s are the bytes'. A file listed with another
+        # checksum would fail half-way through the writes; refuse it now.
+        manifest = bag.payload_entries()
         for number, data in revisions:
             for index, entry in enumerate(data.get("_files") or []):
                 file = root / layout.revision_folder(number) / "files" / entry["key"]
-                if not file.is_file():
+                where = ["package", str(layout.revision_folder(number)), "_files", str(index)]
+                md5 = manifest.get(file.relative_to(bag.path).as_posix(), {}).get("md5")
+                if md5 is None:
                     raise InvalidRequestError(f"{entry['key']} is missing.", [field_error(
-                        ["package", str(layout.revision_folder(number)), "_files", str(index)],
-                        f"{entry['key']}: not in the package.")])
+                        where, f"{entry['key']}: not in the package.")])
+                if entry.get("checksum", "").startswith("md5:") and \
+                        entry["checksum"] != f"md5:{md5}":
+                    raise InvalidRequestError(f"{entry['key']}: checksum differs.", [field_error(
+                        where, f"{entry['key']}: listed {entry['checksum']}, holds md5:{md5}.")])
         return package, revisions
 
     def _register_schemas(self, root, package):
@@ -407,8 +408,8 @@ class PackageService:
                 ObjectVersionTag.create(obj, tag, value)
         bucket.locked = True
 
-    def _import(self, root):
-        package, revisions = self._plan(root)
+    def _import(self, bag, root):
+        package, revisions = self._plan(bag, root)
         schema, loaded = self._register_schemas(root, package)
         mapping = self._users(root)
         api_url = current_app.config["SITE_API_URL"]
@@ -431,13 +432,13 @@ class PackageService:
                                                 object_uuid=record_id,
                                                 status=PIDStatus.REGISTERED)
                     record = PublishedRecord.create_with_bucket(data, bucket, id_=record_id)
-                    uow.register(RecordIndexOp(record, self.indexer))
+                    uow.register(RecordIndexOp(record, get_indexer()))
                 else:
                     record = PublishedRecord.get_record(record_id)
                     record.clear()
                     record.update(data)
                     link_bucket(record, bucket)
-                    uow.register(RecordCommitOp(record, self.indexer))
+                    uow.register(RecordCommitOp(record, get_indexer()))
                 uow.commit()
         self._write_deposit(package, schema, PublishedRecord.get_record(record_id))
         return {
@@ -467,5 +468,5 @@ class PackageService:
             PersistentIdentifier.create("depid", package["depid"], object_type="rec",
                                         object_uuid=deposit_id, status=PIDStatus.REGISTERED)
             deposit = Deposit.create_with_bucket(data, bucket, id_=deposit_id)
-            uow.register(RecordIndexOp(deposit, self.indexer))
+            uow.register(RecordIndexOp(deposit, get_indexer()))
             uow.commit()
