@@ -67,6 +67,7 @@ MATRIX = {
     "GET record":             (401,  200,   200,   200,   200,   200,   200,  404,   200,   200),
     "GET record revisions":   (401,  200,   200,   200,   200,   200,   200,  404,   200,   200),
     "GET record package":     (401,  200,   200,   200,   200,   200,   200,  404,   200,   200),
+    "queue package build":    (401,  202,   202,   202,   202,   202,   202,  404,   202,   202),
     "GET draft file":         (401,  200,   200,   200,   200,   200,   404,  404,   200,   200),
     "PUT draft file":         (401,  200,   403,   200,   200,   403,   404,  404,   200,   200),
     "GET record file":        (401,  200,   200,   200,   200,   200,   200,  404,   200,   200),
@@ -320,6 +321,8 @@ def _item(client, docs, role, headers, column, expected):
         return client.get(f"/records/{r}/revisions", headers=headers).status_code
     if column == "GET record package":
         return client.get(f"/records/{r}/export/package", headers=headers).status_code
+    if column == "queue package build":
+        return client.post(f"/records/{r}/export/package/builds", headers=headers).status_code
     if column == "GET draft file":
         return client.get(f"/files/{docs.D_bucket}/data.txt", headers=headers).status_code
     if column == "PUT draft file":

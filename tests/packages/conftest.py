@@ -23,6 +23,13 @@ BIN = Path(sys.executable).parent
 RO_CRATE_1_1_CONTEXT = "https://w3id.org/ro/crate/1.1/context"
 
 
+@pytest.fixture(scope="module")
+def app_config(app_config, tmp_path_factory):
+    """Background builds in a folder of the module's."""
+    app_config.update(CAP_PACKAGES_BUILD_DIR=str(tmp_path_factory.mktemp("builds")))
+    return app_config
+
+
 class BundledContext(HTTPAdapter):
     """Answers the RO-Crate context URL from the context the ``rocrate`` library
     ships (1.3, whose terms include all of 1.1's): the machine is offline, and

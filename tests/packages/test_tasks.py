@@ -1,6 +1,8 @@
 """The Celery side: a package built in the background with progress, and the
 scheduled export of newly published records to the second-level archive."""
 
+import io
+import zipfile
 from pathlib import Path
 from unittest import mock
 
@@ -42,3 +44,27 @@ def test_scheduled_export_of_new_records(app, env, publish, tmp_path, complete, 
             "exported": [str(archive / first / "revision-1")]}
     finally:
         app.config["CAP_PACKAGES_ARCHIVE_DIR"] = None
+
+
+def test_background_build_over_http(client, env, publish, complete):
+    u = env.users
+    _, recid = publish(u.owner, complete, files=[("a.txt", b"one"), ("b.txt", b"two")])
+    builds = f"/records/{recid}/export/package/builds"
+    answer = client.post(f"{builds}?all_revisions=true", headers=u.colleague.headers)
+    assert answer.status_code == 202, answer.json
+    build = answer.json
+    assert build["recid"] == recid and build["state"] == "done"  # eager in tests: already run
+    status = client.get(f"{builds}/{build['id']}", headers=u.colleague.headers)
+    assert status.status_code == 200 and status.json["state"] == "done"
+    download = client.get(f"{builds}/{build['id']}/file", headers=u.owner.headers)
+    assert download.status_code == 200 and download.mimetype == "application/zip"
+    with zipfile.ZipFile(io.BytesIO(download.data)) as archive:
+        assert "data/revisions/0/files/b.txt" in archive.namelist()
+    # A build is the record's: its readers only, under its own recid.
+    _, other = publish(u.owner, {**complete, "title": "Other"})
+    assert client.get(f"/records/{other}/export/package/builds/{build['id']}",
+                      headers=u.owner.headers).status_code == 404
+    assert client.get(f"{builds}/not-an-id", headers=u.owner.headers).status_code == 404
+    assert client.get(f"{builds}/{build['id']}").status_code == 401
+    bad = client.post(f"{builds}?layout=tar", headers=u.owner.headers)
+    assert bad.status_code == 400 and bad.json["errors"][0]["field"] == ["layout"]

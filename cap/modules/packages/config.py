@@ -10,6 +10,10 @@ preserved analyses follow their collaboration's terms."""
 CAP_PACKAGES_PROCESSES = 1
 """Processes bagit uses to compute the manifests (the machine's cores are shared)."""
 
+CAP_PACKAGES_BUILD_DIR = None
+"""Where packages built in the background (``POST .../export/package/builds``)
+are written; ``None``: ``<instance path>/packages``."""
+
 CAP_PACKAGES_ARCHIVE_DIR = None
 """Where the scheduled export writes packages of newly published records (the
 second-level archive); ``None``: the scheduled export does nothing."""

@@ -31,7 +31,7 @@ from invenio_pidstore.errors import PIDDoesNotExistError
 from invenio_pidstore.models import PersistentIdentifier, PIDStatus
 
 from ..access.policies import MigrationPermissionPolicy
-from ..core.errors import ConflictError, InvalidRequestError, field_error
+from ..core.errors import ConflictError, InvalidRequestError, NotFoundError, field_error
 from ..core.uow import RecordCommitOp
 from ..deposit.records.api import STATUS_PUBLISHED, Deposit
 from ..deposit.services.uow import RecordIndexOp
@@ -44,12 +44,18 @@ from ..schemas import api as schemas_api
 from ..schemas.errors import SchemaNotFoundError
 from . import layout
 from .crate import build_crate, people_of
+from .tasks import build_package
 
 DEFINITION_KEYS = (
     "name", "version", "fullname", "experiment", "is_indexed", "use_deposit_as_record",
     "allow_all", "config", "deposit_schema", "deposit_options", "deposit_mapping",
     "record_schema", "record_options", "record_mapping",
 )
+
+
+BUILD_STATES = {"PENDING": "queued", "STARTED": "running", "PROGRESS": "running",
+                "SUCCESS": "done", "FAILURE": "failed", "RETRY": "queued", "REVOKED": "failed"}
+"""What a background build's Celery state means to the caller."""
 
 
 class CorruptFileError(ConflictError):
@@ -137,6 +143,65 @@ class PackageService:
     """Export and import packages (``cap export package``, ``cap import package``)."""
 
     # -- export -------------------------------------------------------------------
+    @staticmethod
+    def _build_dir():
+        configured = current_app.config["CAP_PACKAGES_BUILD_DIR"]
+        return Path(configured or Path(current_app.instance_path) / "packages")
+
+    def _build(self, identity, recid, build_id):
+        """The description of a build of ``recid`` (the caller must read the record)."""
+        current_record_service.read(identity, recid)
+        try:
+            build_id = str(uuid.UUID(build_id))
+        except ValueError:
+            raise NotFoundError(f"No package build {build_id}.") from None
+        marker = self._build_dir() / f"{build_id}.json"
+        build = json.loads(marker.read_text()) if marker.is_file() else None
+        if build is None or build["recid"] != recid:
+            raise NotFoundError(f"No package build {build_id} of {recid}.")
+        return build
+
+    def start_build(self, identity, recid, all_revisions=False, layout_name=layout.BAGIT):
+        """Queue the package of ``recid`` (a large record's): the build's status."""
+        self._check_layout(layout_name)
+        current_record_service.read(identity, recid)
+        build_id = str(uuid.uuid4())
+        folder = self._build_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        build = {"id": build_id, "recid": recid, "all_revisions": all_revisions,
+                 "layout": layout_name, "file": str(folder / f"{build_id}.zip")}
+        layout.write_json(folder / f"{build_id}.json", build)
+        # Nothing is written to the database: no transaction to wait for.
+        build_package.apply_async(args=(recid, build["file"], all_revisions, layout_name),
+                                  task_id=build_id)
+        return self.build_status(identity, recid, build_id)
+
+    def build_status(self, identity, recid, build_id):
+        """``{id, recid, state (queued, running, done, failed), done, total}`` of a build."""
+        build = self._build(identity, recid, build_id)
+        result = build_package.AsyncResult(build["id"])
+        status = {"id": build["id"], "recid": recid, "state": BUILD_STATES.get(result.state,
+                                                                                "running")}
+        if result.state == "PROGRESS":
+            status.update(done=result.info["done"], total=result.info["total"])
+        if result.state == "FAILURE":
+            status["message"] = str(result.info)
+        return status
+
+    def build_file(self, identity, recid, build_id):
+        """The zip a finished build wrote; :class:`ConflictError` while it is not done."""
+        build = self._build(identity, recid, build_id)
+        if build_package.AsyncResult(build["id"]).state != "SUCCESS":
+            raise ConflictError(f"The package build {build_id} is not done.")
+        return Path(build["file"])
+
+    @staticmethod
+    def _check_layout(layout_name):
+        if layout_name not in layout.LAYOUTS:
+            message = f"One of {', '.join(layout.LAYOUTS)}."
+            raise InvalidRequestError(f"Unknown layout {layout_name!r}.",
+                                      [field_error(["layout"], message)])
+
     def export(self, identity, recid, target, all_revisions=False, layout_name=layout.BAGIT,
                progress=None):
         """Write the package of ``recid`` to ``target`` (a folder to create, a
@@ -145,10 +210,7 @@ class PackageService:
 
         ``progress(done, total)`` is called after each file is copied.
         """
-        if layout_name not in layout.LAYOUTS:
-            message = f"One of {', '.join(layout.LAYOUTS)}."
-            raise InvalidRequestError(f"Unknown layout {layout_name!r}.",
-                                      [field_error(["layout"], message)])
+        self._check_layout(layout_name)
         current_record_service.read(identity, recid)  # the record readers' rule, 404/403 alike
         record = PublishedRecord.get_by_pid(recid)
         target = Path(target)

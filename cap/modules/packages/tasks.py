@@ -12,7 +12,8 @@ from invenio_records.models import RecordMetadata
 from .proxies import current_package_service
 
 
-@shared_task(bind=True, ignore_result=False)
+# Its state is polled over HTTP: an eager run (tests, CELERY_TASK_ALWAYS_EAGER) keeps it too.
+@shared_task(bind=True, ignore_result=False, store_eager_result=True)
 def build_package(self, recid, target, all_revisions=False, layout_name="bagit"):
     """Write the package of ``recid`` to ``target`` as the system (callers check
     the policy before queuing); the state is ``PROGRESS`` with ``{done, total}``
