@@ -33,6 +33,8 @@ install_requires = [
     "aiosmtpd==1.4.6",
     "lxml>=6.1,<7",
     "datacite==1.4.1",
+    "bagit==1.9.0",
+    "rocrate==0.16.0",
 ]
 
 tests_require = [
@@ -50,6 +52,8 @@ tests_require = [
     # The fuzz run of the OpenAPI description (tests/openapi, scripts/fuzz).
     "schemathesis==4.32.5",
     "openapi-spec-validator==0.7.2",
+    # The RO-Crate validator the package tests run (rocrate-validator command).
+    "roc-validator==0.13.0",
 ]
 
 # Extensions the UI app and the API app both load (same class in each).
@@ -69,6 +73,7 @@ SHARED_EXTENSIONS = [
     "cap_notifications = cap.modules.notifications.ext:CAPNotifications",
     "cap_exports = cap.modules.exports.ext:CAPExports",
     "cap_zenodo = cap.modules.zenodo.ext:CAPZenodo",
+    "cap_packages = cap.modules.packages.ext:CAPPackages",
 ]
 
 setup(
@@ -126,6 +131,7 @@ setup(
             "cap_search = cap.modules.search.views:create_blueprint",
             "cap_dashboard = cap.modules.dashboard.views:create_blueprint",
             "cap_notifications = cap.modules.notifications.resources:create_blueprint",
+            "cap_packages = cap.modules.packages.resource:create_blueprint",
         ],
         "cap.deposit.validators": [
             "cap_cms_cadi = cap.modules.cms.cadi.checks:check_cadi_id",
@@ -176,6 +182,7 @@ setup(
             "cap_cms_das = cap.modules.cms.das.tasks",
             "cap_files = cap.modules.files.tasks",
             "cap_notifications = cap.modules.notifications.tasks",
+            "cap_packages = cap.modules.packages.tasks",
         ],
     },
 )

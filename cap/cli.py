@@ -23,6 +23,7 @@ from .modules.files.cli import files
 from .modules.instance.cli import setup
 from .modules.keywords import cli as _keywords_cli  # noqa: F401  (adds cms sync-keywords)
 from .modules.migration.cli import migrate
+from .modules.packages.cli import export, import_
 from .modules.schemas.cli import schemas
 from .modules.search.cli import index
 
@@ -40,6 +41,8 @@ cap.add_command(cms)
 cap.add_command(index)
 cap.add_command(migrate)
 cap.add_command(files)
+cap.add_command(export)
+cap.add_command(import_)
 
 
 class CAPGroup(FlaskGroup):

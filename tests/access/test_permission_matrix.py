@@ -68,6 +68,8 @@ MATRIX = {
     "GET record revisions":   (401,  200,   200,   200,   200,   200,   200,  404,   200,   200),
     "GET record as DataCite": (401,  200,   200,   200,   200,   200,   200,  404,   200,   200),
     "GET record as BibTeX":   (401,  200,   200,   200,   200,   200,   200,  404,   200,   200),
+    "GET record package":     (401,  200,   200,   200,   200,   200,   200,  404,   200,   200),
+    "queue package build":    (401,  202,   202,   202,   202,   202,   202,  404,   202,   202),
     "GET draft file":         (401,  200,   200,   200,   200,   200,   404,  404,   200,   200),
     "PUT draft file":         (401,  200,   403,   200,   200,   403,   404,  404,   200,   200),
     "GET record file":        (401,  200,   200,   200,   200,   200,   200,  404,   200,   200),
@@ -376,6 +378,10 @@ def _item(client, docs, role, headers, column, expected):
                           ).status_code
     if column == "GET record revisions":
         return client.get(f"/records/{r}/revisions", headers=headers).status_code
+    if column == "GET record package":
+        return client.get(f"/records/{r}/export/package", headers=headers).status_code
+    if column == "queue package build":
+        return client.post(f"/records/{r}/export/package/builds", headers=headers).status_code
     if column == "GET draft file":
         return client.get(f"/files/{docs.D_bucket}/data.txt", headers=headers).status_code
     if column == "PUT draft file":
