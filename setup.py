@@ -29,6 +29,7 @@ install_requires = [
     "ldap3>=2.9,<3",
     "tqdm>=4.66,<5",
     "orjson>=3.10,<4",
+    "PyYAML>=6.0,<7",
 ]
 
 tests_require = [
@@ -57,6 +58,7 @@ SHARED_EXTENSIONS = [
     "cap_search = cap.modules.search.ext:CAPSearch",
     "cap_dashboard = cap.modules.dashboard.ext:CAPDashboard",
     "cap_directory = cap.modules.directory.ext:CAPDirectory",
+    "cap_workflows = cap.modules.workflows.ext:CAPWorkflows",
 ]
 
 setup(
@@ -108,6 +110,7 @@ setup(
             "cap_cms_triggers = cap.modules.cms.triggers.views:create_blueprint",
             "cap_search = cap.modules.search.views:create_blueprint",
             "cap_dashboard = cap.modules.dashboard.views:create_blueprint",
+            "cap_workflows = cap.modules.workflows.views:create_blueprint",
         ],
         "cap.deposit.validators": [
             "cap_cms_cadi = cap.modules.cms.cadi.checks:check_cadi_id",
@@ -118,6 +121,7 @@ setup(
             "cap_auth = cap.modules.auth.models",
             "cap_schemas = cap.modules.schemas.models",
             "cap_cms_cadi = cap.modules.cms.cadi.models",
+            "cap_workflows = cap.modules.workflows.models",
         ],
         "invenio_access.actions": [
             "cap_cms_access = cap.modules.access.actions:cms_access",
@@ -145,6 +149,7 @@ setup(
             "cap_cms_cadi = cap.modules.cms.cadi.tasks",
             "cap_keywords = cap.modules.keywords.tasks",
             "cap_cms_das = cap.modules.cms.das.tasks",
+            "cap_workflows = cap.modules.workflows.tasks",
         ],
     },
 )

@@ -93,6 +93,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cap.modules.cms.das.tasks.reload_datasets",
         "schedule": timedelta(days=1),
     },
+    # Unfinished REANA runs: status read, outputs attached when they finish.
+    "workflows-follow": {
+        "task": "cap.modules.workflows.tasks.follow_workflows",
+        "schedule": timedelta(seconds=30),
+    },
 }
 # One indexer for drafts and records: the index follows the ``$schema`` URL
 # (here, not in a module config, so invenio-indexer's default cannot win).

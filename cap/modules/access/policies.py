@@ -102,6 +102,14 @@ class RecordPermissionPolicy(PermissionPolicy):
     can_admin = [AccessGrant("record", "admin"), SchemaGrant("record", "admin")]
 
 
+class WorkflowPermissionPolicy(PermissionPolicy):
+    """REANA workflows of a draft (bound to the draft): its readers see them,
+    its updaters create, run, stop, delete and rerun them."""
+
+    can_read = DepositPermissionPolicy.can_read
+    can_run = DepositPermissionPolicy.can_update
+
+
 class MigrationPermissionPolicy(PermissionPolicy):
     """Imports of content from other systems (``cap migrate``): superusers and the system."""
 
