@@ -163,16 +163,37 @@ def test_unknown_parameter_override_names_it(flow):
     assert flow.reana.workflows[workflow["reana_id"]]["status"] == "created"
 
 
-def test_specification_from_the_drafts_workflow_section(flow, env):
-    deposit = Deposit.get_by_pid(flow.pid)
+def test_specification_given_in_the_body(flow):
     spec = {"workflow": {"type": "serial",
                          "specification": {"steps": [{"commands": ["echo hi"]}]}},
             "outputs": {"files": ["out.txt"]}}
-    answer = flow.call("post", "/workflows/reana", body={"depid": flow.pid, "name": "section",
+    answer = flow.call("post", "/workflows/reana", body={"depid": flow.pid, "name": "given",
                                                          "specification": spec})
     assert answer.status_code == 201
     assert answer.json["specification"] == spec
-    assert deposit is not None
+    assert flow.reana.workflows[answer.json["reana_id"]]["specification"] == spec
+
+
+def test_specification_built_from_the_drafts_workflows_section(flow, complete):
+    section = {"inputs": {"parameters": {"bins": 10}},
+               "workflow": {"specification": {"steps": [{"commands": ["make fit"]}]}},
+               "outputs": {"files": ["fit.json"]}}
+    draft = flow.env.service.create(flow.users.owner.identity, {
+        "$ana_type": "cms-analysis", "general_title": "Fit",
+        "workflows": [{"name": "mass-fit", "type": "serial", "reana_spec": section}],
+    })
+    answer = flow.call("post", "/workflows/reana", body={"depid": draft.pid})
+    assert answer.status_code == 201, answer.json
+    assert answer.json["name"] == "mass-fit"
+    assert answer.json["specification"]["workflow"]["type"] == "serial"
+    assert answer.json["parameters"] == {"bins": 10}
+    # A CMS draft runs with the CMS token.
+    assert flow.reana.workflows[answer.json["reana_id"]]["token"] == "reana-cms-token"
+    nothing = flow.env.service.create(flow.users.owner.identity,
+                                      {"$ana_type": "generic", **complete})
+    answer = flow.call("post", "/workflows/reana", body={"depid": nothing.pid})
+    assert answer.status_code == 400
+    assert answer.json["errors"][0]["field"] == ["specification"]
 
 
 @pytest.mark.parametrize("mode", ["down", "garbage"])

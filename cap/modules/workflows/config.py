@@ -22,9 +22,9 @@ CAP_REANA_MAX_FILE_SIZE = 100 * 1024 * 1024
 CAP_WORKFLOWS_SPEC_KEYS = ("reana.yaml", "reana.yml", "reana.json")
 """Deposit file keys read as the workflow specification, first found wins."""
 
-CAP_WORKFLOWS_METADATA_FIELD = "workflow"
-"""Deposit field holding a workflow section (``inputs``, ``workflow``, ``outputs``),
-used when the deposit has no specification file."""
+CAP_WORKFLOWS_METADATA_FIELD = "workflows"
+"""Deposit field listing the schema's workflows: ``[{name, type, workflow_file,
+reana_spec: {inputs, workflow, outputs}}]`` (``cms-analysis``, ``atlas-analysis``)."""
 
 CAP_WORKFLOWS_TOLERANCE = 1e-6
 """Relative tolerance of numbers in JSON/YAML outputs when a rerun is compared."""

@@ -139,22 +139,40 @@ class WorkflowService:
     def _object(bucket, key):
         return ObjectVersion.get(bucket, key) if bucket is not None else None
 
-    def _specification(self, deposit, given):
-        """The specification: given, else the draft's reana.yaml, else its workflow section."""
+    def _spec_file(self, deposit, key, field):
+        obj = self._object(deposit.bucket, key)
+        if obj is None:
+            message = f"{key} is not a file of the draft."
+            raise ValidationError(message, [field_error(field, message)])
+        with obj.file.storage().open() as stream:
+            return specs.parse(key, stream.read())
+
+    @staticmethod
+    def _entries(deposit):
+        entries = deposit.get(current_app.config["CAP_WORKFLOWS_METADATA_FIELD"])
+        return [e for e in entries if isinstance(e, dict)] if isinstance(entries, list) else []
+
+    def _specification(self, deposit, name, given):
+        """The specification: given; else the draft's workflow entry called
+        ``name`` (its ``reana_spec`` or its ``workflow_file``); else the
+        draft's reana.yaml."""
         if given is not None:
             return given
+        field = current_app.config["CAP_WORKFLOWS_METADATA_FIELD"]
+        for index, entry in enumerate(self._entries(deposit)):
+            if entry.get("name") != name:
+                continue
+            spec = specs.from_section(entry)
+            if spec is not None:
+                return spec
+            if entry.get("workflow_file"):
+                return self._spec_file(deposit, entry["workflow_file"],
+                                       [field, str(index), "workflow_file"])
         for key in current_app.config["CAP_WORKFLOWS_SPEC_KEYS"]:
-            obj = self._object(deposit.bucket, key)
-            if obj is not None:
-                with obj.file.storage().open() as stream:
-                    return specs.parse(key, stream.read())
-        section = specs.from_section(
-            deposit.get(current_app.config["CAP_WORKFLOWS_METADATA_FIELD"])
-        )
-        if section:
-            return section
-        message = ("The draft has no reana.yaml and no workflow section: give a "
-                   "specification.")
+            if self._object(deposit.bucket, key) is not None:
+                return self._spec_file(deposit, key, ["specification"])
+        message = (f"The draft has no reana.yaml and no workflow {name!r} in {field}: "
+                   "give a specification.")
         raise ValidationError(message, [field_error(["specification"], message)])
 
     def _check_inputs(self, deposit, specification):
@@ -234,12 +252,15 @@ class WorkflowService:
         deposit = self._deposit(identity, depid, "run")
         if not isinstance(data, dict):
             raise InvalidRequestError("The body must be a JSON object.")
-        name = data.get("name") or "workflow"
+        entries = self._entries(deposit)
+        name = data.get("name") or (entries[0].get("name") if entries else None) or "workflow"
         if not isinstance(name, str) or not NAME.match(name):
             message = ("name must start with a letter and hold only letters, digits, '-' "
                        "and '_' (64 at most).")
             raise InvalidRequestError(message, [field_error(["name"], message)])
-        specification = specs.validate(self._specification(deposit, data.get("specification")))
+        specification = specs.validate(
+            self._specification(deposit, name, data.get("specification"))
+        )
         self._check_inputs(deposit, specification)
         parameters = specs.declared_parameters(specification)
         return self._new_run(deposit, name, specification, parameters,

@@ -27,12 +27,15 @@ def parse(key, content):
     return data
 
 
-def from_section(section):
-    """A specification from a deposit's workflow section (same keys as reana.yaml)."""
-    if not isinstance(section, dict):
+def from_section(entry):
+    """A specification from one entry of a deposit's ``workflows`` (its ``reana_spec``;
+    the entry's ``type`` when the spec names none)."""
+    spec = entry.get("reana_spec")
+    if not isinstance(spec, dict) or not spec:
         return None
-    return {key: section[key] for key in ("version", "inputs", "workflow", "outputs")
-            if key in section}
+    workflow = dict(spec.get("workflow") or {})
+    workflow.setdefault("type", entry.get("type"))
+    return {**spec, "workflow": workflow}
 
 
 def _paths(errors, value, where):
