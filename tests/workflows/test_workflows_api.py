@@ -70,16 +70,21 @@ def test_rerun_with_a_changed_parameter_keeps_both_runs(flow):
     assert second["run_number"] == 2
     assert second["cloned_from"] == first["id"]
     assert second["parameters"] == {"mass": 125, "width": 6, "fail": False}
+    third = flow.call("post", f"/workflows/reana/{second['id']}/rerun",
+                           body={"parameters": {"mass": 140}}).json
+    # REANA runs each rerun with all of its values, not only the changed ones.
+    sent = flow.reana.workflows[third["reana_id"]]["parameters"]
+    assert sent == {"mass": 140, "width": 6, "fail": False}
     assert flow.run_to_end(second["id"])["status"] == "finished"
     runs = flow.call("get", f"/workflows/all/record/{flow.pid}").json["hits"]
-    assert runs["total"] == 2
-    assert {(h["run_number"], h["parameters"]["width"]) for h in runs["hits"]} == {(1, 4),
-                                                                                   (2, 6)}
+    assert runs["total"] == 3
+    assert {(h["run_number"], h["parameters"]["width"]) for h in runs["hits"]} == {
+        (1, 4), (2, 6), (3, 6)}
     keys = set(_draft_files(flow.pid))
     assert {"higgs-fit/run-1/results/table.json",
             "higgs-fit/run-2/results/table.json"} <= keys
     mine = flow.call("get", "/workflows/reana").json["hits"]
-    assert {h["id"] for h in mine["hits"]} == {first["id"], second["id"]}
+    assert {h["id"] for h in mine["hits"]} == {first["id"], second["id"], third["id"]}
 
 
 def test_a_failing_run_is_failed_and_attaches_nothing(flow):

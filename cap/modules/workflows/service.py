@@ -238,10 +238,13 @@ class WorkflowService:
         return workflow
 
     def _start(self, workflow, overrides):
+        """Start at REANA with every parameter value of the run (a rerun's are its
+        source's, which REANA does not know: it only has the declared defaults)."""
+        parameters = {**workflow.parameters, **overrides}
         with reana_call():
             answer = self.client.start(self._token(workflow.experiment), workflow.reana_id,
-                                       overrides)
-        workflow.parameters = {**workflow.parameters, **overrides}
+                                       parameters)
+        workflow.parameters = parameters
         workflow.status = answer.get("status") or "queued"
         workflow.error = None
 

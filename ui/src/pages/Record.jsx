@@ -4,6 +4,7 @@ import { FileTable } from "../components/Files.jsx";
 import { LEVELS, grantees } from "../components/Share.jsx";
 import LatexExport, { datasetPaths } from "../components/LatexExport.jsx";
 import MetadataView from "../components/MetadataView.jsx";
+import { ReproducibilityBadge } from "../components/Workflows.jsx";
 import { cadiOf, draftUrl, errorText, fmtDate, titleOf } from "../util.js";
 
 export default function Record({ recid }) {
@@ -109,6 +110,7 @@ export default function Record({ recid }) {
             <LatexExport paths={datasets} title={titleOf(record.metadata) || record.recid} />
           )}
           <AccessPanel record={record} />
+          <ReproducibilityBadge recid={record.recid} />
           <section className="panel" aria-labelledby="rev-title">
             <h2 id="rev-title">Revisions</h2>
             {!revisions ? <p className="muted">Loading…</p> : !revisions.length ? <p className="muted">No revisions.</p> : (
