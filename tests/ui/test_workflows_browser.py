@@ -75,6 +75,8 @@ def test_workflows_panel_runs_reruns_and_reproduces(
     expect(first.get_by_label("Run status")).to_have_text("finished", timeout=20000)
     expect(first.get_by_label("Outputs")).to_contain_text("higgs-fit/run-1/results/table.json")
     expect(first).to_contain_text("mass=130")
+    # The draft's Files panel lists the attached output too.
+    expect(page.get_by_role("link", name="higgs-fit/run-1/results/table.json")).to_be_visible()
     first.get_by_role("button", name="Logs").click()
     expect(first.get_by_label("Logs")).to_contain_text("workflow finished")
     screenshot(page, artifacts, "20-workflow-finished")

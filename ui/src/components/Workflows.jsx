@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from "react";
-import { api } from "../api.js";
+import { api, sameOrigin } from "../api.js";
 import { errorText, fmtDate } from "../util.js";
 import "./Workflows.css";
 
@@ -104,7 +104,9 @@ function Run({ run, canRun, onChanged, onError }) {
   );
 }
 
-export default function Workflows({ deposit }) {
+// `onFilesChanged(files)`: the draft's file list, read again while runs are
+// live (a finished run's outputs are attached to the draft).
+export default function Workflows({ deposit, onFilesChanged }) {
   const [runs, setRuns] = useState(null);
   const [error, setError] = useState(null);
   const entries = (deposit.metadata && deposit.metadata.workflows) || [];
@@ -129,13 +131,17 @@ export default function Workflows({ deposit }) {
     const timer = setTimeout(async () => {
       try {
         await Promise.all(live.map((r) => api(`workflows/reana/${r.id}/status`)));
+        if (onFilesChanged) {
+          const { data } = await api(sameOrigin(deposit.links.files));
+          onFilesChanged(data);
+        }
       } catch (err) {
         setError(err);
       }
       load();
     }, POLL_MS);
     return () => clearTimeout(timer);
-  }, [runs, load]);
+  }, [runs, load, onFilesChanged, deposit.links.files]);
 
   async function create() {
     setError(null);

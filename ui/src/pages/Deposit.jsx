@@ -360,7 +360,7 @@ export default function Deposit({ pid, emptyFileMessage }) {
         <div>
           <Files deposit={deposit} canUpdate={deposit.can_update} emptyFileMessage={emptyFileMessage}
             onChange={(files) => setDeposit((d) => ({ ...d, files }))} />
-          <Workflows deposit={deposit} />
+          <Workflows deposit={deposit} onFilesChanged={(files) => setDeposit((d) => ({ ...d, files }))} />
         </div>
       </div>
     </div>
