@@ -14,17 +14,18 @@ malformed). ``./scripts/run`` serves the same fake as its demo CADI
 instead of JSON); ``fail_next``: that many API answers are 503 first.
 """
 
-import contextlib
 import json
 import threading
 import time
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import cap.modules.cms.cadi as cadi_module
 import cap.modules.keywords as keywords_module
+
+from .upstream import JSONHandler
 
 CLIENT_ID = "cap-test"
 CLIENT_SECRET = "s3cret"
@@ -80,19 +81,7 @@ class FakeCadi:
     def _handler(self):
         fake = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
-
-            def _send(self, status, body, content_type="application/json"):
-                data = body if isinstance(body, bytes) else json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", content_type)
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-                    self.wfile.write(data)
-
+        class Handler(JSONHandler):
             def do_POST(self):
                 url = urlparse(self.path)
                 length = int(self.headers.get("Content-Length") or 0)

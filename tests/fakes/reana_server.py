@@ -30,13 +30,14 @@ and ``drift`` (added to every number) makes one differ. ``mode``: ``"ok"``,
 ``"down"`` (503 everywhere), ``"garbage"`` (HTML instead of JSON).
 """
 
-import contextlib
 import json
 import threading
 import uuid
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote, urlparse
+
+from .upstream import JSONHandler
 
 TOKENS = {"cms": "reana-cms-token", "atlas": "reana-atlas-token",
           "default": "reana-default-token"}
@@ -152,19 +153,7 @@ class FakeReana:
     def _handler(self):
         fake = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
-
-            def _send(self, status, body, content_type="application/json"):
-                data = body if isinstance(body, bytes) else json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", content_type)
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-                    self.wfile.write(data)
-
+        class Handler(JSONHandler):
             def _body(self):
                 length = int(self.headers.get("Content-Length") or 0)
                 return self.rfile.read(length) if length else b""

@@ -4,7 +4,10 @@ A fake answers through ``answer(request)``; tests switch ``mode`` to make it
 misbehave (down, flaky, slow, garbage ...) and read ``calls``.
 """
 
+import contextlib
+import json
 import threading
+from http.server import BaseHTTPRequestHandler
 
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request
@@ -46,3 +49,19 @@ class FakeUpstream:
     def answer(self, request):
         """The response to ``request`` (subclasses say what it is)."""
         raise TypeError(f"{type(self).__name__} must define answer()")
+
+
+class JSONHandler(BaseHTTPRequestHandler):
+    """A quiet ``http.server`` handler answering JSON (or given bytes)."""
+
+    def log_message(self, *args):
+        """Tests read the fake's own request log instead."""
+
+    def _send(self, status, body, content_type="application/json"):
+        data = body if isinstance(body, bytes) else json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            self.wfile.write(data)

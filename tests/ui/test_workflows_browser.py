@@ -89,6 +89,13 @@ def test_workflows_panel_runs_reruns_and_reproduces(
     expect(panel.locator("li.wf-run")).to_have_count(2)
     screenshot(page, artifacts, "21-workflow-rerun")
 
+    # The dashboard lists my runs, newest first.
+    page.goto(f"{cap_server}/")
+    mine = page.get_by_role("region", name="My workflow runs")
+    expect(mine.get_by_role("listitem")).to_have_count(2)
+    expect(mine.get_by_role("link").first).to_have_text("higgs-fit #2")
+    screenshot(page, artifacts, "23-dashboard-my-runs")
+
     # Published, the record offers the reproducibility check and shows its badge.
     record = current_deposit_service.publish(identity, pid)
     page.goto(f"{cap_server}/published/{record.recid}")

@@ -16,6 +16,7 @@ parameters of the run whose outputs the record preserved, and compares.
 import contextlib
 import io
 import re
+import uuid
 from datetime import UTC, datetime
 
 from flask import current_app
@@ -111,14 +112,13 @@ class WorkflowService:
 
     def _get(self, identity, workflow_id, action, for_update=False):
         """The workflow row and its draft, ``action`` checked on the draft."""
-        query = Workflow.query.filter_by(id=workflow_id)
-        if for_update:
-            query = query.with_for_update()
         try:
-            workflow = query.one_or_none()
-        except Exception:  # a malformed uuid in the URL
-            db.session.rollback()
+            workflow_uuid = uuid.UUID(str(workflow_id))
+        except ValueError:
             workflow = None
+        else:
+            query = Workflow.query.filter_by(id=workflow_uuid)
+            workflow = (query.with_for_update() if for_update else query).one_or_none()
         if workflow is None:
             if _is_anonymous(identity):
                 raise PermissionDeniedError()

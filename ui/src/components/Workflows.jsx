@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from "react";
 import { api, sameOrigin } from "../api.js";
-import { errorText, fmtDate } from "../util.js";
+import { draftUrl, errorText, fmtDate } from "../util.js";
 import "./Workflows.css";
 
 // REANA runs of a draft: create from the draft (its reana.yaml or its
@@ -244,6 +244,33 @@ export function ReproducibilityBadge({ recid }) {
       )}
       <button type="button" className="btn btn-small" onClick={check}>Rerun and compare</button>
       {error && <p className="alert alert-danger" role="alert">{errorText(error)}</p>}
+    </section>
+  );
+}
+
+// The dashboard's list of my REANA runs, newest first, each linking to its draft.
+export function MyRuns() {
+  const [runs, setRuns] = useState(null);
+  const [error, setError] = useState(null);
+  useEffect(() => {
+    api("workflows/reana").then(({ data }) => setRuns(data.hits.hits)).catch(setError);
+  }, []);
+  return (
+    <section className="panel dash-panel" aria-label="My workflow runs">
+      <header className="panel-head"><h2>My workflow runs</h2></header>
+      {error ? <p className="alert alert-danger">{errorText(error)}</p>
+        : runs === null ? <p className="muted">Loading…</p>
+          : !runs.length ? <p className="muted">You have not run a workflow yet.</p> : (
+            <ul className="wf-mine">
+              {runs.slice(0, 10).map((run) => (
+                <li key={run.id}>
+                  <a href={draftUrl(run.depid)}>{run.name} #{run.run_number}</a>{" "}
+                  <span className={`badge wf-status wf-${run.status}`}>{run.status}</span>
+                  {run.recid && <span className="muted"> reproduction of {run.recid}</span>}
+                </li>
+              ))}
+            </ul>
+          )}
     </section>
   );
 }
