@@ -27,7 +27,8 @@ say ``"fail": true`` ends ``failed``. On finishing, the run "computes" its
 declared output files from its parameters (a JSON table and a text
 summary): the same parameters give the same bytes, so a rerun reproduces,
 and ``drift`` (added to every number) makes one differ. ``mode``: ``"ok"``,
-``"down"`` (503 everywhere), ``"garbage"`` (HTML instead of JSON).
+``"down"`` (503 everywhere), ``"garbage"`` (HTML instead of JSON);
+``fail_next``: that many answers are 503 first.
 """
 
 import json
@@ -93,6 +94,7 @@ class FakeReana:
         self.tokens = set(TOKENS.values())
         self.mode = "ok"
         self.drift = 0.0
+        self.fail_next = 0
         self.requests = []
         self.lock = threading.Lock()
 
@@ -163,7 +165,8 @@ class FakeReana:
                 query = {k: v[-1] for k, v in parse_qs(url.query).items()}
                 fake.requests.append((method, url.path))
                 body = self._body()
-                if fake.mode == "down":
+                if fake.mode == "down" or fake.fail_next > 0:
+                    fake.fail_next = max(fake.fail_next - 1, 0)
                     return self._send(503, b"<html>503 Service Unavailable</html>", "text/html")
                 if fake.mode == "garbage":
                     return self._send(200, b"<html>Sign in with CERN SSO</html>", "text/html")

@@ -267,3 +267,18 @@ def test_readers_see_updaters_run_others_learn_nothing(flow):
     assert flow.call("get", f"/workflows/reana/{wid}", anonymous).status_code == 401
     assert flow.call("get", "/workflows/reana/not-a-uuid").status_code == 404
     assert flow.call("get", "/workflows/reana", stranger).json["hits"]["total"] == 0
+
+
+def test_outputs_of_a_run_finishing_after_publish_are_attached_once_edited(flow):
+    workflow = flow.create(name="higgs-fit")
+    flow.call("post", f"/workflows/reana/{workflow['id']}/start")
+    assert flow.call("post", f"/deposits/{flow.pid}/actions/publish").status_code == 202
+    done = flow.run_to_end(workflow["id"])
+    assert done["outputs"] == []
+    assert "edit the draft" in done["error"]
+    assert flow.call("post", f"/deposits/{flow.pid}/actions/edit").status_code == 201
+    again = flow.call("get", f"/workflows/reana/{workflow['id']}/status").json
+    assert again["error"] is None
+    assert {o["key"] for o in again["outputs"]} == {"higgs-fit/run-1/results/table.json",
+                                                   "higgs-fit/run-1/results/summary.txt"}
+    assert "higgs-fit/run-1/results/table.json" in _draft_files(flow.pid)

@@ -345,9 +345,15 @@ class WorkflowService:
         return workflow
 
     def _follow(self, workflow, deposit):
-        if workflow.is_final:
+        pending = workflow.status == "finished" and workflow.outputs is None and (
+            not workflow.recid)
+        if workflow.is_final and not pending:
             return
         token = self._token(workflow.experiment)
+        if pending:  # finished while the draft was published: attach once it is edited
+            with reana_call():
+                workflow.outputs, workflow.error = self._attach(token, workflow, deposit)
+            return
         with reana_call():
             status = self.client.status(token, workflow.reana_id).get("status")
             if status == workflow.status or not status:
@@ -365,8 +371,8 @@ class WorkflowService:
         """Copy the declared outputs into the draft's bucket, tagged with the run."""
         bucket = deposit.bucket
         if bucket is None or bucket.locked:
-            return [], ("The draft is published: the outputs stay in REANA's workspace "
-                        "(edit the draft and read the status again to attach them).")
+            return None, ("The draft is published: the outputs stay in REANA's workspace "
+                          "(edit the draft and read the status again to attach them).")
         attached = []
         for path in specs.output_files(workflow.specification):
             content = self.client.download(token, workflow.reana_id, path)
