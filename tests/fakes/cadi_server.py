@@ -15,17 +15,15 @@ instead of JSON); ``fail_next``: that many API answers are 503 first.
 """
 
 import json
-import threading
 import time
 import uuid
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import cap.modules.cms.cadi as cadi_module
 import cap.modules.keywords as keywords_module
 
-from .upstream import JSONHandler
+from .upstream import JSONHandler, ServedFake
 
 CLIENT_ID = "cap-test"
 CLIENT_SECRET = "s3cret"
@@ -38,18 +36,8 @@ def demo_analyses():
     return json.loads(DEMO_FILE.read_text())["data"]
 
 
-class FakeCadi:
-    """State of the fake, shared with its handler."""
-
-    def __init__(self, port=0):
-        """Start with the sample data, on ``port`` (0: a free one)."""
-        self.reset()
-        self.server = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
-        self.server.daemon_threads = True
-        self.port = self.server.server_address[1]
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
+class FakeCadi(ServedFake):
+    """State of the fake (the sample data at first), shared with its handler."""
 
     def reset(self):
         """Back to the sample data and good behaviour."""
@@ -72,11 +60,6 @@ class FakeCadi:
             "CAP_CADI_CLIENT_SECRET": CLIENT_SECRET,
             "CAP_KEYWORDS_CSV_URL": f"{self.url}/keywords.csv",
         }
-
-    def stop(self):
-        """Shut the server down."""
-        self.server.shutdown()
-        self.server.server_close()
 
     def _handler(self):
         fake = self

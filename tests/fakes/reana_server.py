@@ -35,10 +35,9 @@ import json
 import threading
 import uuid
 from datetime import UTC, datetime
-from http.server import ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote, urlparse
 
-from .upstream import JSONHandler
+from .upstream import JSONHandler, ServedFake
 
 TOKENS = {"cms": "reana-cms-token", "atlas": "reana-atlas-token",
           "default": "reana-default-token"}
@@ -75,17 +74,8 @@ def run_outputs(parameters, outputs, drift=0.0):
     return files
 
 
-class FakeReana:
+class FakeReana(ServedFake):
     """State of the fake, shared with its handler."""
-
-    def __init__(self, port=0):
-        """Serve on ``port`` (0: a free one)."""
-        self.reset()
-        self.server = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
-        self.server.daemon_threads = True
-        self.port = self.server.server_address[1]
-        self.url = f"http://127.0.0.1:{self.port}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     def reset(self):
         """No workflows, good behaviour."""
@@ -102,11 +92,6 @@ class FakeReana:
     def config(self):
         """App settings pointing CAP at this fake."""
         return {"CAP_REANA_URL": self.url, "CAP_REANA_ACCESS_TOKENS": dict(TOKENS)}
-
-    def stop(self):
-        """Shut the server down."""
-        self.server.shutdown()
-        self.server.server_close()
 
     # -- behaviour --------------------------------------------------------
     def create(self, token, name, specification):
