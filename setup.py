@@ -35,6 +35,7 @@ install_requires = [
     "datacite==1.4.1",
     "bagit==1.9.0",
     "rocrate==0.16.0",
+    "PyYAML>=6.0,<7",
 ]
 
 tests_require = [
@@ -74,6 +75,7 @@ SHARED_EXTENSIONS = [
     "cap_exports = cap.modules.exports.ext:CAPExports",
     "cap_zenodo = cap.modules.zenodo.ext:CAPZenodo",
     "cap_packages = cap.modules.packages.ext:CAPPackages",
+    "cap_workflows = cap.modules.workflows.ext:CAPWorkflows",
 ]
 
 setup(
@@ -132,6 +134,7 @@ setup(
             "cap_dashboard = cap.modules.dashboard.views:create_blueprint",
             "cap_notifications = cap.modules.notifications.resources:create_blueprint",
             "cap_packages = cap.modules.packages.resource:create_blueprint",
+            "cap_workflows = cap.modules.workflows.views:create_blueprint",
         ],
         "cap.deposit.validators": [
             "cap_cms_cadi = cap.modules.cms.cadi.checks:check_cadi_id",
@@ -153,6 +156,7 @@ setup(
             "cap_cms_cadi = cap.modules.cms.cadi.models",
             "cap_files = cap.modules.files.models",
             "cap_notifications = cap.modules.notifications.models",
+            "cap_workflows = cap.modules.workflows.models",
         ],
         "invenio_access.actions": [
             "cap_cms_access = cap.modules.access.actions:cms_access",
@@ -183,6 +187,7 @@ setup(
             "cap_files = cap.modules.files.tasks",
             "cap_notifications = cap.modules.notifications.tasks",
             "cap_packages = cap.modules.packages.tasks",
+            "cap_workflows = cap.modules.workflows.tasks",
         ],
     },
 )

@@ -123,16 +123,21 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cap.modules.files.tasks.remove_orphan_files",
         "schedule": timedelta(days=1),
     },
-}
-CELERY_TASK_ANNOTATIONS = {
-    # Checks read whole files: at most this many per minute per worker, so
-    # uploads and downloads keep the disks.
-    "invenio_files_rest.tasks.verify_checksum": {"rate_limit": "30/m"},
+    # Unfinished REANA runs: status read, outputs attached when they finish.
+    "workflows-follow": {
+        "task": "cap.modules.workflows.tasks.follow_workflows",
+        "schedule": timedelta(seconds=30),
+    },
     # Does nothing until CAP_PACKAGES_ARCHIVE_DIR (the second-level archive) is set.
     "packages-archive": {
         "task": "cap.modules.packages.tasks.export_new_records",
         "schedule": timedelta(hours=1),
     },
+}
+CELERY_TASK_ANNOTATIONS = {
+    # Checks read whole files: at most this many per minute per worker, so
+    # uploads and downloads keep the disks.
+    "invenio_files_rest.tasks.verify_checksum": {"rate_limit": "30/m"},
 }
 # CAP's own resources serve /records; invenio-records-rest's default endpoint
 # (a second, unchecked path to the same records) is not registered.

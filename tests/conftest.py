@@ -354,3 +354,16 @@ def zenodo_server():
     server = start_zenodo()
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="module")
+def reana_server():
+    """The fake REANA server (tests/fakes/reana_server.py) for a module.
+
+    Point the app at it with ``app_config.update(reana_server.config)``.
+    """
+    from fakes.reana_server import start_reana
+
+    server = start_reana()
+    yield server
+    server.stop()

@@ -16,9 +16,11 @@ payloads in ``cap/modules/services/data/`` (the files the test fakes serve):
 - the CERN directory (LDAP) on ``CAP_DEMO_LDAP_PORT`` (default 5104): a
   slice of people and e-groups, the demo accounts and their e-groups;
 - Zenodo's deposition API on ``CAP_DEMO_ZENODO_PORT`` (default 5105), the
-  test suite's fake (token ``zenodo-test-token``, DOIs under 10.5072).
+  test suite's fake (token ``zenodo-test-token``, DOIs under 10.5072);
+- REANA's REST API on ``CAP_DEMO_REANA_PORT`` (default 5106): runs progress
+  each time their status is read and write their declared outputs.
 
-CADI, LDAP and Zenodo are the test suite's fakes (``tests/fakes/``): one
+CADI, LDAP, Zenodo and REANA are the test suite's fakes (``tests/fakes/``): one
 implementation for tests and demo. Loopback only. Pointing CAP at the real
 services is configuration only (or run with CAP_DEMO_UPSTREAMS=0).
 """
@@ -163,30 +165,35 @@ def main():
     from fakes.cadi_server import FakeCadi
     from fakes.ldap_server import ENTRIES, start_directory
     from fakes.zenodo_server import FakeZenodo
+    from fakes.reana_server import FakeReana
 
     orcid_port = int(os.environ.get("CAP_DEMO_ORCID_PORT", "5101"))
     ror_port = int(os.environ.get("CAP_DEMO_ROR_PORT", "5102"))
     cadi_port = int(os.environ.get("CAP_DEMO_CADI_PORT", "5103"))
     ldap_port = int(os.environ.get("CAP_DEMO_LDAP_PORT", "5104"))
     zenodo_port = int(os.environ.get("CAP_DEMO_ZENODO_PORT", "5105"))
+    reana_port = int(os.environ.get("CAP_DEMO_REANA_PORT", "5106"))
     known = {dn for dn, _ in ENTRIES}
     directory = start_directory(
         ldap_port, [e for e in demo_directory_entries() if e[0] not in known]
     )
     cadi = FakeCadi(cadi_port)
     zenodo = FakeZenodo(zenodo_port)
+    reana = FakeReana(reana_port)
     servers = [
         serve("ORCID", orcid_port, orcid_routes(), "application/vnd.orcid+json"),
         serve("ROR", ror_port, ror_routes()),
         cadi.server,
         directory.server,
         zenodo.server,
+        reana.server,
     ]
     print(f"demo ORCID API: http://{HOST}:{orcid_port}/v3.0", flush=True)
     print(f"demo ROR API:   http://{HOST}:{ror_port}/v2", flush=True)
     print(f"demo CADI API:  {cadi.url}/api", flush=True)
     print(f"demo directory: {directory.url}", flush=True)
     print(f"demo Zenodo:    {zenodo.url}/api", flush=True)
+    print(f"demo REANA:     {reana.url}/api", flush=True)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())

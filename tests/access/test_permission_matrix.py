@@ -95,6 +95,17 @@ MATRIX = {
     "DELETE draft file":      (401,  204,   403,   204,   204,   403,   404,  404,   204,   204),
     # The record's admins (the schema allows Zenodo: _zenodo_allowed).
     "push record to Zenodo":  (401,  202,   403,   403,   202,   403,   403,  404,   403,   202),
+    # REANA workflows of D (fake REANA): draft readers see them, updaters run them;
+    # P's record preserves no run, so a reproduction is refused (409) once allowed.
+    "GET draft workflows":    (401,  200,   200,   200,   200,   200,   404,  404,   200,   200),
+    "create workflow":        (401,  201,   403,   201,   201,   403,   404,  404,   201,   201),
+    "GET workflow":           (401,  200,   200,   200,   200,   200,   404,  404,   200,   200),
+    "GET workflow logs":      (401,  200,   200,   200,   200,   200,   404,  404,   200,   200),
+    "start workflow":         (401,  200,   403,   200,   200,   403,   404,  404,   200,   200),
+    "rerun workflow":         (401,  201,   403,   201,   201,   403,   404,  404,   201,   201),
+    "DELETE workflow":        (401,  204,   403,   204,   204,   403,   404,  404,   204,   204),
+    "GET record reproducibility": (401, 200, 200,  200,   200,   200,   200,  404,   200,   200),
+    "reproduce record":       (401,  409,   403,   409,   409,   403,   404,  404,   409,   409),
     # A fresh D unshared from everyone it was shared with: searched at once.
     "search after unshare":   (401,  HIT,   MISS,  MISS,  MISS,  MISS,  MISS, MISS,  HIT,   HIT),
 }
@@ -104,6 +115,13 @@ CELLS = [(column, role, expected[i]) for column, expected in MATRIX.items()
          for i, role in enumerate(ROLES)]
 
 JSON = {"Content-Type": "application/json", "Accept": "application/json"}
+
+
+@pytest.fixture(scope="module")
+def app_config(app_config, reana_server):
+    """Workflow cells talk to the fake REANA server."""
+    app_config.update(reana_server.config)
+    return app_config
 
 
 def test_the_matrix_is_complete():
@@ -311,6 +329,8 @@ def _item(client, docs, role, headers, column, expected):
     (a refusal changes nothing, which the next refused cell relies on).
     """
     d, p, r = docs.D, docs.P, docs.R
+    if column in WORKFLOW_COLUMNS:
+        return _workflow_item(client, docs, headers, column)
     patch = {**headers, "Content-Type": "application/json-patch+json"}
     raw = {**headers, "Content-Type": "application/octet-stream"}
     title = docs.D_metadata["basic_info"]["analysis_title"]
@@ -418,6 +438,44 @@ def _item(client, docs, role, headers, column, expected):
         _add_file(Deposit.get_by_pid(d), f"del-{role}.txt")
         return client.delete(f"/files/{docs.D_bucket}/del-{role}.txt",
                              headers=headers).status_code
+    raise AssertionError(f"no such column {column!r}")
+
+
+WORKFLOW_COLUMNS = {"GET draft workflows", "create workflow", "GET workflow",
+                    "GET workflow logs", "start workflow", "rerun workflow", "DELETE workflow",
+                    "GET record reproducibility", "reproduce record"}
+WORKFLOW_SPEC = {"inputs": {"parameters": {"n": 1}},
+                 "workflow": {"type": "serial",
+                              "specification": {"steps": [{"commands": ["true"]}]}}}
+
+
+def _workflow_item(client, docs, headers, column):
+    """A workflow cell; each works on a fresh run of D made by its owner."""
+    from cap.modules.workflows.proxies import current_workflow_service as workflows
+
+    if column == "GET draft workflows":
+        return client.get(f"/workflows/all/record/{docs.D}", headers=headers).status_code
+    if column == "create workflow":
+        return client.post("/workflows/reana", headers=headers, data=json.dumps(
+            {"depid": docs.D, "name": "mx", "specification": WORKFLOW_SPEC})).status_code
+    if column == "GET record reproducibility":
+        return client.get(f"/workflows/reproduce/{docs.R}", headers=headers).status_code
+    if column == "reproduce record":
+        return client.post(f"/workflows/reproduce/{docs.R}", headers=headers).status_code
+    run = workflows.create(docs.people["owner"].identity, docs.D,
+                           {"name": "mx", "specification": WORKFLOW_SPEC})
+    url = f"/workflows/reana/{run.id}"
+    if column == "GET workflow":
+        return client.get(url, headers=headers).status_code
+    if column == "GET workflow logs":
+        return client.get(f"{url}/logs", headers=headers).status_code
+    if column == "start workflow":
+        return client.post(f"{url}/start", headers=headers,
+                           data=json.dumps({"parameters": {"n": 2}})).status_code
+    if column == "rerun workflow":
+        return client.post(f"{url}/rerun", headers=headers).status_code
+    if column == "DELETE workflow":
+        return client.delete(url, headers=headers).status_code
     raise AssertionError(f"no such column {column!r}")
 
 

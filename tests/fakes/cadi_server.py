@@ -14,17 +14,16 @@ malformed). ``./scripts/run`` serves the same fake as its demo CADI
 instead of JSON); ``fail_next``: that many API answers are 503 first.
 """
 
-import contextlib
 import json
-import threading
 import time
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import cap.modules.cms.cadi as cadi_module
 import cap.modules.keywords as keywords_module
+
+from .upstream import JSONHandler, ServedFake
 
 CLIENT_ID = "cap-test"
 CLIENT_SECRET = "s3cret"
@@ -37,18 +36,8 @@ def demo_analyses():
     return json.loads(DEMO_FILE.read_text())["data"]
 
 
-class FakeCadi:
-    """State of the fake, shared with its handler."""
-
-    def __init__(self, port=0):
-        """Start with the sample data, on ``port`` (0: a free one)."""
-        self.reset()
-        self.server = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
-        self.server.daemon_threads = True
-        self.port = self.server.server_address[1]
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
+class FakeCadi(ServedFake):
+    """State of the fake (the sample data at first), shared with its handler."""
 
     def reset(self):
         """Back to the sample data and good behaviour."""
@@ -72,27 +61,10 @@ class FakeCadi:
             "CAP_KEYWORDS_CSV_URL": f"{self.url}/keywords.csv",
         }
 
-    def stop(self):
-        """Shut the server down."""
-        self.server.shutdown()
-        self.server.server_close()
-
     def _handler(self):
         fake = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
-
-            def _send(self, status, body, content_type="application/json"):
-                data = body if isinstance(body, bytes) else json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", content_type)
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-                    self.wfile.write(data)
-
+        class Handler(JSONHandler):
             def do_POST(self):
                 url = urlparse(self.path)
                 length = int(self.headers.get("Content-Length") or 0)

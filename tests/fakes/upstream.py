@@ -4,7 +4,10 @@ A fake answers through ``answer(request)``; tests switch ``mode`` to make it
 misbehave (down, flaky, slow, garbage ...) and read ``calls``.
 """
 
+import contextlib
+import json
 import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request
@@ -46,3 +49,48 @@ class FakeUpstream:
     def answer(self, request):
         """The response to ``request`` (subclasses say what it is)."""
         raise TypeError(f"{type(self).__name__} must define answer()")
+
+
+class JSONHandler(BaseHTTPRequestHandler):
+    """A quiet ``http.server`` handler answering JSON (or given bytes)."""
+
+    def log_message(self, *args):
+        """Tests read the fake's own request log instead."""
+
+    def _send(self, status, body, content_type="application/json"):
+        data = body if isinstance(body, bytes) else json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            self.wfile.write(data)
+
+
+class ServedFake:
+    """A fake served by ``http.server`` on a loopback port, in a thread.
+
+    Subclasses say what their state is (``reset``) and how they answer
+    (``_handler``: a :class:`JSONHandler` class bound to the fake).
+    """
+
+    def __init__(self, port=0):
+        """Fresh state, served on ``port`` (0: a free one)."""
+        self.reset()
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
+        self.server.daemon_threads = True
+        self.port = self.server.server_address[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def reset(self):
+        """Back to the fake's initial state (subclasses say what it is)."""
+        raise TypeError(f"{type(self).__name__} must define reset()")
+
+    def _handler(self):
+        raise TypeError(f"{type(self).__name__} must define _handler()")
+
+    def stop(self):
+        """Shut the server down."""
+        self.server.shutdown()
+        self.server.server_close()

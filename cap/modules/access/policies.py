@@ -109,6 +109,14 @@ class RecordPermissionPolicy(PermissionPolicy):
     """What the world sees (OAI-PMH, citation metadata of public pages)."""
 
 
+class WorkflowPermissionPolicy(PermissionPolicy):
+    """REANA workflows of a draft (bound to the draft): its readers see them,
+    its updaters create, run, stop, delete and rerun them."""
+
+    can_read = DepositPermissionPolicy.can_read
+    can_run = DepositPermissionPolicy.can_update
+
+
 class MigrationPermissionPolicy(PermissionPolicy):
     """Imports of content from other systems (``cap migrate``): superusers and the system."""
 

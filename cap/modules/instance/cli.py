@@ -11,6 +11,7 @@ from ..cms.das.demo import load_demo_cms_lookups
 from ..core.health import COMPONENTS, check_component
 from ..deposit.demo import load_demo_deposits
 from ..schemas.cli import load_all as load_schemas
+from ..workflows.demo import load_demo_workflow
 from . import fixtures
 
 
@@ -61,4 +62,6 @@ def setup(demo):
         # After the drafts: the example cms-analysis draft's CADI id is adopted.
         click.echo("demo CADI analyses and analysis keywords ...")
         click.echo("  " + load_demo_cadi())
+        click.echo("demo draft with a REANA workflow ...")
+        click.echo(f"  draft {load_demo_workflow()}")
     click.secho("setup complete", fg="green")

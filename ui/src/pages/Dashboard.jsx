@@ -1,6 +1,7 @@
 import { useEffect, useState } from "react";
 import { api } from "../api.js";
 import HitList from "../components/HitList.jsx";
+import { MyRuns } from "../components/Workflows.jsx";
 import { draftUrl, errorText } from "../util.js";
 
 // One request: the server answers every panel, each permission-filtered.
@@ -139,6 +140,7 @@ export default function Dashboard({ user }) {
         <Panel title="Collaboration latest" state={part(dashboard, "collaboration")}
           more="/search?tab=published"
           empty="Nothing published in your collaborations yet." />
+        <MyRuns />
       </div>
     </div>
   );

@@ -6,6 +6,7 @@ import Files from "../components/Files.jsx";
 import { FORM_TEMPLATES } from "../components/FormTemplates.jsx";
 import Publish from "../components/Publish.jsx";
 import Share from "../components/Share.jsx";
+import Workflows from "../components/Workflows.jsx";
 import SuggestField, { withSuggestFields } from "../components/Suggest.jsx";
 import { normalised } from "../schema.js";
 import {
@@ -356,8 +357,11 @@ export default function Deposit({ pid, emptyFileMessage }) {
             idPrefix="field"
           />
         </section>
-        <Files deposit={deposit} canUpdate={deposit.can_update} emptyFileMessage={emptyFileMessage}
-          onChange={(files) => setDeposit((d) => ({ ...d, files }))} />
+        <div>
+          <Files deposit={deposit} canUpdate={deposit.can_update} emptyFileMessage={emptyFileMessage}
+            onChange={(files) => setDeposit((d) => ({ ...d, files }))} />
+          <Workflows deposit={deposit} onFilesChanged={(files) => setDeposit((d) => ({ ...d, files }))} />
+        </div>
       </div>
     </div>
   );

@@ -7,6 +7,7 @@ import Notifications from "../components/Notifications.jsx";
 import MetadataView from "../components/MetadataView.jsx";
 import ExportMenu from "../components/ExportMenu.jsx";
 import ZenodoPanel from "../components/ZenodoPanel.jsx";
+import { ReproducibilityBadge } from "../components/Workflows.jsx";
 import { cadiOf, draftUrl, errorText, fmtDate, titleOf } from "../util.js";
 
 export default function Record({ recid }) {
@@ -115,6 +116,7 @@ export default function Record({ recid }) {
           <ZenodoPanel record={record} onPublished={setRecord} />
           <AccessPanel record={record} />
           {record.draft_id && <Notifications pid={record.draft_id} />}
+          <ReproducibilityBadge recid={record.recid} />
           <section className="panel" aria-labelledby="rev-title">
             <h2 id="rev-title">Revisions</h2>
             {!revisions ? <p className="muted">Loading…</p> : !revisions.length ? <p className="muted">No revisions.</p> : (
