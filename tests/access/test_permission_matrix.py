@@ -66,6 +66,7 @@ MATRIX = {
     "PUT published draft":    (401,  409,   403,   409,   409,   403,   404,  404,   409,   409),
     "GET record":             (401,  200,   200,   200,   200,   200,   200,  404,   200,   200),
     "GET record revisions":   (401,  200,   200,   200,   200,   200,   200,  404,   200,   200),
+    "GET record diff":        (401,  200,   200,   200,   200,   200,   200,  404,   200,   200),
     "GET draft file":         (401,  200,   200,   200,   200,   200,   404,  404,   200,   200),
     "PUT draft file":         (401,  200,   403,   200,   200,   403,   404,  404,   200,   200),
     "GET record file":        (401,  200,   200,   200,   200,   200,   200,  404,   200,   200),
@@ -317,6 +318,8 @@ def _item(client, docs, role, headers, column, expected):
         return client.get(f"/records/{r}", headers=headers).status_code
     if column == "GET record revisions":
         return client.get(f"/records/{r}/revisions", headers=headers).status_code
+    if column == "GET record diff":
+        return client.get(f"/records/{r}/diff?from=0&to=0", headers=headers).status_code
     if column == "GET draft file":
         return client.get(f"/files/{docs.D_bucket}/data.txt", headers=headers).status_code
     if column == "PUT draft file":
