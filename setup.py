@@ -108,6 +108,7 @@ setup(
             "cap_cms_triggers = cap.modules.cms.triggers.views:create_blueprint",
             "cap_search = cap.modules.search.views:create_blueprint",
             "cap_dashboard = cap.modules.dashboard.views:create_blueprint",
+            "cap_file_tags = cap.modules.files.resource:create_blueprint",
         ],
         "cap.deposit.validators": [
             "cap_cms_cadi = cap.modules.cms.cadi.checks:check_cadi_id",

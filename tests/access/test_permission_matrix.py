@@ -69,9 +69,11 @@ MATRIX = {
     "GET record diff":        (401,  200,   200,   200,   200,   200,   200,  404,   200,   200),
     "GET draft file":         (401,  200,   200,   200,   200,   200,   404,  404,   200,   200),
     "PUT draft file":         (401,  200,   403,   200,   200,   403,   404,  404,   200,   200),
+    "PUT draft file tags":    (401,  200,   403,   200,   200,   403,   404,  404,   200,   200),
     "GET record file":        (401,  200,   200,   200,   200,   200,   200,  404,   200,   200),
     "PUT record file":        (401,  403,   403,   403,   403,   403,   403,  404,   403,   403),
     "DELETE record file":     (401,  403,   403,   403,   403,   403,   403,  404,   403,   403),
+    "PUT record file tags":   (401,  403,   403,   403,   403,   403,   403,  404,   403,   403),
     "GET CADI suggestions":   (401,  200,   403,   403,   403,   403,   200,  403,   403,   200),
     # Searches: the documents each role finds (hits, total and facets).
     "search deposits":        (401,  DP,    DP,    DP,    DP,    DP,    NONE, AP,    DP,    ALL),
@@ -325,6 +327,9 @@ def _item(client, docs, role, headers, column, expected):
     if column == "PUT draft file":
         return client.put(f"/files/{docs.D_bucket}/put-{role}.txt", headers=raw,
                           data=b"new bytes").status_code
+    if column == "PUT draft file tags":
+        return client.put(f"/file-tags/{docs.D_bucket}/data.txt", headers=headers,
+                          data=json.dumps({"tags": {"kind": "input"}})).status_code
     if column == "GET record file":
         return client.get(f"/files/{docs.R_bucket}/data.txt", headers=headers).status_code
     if column == "PUT record file":
@@ -332,6 +337,9 @@ def _item(client, docs, role, headers, column, expected):
                           data=b"new bytes").status_code
     if column == "DELETE record file":
         return client.delete(f"/files/{docs.R_bucket}/data.txt", headers=headers).status_code
+    if column == "PUT record file tags":
+        return client.put(f"/file-tags/{docs.R_bucket}/data.txt", headers=headers,
+                          data=json.dumps({"tags": {"kind": "input"}})).status_code
     if column == "DELETE draft":
         pid = docs.fresh(changes=expected < 400).pid
         return client.delete(f"/deposits/{pid}", headers=headers).status_code
