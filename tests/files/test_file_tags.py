@@ -4,7 +4,6 @@ import json
 
 import pytest
 from invenio_files_rest.models import ObjectVersion
-
 from test_permissions import DRAFT_MATRIX, RECORD_MATRIX
 
 
@@ -20,14 +19,16 @@ def head_tags(bucket_id, key):
 
 
 def test_tags_are_replaced_as_a_whole(client, users, bucket_id, draft_file, upload):
-    upload(bucket_id, "tagged.txt", user=users.owner, **{"X-CAP-File-Tags": "type=ntuple;year=2016"})
+    upload(bucket_id, "tagged.txt", user=users.owner,
+           **{"X-CAP-File-Tags": "type=ntuple;year=2016"})
     answer = put_tags(client, users.owner, bucket_id, "tagged.txt",
                       {"tags": {"type": "histogram", " stage ": " final "}})
     assert answer.status_code == 200, answer.json
     assert answer.json["key"] == "tagged.txt"
     assert answer.json["tags"] == {"type": "histogram", "stage": "final"}
     assert head_tags(bucket_id, "tagged.txt") == {"type": "histogram", "stage": "final"}
-    listed = client.get(f"/files/{bucket_id}", headers={"Authorization": f"Bearer {users.owner.token}"})
+    listed = client.get(f"/files/{bucket_id}",
+                        headers={"Authorization": f"Bearer {users.owner.token}"})
     entry = next(c for c in listed.json["contents"] if c["key"] == "tagged.txt")
     assert entry["tags"] == {"type": "histogram", "stage": "final"}
     cleared = put_tags(client, users.owner, bucket_id, "tagged.txt", {"tags": {}})
