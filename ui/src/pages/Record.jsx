@@ -4,6 +4,7 @@ import { FileTable } from "../components/Files.jsx";
 import { LEVELS, grantees } from "../components/Share.jsx";
 import LatexExport, { datasetPaths } from "../components/LatexExport.jsx";
 import MetadataView from "../components/MetadataView.jsx";
+import Revisions from "../components/Revisions.jsx";
 import { cadiOf, draftUrl, errorText, fmtDate, titleOf } from "../util.js";
 
 export default function Record({ recid }) {
@@ -11,7 +12,6 @@ export default function Record({ recid }) {
   const [error, setError] = useState(null);
   const [schema, setSchema] = useState(null);
   const [uiSchema, setUiSchema] = useState(null);
-  const [revisions, setRevisions] = useState(null);
   const [editError, setEditError] = useState(null);
   // Whether the reader may edit (the draft's own answer says so); null: unknown yet.
   const [canEdit, setCanEdit] = useState(null);
@@ -40,7 +40,6 @@ export default function Record({ recid }) {
         }
       })
       .catch(setError);
-    api(`${base}/revisions`).then(({ data }) => setRevisions(data)).catch(() => setRevisions([]));
   }, [base, revision]);
 
   useEffect(() => {
@@ -109,18 +108,7 @@ export default function Record({ recid }) {
             <LatexExport paths={datasets} title={titleOf(record.metadata) || record.recid} />
           )}
           <AccessPanel record={record} />
-          <section className="panel" aria-labelledby="rev-title">
-            <h2 id="rev-title">Revisions</h2>
-            {!revisions ? <p className="muted">Loading…</p> : !revisions.length ? <p className="muted">No revisions.</p> : (
-              <ol className="revisions">
-                {revisions.map((r) => (
-                  <li key={r.revision}>
-                    <a href={`?revision=${r.revision}`}>Revision {r.revision}</a> · {fmtDate(r.updated)}
-                  </li>
-                ))}
-              </ol>
-            )}
-          </section>
+          <Revisions base={base} schema={(formSchema && formSchema.schema) || schema} />
         </div>
       </div>
     </div>
