@@ -1,6 +1,6 @@
 // Editing a file's tags after its upload: PUT /api/file-tags/<bucket>/<key>
 // with {tags: {key: value}}. The same `key=value;key2=value2` text as the
-// upload form; the server names each bad tag, shown here by its key.
+// upload form; the server names each bad tag.
 import { useState } from "react";
 import { api } from "../api.js";
 
@@ -20,10 +20,10 @@ export function parseTagsText(text) {
   return { tags };
 }
 
+// The server's message for each refused tag names its key already.
 function tagErrors(error) {
   const items = (error.body && error.body.errors) || [];
-  if (!items.length) return error.message;
-  return items.map((e) => (e.field.length > 1 ? `${e.field[1]}: ${e.message}` : e.message)).join(" ");
+  return items.length ? items.map((e) => e.message).join(" ") : error.message;
 }
 
 export default function FileTags({ file, onSaved, onCancel }) {
@@ -53,7 +53,7 @@ export default function FileTags({ file, onSaved, onCancel }) {
   }
 
   return (
-    <form className="file-tags-form" onSubmit={save} aria-label={`Tags of ${file.key}`}>
+    <form className="file-tags-form" onSubmit={save} aria-label={`Edit the tags of ${file.key}`}>
       <label htmlFor={id} className="sr-only">Tags of {file.key}</label>
       <input id={id} value={text} onChange={(e) => setText(e.target.value)} placeholder="type=ntuple;year=2016" />
       <button type="submit" className="btn btn-small" disabled={busy}>Save tags</button>

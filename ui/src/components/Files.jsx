@@ -41,12 +41,7 @@ function FileRow({ file: f, onDelete, onVersions, onTagsSaved, versions, busy })
           {f.checksum && <div className="small muted checksum">{f.checksum}</div>}
         </td>
         <td>{fmtSize(f.size)}</td>
-        <td>
-          {editingTags ? (
-            <FileTags file={f} onCancel={() => setEditingTags(false)}
-              onSaved={(key) => { setEditingTags(false); onTagsSaved(key); }} />
-          ) : Object.entries(f.tags || {}).map(([k, v]) => <span key={k} className="tag">{k}={v}</span>)}
-        </td>
+        <td>{Object.entries(f.tags || {}).map(([k, v]) => <span key={k} className="tag">{k}={v}</span>)}</td>
         {(onDelete || onVersions) && (
           <td className="file-actions">
             {onVersions && (
@@ -64,6 +59,14 @@ function FileRow({ file: f, onDelete, onVersions, onTagsSaved, versions, busy })
           </td>
         )}
       </tr>
+      {editingTags && (
+        <tr className="file-tags-edit">
+          <td colSpan={4}>
+            <FileTags file={f} onCancel={() => setEditingTags(false)}
+              onSaved={(key) => { setEditingTags(false); onTagsSaved(key); }} />
+          </td>
+        </tr>
+      )}
       {versions && (
         <tr className="file-versions">
           <td colSpan={4}>

@@ -5,6 +5,7 @@
 import { useEffect, useState } from "react";
 import { api } from "../api.js";
 import { errorText, fieldLabel, fmtDate, schemaAt } from "../util.js";
+import { keyRank } from "./MetadataView.jsx";
 
 function author(revision) {
   const a = revision.author;
@@ -18,13 +19,14 @@ function shown(value) {
 }
 
 // Where a field path sits in the form: the rank of each part among its
-// schema's properties (array indexes as numbers), compared part by part.
-function formRank(schema, field) {
+// siblings (MetadataView's order; array indexes as numbers), part by part.
+function formRank(schema, uiSchema, field) {
+  let ui = uiSchema;
   return field.map((part, i) => {
-    if (/^\d+$/.test(part)) return Number(part);
     const parent = schemaAt(schema, field.slice(0, i));
-    const keys = Object.keys((parent && parent.properties) || {});
-    return keys.includes(part) ? keys.indexOf(part) : keys.length;
+    const rank = /^\d+$/.test(part) ? Number(part) : keyRank(parent, ui, part);
+    ui = ui && (/^\d+$/.test(part) ? ui.items : ui[part]);
+    return rank;
   });
 }
 
@@ -37,10 +39,9 @@ function byRank(a, b) {
 
 const OPS = { added: "added", removed: "removed", changed: "changed" };
 
-function Diff({ diff, schema }) {
-  const fields = schema
-    ? [...diff.metadata].sort((x, y) => byRank(formRank(schema, x.field), formRank(schema, y.field)))
-    : diff.metadata;
+function Diff({ diff, schema, uiSchema }) {
+  const rank = (change) => formRank(schema, uiSchema, change.field);
+  const fields = schema ? [...diff.metadata].sort((x, y) => byRank(rank(x), rank(y))) : diff.metadata;
   if (!fields.length && !diff.files.length) {
     return <p className="muted" role="status">No differences between revision {diff.from} and revision {diff.to}.</p>;
   }
@@ -72,7 +73,7 @@ function Diff({ diff, schema }) {
   );
 }
 
-export default function Revisions({ base, schema }) {
+export default function Revisions({ base, schema, uiSchema }) {
   const [revisions, setRevisions] = useState(null);
   const [from, setFrom] = useState("");
   const [to, setTo] = useState("");
@@ -129,7 +130,7 @@ export default function Revisions({ base, schema }) {
         </form>
       )}
       {error && <p className="alert alert-danger" role="alert">{errorText(error)}</p>}
-      {diff && <Diff diff={diff} schema={schema} />}
+      {diff && <Diff diff={diff} schema={schema} uiSchema={uiSchema} />}
     </section>
   );
 }

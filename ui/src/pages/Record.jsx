@@ -108,7 +108,8 @@ export default function Record({ recid }) {
             <LatexExport paths={datasets} title={titleOf(record.metadata) || record.recid} />
           )}
           <AccessPanel record={record} />
-          <Revisions base={base} schema={(formSchema && formSchema.schema) || schema} />
+          <Revisions base={base} schema={(formSchema && formSchema.schema) || schema}
+            uiSchema={(formSchema && formSchema.uiSchema) || uiSchema} />
         </div>
       </div>
     </div>
