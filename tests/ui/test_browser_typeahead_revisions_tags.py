@@ -1,20 +1,34 @@
 """In a real browser: type-ahead in the search box, the record's revision list
-and diff, and editing a file's tags (issue 24). Same served app and Chromium
-as ``test_browser.py``."""
+and diff, editing a file's tags, and suggestions that fill their siblings
+(issue 24). Same served app and Chromium as ``test_browser.py``."""
 
 import re
 
 import pytest
+import test_browser
 from invenio_app.factory import create_app as create_ui_and_api
 from playwright.sync_api import expect
-from test_browser import create_draft, login, screenshot
+from test_browser import DATASETS, create_draft, login, screenshot, wait_saved
 
 create_app = create_ui_and_api
+datasets = test_browser.datasets
 
 
 @pytest.fixture(scope="module")
-def app_config(app_config, live_app_config):
-    """Served on its own port, with CSRF protection on."""
+def orcid_server():
+    """The fake ORCID API."""
+    from fakes.orcid_server import start_orcid
+
+    server = start_orcid()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def app_config(app_config, live_app_config, orcid_server):
+    """Served on its own port, with CSRF protection on; ORCID is the local fake."""
+    app_config.update(CAP_ORCID_API_URL=orcid_server.url, CAP_ORCID_TIMEOUT=2,
+                      CAP_ORCID_RETRIES=1, CAP_ORCID_BACKOFF=0.05)
     return live_app_config(app_config)
 
 
@@ -167,3 +181,64 @@ def test_files_panel_edits_tags(cap_server, browser_page, ui_user, ui_password, 
     page.reload()
     expect(page.get_by_role("region", name="Files").locator(".files .tag")).to_have_text(
         ["stage=final", "type=histogram"])
+
+
+def test_picks_fill_their_empty_siblings_and_triggers_say_their_scope(
+    cap_server, browser_page, ui_user, ui_password, datasets, artifacts
+):
+    """A person picked from ORCID brings their affiliation, a dataset picked
+    from DAS its year; the trigger field says what its suggestions are of."""
+    page = browser_page
+    login(page, cap_server, ui_user.email, ui_password)
+    create_draft(page, cap_server, "Suggestions fill in")
+
+    people = page.get_by_role("group", name="People")
+    people.get_by_role("button", name="Add").click()
+    name = page.locator("#field_basic_info_people_info_0_name")
+    name.press_sequentially("Carberry", delay=20)
+    orcid = page.get_by_role("listbox", name="Suggestions from ORCID")
+    orcid.get_by_role("option", name=re.compile("Josiah")).first.click()
+    expect(page.locator("#field_basic_info_people_info_0_orcid")).to_have_value("0000-0002-1825-0097")
+    expect(page.locator("#field_basic_info_people_info_0_affiliation")).to_have_value("Brown University")
+
+    page.get_by_role("group", name="Primary datasets").get_by_role("button", name="Add").click()
+    path = page.get_by_label(re.compile(r"^Dataset path")).first
+    trigger_note = page.locator(".trigger-scope")
+    path.press_sequentially("/SingleMuon/Run2017", delay=20)
+    page.get_by_role("listbox", name="Suggestions from DAS").get_by_role("option").first.click()
+    expect(path).to_have_value(DATASETS[2])
+    year = page.locator("#field_input_data_primary_datasets_0_year")
+    expect(year).to_have_value("2017")
+    page.get_by_role("group", name=re.compile("^Triggers")).first.get_by_role("button", name="Add").click()
+    expect(trigger_note).to_have_text(
+        f"Suggestions: the HLT triggers of {DATASETS[2]} in 2017 (from the dataset path and year above).")
+    screenshot(page, artifacts, "25-suggestions-fill-siblings")
+    wait_saved(page)
+    page.reload()
+    expect(page.locator("#field_basic_info_people_info_0_affiliation")).to_have_value("Brown University")
+    expect(page.locator("#field_input_data_primary_datasets_0_year")).to_have_value("2017")
+
+
+def test_discard_takes_an_edited_draft_back_to_its_record(
+    cap_server, browser_page, ui_user, ui_password, artifacts
+):
+    from invenio_access.utils import get_identity
+
+    from cap.modules.deposit.proxies import current_deposit_service as service
+
+    identity = get_identity(ui_user)
+    pid, recid = publish(identity, "Discarded changes", "HIG-19-002")
+    service.edit(identity, pid)
+    page = browser_page
+    questions = []
+    page.on("dialog", lambda dialog: (questions.append(dialog.message), dialog.accept()))
+    login(page, cap_server, ui_user.email, ui_password)
+    page.goto(f"{cap_server}/drafts/{pid}")
+    page.get_by_label("Abstract", exact=True).fill("A change to throw away.")
+    wait_saved(page)
+    page.get_by_role("button", name="Discard draft…").click()
+    page.wait_for_url(f"**/published/{recid}")
+    assert questions == [f"Throw away every change made since {recid} was published?"]
+    page.goto(f"{cap_server}/drafts/{pid}")
+    expect(page.get_by_label("Abstract", exact=True)).to_have_value("")
+    expect(page.get_by_role("heading", name="Discarded changes")).to_be_visible()
