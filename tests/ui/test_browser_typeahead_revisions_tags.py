@@ -152,6 +152,8 @@ def test_files_panel_edits_tags(cap_server, browser_page, ui_user, ui_password, 
     page = browser_page
     login(page, cap_server, ui_user.email, ui_password)
     create_draft(page, cap_server, "Tags of a file")
+    # (v2.0.0's options repeat the title's description as its help: said once)
+    expect(page.get_by_text("The title lists, search, mails and exports show")).to_have_count(1)
     panel = page.get_by_role("region", name="Files")
     panel.get_by_label("File", exact=True).set_input_files(
         files=[{"name": "fit.root", "mimeType": "application/octet-stream", "buffer": b"ROOT"}])
