@@ -15,16 +15,6 @@ datasets = test_browser.datasets
 
 
 @pytest.fixture(scope="module")
-def orcid_server():
-    """The fake ORCID API."""
-    from fakes.orcid_server import start_orcid
-
-    server = start_orcid()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
 def app_config(app_config, live_app_config, orcid_server):
     """Served on its own port, with CSRF protection on; ORCID is the local fake."""
     app_config.update(CAP_ORCID_API_URL=orcid_server.url, CAP_ORCID_TIMEOUT=2,

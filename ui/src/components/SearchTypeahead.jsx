@@ -5,6 +5,7 @@
 // the search. Keyboard: ArrowUp/ArrowDown move, Enter picks, Escape closes.
 import { useEffect, useRef, useState } from "react";
 import { api } from "../api.js";
+import { listKeyDown } from "../listbox.js";
 
 const DEBOUNCE_MS = 200;
 const MIN_CHARS = 2;
@@ -79,18 +80,9 @@ export default function SearchTypeahead({ value, onChange, onPick, type }) {
 
   function onKeyDown(e) {
     if (!open || !items.length) return;
-    if (e.key === "ArrowDown") {
-      e.preventDefault();
-      setActive((i) => (i + 1) % items.length);
-    } else if (e.key === "ArrowUp") {
-      e.preventDefault();
-      setActive((i) => (i <= 0 ? items.length - 1 : i - 1));
-    } else if (e.key === "Enter" && active >= 0) {
-      e.preventDefault();
-      pick(items[active]);
-    } else if (e.key === "Escape") {
-      setOpen(false);
-    }
+    listKeyDown(e, {
+      count: items.length, active, setActive, pick: (i) => pick(items[i]), close: () => setOpen(false),
+    });
   }
 
   const shown = open && items.length > 0;

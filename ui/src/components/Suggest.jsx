@@ -21,6 +21,7 @@
 import { useEffect, useId, useRef, useState } from "react";
 import { ariaDescribedByIds, descriptionId, getUiOptions } from "@rjsf/utils";
 import { api } from "../api.js";
+import { listKeyDown } from "../listbox.js";
 import { schemaAt } from "../util.js";
 import { RequiredMark } from "./FormTemplates.jsx";
 
@@ -267,21 +268,9 @@ export default function SuggestField(props) {
       if (event.key === "ArrowDown" && items.length) setOpen(true);
       return;
     }
-    if (event.key === "ArrowDown") {
-      event.preventDefault();
-      setActive((i) => (i + 1) % items.length);
-    } else if (event.key === "ArrowUp") {
-      event.preventDefault();
-      setActive((i) => (i <= 0 ? items.length - 1 : i - 1));
-    } else if (event.key === "Enter") {
-      if (active >= 0) {
-        event.preventDefault();
-        pick(items[active]);
-      }
-    } else if (event.key === "Escape") {
-      event.preventDefault();
-      setOpen(false);
-    }
+    listKeyDown(event, {
+      count: items.length, active, setActive, pick: (i) => pick(items[i]), close: () => setOpen(false),
+    });
   }
 
   const locked = disabled || readonly;
