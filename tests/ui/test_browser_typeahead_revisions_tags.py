@@ -60,6 +60,11 @@ def test_search_box_suggests_titles_and_cadi_ids(
     refresh_indexes()
     page = browser_page
     login(page, cap_server, ui_user.email, ui_password)
+    # The header's quick search looks in what was published.
+    page.get_by_role("searchbox", name="Search analyses").fill("dimuon")
+    page.get_by_role("searchbox", name="Search analyses").press("Enter")
+    expect(page.get_by_role("tab", name="Published")).to_have_attribute("aria-selected", "true")
+    expect(page.locator(".result-count")).to_have_text("2 results")
     page.goto(f"{cap_server}/search?tab=published")
     box = page.get_by_role("combobox", name="Query")
     box.press_sequentially("dimu", delay=20)
