@@ -135,6 +135,7 @@ setup(
             "cap_notifications = cap.modules.notifications.resources:create_blueprint",
             "cap_packages = cap.modules.packages.resource:create_blueprint",
             "cap_workflows = cap.modules.workflows.views:create_blueprint",
+            "cap_file_tags = cap.modules.files.resource:create_blueprint",
         ],
         "cap.deposit.validators": [
             "cap_cms_cadi = cap.modules.cms.cadi.checks:check_cadi_id",

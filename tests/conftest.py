@@ -367,3 +367,13 @@ def reana_server():
     server = start_reana()
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="module")
+def orcid_server():
+    """The fake ORCID API (tests/fakes/orcid_server.py) for a module; ``.url`` is its base."""
+    from fakes.orcid_server import start_orcid
+
+    server = start_orcid()
+    yield server
+    server.stop()

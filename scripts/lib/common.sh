@@ -51,7 +51,7 @@ ensure_ui_bundle() {
   digest="$(cd "$ui" && find src public package.json package-lock.json vite.config.js -type f -print0 \
     | sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1)"
   if [ -f "$dist/.stamp" ] && [ "$(cat "$dist/.stamp")" = "$digest" ] \
-    && [ -f "$dist/cap-ui.js" ] && [ -f "$dist/cap-ui.css" ]; then
+    && [ -f "$dist/.vite/manifest.json" ]; then
     return 0
   fi
   lockdigest="$(sha256sum "$ui/package-lock.json" | cut -d' ' -f1)"

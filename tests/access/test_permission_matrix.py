@@ -70,11 +70,14 @@ MATRIX = {
     "GET record as BibTeX":   (401,  200,   200,   200,   200,   200,   200,  404,   200,   200),
     "GET record package":     (401,  200,   200,   200,   200,   200,   200,  404,   200,   200),
     "queue package build":    (401,  202,   202,   202,   202,   202,   202,  404,   202,   202),
+    "GET record diff":        (401,  200,   200,   200,   200,   200,   200,  404,   200,   200),
     "GET draft file":         (401,  200,   200,   200,   200,   200,   404,  404,   200,   200),
     "PUT draft file":         (401,  200,   403,   200,   200,   403,   404,  404,   200,   200),
+    "PUT draft file tags":    (401,  200,   403,   200,   200,   403,   404,  404,   200,   200),
     "GET record file":        (401,  200,   200,   200,   200,   200,   200,  404,   200,   200),
     "PUT record file":        (401,  403,   403,   403,   403,   403,   403,  404,   403,   403),
     "DELETE record file":     (401,  403,   403,   403,   403,   403,   403,  404,   403,   403),
+    "PUT record file tags":   (401,  403,   403,   403,   403,   403,   403,  404,   403,   403),
     "GET CADI suggestions":   (401,  200,   403,   403,   403,   403,   200,  403,   403,   200),
     "GET fixity report":      (401,  403,   403,   403,   403,   403,   403,  403,   403,   200),
     "GET draft notifications": (401, 200,   200,   200,   200,   200,   404,  404,   200,   200),
@@ -402,11 +405,16 @@ def _item(client, docs, role, headers, column, expected):
         return client.get(f"/records/{r}/export/package", headers=headers).status_code
     if column == "queue package build":
         return client.post(f"/records/{r}/export/package/builds", headers=headers).status_code
+    if column == "GET record diff":
+        return client.get(f"/records/{r}/diff?from=0&to=0", headers=headers).status_code
     if column == "GET draft file":
         return client.get(f"/files/{docs.D_bucket}/data.txt", headers=headers).status_code
     if column == "PUT draft file":
         return client.put(f"/files/{docs.D_bucket}/put-{role}.txt", headers=raw,
                           data=b"new bytes").status_code
+    if column == "PUT draft file tags":
+        return client.put(f"/file-tags/{docs.D_bucket}/data.txt", headers=headers,
+                          data=json.dumps({"tags": {"kind": "input"}})).status_code
     if column == "GET record file":
         return client.get(f"/files/{docs.R_bucket}/data.txt", headers=headers).status_code
     if column == "PUT record file":
@@ -414,6 +422,9 @@ def _item(client, docs, role, headers, column, expected):
                           data=b"new bytes").status_code
     if column == "DELETE record file":
         return client.delete(f"/files/{docs.R_bucket}/data.txt", headers=headers).status_code
+    if column == "PUT record file tags":
+        return client.put(f"/file-tags/{docs.R_bucket}/data.txt", headers=headers,
+                          data=json.dumps({"tags": {"kind": "input"}})).status_code
     if column == "DELETE draft":
         pid = docs.fresh(changes=expected < 400).pid
         return client.delete(f"/deposits/{pid}", headers=headers).status_code

@@ -6,16 +6,6 @@ import pytest
 
 
 @pytest.fixture(scope="module")
-def orcid_server():
-    """The fake ORCID API."""
-    from fakes.orcid_server import start_orcid
-
-    server = start_orcid()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
 def ror_server():
     """The fake ROR API."""
     from fakes.ror_server import start_ror

@@ -114,9 +114,14 @@ def wait_saved(page):
 
 def test_static_bundle_served(cap_server, browser_page):
     page = browser_page
-    response = page.goto(f"{cap_server}/assets/cap-ui/dist/cap-ui.js")
+    page.goto(f"{cap_server}/login/")
+    src = page.locator("script[type=module]").get_attribute("src")
+    response = page.goto(f"{cap_server}{src}")
     assert response.status == 200
     assert "javascript" in response.headers["content-type"]
+    # Chromium takes brotli: the pre-compressed copy, cached for good (hashed name).
+    assert response.headers["content-encoding"] == "br"
+    assert "immutable" in response.headers["cache-control"]
 
 
 def test_login_page_and_welcome(cap_server, browser_page, artifacts):

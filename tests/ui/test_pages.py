@@ -15,8 +15,9 @@ def assert_cap_page(response, status=200):
     body = response.get_data(as_text=True)
     assert response.status_code == status, body[:2000]
     assert body.lstrip().startswith("<!DOCTYPE html>")
-    assert "/assets/cap-ui/dist/cap-ui.js" in body
-    assert "/assets/cap-ui/dist/cap-ui.css" in body
+    # The bundle by its content-hashed names (vite's manifest).
+    assert re.search(r'src="/assets/cap-ui/dist/cap-ui\.[\w-]+\.js"', body)
+    assert re.search(r'href="/assets/cap-ui/dist/cap-ui\.[\w-]+\.css"', body)
     for marker in WEBPACK_MARKERS:
         assert marker not in body
     return body

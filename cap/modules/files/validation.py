@@ -40,10 +40,17 @@ def validate_key(key):
     return key
 
 
+def tag_problem(key, value):
+    """What is wrong with one tag (both parts stripped), or ``None``."""
+    max_length = current_app.config["CAP_FILES_TAGS_MAX_LENGTH"]
+    if len(key) > max_length or len(value) > max_length:
+        return f"Tag {key[:40]!r}: keys and values are at most {max_length} characters."
+    return None
+
+
 def parse_tags(value, header=None):
     """Tags from ``k=v;k2=v2``; raise :class:`InvalidRequestError` naming the header."""
     header = header or current_app.config["CAP_FILES_TAGS_HEADER"]
-    max_length = current_app.config["CAP_FILES_TAGS_MAX_LENGTH"]
     tags = {}
     for item in (value or "").split(";"):
         if not item.strip():
@@ -55,13 +62,41 @@ def parse_tags(value, header=None):
             problem = f"Malformed tag {item.strip()!r}: expected key=value."
         elif key in tags:
             problem = f"Duplicate tag {key!r}."
-        elif len(key) > max_length or len(tag_value) > max_length:
-            problem = f"Tag {key[:40]!r}: keys and values are at most {max_length} characters."
+        else:
+            problem = tag_problem(key, tag_value)
         if problem:
             message = f"Invalid {header} header: {problem} Use k=v;k2=v2."
             raise InvalidRequestError(message, [field_error([header], problem)])
         tags[key] = tag_value
     return tags
+
+
+def validate_tags(tags):
+    """A JSON object of tags (``{key: value}``, both non-empty text), stripped.
+
+    Every bad tag is named at once (``["tags", key]``, or ``["tags"]`` when the
+    body is not an object).
+    """
+    if not isinstance(tags, dict):
+        message = "tags must be an object of key: value texts."
+        raise InvalidRequestError(message, [field_error(["tags"], message)])
+    clean, errors = {}, []
+    for key, value in tags.items():
+        if not isinstance(value, str) or not value.strip():
+            problem = f"Tag {key[:40]!r} needs a value (a non-empty text)."
+        elif not key.strip():
+            problem = "Tag keys must not be empty."
+        elif key.strip() in clean:
+            problem = f"Duplicate tag {key.strip()!r}."
+        else:
+            problem = tag_problem(key.strip(), value.strip())
+        if problem:
+            errors.append(field_error(["tags", key], problem))
+        else:
+            clean[key.strip()] = value.strip()
+    if errors:
+        raise InvalidRequestError("Some tags are invalid.", errors)
+    return clean
 
 
 def check_size(size, size_limit):

@@ -26,16 +26,15 @@ from werkzeug.exceptions import NotFound
 from werkzeug.routing import RequestRedirect
 from werkzeug.wsgi import LimitedStream
 
-from ..access.generators import identity_user_id
 from ..core.errors import (
     CAPError,
     InvalidRequestError,
-    NotFoundError,
     PermissionDeniedError,
     error_body,
     field_error,
     handle_cap_error,
 )
+from .tags import hidden_bucket_error
 from .validation import (
     ChecksumMismatchError,
     check_size,
@@ -71,9 +70,7 @@ def require_readable(bucket):
 
 def hide_bucket():
     """The one answer for a bucket the caller may not read and for one that does not exist."""
-    if identity_user_id(g.identity) is None:
-        raise PermissionDeniedError()
-    raise NotFoundError()
+    raise hidden_bucket_error(g.identity)
 
 
 def require_content_length():

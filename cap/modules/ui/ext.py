@@ -1,10 +1,9 @@
 """The UI extension: bundle URLs for templates, config defaults."""
 
-import os
-
 from flask import url_for
 
 from . import config
+from .assets import BundleManifest, bundle_folder
 
 
 class CAPUI:
@@ -18,7 +17,7 @@ class CAPUI:
     def init_app(self, app):
         """Copy defaults, expose ``cap_ui_asset`` to templates, register."""
         self.init_config(app)
-        self.static_folder = os.path.join(os.path.dirname(__file__), "static")
+        self.manifest = BundleManifest(bundle_folder(app))
         app.add_template_global(self.asset_url, "cap_ui_asset")
         app.extensions["cap-ui"] = self
 
@@ -29,16 +28,9 @@ class CAPUI:
                 app.config.setdefault(key, getattr(config, key))
 
     def asset_url(self, name):
-        """URL of a built bundle file, versioned by its modification time.
+        """URL of a built bundle file by its logical name (``cap-ui.js``).
 
-        The bundle has fixed file names, so the ``v`` parameter is what makes
-        browsers fetch a rebuilt one.
+        The bundle's names carry a content hash (from vite's manifest), so a
+        rebuilt bundle has new URLs and browsers may cache each one for good.
         """
-        from flask import current_app
-
-        path = os.path.join(current_app.config["CAP_UI_BUNDLE_DIR"], name)
-        try:
-            version = int(os.stat(os.path.join(self.static_folder, path)).st_mtime)
-        except OSError:
-            version = 0
-        return url_for("cap_ui.static", filename=path, v=version)
+        return url_for("cap_ui.bundle", filename=self.manifest.file_name(name))

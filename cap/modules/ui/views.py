@@ -17,6 +17,7 @@ from ..exports.formats import page_citation
 from ..oaipmh.proxies import current_oaipmh_service
 from ..oaipmh.service import world_identity
 from ..records.proxies import current_record_service
+from .assets import html_no_cache, serve_bundle_file
 
 
 class LogoutForm(FlaskForm):
@@ -120,16 +121,16 @@ def confirm_logout():
     return None
 
 
+def bundle(filename):
+    """A file of the built bundle (see :mod:`.assets`)."""
+    return serve_bundle_file(current_app.extensions["cap-ui"].manifest, filename)
+
+
 def create_blueprint(app):
-    """Blueprint of the UI pages and the bundle's static files."""
-    blueprint = Blueprint(
-        "cap_ui",
-        __name__,
-        template_folder="templates",
-        static_folder="static",
-        static_url_path="/assets/cap-ui",
-    )
+    """Blueprint of the UI pages and the bundle's files."""
+    blueprint = Blueprint("cap_ui", __name__, template_folder="templates")
     rule = blueprint.add_url_rule
+    rule("/assets/cap-ui/dist/<path:filename>", "bundle", bundle)
     rule("/", "index", index)
     rule("/search", "search", search)
     rule("/drafts/<pid>", "draft", draft)
@@ -138,5 +139,6 @@ def create_blueprint(app):
     rule("/collection/<name>/<version>", "collection", collection)
     rule(app.config["SECURITY_LOGOUT_URL"], "logout", logout, methods=["POST"])
     blueprint.before_app_request(confirm_logout)
+    blueprint.after_app_request(html_no_cache)
     blueprint.add_app_template_global(LogoutForm, "cap_logout_form")
     return blueprint

@@ -1,5 +1,6 @@
 import { useState } from "react";
 import { api, sameOrigin, upload } from "../api.js";
+import FileTags from "./FileTags.jsx";
 import { errorText, fmtDate, fmtSize } from "../util.js";
 
 // The upload's tags travel in a header; people know the field as "Tags".
@@ -9,7 +10,7 @@ function uploadErrorText(error) {
   return tags ? `Tags: ${tags.message}` : errorText(error);
 }
 
-export function FileTable({ files, onDelete, onVersions, versions, busy }) {
+export function FileTable({ files, onDelete, onVersions, onTagsSaved, versions, busy }) {
   if (!files || !files.length) return <p className="muted">No files.</p>;
   return (
     <table className="files">
@@ -22,15 +23,16 @@ export function FileTable({ files, onDelete, onVersions, versions, busy }) {
       <tbody>
         {files.map((f) => (
           <FileRow key={f.key} file={f} onDelete={onDelete} onVersions={onVersions}
-            versions={versions && versions[f.key]} busy={busy} />
+            onTagsSaved={onTagsSaved} versions={versions && versions[f.key]} busy={busy} />
         ))}
       </tbody>
     </table>
   );
 }
 
-function FileRow({ file: f, onDelete, onVersions, versions, busy }) {
+function FileRow({ file: f, onDelete, onVersions, onTagsSaved, versions, busy }) {
   const older = (versions || []).filter((v) => !v.is_head);
+  const [editingTags, setEditingTags] = useState(false);
   return (
     <>
       <tr>
@@ -46,6 +48,10 @@ function FileRow({ file: f, onDelete, onVersions, versions, busy }) {
               <button type="button" className="btn btn-small" disabled={busy}
                 aria-label={`Versions of ${f.key}`} onClick={() => onVersions(f.key)}>Versions</button>
             )}
+            {onTagsSaved && !editingTags && (
+              <button type="button" className="btn btn-small" disabled={busy}
+                aria-label={`Edit tags of ${f.key}`} onClick={() => setEditingTags(true)}>Tags</button>
+            )}
             {onDelete && (
               <button type="button" className="btn btn-small" disabled={busy}
                 aria-label={`Delete ${f.key}`} onClick={() => onDelete(f)}>Delete</button>
@@ -53,6 +59,14 @@ function FileRow({ file: f, onDelete, onVersions, versions, busy }) {
           </td>
         )}
       </tr>
+      {editingTags && (
+        <tr className="file-tags-edit">
+          <td colSpan={4}>
+            <FileTags file={f} onCancel={() => setEditingTags(false)}
+              onSaved={(key) => { setEditingTags(false); onTagsSaved(key); }} />
+          </td>
+        </tr>
+      )}
       {versions && (
         <tr className="file-versions">
           <td colSpan={4}>
@@ -144,6 +158,12 @@ export default function Files({ deposit, canUpdate, onChange, emptyFileMessage }
     }
   }
 
+  async function tagsSaved(key) {
+    setError(null);
+    setDone(`Saved the tags of ${key}.`);
+    await refresh();
+  }
+
   // files-rest lists every version of a bucket with ?versions.
   async function toggleVersions(key) {
     if (versions[key]) {
@@ -169,7 +189,8 @@ export default function Files({ deposit, canUpdate, onChange, emptyFileMessage }
     <section className={`panel files-panel${dragging ? " dragging" : ""}`} aria-labelledby="files-title" {...drop}>
       <h2 id="files-title">Files</h2>
       <FileTable files={deposit.files} busy={busy} versions={versions}
-        onVersions={toggleVersions} onDelete={canUpdate ? remove : undefined} />
+        onVersions={toggleVersions} onDelete={canUpdate ? remove : undefined}
+        onTagsSaved={canUpdate ? tagsSaved : undefined} />
       {canUpdate && (
         <form className="upload-form" onSubmit={submit}>
           <p className="small muted">Drop a file here, or pick one:</p>

@@ -9,7 +9,10 @@ export function RequiredMark() {
 }
 
 function FieldTemplate(props) {
-  const { id, label, children, errors, help, description, hidden, required, displayLabel, registry, uiSchema } = props;
+  const {
+    id, label, children, errors, help, description, rawHelp, rawDescription, hidden, required, displayLabel,
+    registry, uiSchema,
+  } = props;
   const options = getUiOptions(uiSchema);
   const Wrap = getTemplate("WrapIfAdditionalTemplate", registry, options);
   if (hidden) return <div className="hidden">{children}</div>;
@@ -24,7 +27,8 @@ function FieldTemplate(props) {
       {displayLabel && description ? description : null}
       {children}
       {errors}
-      {help}
+      {/* Options that repeat the schema's description as help would say it twice. */}
+      {displayLabel && rawDescription && rawHelp === rawDescription ? null : help}
     </Wrap>
   );
 }

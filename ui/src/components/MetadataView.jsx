@@ -13,18 +13,20 @@ function label(schema, key) {
   return (schema && schema.title) || key.replace(/_/g, " ");
 }
 
-// Keys of `value` in the form's order: the options' `ui:order` ("*" for
-// the rest), then the schema's property order, then keys neither knows.
-function ordered(value, schema, ui) {
+// Where `key` sits in the form: the options' `ui:order` ("*" for the rest),
+// then the schema's property order, then keys neither knows.
+export function keyRank(schema, ui, key) {
   const order = (ui && ui["ui:order"]) || [];
   const known = Object.keys((schema && schema.properties) || {});
   const star = order.includes("*") ? order.indexOf("*") : order.length;
-  const rank = (key) => {
-    if (order.includes(key)) return order.indexOf(key);
-    const i = known.indexOf(key);
-    return star + (i >= 0 ? i / (known.length + 1) : 0.999);
-  };
-  return Object.keys(value).sort((a, b) => rank(a) - rank(b));
+  if (order.includes(key)) return order.indexOf(key);
+  const i = known.indexOf(key);
+  return star + (i >= 0 ? i / (known.length + 1) : 0.999);
+}
+
+// Keys of `value` in the form's order.
+function ordered(value, schema, ui) {
+  return Object.keys(value).sort((a, b) => keyRank(schema, ui, a) - keyRank(schema, ui, b));
 }
 
 function enumLabel(value, schema, ui) {

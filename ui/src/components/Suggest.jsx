@@ -1,12 +1,13 @@
 // One autocomplete field for the deposit editor, chosen by the UI options of
 // a schema field: `ui:options.suggest` = cadi | das | triggers | orcid | ror.
 //
-// - das:      /api/cms/primary-datasets|mc-datasets|datasets?query=  (suggest_kind)
+// - das:      /api/cms/primary-datasets|mc-datasets|datasets?query=  (suggest_kind;
+//             picking one fills an empty `year` sibling)
 // - triggers: /api/cms/triggers?query=&dataset=&year=  (suggest_context names the
 //             fields holding dataset and year; the nearest enclosing object
 //             that has them gives their values)
 // - orcid:    /api/services/orcid?name=   (picking a person also fills the
-//             empty name / orcid siblings)
+//             empty name / orcid / affiliation siblings)
 // - ror:      /api/services/ror?query=
 // - cadi:     a prefix lists our synced analyses (/api/cms/cadi?query=); a
 //             valid CADI id fetches /api/cms/cadi/<id> (synced copy first,
@@ -20,6 +21,8 @@
 import { useEffect, useId, useRef, useState } from "react";
 import { ariaDescribedByIds, descriptionId, getUiOptions } from "@rjsf/utils";
 import { api } from "../api.js";
+import { listKeyDown } from "../listbox.js";
+import { schemaAt } from "../util.js";
 import { RequiredMark } from "./FormTemplates.jsx";
 
 const DEBOUNCE_MS = 250;
@@ -64,7 +67,8 @@ function lookup(source, text, options, data, path) {
       return {
         url: `cms/${endpoint}?${query({ query: text, size: 10 })}`,
         options: (answer) => (answer.hits || []).map((hit) => ({
-          value: hit.name, label: hit.name, detail: hit.tier || "",
+          value: hit.name, label: hit.name, detail: [hit.tier, hit.year].filter(Boolean).join(" · "),
+          year: hit.year,
         })),
       };
     }
@@ -214,16 +218,27 @@ export default function SuggestField(props) {
     setActive(-1);
     const parentPath = path.slice(0, -1);
     const key = path[path.length - 1];
+    // Empty siblings the pick also fills, where the form has them.
+    const parentSchema = schemaAt(registry.rootSchema, parentPath.map(String));
+    const hasSibling = (name) => Boolean(parentSchema && parentSchema.properties && parentSchema.properties[name]);
+    const fill = (siblings) => form.update((data) => {
+      const parent = getPath(data, parentPath);
+      if (!parent || typeof parent !== "object") return data;
+      parent[key] = option.value;
+      for (const [name, value] of Object.entries(siblings)) {
+        if (name !== key && hasSibling(name) && value != null && value !== "" && (parent[name] == null || parent[name] === "")) {
+          parent[name] = value;
+        }
+      }
+      return data;
+    });
     if (source === "orcid" && option.person && form.update) {
       const person = option.person;
-      form.update((data) => {
-        const parent = getPath(data, parentPath);
-        if (!parent || typeof parent !== "object") return data;
-        parent[key] = option.value;
-        if (key !== "name" && !parent.name) parent.name = person.name;
-        if (key !== "orcid" && !parent.orcid) parent.orcid = person.id;
-        return data;
-      });
+      fill({ name: person.name, orcid: person.id, affiliation: (person.affiliations || [])[0] });
+      return;
+    }
+    if (source === "das" && option.year && form.update && hasSibling("year")) {
+      fill({ year: option.year });
       return;
     }
     onChange(option.value, path);
@@ -253,21 +268,9 @@ export default function SuggestField(props) {
       if (event.key === "ArrowDown" && items.length) setOpen(true);
       return;
     }
-    if (event.key === "ArrowDown") {
-      event.preventDefault();
-      setActive((i) => (i + 1) % items.length);
-    } else if (event.key === "ArrowUp") {
-      event.preventDefault();
-      setActive((i) => (i <= 0 ? items.length - 1 : i - 1));
-    } else if (event.key === "Enter") {
-      if (active >= 0) {
-        event.preventDefault();
-        pick(items[active]);
-      }
-    } else if (event.key === "Escape") {
-      event.preventDefault();
-      setOpen(false);
-    }
+    listKeyDown(event, {
+      count: items.length, active, setActive, pick: (i) => pick(items[i]), close: () => setOpen(false),
+    });
   }
 
   const locked = disabled || readonly;
@@ -348,7 +351,26 @@ export default function SuggestField(props) {
         </div>
       )}
       {note && <p id={noteId} className="suggest-note muted" role="status">{note}</p>}
+      {source === "triggers" && !locked && (
+        <TriggerScope context={ui.suggest_context} data={form.getFormData ? form.getFormData() : {}} path={path} />
+      )}
     </div>
+  );
+}
+
+// What the trigger suggestions are filtered by: the dataset and year of the
+// enclosing entry (ui:options.suggest_context), said in words.
+function TriggerScope({ context, data, path }) {
+  const values = Object.fromEntries(
+    Object.entries(context || {}).map(([param, field]) => [param, contextValue(data, path, field)]),
+  );
+  const scope = [values.dataset && `of ${values.dataset}`, values.year && `in ${values.year}`].filter(Boolean);
+  return (
+    <p className="suggest-note muted trigger-scope">
+      {scope.length
+        ? `Suggestions: the HLT triggers ${scope.join(" ")} (from the dataset path and year above).`
+        : "Fill in the dataset path and year above: suggestions then list only their HLT triggers."}
+    </p>
   );
 }
 

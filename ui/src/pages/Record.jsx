@@ -8,6 +8,7 @@ import MetadataView from "../components/MetadataView.jsx";
 import ExportMenu from "../components/ExportMenu.jsx";
 import ZenodoPanel from "../components/ZenodoPanel.jsx";
 import { ReproducibilityBadge } from "../components/Workflows.jsx";
+import Revisions from "../components/Revisions.jsx";
 import { cadiOf, draftUrl, errorText, fmtDate, titleOf } from "../util.js";
 
 export default function Record({ recid }) {
@@ -15,7 +16,6 @@ export default function Record({ recid }) {
   const [error, setError] = useState(null);
   const [schema, setSchema] = useState(null);
   const [uiSchema, setUiSchema] = useState(null);
-  const [revisions, setRevisions] = useState(null);
   const [editError, setEditError] = useState(null);
   // Whether the reader may edit (the draft's own answer says so); null: unknown yet.
   const [canEdit, setCanEdit] = useState(null);
@@ -44,7 +44,6 @@ export default function Record({ recid }) {
         }
       })
       .catch(setError);
-    api(`${base}/revisions`).then(({ data }) => setRevisions(data)).catch(() => setRevisions([]));
   }, [base, revision]);
 
   useEffect(() => {
@@ -117,18 +116,8 @@ export default function Record({ recid }) {
           <AccessPanel record={record} />
           {record.draft_id && <Notifications pid={record.draft_id} />}
           <ReproducibilityBadge recid={record.recid} />
-          <section className="panel" aria-labelledby="rev-title">
-            <h2 id="rev-title">Revisions</h2>
-            {!revisions ? <p className="muted">Loading…</p> : !revisions.length ? <p className="muted">No revisions.</p> : (
-              <ol className="revisions">
-                {revisions.map((r) => (
-                  <li key={r.revision}>
-                    <a href={`?revision=${r.revision}`}>Revision {r.revision}</a> · {fmtDate(r.updated)}
-                  </li>
-                ))}
-              </ol>
-            )}
-          </section>
+          <Revisions base={base} schema={(formSchema && formSchema.schema) || schema}
+            uiSchema={(formSchema && formSchema.uiSchema) || uiSchema} />
         </div>
       </div>
     </div>

@@ -1,6 +1,7 @@
 import { useEffect, useState } from "react";
 import { api } from "../api.js";
 import HitList from "../components/HitList.jsx";
+import SearchTypeahead from "../components/SearchTypeahead.jsx";
 import { errorText } from "../util.js";
 
 const RESERVED = new Set(["q", "sort", "page", "size", "tab", "by_me"]);
@@ -144,8 +145,7 @@ export default function Search({ collection, version }) {
       <form className="search-bar" role="search"
         onSubmit={(e) => { e.preventDefault(); update({ q: query }); }}>
         <label htmlFor="search-q" className="sr-only">Query</label>
-        <input id="search-q" type="search" value={query} placeholder="Search…"
-          onChange={(e) => setQuery(e.target.value)} />
+        <SearchTypeahead value={query} onChange={setQuery} onPick={(q) => update({ q })} type={collection} />
         <button className="btn btn-primary" type="submit">Search</button>
         <label htmlFor="search-sort">Sort</label>
         <select id="search-sort" value={state.sort} onChange={(e) => update({ sort: e.target.value })}>

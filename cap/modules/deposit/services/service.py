@@ -414,6 +414,8 @@ class DepositService(SearchService):
             "id": deposit.pid,
             "created_by": deposit["_deposit"].get("created_by"),
             "owners": list(deposit["_deposit"].get("owners", [])),
+            # The author of this revision, for the record's revision list.
+            "published_by": identity_user_id(identity),
         }
         if deposit.get("_experiment"):
             data["_experiment"] = deposit["_experiment"]

@@ -85,8 +85,15 @@ def read(recid):
 
 @read_only
 def revisions(recid):
-    """GET /records/<recid>/revisions: ``[{revision, updated}]``."""
+    """GET /records/<recid>/revisions: ``[{revision, updated, author}]``."""
     return answer(current_record_service.revisions(g.identity, recid))
+
+
+@read_only
+def diff(recid):
+    """GET /records/<recid>/diff?from=N&to=M: the changes between two revisions."""
+    args = request.args
+    return answer(current_record_service.diff(g.identity, recid, args.get("from"), args.get("to")))
 
 
 def create_blueprint(app):
@@ -96,5 +103,6 @@ def create_blueprint(app):
     rule("/records/", "search", search, methods=["GET"], strict_slashes=False)
     rule("/records/<recid>", "read", read, methods=["GET"])
     rule("/records/<recid>/revisions", "revisions", revisions, methods=["GET"])
+    rule("/records/<recid>/diff", "diff", diff, methods=["GET"])
     register_error_handlers(blueprint)
     return blueprint

@@ -13,7 +13,8 @@ from ...core.errors import (
     field_error,
 )
 from .config import RecordServiceConfig
-from .results import record_item, record_list
+from .diff import file_changes, metadata_changes
+from .results import record_item, record_list, users_by_id
 from .search import run_search, search_request
 
 
@@ -68,32 +69,65 @@ class RecordService(SearchService):
         self._require(identity, "read", record)
         if revision is None:
             return record_item(identity, record)
+        return record_item(identity, self._revision(record, revision, "revision"))
+
+    def _revision(self, record, value, param):
+        """Revision ``value`` of ``record`` (a query parameter named ``param``)."""
         try:
-            revision = int(revision)
+            revision = int(value)
         except (TypeError, ValueError):
             revision = -1
         if revision < 0:  # a negative index would count from the latest
-            message = "revision must be an integer, 0 or more."
-            raise InvalidRequestError(message, [field_error("revision", message)])
+            message = f"{param} must be an integer, 0 or more."
+            raise InvalidRequestError(message, [field_error(param, message)])
         try:
             old = record.revision(revision)
         except IndexError:
-            raise NotFoundError(f"Record {recid} has no revision {revision}.") from None
+            raise NotFoundError(f"Record {record.recid} has no revision {revision}.") from None
         if not old.get("control_number"):
-            raise NotFoundError(f"Record {recid} has no revision {revision}.")
-        return record_item(identity, old)
+            raise NotFoundError(f"Record {record.recid} has no revision {revision}.")
+        return old
 
     def revisions(self, identity, recid):
-        """``[{revision, updated}]`` of a record, oldest first."""
+        """``[{revision, updated, author}]`` of a record, oldest first.
+
+        ``author`` (``{email, profile}``) is who published the revision, as
+        the publish stored it in ``_deposit.published_by``; ``None`` for
+        revisions written before that (or by a user since removed).
+        """
         record = self._get(recid)
         self._require(identity, "read", record)
-        return [
-            {
-                "revision": revision.revision_id,
-                "updated": revision.updated.isoformat() if revision.updated else None,
-            }
+        revisions = [
+            (revision.revision_id, revision.updated,
+             (revision.get("_deposit") or {}).get("published_by"))
             for revision in record.revisions
         ]
+        users = users_by_id(user_id for _, _, user_id in revisions if isinstance(user_id, int))
+        return [
+            {
+                "revision": revision_id,
+                "updated": updated.isoformat() if updated else None,
+                "author": users.get(user_id),
+            }
+            for revision_id, updated, user_id in revisions
+        ]
+
+    def diff(self, identity, recid, old_revision, new_revision):
+        """What changed from revision ``old_revision`` to ``new_revision`` (``from``, ``to``).
+
+        ``{from, to, metadata: [{field, op, old?, new?}], files: [{key, op, ...}]}``
+        (see :mod:`.diff`); either order works, an older ``to`` shows the way back.
+        """
+        record = self._get(recid)
+        self._require(identity, "read", record)
+        old = self._revision(record, old_revision, "from")
+        new = self._revision(record, new_revision, "to")
+        return {
+            "from": old.revision_id,
+            "to": new.revision_id,
+            "metadata": metadata_changes(old.metadata, new.metadata),
+            "files": file_changes(old.get("_files"), new.get("_files")),
+        }
 
     def abilities(self, identity, record):
         """What the identity may do with the record."""
