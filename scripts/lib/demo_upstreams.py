@@ -164,8 +164,8 @@ def main():
     sys.path.insert(0, str(ROOT / "tests"))  # the fakes' package
     from fakes.cadi_server import FakeCadi
     from fakes.ldap_server import ENTRIES, start_directory
-    from fakes.zenodo_server import FakeZenodo
     from fakes.reana_server import FakeReana
+    from fakes.zenodo_server import FakeZenodo
 
     orcid_port = int(os.environ.get("CAP_DEMO_ORCID_PORT", "5101"))
     ror_port = int(os.environ.get("CAP_DEMO_ROR_PORT", "5102"))

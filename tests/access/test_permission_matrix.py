@@ -120,13 +120,6 @@ CELLS = [(column, role, expected[i]) for column, expected in MATRIX.items()
 JSON = {"Content-Type": "application/json", "Accept": "application/json"}
 
 
-@pytest.fixture(scope="module")
-def app_config(app_config, reana_server):
-    """Workflow cells talk to the fake REANA server."""
-    app_config.update(reana_server.config)
-    return app_config
-
-
 def test_the_matrix_is_complete():
     assert all(len(row) == len(ROLES) for row in MATRIX.values())
     assert len(CELLS) == len(MATRIX) * len(ROLES)
@@ -151,9 +144,10 @@ def zenodo(zenodo_server):
 
 
 @pytest.fixture(scope="module")
-def app_config(app_config, zenodo):
-    """CAP pointed at the fake Zenodo."""
+def app_config(app_config, zenodo, reana_server):
+    """CAP pointed at the fake Zenodo and the fake REANA (workflow cells)."""
     app_config.update(zenodo.config)
+    app_config.update(reana_server.config)
     return app_config
 
 

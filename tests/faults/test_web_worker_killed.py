@@ -121,7 +121,8 @@ def test_a_killed_upload_leaves_no_object_and_its_bytes_are_cleaned(
     assert b" 200 " in answer.split(b"\r\n")[0]
     assert hashlib.md5(body).hexdigest().encode() in answer
     (kept_path,) = kept
-    assert open(kept_path, "rb").read() == b"k" * 1000
+    with open(kept_path, "rb") as stored:
+        assert stored.read() == b"k" * 1000
 
 
 def test_the_clean_up_is_for_superusers(create_user):

@@ -4,16 +4,6 @@ import pytest
 
 
 @pytest.fixture(scope="module")
-def orcid_server():
-    """The fake ORCID API."""
-    from fakes.orcid_server import start_orcid
-
-    server = start_orcid()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
 def ror_server():
     """The fake ROR API."""
     from fakes.ror_server import start_ror
@@ -24,10 +14,12 @@ def ror_server():
 
 
 @pytest.fixture(scope="module")
-def app_config(app_config, orcid_server, ror_server, cadi_server):
-    """Every look-up answered by a fake on 127.0.0.1 (an unreachable one is a 502)."""
+def app_config(app_config, orcid_server, ror_server, cadi_server, zenodo_server, reana_server):
+    """Every upstream answered by a fake on 127.0.0.1 (an unreachable one is a 502)."""
     app_config.update(
         cadi_server.config,
+        **zenodo_server.config,
+        **reana_server.config,
         CAP_ORCID_API_URL=orcid_server.url,
         CAP_ROR_API_URL=ror_server.url,
         CAP_ORCID_TIMEOUT=2.0,
