@@ -57,6 +57,7 @@ SHARED_EXTENSIONS = [
     "cap_search = cap.modules.search.ext:CAPSearch",
     "cap_dashboard = cap.modules.dashboard.ext:CAPDashboard",
     "cap_directory = cap.modules.directory.ext:CAPDirectory",
+    "cap_reviews = cap.modules.reviews.ext:CAPReviews",
 ]
 
 setup(
@@ -99,6 +100,7 @@ setup(
             "cap_directory = cap.modules.directory.views:create_blueprint",
             "cap_core = cap.modules.core.views:create_blueprint",
             "cap_deposits = cap.modules.deposit.resources.resource:create_blueprint",
+            "cap_reviews = cap.modules.reviews.resources:create_blueprint",
             "cap_records = cap.modules.records.resources.resource:create_blueprint",
             "cap_schemas = cap.modules.schemas.resources:create_blueprint",
             "cap_cms_cadi = cap.modules.cms.cadi.views:create_blueprint",

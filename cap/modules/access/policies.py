@@ -100,6 +100,7 @@ class RecordPermissionPolicy(PermissionPolicy):
     ]
     can_update = [AccessGrant("record", "update"), SchemaGrant("record", "update")]
     can_admin = [AccessGrant("record", "admin"), SchemaGrant("record", "admin")]
+    can_review = [AccessGrant("record", "review"), SchemaGrant("record", "review")]
 
 
 class MigrationPermissionPolicy(PermissionPolicy):

@@ -6,6 +6,7 @@ from ...access.policies import DepositPermissionPolicy
 from ...records.api import PublishedRecord
 from ...records.indexer import get_indexer
 from ...records.services.config import RecordServiceConfig
+from ...reviews.components import ReviewComponent
 from ..records.api import Deposit
 from .components import FilesComponent, PIDComponent
 
@@ -37,5 +38,5 @@ class DepositServiceConfig(RecordServiceConfig):
 
     search_alias = "deposits"
 
-    components = (*ACCESS_COMPONENTS, FilesComponent, PIDComponent)
+    components = (ReviewComponent, *ACCESS_COMPONENTS, FilesComponent, PIDComponent)
     """Side concerns, run in this order at each action (see ``ServiceComponent``)."""

@@ -47,6 +47,9 @@ from .uow import RecordIndexOp
 
 LEVELS = ("read", "update", "admin")
 SHARE_ACTIONS = tuple(f"deposit-{level}" for level in LEVELS)
+GRANT_ACTIONS = (*SHARE_ACTIONS, "deposit-review")
+"""What the permissions action grants: the share levels, and the review right
+(cap.modules.reviews; the owner reviews only when granted it)."""
 SHARE_OPS = ("add", "remove")
 
 
@@ -533,9 +536,9 @@ class DepositService(SearchService):
             if op not in SHARE_OPS:
                 errors.append(field_error(f"{index}.op", "Use add or remove."))
                 bad = True
-            if action not in SHARE_ACTIONS:
+            if action not in GRANT_ACTIONS:
                 errors.append(
-                    field_error(f"{index}.action", f"Use one of {', '.join(SHARE_ACTIONS)}.")
+                    field_error(f"{index}.action", f"Use one of {', '.join(GRANT_ACTIONS)}.")
                 )
                 bad = True
             if not isinstance(entry.get("email"), str) or not entry["email"].strip():
