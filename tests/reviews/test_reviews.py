@@ -231,3 +231,19 @@ def test_review_status_facet_and_hits(client, reviewers, questionnaire, refresh)
                       untouched.pid: "pending"}
     only = client.get("/deposits/?review_status=approved", headers=reviewers.owner.headers)
     assert [hit["id"] for hit in only.json["hits"]["hits"]] == [approved.pid]
+
+
+def test_the_review_right_is_granted_only_on_reviewable_types(client, users, location,
+                                                              schemas, example):
+    from cap.modules.deposit.proxies import current_deposit_service
+
+    data = example("cms-analysis")
+    data.pop("cadi_info", None)
+    deposit = current_deposit_service.create(
+        users.owner.identity, {"$ana_type": "cms-analysis", **data})
+    answer = client.post(f"/deposits/{deposit.pid}/actions/permissions",
+                         headers=users.owner.headers,
+                         data=json.dumps([{"email": users.colleague.email, "type": "user",
+                                           "op": "add", "action": "deposit-review"}]))
+    assert answer.status_code == 400
+    assert [e["field"] for e in answer.json["errors"]] == [["0", "action"]]

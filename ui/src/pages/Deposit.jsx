@@ -5,6 +5,7 @@ import { api, sameOrigin } from "../api.js";
 import Files from "../components/Files.jsx";
 import { FORM_TEMPLATES } from "../components/FormTemplates.jsx";
 import Publish from "../components/Publish.jsx";
+import ReviewPanel from "../components/ReviewPanel.jsx";
 import Share from "../components/Share.jsx";
 import SuggestField, { withSuggestFields } from "../components/Suggest.jsx";
 import { normalised } from "../schema.js";
@@ -359,6 +360,7 @@ export default function Deposit({ pid, emptyFileMessage }) {
         <Files deposit={deposit} canUpdate={deposit.can_update} emptyFileMessage={emptyFileMessage}
           onChange={(files) => setDeposit((d) => ({ ...d, files }))} />
       </div>
+      <ReviewPanel kind="deposits" target={deposit} key={deposit.id} />
     </div>
   );
 }

@@ -4,6 +4,7 @@ import { FileTable } from "../components/Files.jsx";
 import { LEVELS, grantees } from "../components/Share.jsx";
 import LatexExport, { datasetPaths } from "../components/LatexExport.jsx";
 import MetadataView from "../components/MetadataView.jsx";
+import ReviewPanel from "../components/ReviewPanel.jsx";
 import { cadiOf, draftUrl, errorText, fmtDate, titleOf } from "../util.js";
 
 export default function Record({ recid }) {
@@ -108,6 +109,7 @@ export default function Record({ recid }) {
           {datasets.length > 0 && (
             <LatexExport paths={datasets} title={titleOf(record.metadata) || record.recid} />
           )}
+          <ReviewPanel kind="records" target={record} key={record.revision} />
           <AccessPanel record={record} />
           <section className="panel" aria-labelledby="rev-title">
             <h2 id="rev-title">Revisions</h2>
