@@ -11,6 +11,14 @@ from cap.modules.reviews.signals import review_changed, review_created
 TYPE = "cms-stats-questionnaire"
 
 
+def cms_analysis(example, cadi_id):
+    """A cms-analysis draft body (not a reviewable type) with its own CADI id."""
+    data = example("cms-analysis")
+    data.pop("cadi_info", None)  # reserved to the CMS conveners
+    return {"$ana_type": "cms-analysis", **data,
+            "basic_info": {**data["basic_info"], "cadi_id": cadi_id}}
+
+
 def review(client, user, pid, body, kind="deposits"):
     return client.post(f"/{kind}/{pid}/actions/review", headers=user.headers,
                        data=json.dumps(body))
@@ -26,6 +34,7 @@ def test_a_committee_member_reviews_and_the_answer_lists_it(client, reviewers, q
     assert entry["body"] == "Give the fit range."
     assert entry["reviewer"]["email"] == "rv-committee@cern.ch"
     assert entry["created"] and entry["resolved"] is False and entry["outdated"] is False
+    assert answer.json["review_status"] == "request_changes"
     # The owner reads the same list in the draft's own answer.
     read = client.get(f"/deposits/{pid}", headers=reviewers.owner.headers)
     assert read.json["review"] == answer.json["review"]
@@ -118,13 +127,13 @@ def test_a_type_that_is_not_reviewable_refuses_with_409(client, users, location,
                                                         create_user, example):
     from cap.modules.deposit.proxies import current_deposit_service
 
-    data = example("cms-analysis")
-    data.pop("cadi_info", None)
-    deposit = current_deposit_service.create(
-        users.owner.identity, {"$ana_type": "cms-analysis", **data})
+    deposit = current_deposit_service.create(users.owner.identity,
+                                             cms_analysis(example, "EXO-23-001"))
     answer = review(client, users.admin, deposit.pid, {"type": "approved"})
     assert answer.status_code == 409
     assert "not enabled" in answer.json["message"]
+    read = client.get(f"/deposits/{deposit.pid}", headers=users.owner.headers).json
+    assert read["review"] == [] and "review_status" not in read
 
 
 def test_the_gate_blocks_publish_until_approved(client, reviewers, questionnaire,
@@ -237,10 +246,8 @@ def test_the_review_right_is_granted_only_on_reviewable_types(client, users, loc
                                                               schemas, example):
     from cap.modules.deposit.proxies import current_deposit_service
 
-    data = example("cms-analysis")
-    data.pop("cadi_info", None)
-    deposit = current_deposit_service.create(
-        users.owner.identity, {"$ana_type": "cms-analysis", **data})
+    deposit = current_deposit_service.create(users.owner.identity,
+                                             cms_analysis(example, "EXO-23-002"))
     answer = client.post(f"/deposits/{deposit.pid}/actions/permissions",
                          headers=users.owner.headers,
                          data=json.dumps([{"email": users.colleague.email, "type": "user",

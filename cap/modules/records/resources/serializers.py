@@ -11,8 +11,8 @@ import io
 
 from flask import current_app
 
-from ...reviews.api import dump_reviews
-from ...reviews.indexing import STATUS_FIELD
+from ...reviews.api import dump_reviews, review_status
+from ...reviews.indexing import is_reviewable_document
 from ..api import user_metadata
 
 JSON = "application/json"
@@ -87,8 +87,8 @@ def serialize_full(item):
         "labels": [],
         "review": dump_reviews(data, item.users),
     }
-    if STATUS_FIELD in data:  # a search hit of a reviewable type
-        body["review_status"] = data[STATUS_FIELD]
+    if is_reviewable_document(data):
+        body["review_status"] = review_status(data)
     if is_record:
         body["recid"] = data["control_number"]
         body["draft_id"] = system.get("id")
