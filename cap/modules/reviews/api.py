@@ -73,12 +73,19 @@ def review_status(data):
     return open_reviews[-1]["type"] if open_reviews else PENDING
 
 
+def comments_of(review):
+    """The comment entries of a review (a legacy review may hold none, or a
+    plain ``comments`` string legacy CAP never used: no entries)."""
+    comments = review.get("comments")
+    return [c for c in comments if isinstance(c, dict)] if isinstance(comments, list) else []
+
+
 def reviewer_ids(data):
     """The user ids the reviews of ``data`` name (reviewers, comment authors)."""
     ids = set()
     for review in reviews_of(data):
         ids.add(review.get("reviewer"))
-        ids.update(comment.get("author") for comment in review.get("comments") or [])
+        ids.update(comment.get("author") for comment in comments_of(review))
     return {user_id for user_id in ids if isinstance(user_id, int)}
 
 
@@ -96,7 +103,7 @@ def dump_reviews(data, users):
             "comments": [
                 {"body": c.get("body"), "author": users.get(c.get("author")),
                  "created": c.get("created")}
-                for c in review.get("comments") or []
+                for c in comments_of(review)
             ],
         }
         for review in reviews_of(data)

@@ -28,6 +28,7 @@ from .api import (
     REVIEW_KEY,
     REVIEW_TYPES,
     UPDATE_ACTIONS,
+    comments_of,
     new_comment,
     new_review,
     reviews_of,
@@ -172,6 +173,6 @@ class ReviewService:
             review = {**review, "resolved": True}
         else:
             review = {**review,
-                      "comments": [*(review.get("comments") or []), new_comment(user_id, text)]}
+                      "comments": [*comments_of(review), new_comment(user_id, text)]}
         reviews[index] = review
         return review, action, reviews
