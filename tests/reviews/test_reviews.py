@@ -177,6 +177,14 @@ def test_a_new_revision_needs_review_again(client, reviewers, questionnaire, app
     review(client, reviewers.committee, pid, {"type": "approved"})
     assert client.post(f"/deposits/{pid}/actions/publish",
                        headers=owner.headers).status_code == 202
+    # An approval of changes that were then discarded approves nothing.
+    client.post(f"/deposits/{pid}/actions/edit", headers=owner.headers)
+    review(client, reviewers.committee, pid, {"type": "approved"})
+    assert client.post(f"/deposits/{pid}/actions/discard",
+                       headers=owner.headers).status_code == 201
+    client.post(f"/deposits/{pid}/actions/edit", headers=owner.headers)
+    assert client.post(f"/deposits/{pid}/actions/publish",
+                       headers=owner.headers).status_code == 409
 
 
 def test_records_are_reviewed_too(client, reviewers, questionnaire):

@@ -1,8 +1,8 @@
 """The deposit service's review component: the approval gate of publish.
 
 A draft's reviews are about its content as it was: a save that changes the
-metadata outdates them, and so does a publish (the next revision asks for
-review again). A publish of a type whose config asks for approval
+metadata outdates them, and so do a discard and a publish (the next revision
+asks for review again). A publish of a type whose config asks for approval
 (``config.review.required_to_publish``) is refused until a current review
 approves the draft. The record keeps its own reviews of earlier revisions
 (outdated) and receives the draft's current ones, which reviewed exactly
@@ -22,6 +22,12 @@ class ReviewComponent(ServiceComponent):
         """A metadata change outdates the draft's reviews."""
         reviews = reviews_of(deposit)
         if reviews and metadata != deposit.metadata:
+            deposit[REVIEW_KEY] = outdated(reviews)
+
+    def discard(self, identity, deposit, record, uow=None):
+        """Going back to the record's content outdates reviews of the discarded changes."""
+        reviews = reviews_of(deposit)
+        if reviews:
             deposit[REVIEW_KEY] = outdated(reviews)
 
     def publish(self, identity, publication, uow=None):
