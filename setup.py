@@ -76,6 +76,7 @@ SHARED_EXTENSIONS = [
     "cap_zenodo = cap.modules.zenodo.ext:CAPZenodo",
     "cap_packages = cap.modules.packages.ext:CAPPackages",
     "cap_workflows = cap.modules.workflows.ext:CAPWorkflows",
+    "cap_reviews = cap.modules.reviews.ext:CAPReviews",
 ]
 
 setup(
@@ -123,6 +124,7 @@ setup(
             "cap_files = cap.modules.files.fixity_views:create_blueprint",
             "cap_openapi = cap.modules.openapi.views:create_blueprint",
             "cap_deposits = cap.modules.deposit.resources.resource:create_blueprint",
+            "cap_reviews = cap.modules.reviews.resources:create_blueprint",
             "cap_records = cap.modules.records.resources.resource:create_blueprint",
             "cap_schemas = cap.modules.schemas.resources:create_blueprint",
             "cap_cms_cadi = cap.modules.cms.cadi.views:create_blueprint",

@@ -236,6 +236,8 @@ CAP_DEMO_PASSWORD = "cap-demo-password"
 
 CAP_DEMO_USERS = [
     {"email": "cms@inveniosoftware.org", "roles": ["cms-members@cern.ch", "cms-conveners@cern.ch"]},
+    {"email": "stats-committee@inveniosoftware.org",
+     "roles": ["cms-members@cern.ch", "cms-stats-committee@cern.ch"]},
     {"email": "atlas@inveniosoftware.org", "roles": ["atlas-active-members-all@cern.ch"]},
     {"email": "lhcb@inveniosoftware.org", "roles": ["lhcb-general@cern.ch"]},
     {"email": "alice@inveniosoftware.org", "roles": ["alice-member@cern.ch"]},

@@ -13,6 +13,10 @@ Documents are set up once per module and committed:
 - ``P``: a CMS draft shared the same way, then published as record ``R``;
 - ``AP``: an ATLAS draft of ``atlas_member``, published as ``AR``.
 
+The review cells work on fresh CMS statistics questionnaires (a reviewable
+type) shared like ``D``; ``schema_admin`` also holds the schema-level review
+rights of that type (and none on ``cms-analysis``).
+
 Cells that change state (delete, publish, edit, discard, file deletion)
 work on fresh documents made for the cell; the others leave the module's
 documents as they were (PUT/PATCH write the same values, the sharing cell
@@ -37,6 +41,7 @@ from invenio_search.utils import build_alias_name
 ROLES = ("anonymous", "owner", "shared_read", "shared_update", "shared_admin", "egroup",
          "cms_member", "atlas_member", "schema_admin", "superuser")
 EGROUP = "ana-group@cern.ch"
+QUESTIONNAIRE = "cms-stats-questionnaire"
 
 NONE = frozenset()
 DP = frozenset({"D", "P"})
@@ -109,6 +114,10 @@ MATRIX = {
     "DELETE workflow":        (401,  204,   403,   204,   204,   403,   404,  404,   204,   204),
     "GET record reproducibility": (401, 200, 200,  200,   200,   200,   200,  404,   200,   200),
     "reproduce record":       (401,  409,   403,   409,   409,   403,   404,  404,   409,   409),
+    # Reviews (cap.modules.reviews): the owner is no reviewer unless granted.
+    "review draft":           (401,  403,   403,   403,   403,   403,   404,  404,   201,   201),
+    "review record":          (401,  403,   403,   403,   403,   403,   403,  404,   201,   201),
+    "review unreviewable":    (401,  403,   403,   403,   403,   403,   404,  404,   403,   409),
     # A fresh D unshared from everyone it was shared with: searched at once.
     "search after unshare":   (401,  HIT,   MISS,  MISS,  MISS,  MISS,  MISS, MISS,  HIT,   HIT),
 }
@@ -190,6 +199,9 @@ def people(create_user, experiment_roles):
     for action in ("deposit-schema-admin", "record-schema-read"):
         db_.session.add(ActionUsers.allow(ParameterizedActionNeed(action, "cms-analysis"),
                                           user_id=people["schema_admin"].id))
+    for action in ("deposit-schema-review", "record-schema-review"):
+        db_.session.add(ActionUsers.allow(ParameterizedActionNeed(action, QUESTIONNAIRE),
+                                          user_id=people["schema_admin"].id))
     db_.session.commit()
     return people
 
@@ -238,6 +250,19 @@ def docs(app, database, location, schemas, people):
                            {**cms, "basic_info": basic_info, "code": {}})
         return service.read(owner.identity, deposit.pid)
 
+    questionnaire = _example(app, QUESTIONNAIRE)
+    questionnaire_cadi_ids = (f"HIG-22-{n:03d}" for n in itertools.count(1))
+
+    def fresh_questionnaire(published=False):
+        """A reviewable draft of ``owner``, shared like D (published if asked)."""
+        context = {**questionnaire["analysis_context"], "cadi_id": next(questionnaire_cadi_ids)}
+        deposit = service.create(owner.identity, {"$ana_type": QUESTIONNAIRE, **questionnaire,
+                                                  "analysis_context": context})
+        _share(service, owner, deposit.pid, people)
+        if published:
+            return service.publish(owner.identity, deposit.pid)
+        return deposit
+
     spare = {}
 
     def fresh_for(state="draft", changes=True):
@@ -258,6 +283,7 @@ def docs(app, database, location, schemas, people):
     record = records.read(owner.identity, published.recid)
     return SimpleNamespace(
         service=service, records=records, fresh=fresh_for, people=people,
+        fresh_questionnaire=fresh_questionnaire,
         D=draft.pid, D_bucket=draft["_bucket"], D_metadata=draft.metadata,
         P=published.pid, R=published.recid, R_bucket=record["_bucket"],
         AP=atlas_deposit.pid, AR=atlas_deposit.recid,
@@ -309,11 +335,12 @@ def _search(client, docs, headers, alias, names, query=""):
     assert body["hits"]["total"] == len(names)
     facets = {
         name: {b["key"]: b["doc_count"] for b in body["aggregations"][name]["buckets"]}
-        for name in ("collection", "experiment")
+        for name in ("collection", "experiment", "review_status")
     }
     assert facets == {
         "collection": dict(Counter(docs.kinds[n][0] for n in names)),
         "experiment": dict(Counter(docs.kinds[n][1] for n in names)),
+        "review_status": {},  # no reviewable type among the documents searched
     }
     return set(names)
 
@@ -437,6 +464,17 @@ def _item(client, docs, role, headers, column, expected):
     if column == "discard draft changes":
         pid = docs.fresh("edited", changes=expected < 400).pid
         return client.post(f"/deposits/{pid}/actions/discard", headers=headers).status_code
+    if column == "review draft":
+        pid = docs.fresh_questionnaire().pid
+        return client.post(f"/deposits/{pid}/actions/review", headers=headers,
+                           data=json.dumps({"type": "approved"})).status_code
+    if column == "review record":
+        recid = docs.fresh_questionnaire(published=True).recid
+        return client.post(f"/records/{recid}/actions/review", headers=headers,
+                           data=json.dumps({"type": "approved"})).status_code
+    if column == "review unreviewable":
+        return client.post(f"/deposits/{d}/actions/review", headers=headers,
+                           data=json.dumps({"type": "approved"})).status_code
     if column == "DELETE draft file":
         from cap.modules.deposit.records.api import Deposit
 

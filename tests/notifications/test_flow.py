@@ -3,10 +3,10 @@ through the real SMTP server, the audit trail, the rules' API, retries."""
 
 import json
 
-import blinker
 import pytest
 
 from cap.modules.notifications.models import Notification
+from cap.modules.reviews.signals import review_created
 
 COMMITTEE = "cms-statistics-committee@cern.ch"
 
@@ -143,7 +143,7 @@ def test_review_signal_sends_the_review_messages(api, env, questionnaire, mailbo
     recid = publish(api, u.owner, pid).json["recid"]
     mailbox.reset()
     record = env.records.read(u.owner.identity, recid)
-    blinker.signal("review_created").send(  # as the reviews module sends it
+    review_created.send(  # as the reviews module sends it
         app, kind="record", pid=recid, record_id=str(record.id), user_id=u.colleague.id,
         review={"id": 1, "type": "request_changes", "body": "Please add the goodness of fit.",
                 "reviewer": u.colleague.id, "created": "2026-12-02T06:00:00", "resolved": False,
@@ -163,14 +163,14 @@ def test_review_of_a_draft_and_of_an_unknown_record(api, env, questionnaire, mai
 
     u = env.users
     draft = questionnaire()
-    blinker.signal("review_created").send(
+    review_created.send(
         app, record_id=str(draft.id), user_id=u.colleague.id,
         review={"type": "approved", "body": "Fine.", "reviewer": u.colleague.id})
     message, envelope = envelope_of(mailbox, "Review of")
     assert message["Subject"] == f"[CMS-STATS] Review of {draft.pid}: approved"
     assert f"/drafts/{draft.pid}" in message.get_content()
     mailbox.reset()
-    blinker.signal("review_created").send(app, record_id=str(uuid.uuid4()), review={})
+    review_created.send(app, record_id=str(uuid.uuid4()), review={})
     assert mailbox.messages == []  # logged, and the sender is not disturbed
     assert "unknown record" in caplog.text
 

@@ -22,12 +22,13 @@ from invenio_search.engine import dsl
 from ..schemas.urls import parse_schema_url
 from . import cache  # noqa: F401  (drops cached grants when grant rows change)
 
-# admin ⊃ update ⊃ read; review ⊃ read; admin ⊃ review.
+# admin ⊃ update ⊃ read; review ⊃ read. Review is a right of its own: an
+# owner (admin) reviews only when granted it too.
 IMPLIED_BY = {
     "read": ("read", "update", "admin", "review"),
     "update": ("update", "admin"),
     "admin": ("admin",),
-    "review": ("review", "admin"),
+    "review": ("review",),
     "create": ("create", "admin"),
 }
 

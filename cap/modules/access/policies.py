@@ -102,6 +102,7 @@ class RecordPermissionPolicy(PermissionPolicy):
     ]
     can_update = [AccessGrant("record", "update"), SchemaGrant("record", "update")]
     can_admin = [AccessGrant("record", "admin"), SchemaGrant("record", "admin")]
+    can_review = [AccessGrant("record", "review"), SchemaGrant("record", "review")]
     can_zenodo = [AccessGrant("record", "admin"), SchemaGrant("record", "admin")]
     """Publish to Zenodo: the record's admins (owner and those granted admin)."""
     can_zenodo_lookup = [AuthenticatedUser()]

@@ -10,6 +10,7 @@ from ..cms.cadi.demo import load_demo_cadi
 from ..cms.das.demo import load_demo_cms_lookups
 from ..core.health import COMPONENTS, check_component
 from ..deposit.demo import load_demo_deposits
+from ..reviews.demo import load_demo_reviewers
 from ..schemas.cli import load_all as load_schemas
 from ..workflows.demo import load_demo_workflow
 from . import fixtures
@@ -59,6 +60,9 @@ def setup(demo):
         click.echo("demo drafts and records ...")
         for email, kind, pid, recid in load_demo_deposits():
             click.echo(f"  {email}: {kind} draft {pid}" + (f", record {recid}" if recid else ""))
+        click.echo("demo reviewers ...")
+        for egroup, kind in load_demo_reviewers():
+            click.echo(f"  {egroup} reviews {kind}")
         # After the drafts: the example cms-analysis draft's CADI id is adopted.
         click.echo("demo CADI analyses and analysis keywords ...")
         click.echo("  " + load_demo_cadi())

@@ -1,30 +1,24 @@
 """The reviews' hook: ``review_created`` triggers the schema's ``review`` messages.
 
-The reviews module only sends the signal, after its review committed::
-
-    blinker.signal("review_created").send(
-        current_app._get_current_object(), record_id=<draft or record UUID>,
-        review={"type": "approved", "body": "...", "reviewer": <user id, email or {id, email}>},
-        user_id=<who acted, optional>,
-    )
-
-It is a named signal of blinker's default namespace, so neither module
-imports the other; other keyword arguments (``kind``, ``pid``...) are ignored.
+The reviews module sends :data:`cap.modules.reviews.signals.review_created`
+after a review committed, with ``record_id`` (the draft's or record's UUID),
+``review`` (the stored entry: ``type``, ``body``, ``reviewer`` user id...),
+``user_id`` (who acted) and ``kind``/``pid``, which are not needed here.
 """
 
 import logging
 
-import blinker
 from invenio_access.permissions import system_identity
 from invenio_records.models import RecordMetadata
 
+from ..reviews.signals import review_created
 from ..schemas import api as schemas_api
 from .context import Event
 from .proxies import current_notification_service
 
 LOGGER = logging.getLogger("cap.notifications")
 
-REVIEW_CREATED = blinker.signal("review_created")
+REVIEW_CREATED = review_created
 
 
 def _reviewer_id(review):

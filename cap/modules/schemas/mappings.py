@@ -68,6 +68,7 @@ SYSTEM_MAPPING = {
         },
         "_fetched_from": KEYWORD,
         "_review": DISABLED,
+        "_review_status": KEYWORD,  # cap.modules.reviews.indexing
         "control_number": KEYWORD,
         "created": DATE,
         "updated": DATE,

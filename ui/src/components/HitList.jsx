@@ -1,3 +1,4 @@
+import { ReviewBadge } from "./ReviewPanel.jsx";
 import { cadiOf, draftUrl, fmtDate, recordUrl, titleOf, typeOf } from "../util.js";
 
 export function hitUrl(hit) {
@@ -14,7 +15,7 @@ export default function HitList({ hits, empty = "Nothing here yet.", compact = f
         {hits.map((hit) => (
           <li key={`${hit.type}-${hit.id}`} className="hit">
             <a href={hitUrl(hit)}>{titleOf(hit.metadata) || <em>(untitled)</em>}</a>{" "}
-            <span className={`badge badge-${hit.status}`}>{hit.status}</span>
+            <span className={`badge badge-${hit.status}`}>{hit.status}</span> <ReviewBadge hit={hit} />
             <div className="muted small">
               {[typeOf(hit), cadiOf(hit.metadata), hit.type === "record" ? hit.recid : null,
                 `updated ${fmtDate(hit.updated)}`].filter(Boolean).join(" · ")}
@@ -48,7 +49,7 @@ export default function HitList({ hits, empty = "Nothing here yet.", compact = f
             <td>{(hit.created_by && hit.created_by.email) || ""}</td>
             <td>{cadiOf(hit.metadata)}</td>
             <td>
-              <span className={`badge badge-${hit.status}`}>{hit.status}</span>
+              <span className={`badge badge-${hit.status}`}>{hit.status}</span> <ReviewBadge hit={hit} />
             </td>
             <td>{fmtDate(hit.created)}</td>
             <td>{fmtDate(hit.updated)}</td>

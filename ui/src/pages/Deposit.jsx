@@ -5,6 +5,7 @@ import { api, sameOrigin } from "../api.js";
 import Files from "../components/Files.jsx";
 import { FORM_TEMPLATES } from "../components/FormTemplates.jsx";
 import Publish from "../components/Publish.jsx";
+import ReviewPanel from "../components/ReviewPanel.jsx";
 import Share from "../components/Share.jsx";
 import Workflows from "../components/Workflows.jsx";
 import SuggestField, { withSuggestFields } from "../components/Suggest.jsx";
@@ -363,6 +364,7 @@ export default function Deposit({ pid, emptyFileMessage }) {
           <Workflows deposit={deposit} onFilesChanged={(files) => setDeposit((d) => ({ ...d, files }))} />
         </div>
       </div>
+      <ReviewPanel kind="deposits" target={deposit} key={deposit.id} />
     </div>
   );
 }

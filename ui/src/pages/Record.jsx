@@ -9,6 +9,7 @@ import ExportMenu from "../components/ExportMenu.jsx";
 import ZenodoPanel from "../components/ZenodoPanel.jsx";
 import { ReproducibilityBadge } from "../components/Workflows.jsx";
 import Revisions from "../components/Revisions.jsx";
+import ReviewPanel from "../components/ReviewPanel.jsx";
 import { cadiOf, draftUrl, errorText, fmtDate, titleOf } from "../util.js";
 
 export default function Record({ recid }) {
@@ -113,6 +114,7 @@ export default function Record({ recid }) {
             <LatexExport paths={datasets} title={titleOf(record.metadata) || record.recid} />
           )}
           <ZenodoPanel record={record} onPublished={setRecord} />
+          <ReviewPanel kind="records" target={record} key={record.revision} />
           <AccessPanel record={record} />
           {record.draft_id && <Notifications pid={record.draft_id} />}
           <ReproducibilityBadge recid={record.recid} />

@@ -7,6 +7,7 @@ from ...notifications.components import NotificationComponent
 from ...records.api import PublishedRecord
 from ...records.indexer import get_indexer
 from ...records.services.config import RecordServiceConfig
+from ...reviews.components import ReviewComponent
 from ..records.api import Deposit
 from .components import FilesComponent, PIDComponent
 
@@ -38,5 +39,6 @@ class DepositServiceConfig(RecordServiceConfig):
 
     search_alias = "deposits"
 
-    components = (*ACCESS_COMPONENTS, FilesComponent, PIDComponent, NotificationComponent)
+    components = (ReviewComponent, *ACCESS_COMPONENTS, FilesComponent, PIDComponent,
+                  NotificationComponent)
     """Side concerns, run in this order at each action (see ``ServiceComponent``)."""

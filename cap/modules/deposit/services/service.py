@@ -36,6 +36,7 @@ from ...files.buckets import new_bucket
 from ...records.api import link_bucket, user_metadata
 from ...records.services.results import record_item
 from ...records.services.service import SearchService
+from ...reviews.schemas import is_reviewable
 from ...schemas.validation import by_field, normalized, without_values
 from ..minters import mint_depid
 from ..records.api import STATUS_DRAFT, STATUS_PUBLISHED
@@ -47,6 +48,9 @@ from .uow import RecordIndexOp
 
 LEVELS = ("read", "update", "admin")
 SHARE_ACTIONS = tuple(f"deposit-{level}" for level in LEVELS)
+GRANT_ACTIONS = (*SHARE_ACTIONS, "deposit-review")
+"""What the permissions action grants: the share levels, and the review right
+(cap.modules.reviews; the owner reviews only when granted it)."""
 SHARE_OPS = ("add", "remove")
 
 
@@ -502,6 +506,7 @@ class DepositService(SearchService):
         deposit = self._get(identity, pid, for_update=True)
         self._require(identity, "admin", deposit)
         changes = self._parse_sharing(entries)
+        self._check_review_grants(deposit, changes)
         check_owner_kept(deposit["_deposit"].get("created_by"), changes)
         access = deposit.setdefault("_access", {})
         for _, op, action, kind, grantee in changes:
@@ -515,6 +520,15 @@ class DepositService(SearchService):
         uow.register(RecordCommitOp(deposit, self.indexer, index_refresh=True))
         self._run_components("share", identity, deposit, uow=uow)
         return self._item(identity, deposit)
+
+    def _check_review_grants(self, deposit, changes):
+        """The review right exists only where the deposit type takes reviews."""
+        if is_reviewable(self._schema_of(deposit)):
+            return
+        errors = [field_error([index, "action"], "This deposit type takes no reviews.")
+                  for index, _, action, _, _ in changes if action == "deposit-review"]
+        if errors:
+            raise InvalidRequestError("Some permission changes are not valid.", errors)
 
     @staticmethod
     def _parse_sharing(entries):
@@ -535,9 +549,9 @@ class DepositService(SearchService):
             if op not in SHARE_OPS:
                 errors.append(field_error(f"{index}.op", "Use add or remove."))
                 bad = True
-            if action not in SHARE_ACTIONS:
+            if action not in GRANT_ACTIONS:
                 errors.append(
-                    field_error(f"{index}.action", f"Use one of {', '.join(SHARE_ACTIONS)}.")
+                    field_error(f"{index}.action", f"Use one of {', '.join(GRANT_ACTIONS)}.")
                 )
                 bad = True
             if not isinstance(entry.get("email"), str) or not entry["email"].strip():

@@ -11,6 +11,8 @@ import io
 
 from flask import current_app
 
+from ...reviews.api import dump_reviews, review_status
+from ...reviews.indexing import is_reviewable_document
 from ..api import user_metadata
 
 JSON = "application/json"
@@ -83,7 +85,10 @@ def serialize_full(item):
         "is_owner": item.is_owner,
         "access": _access(item),
         "labels": [],
+        "review": dump_reviews(data, item.users),
     }
+    if is_reviewable_document(data):
+        body["review_status"] = review_status(data)
     if is_record:
         body["recid"] = data["control_number"]
         body["draft_id"] = system.get("id")
@@ -144,7 +149,6 @@ def serialize_form(item):
     body["can_update"] = abilities.get("can_update", False)
     body["can_admin"] = abilities.get("can_admin", False)
     body["can_review"] = abilities.get("can_review", False) and bool(config.get("reviewable"))
-    body["review"] = item.data.get("_review")
     return body
 
 

@@ -18,6 +18,7 @@ from invenio_records.models import RecordMetadata
 from sqlalchemy import select, text
 
 from ...access.generators import identity_user_id
+from ...reviews.api import reviewer_ids
 from ...schemas.api import schema_info_by_url
 from ..api import dump_buckets, dump_files
 from ..indexer import SEARCH_ONLY_FIELDS, is_record, schema_info_of
@@ -33,10 +34,11 @@ def user_entry(email, profile):
 
 
 def named_users(data):
-    """The user ids a draft's or record's JSON names: its creator and grantees."""
+    """The user ids a draft's or record's JSON names: its creator, grantees and reviewers."""
     ids = {(data.get("_deposit") or {}).get("created_by")}
     for grant in (data.get("_access") or {}).values():
         ids.update(grant.get("users", []))
+    ids.update(reviewer_ids(data))
     return {user_id for user_id in ids if isinstance(user_id, int)}
 
 

@@ -29,6 +29,7 @@ BUILTIN_FACETS = {
     "collection": "_schema.name",
     "collection_version": "_schema.version",
     "experiment": "_experiment",
+    "review_status": "_review_status",
 }
 """Facets every search has: facet name -> indexed field."""
 
