@@ -57,6 +57,7 @@ SHARED_EXTENSIONS = [
     "cap_search = cap.modules.search.ext:CAPSearch",
     "cap_dashboard = cap.modules.dashboard.ext:CAPDashboard",
     "cap_directory = cap.modules.directory.ext:CAPDirectory",
+    "cap_repositories = cap.modules.repositories.ext:CAPRepositories",
 ]
 
 setup(
@@ -108,6 +109,10 @@ setup(
             "cap_cms_triggers = cap.modules.cms.triggers.views:create_blueprint",
             "cap_search = cap.modules.search.views:create_blueprint",
             "cap_dashboard = cap.modules.dashboard.views:create_blueprint",
+            "cap_repositories = cap.modules.repositories.views:create_blueprint",
+        ],
+        "cap.deposit.answers": [
+            "cap_repositories = cap.modules.repositories.views:repositories_answer",
         ],
         "cap.deposit.validators": [
             "cap_cms_cadi = cap.modules.cms.cadi.checks:check_cadi_id",
@@ -118,6 +123,7 @@ setup(
             "cap_auth = cap.modules.auth.models",
             "cap_schemas = cap.modules.schemas.models",
             "cap_cms_cadi = cap.modules.cms.cadi.models",
+            "cap_repositories = cap.modules.repositories.models",
         ],
         "invenio_access.actions": [
             "cap_cms_access = cap.modules.access.actions:cms_access",
@@ -144,6 +150,7 @@ setup(
             "cap_core = cap.modules.core.tasks",
             "cap_cms_cadi = cap.modules.cms.cadi.tasks",
             "cap_keywords = cap.modules.keywords.tasks",
+            "cap_repositories = cap.modules.repositories.tasks",
             "cap_cms_das = cap.modules.cms.das.tasks",
         ],
     },
