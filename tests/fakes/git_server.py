@@ -371,7 +371,7 @@ class FakeGitLab(FakeGitHost):
         """The project of an id or a (url-encoded) path."""
         if key.isdigit():
             return next((r for r in self.repositories.values() if r.id == int(key)), None)
-        return self.find(unquote(key))
+        return self.find(key)
 
     def project_json(self, repository):
         """A project as ``GET /projects/:id`` answers it."""
@@ -391,9 +391,10 @@ class FakeGitLab(FakeGitHost):
 
     def route(self, request):
         """The GitLab API proper."""
-        path = request.path[len(self.base_path):] if request.path.startswith(self.base_path) \
-            else request.path
-        parts = path.strip("/").split("/")
+        # The raw path: a project path is one url-encoded segment (``cms-hig%2Fhzz4l-fits``).
+        path = request.environ.get("RAW_URI", request.path).split("?")[0]
+        path = path[len(self.base_path):] if path.startswith(self.base_path) else path
+        parts = [unquote(part) for part in path.strip("/").split("/")]
         if parts[:1] != ["projects"] or len(parts) < 2:
             return self.json({"error": "404 Not Found"}, 404)
         repository = self.project(parts[1])
@@ -403,7 +404,7 @@ class FakeGitLab(FakeGitHost):
         if not rest and request.method == "GET":
             return self.json(self.project_json(repository))
         if rest[:2] == ["repository", "commits"] and len(rest) >= 3:
-            sha = repository.resolve(unquote("/".join(rest[2:])))
+            sha = repository.resolve("/".join(rest[2:]))
             if sha is None:
                 return self.json({"message": "404 Commit Not Found"}, 404)
             return self.json({
@@ -422,7 +423,7 @@ class FakeGitLab(FakeGitHost):
                             content_type="application/octet-stream")
         if rest[:2] == ["repository", "files"] and len(rest) == 4 and rest[3] == "raw":
             sha = repository.resolve(request.args.get("ref") or repository.default_branch)
-            content = repository.commits.get(sha, {}).get(unquote(rest[2]))
+            content = repository.commits.get(sha, {}).get(rest[2])
             if content is None:
                 return self.json({"message": "404 File Not Found"}, 404)
             return Response(content, status=200, content_type="text/plain")

@@ -160,7 +160,9 @@ class GitHostClient:
                           params=params) as response:
             declared = response.headers.get("Content-Length")
             if declared and declared.isdigit() and int(declared) > max_size:
-                raise TooLargeError(f"It is {declared} bytes; a snapshot may be {max_size}.")
+                raise TooLargeError(
+                    f"It is {declared} bytes, over the {max_size} bytes a snapshot may be."
+                )
             # Handed to the caller open (``Download.file``), who closes it.
             spool = tempfile.SpooledTemporaryFile(max_size=8 * CHUNK)  # noqa: SIM115
             digest, size = hashlib.sha256(), 0
@@ -170,7 +172,7 @@ class GitHostClient:
                         raise self.timed_out(self.download_timeout)
                     size += len(chunk)
                     if size > max_size:
-                        raise TooLargeError(f"It is over {max_size} bytes, the snapshot limit.")
+                        raise TooLargeError(f"It is over the {max_size} bytes a snapshot may be.")
                     digest.update(chunk)
                     spool.write(chunk)
             except requests.RequestException:
