@@ -20,6 +20,7 @@ from invenio_db import db
 from invenio_db.uow import unit_of_work
 from invenio_files_rest.errors import FileSizeError
 from invenio_files_rest.models import Bucket, ObjectVersion, ObjectVersionTag
+from werkzeug.datastructures import Headers
 
 from ..access.generators import identity_user_id
 from ..access.policies import DepositPermissionPolicy
@@ -274,6 +275,7 @@ class RepositoriesService:
         written. A delivery id seen before changes nothing. A push of the
         hook's branch, or a release, snapshots into every subscribed draft.
         """
+        headers = Headers(list(headers.items()))  # names are case-insensitive
         host_type = next((t for t, name in EVENT_HEADERS.items() if headers.get(name)), None)
         if host_type is None:
             raise UnauthorizedError("Not a delivery of a known git host.")
