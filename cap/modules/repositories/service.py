@@ -157,9 +157,9 @@ class RepositoriesService:
         The ref's commit is resolved now (it is what the snapshot holds); the
         download runs after the commit.
         """
+        deposit = self._draft(identity, pid, "update")
         url, event_type = self._parse_upload(data)
         target = parse_repository_url(url, self.hosts)
-        deposit = self._draft(identity, pid, "update")
         if deposit.bucket is None or deposit.bucket.locked:
             raise ConflictError(
                 "This analysis is published and its files are read-only: edit the deposit "
@@ -237,10 +237,10 @@ class RepositoriesService:
     def disconnect(self, identity, pid, data, uow=None):
         """Unsubscribe the draft from the hook the body names (``url``, ``event_type``);
         the hook is removed at the host when no draft is subscribed any more."""
-        url, event_type = self._parse_upload({"webhook": True, **(data or {})}
+        deposit = self._draft(identity, pid, "update")
+        url, event_type = self._parse_upload({"webhook": True, **data}
                                              if isinstance(data, dict) else data)
         target = parse_repository_url(url, self.hosts)
-        deposit = self._draft(identity, pid, "update")
         query = GitWebhook.query.join(GitSubscription).filter(
             GitSubscription.deposit_id == deposit.id, GitWebhook.host == target.host,
             GitWebhook.owner == target.owner, GitWebhook.name == target.name,
