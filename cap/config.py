@@ -93,6 +93,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cap.modules.cms.das.tasks.reload_datasets",
         "schedule": timedelta(days=1),
     },
+    # Hooks a repository's maintainers removed at GitHub/GitLab are marked dead.
+    "repositories-check-webhooks": {
+        "task": "cap.modules.repositories.tasks.check_webhooks",
+        "schedule": timedelta(hours=6),
+    },
 }
 # One indexer for drafts and records: the index follows the ``$schema`` URL
 # (here, not in a module config, so invenio-indexer's default cannot win).

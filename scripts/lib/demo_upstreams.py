@@ -14,9 +14,13 @@ payloads in ``cap/modules/services/data/`` (the files the test fakes serve):
 - CADI (its token endpoint and API) on ``CAP_DEMO_CADI_PORT`` (default
   5103), over the CADI module's demo file;
 - the CERN directory (LDAP) on ``CAP_DEMO_LDAP_PORT`` (default 5104): a
-  slice of people and e-groups, the demo accounts and their e-groups.
+  slice of people and e-groups, the demo accounts and their e-groups;
+- GitHub (REST v3) on ``CAP_DEMO_GITHUB_PORT`` (default 5105) and GitLab
+  (API v4, as gitlab.cern.ch) on ``CAP_DEMO_GITLAB_PORT`` (default 5106):
+  demo repositories, real tar.gz archives, hooks that deliver signed events
+  (``POST /_fake/push {repository, branch, tag?}`` pushes and delivers).
 
-CADI and LDAP are the test suite's fakes (``tests/fakes/``): one
+CADI, LDAP, GitHub and GitLab are the test suite's fakes (``tests/fakes/``): one
 implementation for tests and demo. Loopback only. Pointing CAP at the real
 services is configuration only (or run with CAP_DEMO_UPSTREAMS=0).
 """
@@ -156,9 +160,10 @@ def demo_directory_entries():
 
 
 def main():
-    """Serve the four upstreams until SIGINT/SIGTERM."""
+    """Serve the demo upstreams until SIGINT/SIGTERM."""
     sys.path.insert(0, str(ROOT / "tests"))  # the fakes' package
     from fakes.cadi_server import FakeCadi
+    from fakes.git_server import start_github, start_gitlab
     from fakes.ldap_server import ENTRIES, start_directory
 
     orcid_port = int(os.environ.get("CAP_DEMO_ORCID_PORT", "5101"))
@@ -170,16 +175,22 @@ def main():
         ldap_port, [e for e in demo_directory_entries() if e[0] not in known]
     )
     cadi = FakeCadi(cadi_port)
+    github = start_github(int(os.environ.get("CAP_DEMO_GITHUB_PORT", "5105")))
+    gitlab = start_gitlab(int(os.environ.get("CAP_DEMO_GITLAB_PORT", "5106")))
     servers = [
         serve("ORCID", orcid_port, orcid_routes(), "application/vnd.orcid+json"),
         serve("ROR", ror_port, ror_routes()),
         cadi.server,
         directory.server,
+        github.server,
+        gitlab.server,
     ]
     print(f"demo ORCID API: http://{HOST}:{orcid_port}/v3.0", flush=True)
     print(f"demo ROR API:   http://{HOST}:{ror_port}/v2", flush=True)
     print(f"demo CADI API:  {cadi.url}/api", flush=True)
     print(f"demo directory: {directory.url}", flush=True)
+    print(f"demo GitHub:    {github.url}", flush=True)
+    print(f"demo GitLab:    {gitlab.url}", flush=True)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())

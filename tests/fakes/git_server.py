@@ -158,6 +158,8 @@ class FakeGitHost(FakeUpstream):
 
     def answer(self, request):
         """The response, misbehaving as ``mode`` says."""
+        if request.method == "POST" and request.path.rstrip("/").endswith("/_fake/push"):
+            return self.demo_push(request)
         if self.mode == "down":
             return Response("<html>503 Service Unavailable</html>", status=503,
                             content_type="text/html")
@@ -180,6 +182,29 @@ class FakeGitHost(FakeUpstream):
             if hook_id in repository.hooks:
                 return repository, repository.hooks[hook_id]
         return None, None
+
+    def demo_push(self, request):
+        """``POST .../_fake/push {repository, branch, tag?}``: a new commit on the branch
+        (tagged when ``tag`` is given), delivered to the repository's hooks of that event.
+
+        For the demo (``./scripts/run``), where the fake's state is in another process.
+        """
+        body = request.get_json(force=True, silent=True) or {}
+        repository = self.find(str(body.get("repository", "")))
+        if repository is None:
+            return self.json({"message": "Not Found"}, 404)
+        branch, tag = body.get("branch") or repository.default_branch, body.get("tag")
+        sha = repository.push(branch, {"CHANGELOG.md": b"Pushed for the demo\n"},
+                              message=body.get("message") or "Demo push")
+        if tag:
+            repository.tag(tag, branch)
+        delivered = []
+        for hook_id in list(repository.hooks):
+            event = self.event_of(repository.hooks[hook_id], tag)
+            if event:
+                answer = self.deliver(hook_id, event, branch=branch, tag=tag)
+                delivered.append({"hook": hook_id, "event": event, "status": answer.status_code})
+        return self.json({"sha": sha, "deliveries": delivered})
 
     def deliver(self, hook_id, event, **kwargs):
         """POST a signed delivery of ``event`` to the hook's URL (demo use)."""
@@ -308,6 +333,12 @@ class FakeGitHub(FakeGitHost):
     def hook_url(self, hook_id):
         """Where the hook delivers."""
         return self.hook_of(hook_id)[1]["config"]["url"]
+
+    @staticmethod
+    def event_of(hook, tag):
+        """The event a demo push (a release when ``tag``) sends to ``hook``, if any."""
+        event = "release" if tag else "push"
+        return event if event in hook["events"] else None
 
     def delivery(self, hook_id, event, branch="main", tag=None, secret=None, delivery_id=None):
         """``(headers, body)`` of a signed GitHub delivery of ``event`` by the hook.
@@ -461,6 +492,13 @@ class FakeGitLab(FakeGitHost):
     def hook_url(self, hook_id):
         """Where the hook delivers."""
         return self.hook_of(hook_id)[1]["url"]
+
+    @staticmethod
+    def event_of(hook, tag):
+        """The event a demo push (a tag push when ``tag``) sends to ``hook``, if any."""
+        if tag:
+            return "tag_push" if hook["tag_push_events"] else None
+        return "push" if hook["push_events"] else None
 
     def delivery(self, hook_id, event, branch="main", tag=None, secret=None, delivery_id=None):
         """``(headers, body)`` of a GitLab ``push`` (of ``branch``) or ``tag_push`` (of ``tag``).
