@@ -93,6 +93,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cap.modules.cms.das.tasks.reload_datasets",
         "schedule": timedelta(days=1),
     },
+    # Snapshots that waited for a published draft's next edit.
+    "repositories-attach-waiting": {
+        "task": "cap.modules.repositories.tasks.attach_waiting_snapshots",
+        "schedule": timedelta(minutes=10),
+    },
     # Hooks a repository's maintainers removed at GitHub/GitLab are marked dead.
     "repositories-check-webhooks": {
         "task": "cap.modules.repositories.tasks.check_webhooks",

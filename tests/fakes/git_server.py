@@ -21,7 +21,8 @@ Shapes follow the real APIs (the fields CAP reads, plus the usual company):
 
 Private repositories answer 404 without a token (as both do); hooks need a
 token from ``tokens``. ``mode``: ``"normal"``, ``"down"`` (503), ``"slow"``
-(sleeps ``delay`` seconds first), ``"flaky"`` (503 ``flaky_failures`` times).
+(sleeps ``delay`` seconds first), ``"slow downloads"`` (only archives and raw
+files are slow), ``"flaky"`` (503 ``flaky_failures`` times).
 ``./scripts/run`` serves both as its demo GitHub and GitLab
 (``scripts/lib/demo_upstreams.py``).
 """
@@ -166,9 +167,15 @@ class FakeGitHost(FakeUpstream):
         if self.mode == "flaky" and self.flaky_failures > 0:
             self.flaky_failures -= 1
             return Response("<html>502 Bad Gateway</html>", status=502, content_type="text/html")
-        if self.mode == "slow":
+        if self.mode == "slow" or (self.mode == "slow downloads" and self.is_download(request)):
             time.sleep(self.delay)
         return self.route(request)
+
+    @staticmethod
+    def is_download(request):
+        """Whether the request fetches an archive or a raw file."""
+        return any(part in request.path for part in ("/codeload/", "/archive.tar.gz", "/raw",
+                                                     "/contents/"))
 
     @staticmethod
     def json(body, status=200, headers=None):

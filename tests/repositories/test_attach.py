@@ -109,22 +109,15 @@ def test_a_host_timing_out_answers_504_and_stores_nothing(upload, draft, github)
     assert stored(draft, "repositories/github.com/cms-hig/hzz4l-analysis/main.tar.gz") is None
 
 
-def test_a_download_timing_out_fails_the_snapshot(draft, github, env, app):
-    """The host answered the attach, then stalls on the archive: the task gives up."""
-    from cap.modules.repositories.proxies import current_repositories_service as repos
-    from cap.modules.repositories.tasks import download_snapshot
-
-    original = download_snapshot.delay
-    queued = []
-    download_snapshot.delay = lambda *args: queued.append(args)  # run it by hand, later
-    try:
-        repos.attach(env.users.owner.identity, draft.pid, {"url": REPO})
-    finally:
-        download_snapshot.delay = original
-    github.mode, github.delay = "slow", 3
-    assert download_snapshot.apply(queued[0]).get() == "failed"
-    (snapshot,) = repos.repositories(env.users.owner.identity, draft.pid)["snapshots"]
-    assert "did not answer within" in snapshot["error"]
+def test_a_download_timing_out_fails_the_snapshot(upload, draft, github, client, env):
+    """The host answers the attach, then stalls on the archive: the task gives up."""
+    github.mode, github.delay = "slow downloads", 3
+    assert upload(draft.pid, {"url": REPO}).status_code == 201
+    (snapshot,) = client.get(f"/deposits/{draft.pid}/repositories",
+                             headers=env.users.owner.headers).json["snapshots"]
+    assert snapshot["status"] == "failed"
+    assert "did not answer within 2 s" in snapshot["error"]
+    assert stored(draft, "repositories/github.com/cms-hig/hzz4l-analysis/main.tar.gz") is None
 
 
 def test_a_flaky_host_is_retried(upload, draft, github):

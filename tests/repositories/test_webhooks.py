@@ -127,6 +127,8 @@ def test_gitlab_tag_pushes_snapshot_every_subscribed_draft(upload, draft, env, c
 
 
 def test_a_published_subscriber_waits_for_its_next_draft(upload, env, complete, github, client):
+    from cap.modules.repositories.tasks import attach_waiting_snapshots
+
     owner = env.users.owner
     deposit = env.service.create(owner.identity, {"$ana_type": "generic", **complete})
     assert upload(deposit.pid, {"url": REPO, "webhook": True,
@@ -139,6 +141,13 @@ def test_a_published_subscriber_waits_for_its_next_draft(upload, env, complete, 
     assert stored(deposit, MAIN_KEY) == first  # the record's files are not written
     (webhook,) = repositories(client, owner, deposit.pid)["webhooks"]
     assert webhook["snapshots"][-1]["status"] == "waiting"
+    assert attach_waiting_snapshots.apply().get() == 0  # still published
+    env.service.edit(owner.identity, deposit.pid)
+    assert attach_waiting_snapshots.apply().get() == 1
+    _, tags = stored(deposit, MAIN_KEY)
+    assert tags["commit"] == github.find("cms-hig/hzz4l-analysis").branches["main"]
+    (webhook,) = repositories(client, owner, deposit.pid)["webhooks"]
+    assert webhook["snapshots"][-1]["status"] == "done"
 
 
 def test_disconnect_removes_the_hook_at_the_host(upload, draft, github, client, env):

@@ -83,6 +83,7 @@ class GitSnapshot(db.Model):
     host = db.Column(db.String(255), nullable=False)
     owner = db.Column(db.String(255), nullable=False)
     name = db.Column(db.String(255), nullable=False)
+    project_id = db.Column(db.String(64), nullable=False)
     ref = db.Column(db.String(255), nullable=False)
     path = db.Column(db.Text, nullable=True)
     """The file of a single-file snapshot; ``None``: the whole repository."""

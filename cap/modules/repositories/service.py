@@ -183,18 +183,20 @@ class RepositoriesService:
             webhook = None
         snapshot = GitSnapshot(
             deposit_id=deposit.id, webhook_id=webhook.id if webhook else None,
-            host=target.host, owner=target.owner, name=target.name, ref=ref, path=target.path,
+            host=target.host, owner=target.owner, name=target.name,
+            project_id=repository.project_id, ref=ref, path=target.path,
             sha=sha, key=snapshot_key(target, ref), url=url.strip(), event="upload",
         )
         db.session.add(snapshot)
         db.session.flush()
-        self._queue(snapshot, repository.project_id, uow)
+        self._queue(snapshot, uow)
         return self._answer(deposit.id)
 
-    def _queue(self, snapshot, project_id, uow):
+    @staticmethod
+    def _queue(snapshot, uow):
         from .tasks import download_snapshot
 
-        uow.register(TaskOp(download_snapshot, str(snapshot.id), project_id))
+        uow.register(TaskOp(download_snapshot, str(snapshot.id)))
 
     def _subscribe(self, identity, deposit, target, repository, event_type, ref):
         """The draft subscribed to the hook of (repository, event, branch); the hook is
@@ -314,18 +316,19 @@ class RepositoriesService:
         for subscription in webhook.subscriptions:
             snapshot = GitSnapshot(
                 deposit_id=subscription.deposit_id, webhook_id=webhook.id, host=webhook.host,
-                owner=webhook.owner, name=webhook.name, ref=event.ref, sha=event.sha,
+                owner=webhook.owner, name=webhook.name, project_id=webhook.project_id,
+                ref=event.ref, sha=event.sha,
                 key=snapshot_key(target, event.ref), url=target.web_url,
                 event=event.kind, delivery_id=event.delivery_id,
             )
             db.session.add(snapshot)
             db.session.flush()
-            self._queue(snapshot, webhook.project_id, uow)
+            self._queue(snapshot, uow)
             count += 1
         return {"message": f"{count} snapshot(s) queued.", "snapshots": count}, 202
 
     # -- background work ------------------------------------------------------
-    def download(self, snapshot_id, project_id):
+    def download(self, snapshot_id):
         """Download a queued snapshot into its draft's bucket (the task's body; commits).
 
         Too large, not found, a host down or too slow: ``failed`` with the
@@ -344,7 +347,7 @@ class RepositoriesService:
             return snapshot.status
         snapshot.status = "downloading"
         db.session.commit()
-        client = self.client(snapshot.host)
+        client, project_id = self.client(snapshot.host), snapshot.project_id
         limit = current_app.config["CAP_REPOSITORIES_MAX_SIZE"]
         if bucket.size_limit is not None:
             limit = min(limit, bucket.size_limit)
@@ -387,6 +390,18 @@ class RepositoriesService:
         snapshot.status, snapshot.error = "failed", reason
         db.session.commit()
         return snapshot.status
+
+    @unit_of_work()
+    def attach_waiting(self, uow=None):
+        """Queue the snapshots that waited for a published draft to be edited; how many."""
+        waiting = GitSnapshot.query.filter_by(status="waiting").all()
+        ready = [s for s in waiting
+                 if (bucket := Deposit.get_record(s.deposit_id).bucket) is not None
+                 and not bucket.locked and not bucket.deleted]
+        for snapshot in ready:
+            snapshot.status = "queued"
+            self._queue(snapshot, uow)
+        return len(ready)
 
     def check_webhooks(self):
         """Ask each host whether CAP's active hooks still exist; mark the gone ones ``dead``."""

@@ -1,4 +1,4 @@
-"""Celery tasks: download a snapshot, check that CAP's hooks are still there."""
+"""Celery tasks: download snapshots (also those that waited), check CAP's hooks."""
 
 from celery import shared_task
 
@@ -6,9 +6,15 @@ from .proxies import current_repositories_service
 
 
 @shared_task(ignore_result=False, acks_late=True)
-def download_snapshot(snapshot_id, project_id):
+def download_snapshot(snapshot_id):
     """Download one queued snapshot into its draft (retries are the client's, in its budget)."""
-    return current_repositories_service.download(snapshot_id, project_id)
+    return current_repositories_service.download(snapshot_id)
+
+
+@shared_task(ignore_result=False)
+def attach_waiting_snapshots():
+    """Queue snapshots whose published draft has been edited since; returns how many."""
+    return current_repositories_service.attach_waiting()
 
 
 @shared_task(ignore_result=False)
