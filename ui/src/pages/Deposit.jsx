@@ -5,6 +5,7 @@ import { api, sameOrigin } from "../api.js";
 import Files from "../components/Files.jsx";
 import { FORM_TEMPLATES } from "../components/FormTemplates.jsx";
 import Publish from "../components/Publish.jsx";
+import Repositories from "../components/Repositories.jsx";
 import Share from "../components/Share.jsx";
 import SuggestField, { withSuggestFields } from "../components/Suggest.jsx";
 import { normalised } from "../schema.js";
@@ -356,8 +357,12 @@ export default function Deposit({ pid, emptyFileMessage }) {
             idPrefix="field"
           />
         </section>
-        <Files deposit={deposit} canUpdate={deposit.can_update} emptyFileMessage={emptyFileMessage}
-          onChange={(files) => setDeposit((d) => ({ ...d, files }))} />
+        <div className="side-panels">
+          <Files deposit={deposit} canUpdate={deposit.can_update} emptyFileMessage={emptyFileMessage}
+            onChange={(files) => setDeposit((d) => ({ ...d, files }))} />
+          <Repositories deposit={deposit} canUpdate={deposit.can_update}
+            onFiles={(files) => setDeposit((d) => ({ ...d, files }))} />
+        </div>
       </div>
     </div>
   );
