@@ -76,6 +76,7 @@ MATRIX = {
     # An unknown git host: who may attach learns that (400), the others nothing more.
     "attach repository":      (401,  400,   403,   400,   400,   403,   404,  404,   400,   400),
     "disconnect webhook":     (401,  404,   403,   404,   404,   403,   404,  404,   404,   404),
+    "create repository":      (401,  400,   403,   400,   400,   403,   404,  404,   400,   400),
     # A delivery's signature is its only authentication, whoever sends it.
     "unsigned repo event":    (401,  401,   401,   401,   401,   401,   401,  401,   401,   401),
     # Searches: the documents each role finds (hits, total and facets).
@@ -291,6 +292,9 @@ def _item(client, docs, role, headers, column, expected):
     if column == "attach repository":
         return client.post(f"/deposits/{d}/actions/upload", headers=headers, data=json.dumps(
             {"url": "https://git.example.org/cms/analysis"})).status_code
+    if column == "create repository":  # cms-analysis has no repository templates
+        return client.post(f"/deposits/{d}/actions/create_repository", headers=headers,
+                           data=json.dumps({"name": "default"})).status_code
     if column == "disconnect webhook":
         return client.post(f"/deposits/{d}/actions/disconnect_webhook", headers=headers,
                            data=json.dumps({"url": "https://github.com/cms/analysis",

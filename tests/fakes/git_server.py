@@ -12,12 +12,13 @@ Shapes follow the real APIs (the fields CAP reads, plus the usual company):
   ``GET /repos/{o}/{r}/tarball/{ref}`` (302 to a codeload-like URL),
   ``GET /repos/{o}/{r}/contents/{path}?ref=`` (raw with
   ``Accept: application/vnd.github.raw``), ``POST|GET|DELETE /repos/{o}/{r}/hooks[/{id}]``,
-  ``POST /repos/{o}/{r}/hooks/{id}/pings``;
+  ``POST /repos/{o}/{r}/hooks/{id}/pings``, ``POST /orgs/{org}/repos``;
 - GitLab (base ``/api/v4``): ``GET /projects/{id|path}``,
   ``GET /projects/{id}/repository/commits/{ref}``,
   ``GET /projects/{id}/repository/archive.tar.gz?sha=``,
   ``GET /projects/{id}/repository/files/{path}/raw?ref=``,
-  ``POST|GET|DELETE /projects/{id}/hooks[/{id}]``.
+  ``POST|GET|DELETE /projects/{id}/hooks[/{id}]``, ``GET /groups/{path}``,
+  ``POST /projects``.
 
 Private repositories answer 404 without a token (as both do); hooks need a
 token from ``tokens``. ``mode``: ``"normal"``, ``"down"`` (503), ``"slow"``
@@ -266,6 +267,8 @@ class FakeGitHub(FakeGitHost):
             prefix = f"{repository.owner}-{repository.name}-{sha[:7]}"
             return Response(tarball(prefix, repository.commits[sha]), status=200,
                             content_type="application/x-gzip")
+        if parts[:1] == ["orgs"] and parts[2:] == ["repos"] and request.method == "POST":
+            return self.create_repository(request, parts[1])
         if parts[:1] != ["repos"] or len(parts) < 3:
             return self.json({"message": "Not Found",
                               "documentation_url": "https://docs.github.com/rest"}, 404)
@@ -302,6 +305,22 @@ class FakeGitHub(FakeGitHost):
         if rest[:1] == ["hooks"]:
             return self.hooks(request, repository, rest[1:])
         return self.json({"message": "Not Found"}, 404)
+
+    def create_repository(self, request, org):
+        """``POST /orgs/{org}/repos``: a new repository with a README (token required)."""
+        if not self.authorized(request):
+            return self.json({"message": "Requires authentication"}, 401)
+        body = request.get_json(force=True, silent=True) or {}
+        name = str(body.get("name") or "")
+        if not name or self.find(f"{org}/{name}"):
+            return self.json({"message": "Repository creation failed.", "errors": [
+                {"resource": "Repository", "code": "custom", "field": "name",
+                 "message": "name already exists on this account"}]}, 422)
+        repository = self.add(FakeRepository(
+            482910400 + len(self.repositories), org, name, private=bool(body.get("private")),
+            files={"README.md": f"# {name}\n\n{body.get('description') or ''}\n".encode()},
+        ))
+        return self.json(self.repo_json(repository), 201)
 
     def hooks(self, request, repository, rest):
         """Repository webhooks (admin token required)."""
@@ -433,6 +452,11 @@ class FakeGitLab(FakeGitHost):
         path = request.environ.get("RAW_URI", request.path).split("?")[0]
         path = path[len(self.base_path):] if path.startswith(self.base_path) else path
         parts = [unquote(part) for part in path.strip("/").split("/")]
+        if parts[:1] == ["groups"] and len(parts) == 2:
+            return self.json({"id": 3012, "name": parts[1], "path": parts[1],
+                              "full_path": parts[1], "visibility": "internal"})
+        if parts == ["projects"] and request.method == "POST":
+            return self.create_project(request)
         if parts[:1] != ["projects"] or len(parts) < 2:
             return self.json({"error": "404 Not Found"}, 404)
         repository = self.project(parts[1])
@@ -468,6 +492,23 @@ class FakeGitLab(FakeGitHost):
         if rest[:1] == ["hooks"]:
             return self.hooks(request, repository, rest[1:])
         return self.json({"error": "404 Not Found"}, 404)
+
+    def create_project(self, request):
+        """``POST /projects``: a new project in the group ``namespace_id`` (token required)."""
+        if not self.authorized(request):
+            return self.json({"message": "401 Unauthorized"}, 401)
+        body = request.get_json(force=True, silent=True) or {}
+        name, group = str(body.get("name") or ""), "cms-hig"  # the one group (id 3012)
+        if str(body.get("namespace_id")) != "3012":
+            return self.json({"message": {"namespace": ["is not valid"]}}, 400)
+        if not name or self.find(f"{group}/{name}"):
+            return self.json({"message": {"name": ["has already been taken"]}}, 400)
+        repository = self.add(FakeRepository(
+            15900 + len(self.repositories), group, name,
+            private=body.get("visibility") != "public",
+            files={"README.md": f"# {name}\n".encode()},
+        ))
+        return self.json(self.project_json(repository), 201)
 
     def hooks(self, request, repository, rest):
         """Project hooks (maintainer token required)."""

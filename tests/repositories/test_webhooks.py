@@ -196,3 +196,13 @@ def test_webhooks_need_credentials_at_the_host(upload, draft, github, app):
     assert answer.json["errors"][0]["field"] == ["webhook"]
     assert github.find("cms-hig/hzz4l-analysis").hooks == {}
     assert snapshot_count() == before  # nothing half-written
+
+
+def test_legacy_web_ui_body_names_the_event_in_webhook(upload, draft, github):
+    answer = upload(draft.pid, {"url": REPO, "webhook": "release"})
+    assert answer.status_code == 201, answer.json
+    (webhook,) = answer.json["webhooks"]
+    assert webhook["event_type"] == "release" and webhook["branch"] is None
+    (hook,) = github.find("cms-hig/hzz4l-analysis").hooks.values()
+    assert hook["events"] == ["release"]
+    assert upload(draft.pid, {"url": REPO, "webhook": "merge"}).status_code == 400

@@ -35,6 +35,10 @@ CHUNK = 1024 * 1024
 NULL_SHA = "0" * 40
 
 
+class RefusedError(NotFoundError):
+    """The host refused the call's arguments (an unknown ref, a name already taken)."""
+
+
 class TooLargeError(PayloadTooLargeError):
     """The archive or file is larger than a snapshot may be."""
 
@@ -131,12 +135,14 @@ class GitHostClient:
         )
 
     def checked(self, response):
-        """``response`` if 2xx; a 404 (or 422: no such ref) is NotFound, others unavailable."""
+        """``response`` if 2xx; 404 is NotFound, 400/422 Refused, others unavailable."""
         if 200 <= response.status_code < 300:
             return response
         response.close()
-        if response.status_code in (404, 422):
-            raise NotFoundError(f"{self.host} does not show this (HTTP {response.status_code}).")
+        if response.status_code == 404:
+            raise NotFoundError(f"{self.host} does not show this (HTTP 404).")
+        if response.status_code in (400, 422):  # GitHub: no such ref; both: name taken
+            raise RefusedError(f"{self.host} refused it (HTTP {response.status_code}).")
         if response.status_code in (401, 403):
             raise UpstreamUnavailableError(
                 f"{self.host} refused CAP's credentials (HTTP {response.status_code})."
@@ -196,6 +202,12 @@ class GitHubClient(GitHostClient):
     def commit_sha(self, owner, name, project_id, ref):
         """The commit a branch, tag or sha names."""
         return self.json("GET", f"repos/{owner}/{name}/commits/{quote(ref, safe='')}")["sha"]
+
+    def create_repository(self, owner, name, description, private):
+        """A new repository of the organisation ``owner``, with a README."""
+        body = self.json("POST", f"orgs/{owner}/repos", json={
+            "name": name, "description": description, "private": private, "auto_init": True})
+        return Repository(str(body["id"]), body["default_branch"], bool(body.get("private")))
 
     def archive(self, owner, name, project_id, sha, max_size):
         """The tar.gz of the repository at ``sha``."""
@@ -274,6 +286,16 @@ class GitLabClient(GitHostClient):
         """The commit a branch, tag or sha names."""
         return self.json("GET", f"projects/{project_id}/repository/commits/"
                                 f"{quote(ref, safe='')}")["id"]
+
+    def create_repository(self, owner, name, description, private):
+        """A new project in the group ``owner``, with a README."""
+        group = self.json("GET", f"groups/{quote(owner, safe='')}")
+        body = self.json("POST", "projects", json={
+            "name": name, "path": name, "namespace_id": group["id"],
+            "description": description, "initialize_with_readme": True,
+            "visibility": "private" if private else "public"})
+        return Repository(str(body["id"]), body.get("default_branch") or "main",
+                          body.get("visibility") != "public")
 
     def archive(self, owner, name, project_id, sha, max_size):
         """The tar.gz of the project at ``sha``."""

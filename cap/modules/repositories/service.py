@@ -13,6 +13,7 @@ written; its snapshot waits (``waiting``).
 """
 
 import json
+import re
 import secrets
 
 from flask import current_app
@@ -38,10 +39,11 @@ from ..deposit.proxies import current_deposit_service
 from ..deposit.records.api import Deposit
 from .models import EVENT_TYPES, GitDelivery, GitSnapshot, GitSubscription, GitWebhook
 from .providers import CLIENTS, EVENT_HEADERS
-from .urls import RepositoryURL, parse_repository_url
+from .urls import NAME, RepositoryURL, parse_repository_url
 
 UPLOAD_KEYS = ("url", "webhook", "event_type")
-"""The body of ``actions/upload`` (cap-client 1.4 sends all three)."""
+"""The body of ``actions/upload``: cap-client 1.4 sends all three; legacy CAP's
+web UI sent ``webhook: "push"|"release"|null``."""
 
 
 def _iso(value):
@@ -52,6 +54,24 @@ def snapshot_key(target, ref):
     """Where a snapshot goes in the bucket: ``repositories/<host>/<owner>/<repo>/<ref>.tar.gz``."""
     base = f"repositories/{target.host}/{target.owner}/{target.name}/{ref}"
     return f"{base}/{target.path}" if target.path else f"{base}.tar.gz"
+
+
+_PLACEHOLDER = re.compile(r"\{([\w.]+)\}")
+
+
+def fill_template(template, deposit):
+    """``template`` with each ``{field.path}`` replaced by the draft's value there
+    (400 naming the field when it is empty; the result must be a repository name)."""
+    def value(match):
+        found = deposit
+        for part in match.group(1).split("."):
+            found = found.get(part) if isinstance(found, dict) else None
+        if found in (None, "") or isinstance(found, (dict, list)):
+            message = f"Fill {match.group(1)} first: the repository's name is made from it."
+            raise InvalidRequestError(message, [field_error(match.group(1), message)])
+        return str(found)
+
+    return _PLACEHOLDER.sub(value, template or "")
 
 
 def dump_snapshot(snapshot):
@@ -136,8 +156,12 @@ class RepositoriesService:
                 for key in unknown
             ])
         webhook, event_type = data.get("webhook", False), data.get("event_type")
+        if webhook in EVENT_TYPES and event_type is None:  # legacy CAP's later shape
+            webhook, event_type = True, webhook
+        if webhook is None:
+            webhook = False
         if not isinstance(webhook, bool):
-            message = "webhook is true (subscribe to events) or false."
+            message = "webhook is true (subscribe to events), false, push or release."
             raise InvalidRequestError(message, [field_error("webhook", message)])
         if webhook and event_type is None:
             event_type = "release"  # cap-client's default
@@ -234,6 +258,44 @@ class RepositoriesService:
         db.session.add(GitSubscription(webhook_id=webhook.id, deposit_id=deposit.id,
                                        user_id=identity_user_id(identity)))
         return webhook
+
+    @unit_of_work()
+    def create_repository(self, identity, pid, data, uow=None):
+        """Create the repository a template of the draft's schema describes
+        (``config.repositories.<name>``: ``host``, ``org_name``, ``repo_name`` with
+        ``{field.path}`` placeholders filled from the draft, ``description``,
+        ``private``, ``event_type``), and subscribe the draft to its events."""
+        deposit = self._draft(identity, pid, "update")
+        name = data.get("name") if isinstance(data, dict) else None
+        schema = current_deposit_service.config.schemas().get_schema_by_url(deposit["$schema"])
+        templates = (schema.config or {}).get("repositories") or {}
+        if name not in templates:
+            message = (f"Use one of this deposit type's templates: {', '.join(templates)}."
+                       if templates else "This deposit type has no repository templates.")
+            raise InvalidRequestError(message, [field_error("name", message)])
+        template = templates[name]
+        host, owner = template["host"], template["org_name"]
+        repo_name = fill_template(template["repo_name"], deposit)
+        if not NAME.match(repo_name):
+            message = f"The template makes {repo_name!r}, which is not a repository name."
+            raise InvalidRequestError(message, [field_error("name", message)])
+        target = RepositoryURL(host, owner, repo_name)
+        client = self.client(host)
+        if not client.token:
+            message = f"CAP has no credentials at {host} to create repositories."
+            raise InvalidRequestError(message, [field_error("name", message)])
+        try:
+            repository = client.create_repository(
+                owner, repo_name, fill_template(template.get("description", ""), deposit),
+                bool(template.get("private", True)),
+            )
+        except NotFoundError:
+            message = f"{host} refused to create {owner}/{repo_name} (does it exist already?)."
+            raise ConflictError(message, [field_error("name", message)]) from None
+        event_type = template.get("event_type", "release")
+        self._subscribe(identity, deposit, target, repository, event_type,
+                        repository.default_branch)
+        return {**self._answer(deposit.id), "created": target.web_url}
 
     @unit_of_work()
     def disconnect(self, identity, pid, data, uow=None):

@@ -31,7 +31,8 @@ _REF = re.compile(
     r"^(?:-/)?(?:(?P<kind>tree|blob|commit|commits|tags|releases/tag|raw)/(?P<ref>[^/]+)"
     r"(?:/(?P<path>.+))?)?/?$"
 )
-_NAME = re.compile(r"^[\w.-]+$")
+NAME = re.compile(r"^[\w.-]+$")
+"""What a repository (or owner) name may be made of."""
 
 
 def _refuse(message):
@@ -58,7 +59,7 @@ def parse_repository_url(url, hosts):
         _refuse("The URL names no repository (https://<host>/<owner>/<repository>).")
     name = project[-1].removesuffix(".git")
     owner = "/".join(project[:-1])
-    if not all(_NAME.match(part) for part in [*project[:-1], name]):
+    if not all(NAME.match(part) for part in [*project[:-1], name]):
         _refuse("The repository's owner or name has characters a git host does not allow.")
     match = _REF.match("/".join(rest))
     if rest and not match:

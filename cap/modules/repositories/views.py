@@ -1,6 +1,7 @@
 """HTTP of repositories: parse, one service call, answer.
 
 - ``POST /deposits/<pid>/actions/upload``: attach (legacy body ``{url, webhook, event_type}``);
+- ``POST /deposits/<pid>/actions/create_repository``: ``{name}`` of a schema template;
 - ``POST /deposits/<pid>/actions/disconnect_webhook``: ``{url, event_type}``;
 - ``GET /deposits/<pid>/repositories``, and ``GET /deposits/<pid>`` with
   ``Accept: application/repositories+json`` (cap-client's ``repositories get``);
@@ -32,6 +33,12 @@ def upload(pid):
     return answer(body, 201, mimetype=negotiate(MIMETYPES))
 
 
+def create_repository(pid):
+    """Create the repository of a schema template and connect the draft to it."""
+    body = current_repositories_service.create_repository(g.identity, pid, parse_json_body())
+    return answer(body, 201, mimetype=negotiate(MIMETYPES))
+
+
 def disconnect_webhook(pid):
     """Unsubscribe the draft from a hook."""
     body = current_repositories_service.disconnect(g.identity, pid, parse_json_body())
@@ -56,6 +63,8 @@ def create_blueprint(app):
     blueprint = Blueprint("cap_repositories", __name__)
     rule = blueprint.add_url_rule
     rule("/deposits/<pid>/actions/upload", "upload", upload, methods=["POST"])
+    rule("/deposits/<pid>/actions/create_repository", "create_repository", create_repository,
+         methods=["POST"])
     rule("/deposits/<pid>/actions/disconnect_webhook", "disconnect_webhook",
          disconnect_webhook, methods=["POST"])
     rule("/deposits/<pid>/repositories", "repositories", repositories, methods=["GET"])
