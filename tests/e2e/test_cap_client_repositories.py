@@ -12,28 +12,17 @@ REPO = "https://github.com/cms-hig/hzz4l-analysis"
 
 
 @pytest.fixture(scope="module")
-def github():
-    """The fake GitHub, for the module."""
-    from fakes.git_server import start_github
-
-    fake = start_github()
-    yield fake
-    fake.stop()
-
-
-@pytest.fixture(scope="module")
-def app_config(app_config, github):
+def app_config(app_config, github_server):
     """github.com is the fake."""
-    from fakes.git_server import TOKEN
+    from fakes.git_server import hosts_config
 
-    app_config["CAP_REPOSITORIES_HOSTS"] = {
-        "github.com": {"type": "github", "api_url": github.url, "token": TOKEN},
-    }
+    app_config["CAP_REPOSITORIES_HOSTS"] = hosts_config(github_server)
     return app_config
 
 
-def test_upload_connect_and_get(cap_client, create_user, experiment_roles, service, github,
-                                complete):
+def test_upload_connect_and_get(cap_client, create_user, experiment_roles, service,
+                                github_server, complete):
+    github = github_server
     physicist = create_user("e2e-repos@cern.ch", roles=["cms-members@cern.ch"])
     pid = service.create(physicist.identity, {"$ana_type": "generic", **complete}).pid
 

@@ -599,10 +599,9 @@ def start_gitlab(port=0):
     return fake
 
 
-def hosts_config(github, gitlab):
-    """``CAP_REPOSITORIES_HOSTS`` pointing CAP at the two fakes."""
-    return {
-        "github.com": {"type": "github", "api_url": github.url, "token": TOKEN},
-        "gitlab.cern.ch": {"type": "gitlab", "api_url": gitlab.url, "token": TOKEN},
-    }
-
+def hosts_config(github, gitlab=None):
+    """``CAP_REPOSITORIES_HOSTS`` pointing CAP at the fakes (github.com only without ``gitlab``)."""
+    hosts = {"github.com": {"type": "github", "api_url": github.url, "token": TOKEN}}
+    if gitlab is not None:
+        hosts["gitlab.cern.ch"] = {"type": "gitlab", "api_url": gitlab.url, "token": TOKEN}
+    return hosts

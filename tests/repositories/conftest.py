@@ -4,13 +4,12 @@ import pytest
 
 
 @pytest.fixture(scope="module")
-def git_hosts():
-    """The two fakes, for the module."""
-    from fakes.git_server import start_github, start_gitlab
+def git_hosts(github_server):
+    """The fake GitHub and a fake GitLab, for the module."""
+    from fakes.git_server import start_gitlab
 
-    github, gitlab = start_github(), start_gitlab()
-    yield github, gitlab
-    github.stop()
+    gitlab = start_gitlab()
+    yield github_server, gitlab
     gitlab.stop()
 
 

@@ -17,29 +17,17 @@ create_app = create_ui_and_api
 
 
 @pytest.fixture(scope="module")
-def github():
-    """The fake GitHub, for the module."""
-    from fakes.git_server import start_github
-
-    fake = start_github()
-    yield fake
-    fake.stop()
-
-
-@pytest.fixture(scope="module")
-def app_config(app_config, live_app_config, github):
+def app_config(app_config, live_app_config, github_server):
     """Served on its own port; github.com is the fake."""
-    from fakes.git_server import TOKEN
+    from fakes.git_server import hosts_config
 
-    app_config["CAP_REPOSITORIES_HOSTS"] = {
-        "github.com": {"type": "github", "api_url": github.url, "token": TOKEN},
-    }
+    app_config["CAP_REPOSITORIES_HOSTS"] = hosts_config(github_server)
     return live_app_config(app_config)
 
 
 def test_connect_a_repository_and_see_its_snapshots(cap_server, browser_page, ui_user,
-                                                    ui_password, artifacts, github):
-    page = browser_page
+                                                    ui_password, artifacts, github_server):
+    page, github = browser_page, github_server
     login(page, cap_server, ui_user.email, ui_password)
     create_draft(page, cap_server, "Repository panel test")
     panel = page.get_by_role("region", name="Code repositories")

@@ -159,6 +159,19 @@ class GitHostClient:
                     f"{self.host} answered something not JSON."
                 ) from None
 
+    def delete_hook(self, owner, name, project_id, hook_id):
+        """Remove the hook (already gone is fine)."""
+        with contextlib.suppress(NotFoundError):
+            self.request("DELETE", self.hook_path(owner, name, project_id, hook_id)).close()
+
+    def hook_alive(self, owner, name, project_id, hook_id):
+        """Whether the hook still exists at the host (see ``hook_check``)."""
+        try:
+            self.request(*self.hook_check(owner, name, project_id, hook_id)).close()
+        except NotFoundError:
+            return False
+        return True
+
     def download(self, path, max_size, accept="*/*", params=None):
         """The body at ``path`` spooled to a temporary file, refused past ``max_size`` bytes."""
         deadline = time.monotonic() + self.download_timeout
@@ -225,18 +238,13 @@ class GitHubClient(GitHostClient):
                            "insecure_ssl": "0"}}
         return str(self.json("POST", f"repos/{owner}/{name}/hooks", json=body)["id"])
 
-    def delete_hook(self, owner, name, project_id, hook_id):
-        """Remove the hook (already gone is fine)."""
-        with contextlib.suppress(NotFoundError):
-            self.request("DELETE", f"repos/{owner}/{name}/hooks/{hook_id}").close()
+    def hook_path(self, owner, name, project_id, hook_id):
+        """The API path of a hook."""
+        return f"repos/{owner}/{name}/hooks/{hook_id}"
 
-    def hook_alive(self, owner, name, project_id, hook_id):
-        """Whether the hook still exists (a ping is sent to it)."""
-        try:
-            self.request("POST", f"repos/{owner}/{name}/hooks/{hook_id}/pings").close()
-        except NotFoundError:
-            return False
-        return True
+    def hook_check(self, owner, name, project_id, hook_id):
+        """Whether the hook still exists: a ping is sent to it."""
+        return "POST", self.hook_path(owner, name, project_id, hook_id) + "/pings"
 
     @staticmethod
     def signed(headers, body, secret):
@@ -318,18 +326,13 @@ class GitLabClient(GitHostClient):
             body["push_events_branch_filter"] = branch
         return str(self.json("POST", f"projects/{project_id}/hooks", json=body)["id"])
 
-    def delete_hook(self, owner, name, project_id, hook_id):
-        """Remove the hook (already gone is fine)."""
-        with contextlib.suppress(NotFoundError):
-            self.request("DELETE", f"projects/{project_id}/hooks/{hook_id}").close()
+    def hook_path(self, owner, name, project_id, hook_id):
+        """The API path of a hook."""
+        return f"projects/{project_id}/hooks/{hook_id}"
 
-    def hook_alive(self, owner, name, project_id, hook_id):
-        """Whether the hook still exists (GitLab has no ping: it is read)."""
-        try:
-            self.request("GET", f"projects/{project_id}/hooks/{hook_id}").close()
-        except NotFoundError:
-            return False
-        return True
+    def hook_check(self, owner, name, project_id, hook_id):
+        """Whether the hook still exists: GitLab has no ping, it is read."""
+        return "GET", self.hook_path(owner, name, project_id, hook_id)
 
     @staticmethod
     def signed(headers, body, secret):

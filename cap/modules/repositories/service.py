@@ -21,6 +21,7 @@ from invenio_db import db
 from invenio_db.uow import unit_of_work
 from invenio_files_rest.errors import FileSizeError
 from invenio_files_rest.models import Bucket, ObjectVersion, ObjectVersionTag
+from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import Headers
 
 from ..access.generators import identity_user_id
@@ -366,9 +367,12 @@ class RepositoriesService:
             header = "X-GitHub-Delivery" if host_type == "github" else "X-Gitlab-Event-UUID"
             message = "The delivery has no id."
             raise InvalidRequestError(message, [field_error([header], message)])
-        if db.session.get(GitDelivery, event.delivery_id) is not None:
+        try:  # the primary key decides, also between two deliveries at once
+            with db.session.begin_nested():
+                db.session.add(GitDelivery(delivery_id=event.delivery_id,
+                                           webhook_id=webhook.id))
+        except IntegrityError:
             return {"message": "Delivery already received.", "snapshots": 0}, 200
-        db.session.add(GitDelivery(delivery_id=event.delivery_id, webhook_id=webhook.id))
         webhook.status = "active"
         if event.kind == "ping":
             return {"message": "pong", "snapshots": 0}, 200
