@@ -77,6 +77,7 @@ SHARED_EXTENSIONS = [
     "cap_packages = cap.modules.packages.ext:CAPPackages",
     "cap_workflows = cap.modules.workflows.ext:CAPWorkflows",
     "cap_reviews = cap.modules.reviews.ext:CAPReviews",
+    "cap_repositories = cap.modules.repositories.ext:CAPRepositories",
 ]
 
 setup(
@@ -138,6 +139,10 @@ setup(
             "cap_packages = cap.modules.packages.resource:create_blueprint",
             "cap_workflows = cap.modules.workflows.views:create_blueprint",
             "cap_file_tags = cap.modules.files.resource:create_blueprint",
+            "cap_repositories = cap.modules.repositories.views:create_blueprint",
+        ],
+        "cap.deposit.answers": [
+            "cap_repositories = cap.modules.repositories.views:repositories_answer",
         ],
         "cap.deposit.validators": [
             "cap_cms_cadi = cap.modules.cms.cadi.checks:check_cadi_id",
@@ -160,6 +165,7 @@ setup(
             "cap_files = cap.modules.files.models",
             "cap_notifications = cap.modules.notifications.models",
             "cap_workflows = cap.modules.workflows.models",
+            "cap_repositories = cap.modules.repositories.models",
         ],
         "invenio_access.actions": [
             "cap_cms_access = cap.modules.access.actions:cms_access",
@@ -186,6 +192,7 @@ setup(
             "cap_core = cap.modules.core.tasks",
             "cap_cms_cadi = cap.modules.cms.cadi.tasks",
             "cap_keywords = cap.modules.keywords.tasks",
+            "cap_repositories = cap.modules.repositories.tasks",
             "cap_cms_das = cap.modules.cms.das.tasks",
             "cap_files = cap.modules.files.tasks",
             "cap_notifications = cap.modules.notifications.tasks",

@@ -133,6 +133,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cap.modules.packages.tasks.export_new_records",
         "schedule": timedelta(hours=1),
     },
+    # Snapshots that waited for a published draft's next edit.
+    "repositories-attach-waiting": {
+        "task": "cap.modules.repositories.tasks.attach_waiting_snapshots",
+        "schedule": timedelta(minutes=10),
+    },
+    # Hooks a repository's maintainers removed at GitHub/GitLab are marked dead.
+    "repositories-check-webhooks": {
+        "task": "cap.modules.repositories.tasks.check_webhooks",
+        "schedule": timedelta(hours=6),
+    },
 }
 CELERY_TASK_ANNOTATIONS = {
     # Checks read whole files: at most this many per minute per worker, so

@@ -377,3 +377,14 @@ def orcid_server():
     server = start_orcid()
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="module")
+def github_server():
+    """The fake GitHub API (tests/fakes/git_server.py) for a module; point the app
+    at it with ``CAP_REPOSITORIES_HOSTS=hosts_config(github_server)``."""
+    from fakes.git_server import start_github
+
+    server = start_github()
+    yield server
+    server.stop()

@@ -18,10 +18,14 @@ payloads in ``cap/modules/services/data/`` (the files the test fakes serve):
 - Zenodo's deposition API on ``CAP_DEMO_ZENODO_PORT`` (default 5105), the
   test suite's fake (token ``zenodo-test-token``, DOIs under 10.5072);
 - REANA's REST API on ``CAP_DEMO_REANA_PORT`` (default 5106): runs progress
-  each time their status is read and write their declared outputs.
+  each time their status is read and write their declared outputs;
+- GitHub (REST v3) on ``CAP_DEMO_GITHUB_PORT`` (default 5107) and GitLab
+  (API v4, as gitlab.cern.ch) on ``CAP_DEMO_GITLAB_PORT`` (default 5108):
+  demo repositories, real tar.gz archives, hooks that deliver signed events
+  (``POST /_fake/push {repository, branch, tag?}`` pushes and delivers).
 
-CADI, LDAP, Zenodo and REANA are the test suite's fakes (``tests/fakes/``): one
-implementation for tests and demo. Loopback only. Pointing CAP at the real
+CADI, LDAP, Zenodo, REANA, GitHub and GitLab are the test suite's fakes
+(``tests/fakes/``): one implementation for tests and demo. Loopback only. Pointing CAP at the real
 services is configuration only (or run with CAP_DEMO_UPSTREAMS=0).
 """
 
@@ -163,6 +167,7 @@ def main():
     """Serve the demo upstreams until SIGINT/SIGTERM."""
     sys.path.insert(0, str(ROOT / "tests"))  # the fakes' package
     from fakes.cadi_server import FakeCadi
+    from fakes.git_server import start_github, start_gitlab
     from fakes.ldap_server import ENTRIES, start_directory
     from fakes.reana_server import FakeReana
     from fakes.zenodo_server import FakeZenodo
@@ -180,6 +185,8 @@ def main():
     cadi = FakeCadi(cadi_port)
     zenodo = FakeZenodo(zenodo_port)
     reana = FakeReana(reana_port)
+    github = start_github(int(os.environ.get("CAP_DEMO_GITHUB_PORT", "5107")))
+    gitlab = start_gitlab(int(os.environ.get("CAP_DEMO_GITLAB_PORT", "5108")))
     servers = [
         serve("ORCID", orcid_port, orcid_routes(), "application/vnd.orcid+json"),
         serve("ROR", ror_port, ror_routes()),
@@ -187,6 +194,8 @@ def main():
         directory.server,
         zenodo.server,
         reana.server,
+        github.server,
+        gitlab.server,
     ]
     print(f"demo ORCID API: http://{HOST}:{orcid_port}/v3.0", flush=True)
     print(f"demo ROR API:   http://{HOST}:{ror_port}/v2", flush=True)
@@ -194,6 +203,8 @@ def main():
     print(f"demo directory: {directory.url}", flush=True)
     print(f"demo Zenodo:    {zenodo.url}/api", flush=True)
     print(f"demo REANA:     {reana.url}/api", flush=True)
+    print(f"demo GitHub:    {github.url}", flush=True)
+    print(f"demo GitLab:    {gitlab.url}", flush=True)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())

@@ -90,6 +90,13 @@ MATRIX = {
     "GET schema notifications": (401, 403,  403,   403,   403,   403,   403,  403,   200,   200),
     "PUT schema notifications": (401, 403,  403,   403,   403,   403,   403,  403,   200,   200),
     "GET Zenodo record":      (401,  200,   200,   200,   200,   200,   200,  200,   200,   200),
+    "GET draft repositories": (401,  200,   200,   200,   200,   200,   404,  404,   200,   200),
+    # An unknown git host: who may attach learns that (400), the others nothing more.
+    "attach repository":      (401,  400,   403,   400,   400,   403,   404,  404,   400,   400),
+    "disconnect webhook":     (401,  404,   403,   404,   404,   403,   404,  404,   404,   404),
+    "create repository":      (401,  400,   403,   400,   400,   403,   404,  404,   400,   400),
+    # A delivery's signature is its only authentication, whoever sends it.
+    "unsigned repo event":    (401,  401,   401,   401,   401,   401,   401,  401,   401,   401),
     # Searches: the documents each role finds (hits, total and facets).
     "search deposits":        (401,  DP,    DP,    DP,    DP,    DP,    NONE, AP,    DP,    ALL),
     "search deposits CMS":    (401,  DP,    DP,    DP,    DP,    DP,    NONE, NONE,  DP,    DP),
@@ -377,6 +384,22 @@ def _item(client, docs, role, headers, column, expected):
     if column == "PUT schema notifications":  # none, as GET answers: nothing changes
         return client.put("/jsonschemas/cms-analysis/notifications", headers=headers,
                           data=json.dumps({"actions": {}})).status_code
+    if column == "GET draft repositories":
+        return client.get(f"/deposits/{d}", headers={
+            **headers, "Accept": "application/repositories+json"}).status_code
+    if column == "attach repository":
+        return client.post(f"/deposits/{d}/actions/upload", headers=headers, data=json.dumps(
+            {"url": "https://git.example.org/cms/analysis"})).status_code
+    if column == "create repository":  # cms-analysis has no repository templates
+        return client.post(f"/deposits/{d}/actions/create_repository", headers=headers,
+                           data=json.dumps({"name": "default"})).status_code
+    if column == "disconnect webhook":
+        return client.post(f"/deposits/{d}/actions/disconnect_webhook", headers=headers,
+                           data=json.dumps({"url": "https://github.com/cms/analysis",
+                                            "event_type": "push"})).status_code
+    if column == "unsigned repo event":
+        return client.post("/repos/event", headers={**headers, "X-GitHub-Event": "push"},
+                           data=json.dumps({"repository": {"id": 1}})).status_code
     if column == "GET CADI suggestions":
         return client.get("/cms/cadi?query=EXO", headers=headers).status_code
     if column == "PATCH draft":

@@ -30,9 +30,9 @@ class FakeUpstream:
         """Back to normal, calls forgotten."""
         self.mode, self.calls, self.flaky_failures = "normal", [], 1
 
-    def start(self):
-        """Serve in a thread; returns the base URL."""
-        self.server = make_server("127.0.0.1", 0, self.wsgi, threaded=True)
+    def start(self, port=0):
+        """Serve in a thread on ``port`` (0: a free one); returns the base URL."""
+        self.server = make_server("127.0.0.1", port, self.wsgi, threaded=True)
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
         return f"http://127.0.0.1:{self.server.server_port}{self.base_path}"
 

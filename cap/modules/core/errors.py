@@ -40,6 +40,10 @@ class PublishValidationError(ValidationError):
     """The deposit does not validate against its record schema."""
 
 
+class UnauthorizedError(CAPError):
+    """The request does not prove who sent it (e.g. a webhook delivery's signature)."""
+
+
 class PermissionDeniedError(CAPError):
     """You do not have the permission to do this."""
 
@@ -110,6 +114,7 @@ ERROR_STATUS = (
     (PublishValidationError, 422),
     (ValidationError, 400),
     (InvalidRequestError, 400),
+    (UnauthorizedError, 401),
     (PermissionDeniedError, 403),
     (NotFoundError, 404),
     (ConflictError, 409),

@@ -24,4 +24,9 @@ class CAPDeposit:
         self.validators = [
             entry_point.load() for entry_point in entry_points(group="cap.deposit.validators")
         ]
+        # Other formats of one draft: callables (identity, pid) -> body, by their ``mimetype``.
+        self.answers = {
+            answer.mimetype: answer
+            for answer in (ep.load() for ep in entry_points(group="cap.deposit.answers"))
+        }
         app.extensions["cap-deposit"] = self

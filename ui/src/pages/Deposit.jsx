@@ -6,6 +6,7 @@ import Files from "../components/Files.jsx";
 import { FORM_TEMPLATES } from "../components/FormTemplates.jsx";
 import Publish from "../components/Publish.jsx";
 import ReviewPanel from "../components/ReviewPanel.jsx";
+import Repositories from "../components/Repositories.jsx";
 import Share from "../components/Share.jsx";
 import Workflows from "../components/Workflows.jsx";
 import SuggestField, { withSuggestFields } from "../components/Suggest.jsx";
@@ -358,9 +359,11 @@ export default function Deposit({ pid, emptyFileMessage }) {
             idPrefix="field"
           />
         </section>
-        <div>
+        <div className="side-panels">
           <Files deposit={deposit} canUpdate={deposit.can_update} emptyFileMessage={emptyFileMessage}
             onChange={(files) => setDeposit((d) => ({ ...d, files }))} />
+          <Repositories deposit={deposit} canUpdate={deposit.can_update}
+            onFiles={(files) => setDeposit((d) => ({ ...d, files }))} />
           <Workflows deposit={deposit} onFilesChanged={(files) => setDeposit((d) => ({ ...d, files }))} />
         </div>
       </div>

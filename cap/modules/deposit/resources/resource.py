@@ -1,6 +1,6 @@
 """HTTP views of drafts: parse, one service call with ``g.identity``, serialize."""
 
-from flask import Blueprint, g
+from flask import Blueprint, current_app, g
 
 from ...core.db import read_only
 from ...core.errors import InvalidRequestError, field_error, register_error_handlers
@@ -65,7 +65,12 @@ def create():
 
 
 def read(pid):
-    """GET /deposits/<pid>."""
+    """GET /deposits/<pid>; other modules' formats (``cap.deposit.answers``) too."""
+    others = current_app.extensions["cap-deposit"].answers
+    if others:
+        mimetype = negotiate(ITEM_MIMETYPES + list(others))
+        if mimetype in others:
+            return answer(others[mimetype](g.identity, pid), mimetype=mimetype)
     return item_answer(current_deposit_service.read(g.identity, pid))
 
 

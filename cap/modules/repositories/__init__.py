@@ -1,0 +1,1 @@
+"""Code repositories: GitHub and GitLab snapshots into drafts, and webhooks."""

@@ -1,0 +1,26 @@
+"""Defaults of the repositories module (``CAP_REPOSITORIES_*``)."""
+
+CAP_REPOSITORIES_HOSTS = {
+    "github.com": {"type": "github", "api_url": "https://api.github.com", "token": None},
+    "gitlab.cern.ch": {"type": "gitlab", "api_url": "https://gitlab.cern.ch/api/v4",
+                       "token": None},
+}
+"""Git hosts CAP attaches from: web host -> ``{type: github|gitlab, api_url, token}``.
+
+``token`` is the service account CAP creates hooks (and reads private
+repositories) with; ``None``: public repositories only, no webhooks."""
+
+CAP_REPOSITORIES_MAX_SIZE = 1024**3
+"""Largest archive or file a snapshot downloads, in bytes (the bucket's own limit applies too)."""
+
+CAP_REPOSITORIES_TIMEOUT = 30
+"""Seconds one call to a git host may take in all (retries included)."""
+
+CAP_REPOSITORIES_DOWNLOAD_TIMEOUT = 600
+"""Seconds one archive download may take in all."""
+
+CAP_REPOSITORIES_RETRIES = 2
+"""Extra attempts after a refused connection, a 429 or a 5xx answer."""
+
+CAP_REPOSITORIES_WEBHOOK_URL = None
+"""Where git hosts deliver events; ``None``: ``SITE_API_URL`` + ``/repos/event``."""

@@ -1,0 +1,486 @@
+"""The repositories service: attach snapshots, subscribe drafts to hooks, receive events.
+
+Identity first, an optional unit of work (database, then index, then the
+download task); no request. Who may attach to a draft is the drafts' policy
+(``update``); who may read its repositories, ``read``. Deliveries from git
+hosts carry no identity: their signature (GitHub) or token (GitLab), checked
+against the hook's secret, is the only authentication, and a delivery that
+does not verify changes nothing (401).
+
+Snapshots are downloaded by :func:`~.tasks.download_snapshot` after the
+commit: a published draft's bucket (read-only until the next edit) is never
+written; its snapshot waits (``waiting``).
+"""
+
+import json
+import re
+import secrets
+
+from flask import current_app
+from invenio_db import db
+from invenio_db.uow import unit_of_work
+from invenio_files_rest.errors import FileSizeError
+from invenio_files_rest.models import Bucket, ObjectVersion, ObjectVersionTag
+from sqlalchemy.exc import IntegrityError
+from werkzeug.datastructures import Headers
+
+from ..access.generators import identity_user_id
+from ..access.policies import DepositPermissionPolicy
+from ..core.errors import (
+    CAPError,
+    ConflictError,
+    InvalidRequestError,
+    NotFoundError,
+    PermissionDeniedError,
+    UnauthorizedError,
+    field_error,
+)
+from ..core.uow import TaskOp
+from ..deposit.proxies import current_deposit_service
+from ..deposit.records.api import Deposit
+from .models import EVENT_TYPES, GitDelivery, GitSnapshot, GitSubscription, GitWebhook
+from .providers import CLIENTS, EVENT_HEADERS
+from .urls import NAME, RepositoryURL, parse_repository_url
+
+UPLOAD_KEYS = ("url", "webhook", "event_type")
+"""The body of ``actions/upload``: cap-client 1.4 sends all three; legacy CAP's
+web UI sent ``webhook: "push"|"release"|null``."""
+
+
+def _iso(value):
+    return value.isoformat() + "+00:00" if value else None
+
+
+def snapshot_key(target, ref):
+    """Where a snapshot goes in the bucket: ``repositories/<host>/<owner>/<repo>/<ref>.tar.gz``."""
+    base = f"repositories/{target.host}/{target.owner}/{target.name}/{ref}"
+    return f"{base}/{target.path}" if target.path else f"{base}.tar.gz"
+
+
+_PLACEHOLDER = re.compile(r"\{([\w.]+)\}")
+
+
+def fill_template(template, deposit):
+    """``template`` with each ``{field.path}`` replaced by the draft's value there
+    (400 naming the field when it is empty; the result must be a repository name)."""
+    def value(match):
+        found = deposit
+        for part in match.group(1).split("."):
+            found = found.get(part) if isinstance(found, dict) else None
+        if found in (None, "") or isinstance(found, (dict, list)):
+            message = f"Fill {match.group(1)} first: the repository's name is made from it."
+            raise InvalidRequestError(message, [field_error(match.group(1), message)])
+        return str(found)
+
+    return _PLACEHOLDER.sub(value, template or "")
+
+
+def dump_snapshot(snapshot):
+    """A snapshot as the repositories answer shows it."""
+    return {
+        "id": str(snapshot.id), "url": snapshot.url, "host": snapshot.host,
+        "owner": snapshot.owner, "name": snapshot.name, "ref": snapshot.ref,
+        "path": snapshot.path, "sha": snapshot.sha, "key": snapshot.key,
+        "event": snapshot.event, "status": snapshot.status, "size": snapshot.size,
+        "checksum": snapshot.checksum, "error": snapshot.error,
+        "created": _iso(snapshot.created), "updated": _iso(snapshot.updated),
+        # legacy CAP's snapshot: what the event said
+        "payload": {"event_type": snapshot.event, "ref": snapshot.ref, "commit": snapshot.sha,
+                    "link": snapshot.url},
+    }
+
+
+def dump_webhook(webhook, snapshots):
+    """A hook a draft is subscribed to, with the snapshots it brought (legacy shape + state)."""
+    return {
+        "id": webhook.id, "host": webhook.host, "owner": webhook.owner, "name": webhook.name,
+        "branch": webhook.branch, "event_type": webhook.event_type, "status": webhook.status,
+        "snapshots": [dump_snapshot(s) for s in snapshots if s.webhook_id == webhook.id],
+    }
+
+
+class RepositoriesService:
+    """Snapshots of code repositories in drafts, and the webhooks that bring new ones."""
+
+    @property
+    def hosts(self):
+        """``CAP_REPOSITORIES_HOSTS``."""
+        return current_app.config["CAP_REPOSITORIES_HOSTS"]
+
+    def client(self, host):
+        """The API client of a configured host."""
+        settings = self.hosts[host]
+        return CLIENTS[settings["type"]].from_config(host, settings, current_app.config)
+
+    def webhook_url(self):
+        """Where hosts deliver events."""
+        return current_app.config["CAP_REPOSITORIES_WEBHOOK_URL"] or (
+            current_app.config["SITE_API_URL"].rstrip("/") + "/repos/event"
+        )
+
+    # -- drafts -------------------------------------------------------------
+    def _draft(self, identity, pid, action):
+        """The draft ``pid`` if the identity may ``action`` it (read hides it from others)."""
+        current_deposit_service.read(identity, pid)  # 401/404 for who may not read it
+        deposit = Deposit.get_by_pid(pid, for_update=action != "read")
+        if not DepositPermissionPolicy(action, record=deposit).allows(identity):
+            raise PermissionDeniedError(f"You do not have the {action} right on this draft.")
+        return deposit
+
+    def repositories(self, identity, pid):
+        """The draft's snapshots and hooks (``application/repositories+json``)."""
+        deposit = self._draft(identity, pid, "read")
+        return self._answer(deposit.id)
+
+    def _answer(self, deposit_id):
+        snapshots = GitSnapshot.query.filter_by(deposit_id=deposit_id).order_by(
+            GitSnapshot.created
+        ).all()
+        webhooks = GitWebhook.query.join(GitSubscription).filter(
+            GitSubscription.deposit_id == deposit_id
+        ).order_by(GitWebhook.id).all()
+        return {
+            "webhooks": [dump_webhook(w, snapshots) for w in webhooks],
+            "snapshots": [dump_snapshot(s) for s in snapshots],
+        }
+
+    @staticmethod
+    def _parse_upload(data):
+        """``(url, event_type or None)`` of an upload body; 400 naming the field."""
+        if not isinstance(data, dict):
+            raise InvalidRequestError("The body must be a JSON object.",
+                                      [field_error([], "The body must be a JSON object.")])
+        unknown = sorted(set(data) - set(UPLOAD_KEYS))
+        if unknown:
+            raise InvalidRequestError("Unknown fields.", [
+                field_error([key], f"Unknown field; use {', '.join(UPLOAD_KEYS)}.")
+                for key in unknown
+            ])
+        webhook, event_type = data.get("webhook", False), data.get("event_type")
+        if webhook in EVENT_TYPES and event_type is None:  # legacy CAP's later shape
+            webhook, event_type = True, webhook
+        if webhook is None:
+            webhook = False
+        if not isinstance(webhook, bool):
+            message = "webhook is true (subscribe to events), false, push or release."
+            raise InvalidRequestError(message, [field_error("webhook", message)])
+        if webhook and event_type is None:
+            event_type = "release"  # cap-client's default
+        if event_type is not None and event_type not in EVENT_TYPES:
+            message = f"event_type is one of {', '.join(EVENT_TYPES)}."
+            raise InvalidRequestError(message, [field_error("event_type", message)])
+        if event_type is not None and not webhook:
+            message = "event_type needs webhook: true."
+            raise InvalidRequestError(message, [field_error("event_type", message)])
+        return data.get("url"), event_type
+
+    @unit_of_work()
+    def attach(self, identity, pid, data, uow=None):
+        """Snapshot the repository (or file) at the URL's ref into the draft; subscribe
+        the draft to the repository's pushes or releases when ``webhook`` says so.
+
+        The ref's commit is resolved now (it is what the snapshot holds); the
+        download runs after the commit.
+        """
+        deposit = self._draft(identity, pid, "update")
+        url, event_type = self._parse_upload(data)
+        target = parse_repository_url(url, self.hosts)
+        if deposit.bucket is None or deposit.bucket.locked:
+            raise ConflictError(
+                "This analysis is published and its files are read-only: edit the deposit "
+                "first (POST /api/deposits/<id>/actions/edit), then attach repositories."
+            )
+        client = self.client(target.host)
+        try:
+            repository = client.repository(target.owner, target.name)
+            ref = target.ref or repository.default_branch
+            sha = client.commit_sha(target.owner, target.name, repository.project_id, ref)
+        except NotFoundError:
+            message = (f"{target.host} shows no repository {target.owner}/{target.name}"
+                       f"{' at ' + target.ref if target.ref else ''} to CAP (is it public?).")
+            raise InvalidRequestError(message, [field_error("url", message)]) from None
+        if event_type is not None:
+            if target.path:
+                message = "A webhook follows a whole repository, not one file."
+                raise InvalidRequestError(message, [field_error("webhook", message)])
+            webhook = self._subscribe(identity, deposit, target, repository, event_type, ref)
+        else:
+            webhook = None
+        snapshot = GitSnapshot(
+            deposit_id=deposit.id, webhook_id=webhook.id if webhook else None,
+            host=target.host, owner=target.owner, name=target.name,
+            project_id=repository.project_id, ref=ref, path=target.path,
+            sha=sha, key=snapshot_key(target, ref), url=url.strip(), event="upload",
+        )
+        db.session.add(snapshot)
+        db.session.flush()
+        self._queue(snapshot, uow)
+        return self._answer(deposit.id)
+
+    @staticmethod
+    def _queue(snapshot, uow):
+        from .tasks import download_snapshot
+
+        uow.register(TaskOp(download_snapshot, str(snapshot.id)))
+
+    def _subscribe(self, identity, deposit, target, repository, event_type, ref):
+        """The draft subscribed to the hook of (repository, event, branch); the hook is
+        created at the host (with a new secret) when CAP has none there yet."""
+        branch = ref if event_type == "push" else None
+        webhook = GitWebhook.query.filter_by(
+            host=target.host, project_id=repository.project_id, event_type=event_type,
+            branch=branch,
+        ).with_for_update().one_or_none()
+        if webhook is None or webhook.status != "active":
+            client = self.client(target.host)
+            if not client.token:
+                message = (f"CAP has no credentials at {target.host} to create a webhook; "
+                           "attach without webhook.")
+                raise InvalidRequestError(message, [field_error("webhook", message)])
+            secret = secrets.token_hex(32)
+            try:
+                external_id = client.create_hook(target.owner, target.name,
+                                                 repository.project_id, event_type, branch,
+                                                 self.webhook_url(), secret)
+            except NotFoundError:
+                message = f"{target.host} does not let CAP create hooks on this repository."
+                raise InvalidRequestError(message, [field_error("webhook", message)]) from None
+            if webhook is None:
+                webhook = GitWebhook(host=target.host, owner=target.owner, name=target.name,
+                                     project_id=repository.project_id, event_type=event_type,
+                                     branch=branch)
+                db.session.add(webhook)
+            webhook.external_id, webhook.secret, webhook.status = external_id, secret, "active"
+            db.session.flush()
+        elif GitSubscription.query.filter_by(webhook_id=webhook.id,
+                                             deposit_id=deposit.id).count():
+            message = f"This analysis is already connected to the {event_type} webhook."
+            raise ConflictError(message, [field_error("event_type", message)])
+        db.session.add(GitSubscription(webhook_id=webhook.id, deposit_id=deposit.id,
+                                       user_id=identity_user_id(identity)))
+        return webhook
+
+    @unit_of_work()
+    def create_repository(self, identity, pid, data, uow=None):
+        """Create the repository a template of the draft's schema describes
+        (``config.repositories.<name>``: ``host``, ``org_name``, ``repo_name`` with
+        ``{field.path}`` placeholders filled from the draft, ``description``,
+        ``private``, ``event_type``), and subscribe the draft to its events."""
+        deposit = self._draft(identity, pid, "update")
+        name = data.get("name") if isinstance(data, dict) else None
+        schema = current_deposit_service.config.schemas().get_schema_by_url(deposit["$schema"])
+        templates = (schema.config or {}).get("repositories") or {}
+        if name not in templates:
+            message = (f"Use one of this deposit type's templates: {', '.join(templates)}."
+                       if templates else "This deposit type has no repository templates.")
+            raise InvalidRequestError(message, [field_error("name", message)])
+        template = templates[name]
+        host, owner = template["host"], template["org_name"]
+        repo_name = fill_template(template["repo_name"], deposit)
+        if not NAME.match(repo_name):
+            message = f"The template makes {repo_name!r}, which is not a repository name."
+            raise InvalidRequestError(message, [field_error("name", message)])
+        target = RepositoryURL(host, owner, repo_name)
+        client = self.client(host)
+        if not client.token:
+            message = f"CAP has no credentials at {host} to create repositories."
+            raise InvalidRequestError(message, [field_error("name", message)])
+        try:
+            repository = client.create_repository(
+                owner, repo_name, fill_template(template.get("description", ""), deposit),
+                bool(template.get("private", True)),
+            )
+        except NotFoundError:
+            message = f"{host} refused to create {owner}/{repo_name} (does it exist already?)."
+            raise ConflictError(message, [field_error("name", message)]) from None
+        event_type = template.get("event_type", "release")
+        self._subscribe(identity, deposit, target, repository, event_type,
+                        repository.default_branch)
+        return {**self._answer(deposit.id), "created": target.web_url}
+
+    @unit_of_work()
+    def disconnect(self, identity, pid, data, uow=None):
+        """Unsubscribe the draft from the hook the body names (``url``, ``event_type``);
+        the hook is removed at the host when no draft is subscribed any more."""
+        deposit = self._draft(identity, pid, "update")
+        url, event_type = self._parse_upload({"webhook": True, **data}
+                                             if isinstance(data, dict) else data)
+        target = parse_repository_url(url, self.hosts)
+        query = GitWebhook.query.join(GitSubscription).filter(
+            GitSubscription.deposit_id == deposit.id, GitWebhook.host == target.host,
+            GitWebhook.owner == target.owner, GitWebhook.name == target.name,
+            GitWebhook.event_type == event_type,
+        )
+        if event_type == "push" and target.ref:
+            query = query.filter(GitWebhook.branch == target.ref)
+        webhooks = query.all()
+        if not webhooks:
+            message = "This analysis is not connected to such a webhook."
+            raise NotFoundError(message, [field_error("url", message)])
+        for webhook in webhooks:
+            GitSubscription.query.filter_by(webhook_id=webhook.id,
+                                            deposit_id=deposit.id).delete()
+            if not GitSubscription.query.filter_by(webhook_id=webhook.id).count():
+                if webhook.external_id and webhook.status == "active":
+                    self.client(webhook.host).delete_hook(
+                        webhook.owner, webhook.name, webhook.project_id, webhook.external_id
+                    )
+                GitSnapshot.query.filter_by(webhook_id=webhook.id).update({"webhook_id": None})
+                db.session.delete(webhook)
+        db.session.flush()
+        return self._answer(deposit.id)
+
+    # -- deliveries ---------------------------------------------------------
+    @unit_of_work()
+    def receive(self, headers, body, uow=None):
+        """Take a delivery from a git host: ``(answer, status)``.
+
+        Verified against the secrets of the hooks of the repository it names:
+        none verifies (or it is no delivery of a known host) -> 401, nothing
+        written. A delivery id seen before changes nothing. A push of the
+        hook's branch, or a release, snapshots into every subscribed draft.
+        """
+        headers = Headers(list(headers.items()))  # names are case-insensitive
+        host_type = next((t for t, name in EVENT_HEADERS.items() if headers.get(name)), None)
+        if host_type is None:
+            raise UnauthorizedError("Not a delivery of a known git host.")
+        try:
+            payload = json.loads(body)
+        except ValueError:
+            raise UnauthorizedError("The delivery is not signed JSON.") from None
+        if not isinstance(payload, dict):
+            raise UnauthorizedError("The delivery is not signed JSON.")
+        client_cls = CLIENTS[host_type]
+        hosts = [h for h, settings in self.hosts.items() if settings["type"] == host_type]
+        candidates = GitWebhook.query.filter(
+            GitWebhook.host.in_(hosts),
+            GitWebhook.project_id == client_cls.project_of(headers, payload),
+        ).all()
+        webhook = next((w for w in candidates if client_cls.signed(headers, body, w.secret)),
+                       None)
+        if webhook is None:
+            raise UnauthorizedError("The delivery's signature does not verify.")
+        event = client_cls.event(headers, payload)
+        if event is None:
+            return {"message": "Event ignored.", "snapshots": 0}, 200
+        if not event.delivery_id:
+            header = "X-GitHub-Delivery" if host_type == "github" else "X-Gitlab-Event-UUID"
+            message = "The delivery has no id."
+            raise InvalidRequestError(message, [field_error([header], message)])
+        try:  # the primary key decides, also between two deliveries at once
+            with db.session.begin_nested():
+                db.session.add(GitDelivery(delivery_id=event.delivery_id,
+                                           webhook_id=webhook.id))
+        except IntegrityError:
+            return {"message": "Delivery already received.", "snapshots": 0}, 200
+        webhook.status = "active"
+        if event.kind == "ping":
+            return {"message": "pong", "snapshots": 0}, 200
+        if event.kind != webhook.event_type or (webhook.branch and event.ref != webhook.branch):
+            return {"message": "Event ignored.", "snapshots": 0}, 200
+        count, target = 0, RepositoryURL(webhook.host, webhook.owner, webhook.name)
+        for subscription in webhook.subscriptions:
+            snapshot = GitSnapshot(
+                deposit_id=subscription.deposit_id, webhook_id=webhook.id, host=webhook.host,
+                owner=webhook.owner, name=webhook.name, project_id=webhook.project_id,
+                ref=event.ref, sha=event.sha,
+                key=snapshot_key(target, event.ref), url=target.web_url,
+                event=event.kind, delivery_id=event.delivery_id,
+            )
+            db.session.add(snapshot)
+            db.session.flush()
+            self._queue(snapshot, uow)
+            count += 1
+        return {"message": f"{count} snapshot(s) queued.", "snapshots": count}, 202
+
+    # -- background work ------------------------------------------------------
+    def download(self, snapshot_id):
+        """Download a queued snapshot into its draft's bucket (the task's body; commits).
+
+        Too large, not found, a host down or too slow: ``failed`` with the
+        reason, no file written. A bucket read-only meanwhile (published):
+        ``waiting``.
+        """
+        snapshot = db.session.get(GitSnapshot, snapshot_id)
+        if snapshot is None or snapshot.status == "done":
+            return None
+        deposit = Deposit.get_record(snapshot.deposit_id)
+        bucket = deposit.bucket
+        if bucket is None or bucket.locked or bucket.deleted:
+            snapshot.status = "waiting" if bucket is not None and not bucket.deleted \
+                else "failed"
+            db.session.commit()
+            return snapshot.status
+        snapshot.status = "downloading"
+        db.session.commit()
+        client, project_id = self.client(snapshot.host), snapshot.project_id
+        limit = current_app.config["CAP_REPOSITORIES_MAX_SIZE"]
+        if bucket.size_limit is not None:
+            limit = min(limit, bucket.size_limit)
+        try:
+            if not snapshot.sha:
+                snapshot.sha = client.commit_sha(snapshot.owner, snapshot.name, project_id,
+                                                 snapshot.ref)
+            if snapshot.path:
+                download = client.file(snapshot.owner, snapshot.name, project_id,
+                                       snapshot.sha, snapshot.path, limit)
+            else:
+                download = client.archive(snapshot.owner, snapshot.name, project_id,
+                                          snapshot.sha, limit)
+        except CAPError as error:  # too large, not found, down, too slow
+            return self._failed(snapshot, error.message)
+        with download.file:
+            bucket = Bucket.query.filter_by(id=bucket.id).with_for_update().one()
+            if bucket.locked:
+                snapshot.status = "waiting"
+                db.session.commit()
+                return snapshot.status
+            try:
+                obj = ObjectVersion.create(bucket, snapshot.key, stream=download.file,
+                                           size=download.size)
+            except FileSizeError as error:
+                db.session.rollback()
+                return self._failed(db.session.get(GitSnapshot, snapshot_id),
+                                    str(error.description or error))
+        for key, value in (("type", "repository"), ("commit", snapshot.sha),
+                           ("ref", snapshot.ref), ("source_url", snapshot.url),
+                           ("sha256", download.sha256)):
+            ObjectVersionTag.create(obj, key, value)
+        snapshot.status, snapshot.size = "done", download.size
+        snapshot.checksum, snapshot.error = obj.file.checksum, None
+        db.session.commit()
+        return snapshot.status
+
+    @staticmethod
+    def _failed(snapshot, reason):
+        snapshot.status, snapshot.error = "failed", reason
+        db.session.commit()
+        return snapshot.status
+
+    @unit_of_work()
+    def attach_waiting(self, uow=None):
+        """Queue the snapshots that waited for a published draft to be edited; how many."""
+        waiting = GitSnapshot.query.filter_by(status="waiting").all()
+        ready = [s for s in waiting
+                 if (bucket := Deposit.get_record(s.deposit_id).bucket) is not None
+                 and not bucket.locked and not bucket.deleted]
+        for snapshot in ready:
+            snapshot.status = "queued"
+            self._queue(snapshot, uow)
+        return len(ready)
+
+    def check_webhooks(self):
+        """Ask each host whether CAP's active hooks still exist; mark the gone ones ``dead``."""
+        dead = 0
+        for webhook in GitWebhook.query.filter_by(status="active").all():
+            try:
+                alive = self.client(webhook.host).hook_alive(
+                    webhook.owner, webhook.name, webhook.project_id, webhook.external_id
+                )
+            except CAPError:
+                continue  # the host is down: nothing learnt
+            if not alive:
+                webhook.status, dead = "dead", dead + 1
+        db.session.commit()
+        return dead
+

@@ -1,0 +1,607 @@
+"""A fake GitHub REST API v3 and a fake GitLab API v4 on 127.0.0.1.
+
+Both serve the same kind of state: repositories with branches, tags and
+commits whose trees are small analysis repositories; archives are real
+tar.gz files (one top directory, as the real ones); hooks created through
+the API are kept and can be sent signed deliveries (GitHub: ``X-Hub-Signature-256``
+HMAC-SHA256 of the body with the hook's secret; GitLab: ``X-Gitlab-Token``).
+
+Shapes follow the real APIs (the fields CAP reads, plus the usual company):
+
+- GitHub: ``GET /repos/{owner}/{repo}``, ``GET /repos/{o}/{r}/commits/{ref}``,
+  ``GET /repos/{o}/{r}/tarball/{ref}`` (302 to a codeload-like URL),
+  ``GET /repos/{o}/{r}/contents/{path}?ref=`` (raw with
+  ``Accept: application/vnd.github.raw``), ``POST|GET|DELETE /repos/{o}/{r}/hooks[/{id}]``,
+  ``POST /repos/{o}/{r}/hooks/{id}/pings``, ``POST /orgs/{org}/repos``;
+- GitLab (base ``/api/v4``): ``GET /projects/{id|path}``,
+  ``GET /projects/{id}/repository/commits/{ref}``,
+  ``GET /projects/{id}/repository/archive.tar.gz?sha=``,
+  ``GET /projects/{id}/repository/files/{path}/raw?ref=``,
+  ``POST|GET|DELETE /projects/{id}/hooks[/{id}]``, ``GET /groups/{path}``,
+  ``POST /projects``.
+
+Private repositories answer 404 without a token (as both do); hooks need a
+token from ``tokens``. ``mode``: ``"normal"``, ``"down"`` (503), ``"slow"``
+(sleeps ``delay`` seconds first), ``"slow downloads"`` (only archives and raw
+files are slow), ``"flaky"`` (503 ``flaky_failures`` times).
+``./scripts/run`` serves both as its demo GitHub and GitLab
+(``scripts/lib/demo_upstreams.py``).
+"""
+
+import base64
+import copy
+import hashlib
+import hmac
+import io
+import itertools
+import json
+import tarfile
+import time
+import uuid
+from urllib.parse import unquote
+
+import requests
+from werkzeug.wrappers import Response
+
+from fakes.upstream import FakeUpstream
+
+TOKEN = "demo-git-token"
+"""The token the fakes accept for authenticated calls (hooks, private repositories)."""
+
+ANALYSIS_FILES = {
+    "README.md": b"# H->ZZ->4l analysis\n\nSelection, fits and plots of the 2018 data.\n",
+    "Snakefile": b"rule all:\n    input: 'results/limits.json'\n",
+    "analysis/selection.py": b"def select(events):\n    return events[events.n_leptons == 4]\n",
+    "analysis/fit.py": b"import pyhf\n\nWORKSPACE = 'workspace.json'\n",
+}
+
+_sha_counter = itertools.count(1)
+
+
+def new_sha(seed):
+    """A 40-hex commit id, different each time."""
+    return hashlib.sha1(f"{seed}-{next(_sha_counter)}".encode()).hexdigest()
+
+
+def tarball(prefix, files):
+    """A real gzipped tar of ``files`` under the directory ``prefix``."""
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
+        for path, content in sorted(files.items()):
+            info = tarfile.TarInfo(f"{prefix}/{path}")
+            info.size, info.mtime, info.mode = len(content), 1700000000, 0o644
+            archive.addfile(info, io.BytesIO(content))
+    return buffer.getvalue()
+
+
+class FakeRepository:
+    """One repository: commits (sha -> files), branches and tags (name -> sha), hooks."""
+
+    def __init__(self, repo_id, owner, name, private=False, files=None):
+        """A repository with a ``main`` branch holding ``files`` and a ``v1.0.0`` tag."""
+        self.id, self.owner, self.name, self.private = repo_id, owner, name, private
+        self.default_branch = "main"
+        first = new_sha(f"{owner}/{name}")
+        self.commits = {first: dict(files or ANALYSIS_FILES)}
+        self.messages = {first: "Initial analysis code"}
+        self.branches = {"main": first}
+        self.tags = {"v1.0.0": first}
+        self.hooks = {}
+
+    @property
+    def full_name(self):
+        """``owner/name``."""
+        return f"{self.owner}/{self.name}"
+
+    def resolve(self, ref):
+        """The commit sha of a branch, tag or (abbreviated) sha, or ``None``."""
+        if ref in self.branches:
+            return self.branches[ref]
+        if ref in self.tags:
+            return self.tags[ref]
+        matches = [sha for sha in self.commits if len(ref) >= 7 and sha.startswith(ref)]
+        return matches[0] if len(matches) == 1 else None
+
+    def push(self, branch, files, message="Update the analysis"):
+        """A new commit on ``branch`` with ``files`` changed; returns its sha."""
+        parent = self.branches.get(branch, self.branches[self.default_branch])
+        sha = new_sha(self.full_name)
+        self.commits[sha] = {**self.commits[parent], **files}
+        self.messages[sha] = message
+        self.branches[branch] = sha
+        return sha
+
+    def tag(self, name, branch="main"):
+        """Tag the head of ``branch``; returns the sha."""
+        self.tags[name] = self.branches[branch]
+        return self.tags[name]
+
+
+class FakeGitHost(FakeUpstream):
+    """What both fakes share: repositories, tokens, misbehaviour, deliveries."""
+
+    host = ""
+
+    def __init__(self):
+        """Start with the demo repositories."""
+        super().__init__()
+        self.repositories = {}
+        self.tokens = {TOKEN}
+        self._hook_ids = itertools.count(400000001)
+        self.seed()
+
+    def seed(self):
+        """The demo repositories (subclasses say which)."""
+
+    def reset(self):
+        """Back to normal, calls forgotten, the demo repositories as they were."""
+        super().reset()
+        self.repositories = {}
+        self.seed()
+
+    def add(self, repository):
+        """Add ``repository``; returns it."""
+        self.repositories[repository.full_name.lower()] = repository
+        return repository
+
+    def find(self, full_name):
+        """The repository ``owner/name`` (any case), or ``None``."""
+        return self.repositories.get(full_name.lower())
+
+    def authorized(self, request):
+        """Whether the request carries a known token."""
+        header = request.headers.get("Authorization", "")
+        token = header.split(" ", 1)[1] if " " in header else ""
+        return (token or request.headers.get("PRIVATE-TOKEN")) in self.tokens
+
+    def visible(self, repository, request):
+        """Private repositories are invisible (404) without a token."""
+        return repository is not None and (not repository.private or self.authorized(request))
+
+    def answer(self, request):
+        """The response, misbehaving as ``mode`` says."""
+        if request.method == "POST" and request.path.rstrip("/").endswith("/_fake/push"):
+            return self.demo_push(request)
+        if self.mode == "down":
+            return Response("<html>503 Service Unavailable</html>", status=503,
+                            content_type="text/html")
+        if self.mode == "flaky" and self.flaky_failures > 0:
+            self.flaky_failures -= 1
+            return Response("<html>502 Bad Gateway</html>", status=502, content_type="text/html")
+        if self.mode == "slow" or (self.mode == "slow downloads" and self.is_download(request)):
+            time.sleep(self.delay)
+        return self.route(request)
+
+    @staticmethod
+    def is_download(request):
+        """Whether the request fetches an archive or a raw file."""
+        return any(part in request.path for part in ("/codeload/", "/archive.tar.gz", "/raw",
+                                                     "/contents/"))
+
+    @staticmethod
+    def json(body, status=200, headers=None):
+        """A JSON response."""
+        return Response(json.dumps(body), status=status, content_type="application/json",
+                        headers=headers)
+
+    def hook_of(self, hook_id):
+        """``(repository, hook)`` of a hook id, or ``(None, None)``."""
+        for repository in self.repositories.values():
+            if hook_id in repository.hooks:
+                return repository, repository.hooks[hook_id]
+        return None, None
+
+    def demo_push(self, request):
+        """``POST .../_fake/push {repository, branch, tag?}``: a new commit on the branch
+        (tagged when ``tag`` is given), delivered to the repository's hooks of that event.
+
+        For the demo (``./scripts/run``), where the fake's state is in another process.
+        """
+        body = request.get_json(force=True, silent=True) or {}
+        repository = self.find(str(body.get("repository", "")))
+        if repository is None:
+            return self.json({"message": "Not Found"}, 404)
+        branch, tag = body.get("branch") or repository.default_branch, body.get("tag")
+        sha = repository.push(branch, {"CHANGELOG.md": b"Pushed for the demo\n"},
+                              message=body.get("message") or "Demo push")
+        if tag:
+            repository.tag(tag, branch)
+        delivered = []
+        for hook_id in list(repository.hooks):
+            event = self.event_of(repository.hooks[hook_id], tag)
+            if event:
+                answer = self.deliver(hook_id, event, branch=branch, tag=tag)
+                delivered.append({"hook": hook_id, "event": event, "status": answer.status_code})
+        return self.json({"sha": sha, "deliveries": delivered})
+
+    def deliver(self, hook_id, event, **kwargs):
+        """POST a signed delivery of ``event`` to the hook's URL (demo use)."""
+        headers, body = self.delivery(hook_id, event, **kwargs)
+        return requests.post(self.hook_url(hook_id), data=body, headers=headers, timeout=10)
+
+
+class FakeGitHub(FakeGitHost):
+    """The fake api.github.com (its base URL is the server's root)."""
+
+    host = "github.com"
+
+    def seed(self):
+        """A public CMS analysis, a private one, a large one."""
+        self.add(FakeRepository(482910337, "cms-hig", "hzz4l-analysis"))
+        self.add(FakeRepository(482910338, "cms-hig", "hzz4l-private", private=True))
+
+    def repo_json(self, repository):
+        """A repository as ``GET /repos/{owner}/{repo}`` answers it."""
+        full = repository.full_name
+        return {
+            "id": repository.id, "node_id": f"R_kgDO{repository.id}", "name": repository.name,
+            "full_name": full, "private": repository.private,
+            "owner": {"login": repository.owner, "id": 91120000, "type": "Organization"},
+            "html_url": f"https://github.com/{full}", "description": "CMS analysis code",
+            "url": f"https://api.github.com/repos/{full}",
+            "clone_url": f"https://github.com/{full}.git",
+            "default_branch": repository.default_branch,
+            "visibility": "private" if repository.private else "public",
+            "size": 112, "pushed_at": "2026-11-30T10:12:44Z",
+        }
+
+    def commit_json(self, repository, sha):
+        """A commit as ``GET /repos/{o}/{r}/commits/{ref}`` answers it."""
+        return {
+            "sha": sha, "node_id": f"C_{sha[:12]}",
+            "commit": {"message": repository.messages[sha],
+                       "author": {"name": "Sofia Andersson", "email": "sofia.andersson@cern.ch",
+                                  "date": "2026-11-30T10:12:44Z"}},
+            "html_url": f"https://github.com/{repository.full_name}/commit/{sha}",
+            "files": [],
+        }
+
+    def route(self, request):
+        """The GitHub API proper."""
+        parts = [unquote(p) for p in request.path.strip("/").split("/")]
+        if parts[:1] == ["codeload"] and len(parts) == 5:
+            repository = self.find(f"{parts[1]}/{parts[2]}")
+            sha = parts[4]
+            if repository is None or sha not in repository.commits:
+                return self.json({"message": "Not Found"}, 404)
+            prefix = f"{repository.owner}-{repository.name}-{sha[:7]}"
+            return Response(tarball(prefix, repository.commits[sha]), status=200,
+                            content_type="application/x-gzip")
+        if parts[:1] == ["orgs"] and parts[2:] == ["repos"] and request.method == "POST":
+            return self.create_repository(request, parts[1])
+        if parts[:1] != ["repos"] or len(parts) < 3:
+            return self.json({"message": "Not Found",
+                              "documentation_url": "https://docs.github.com/rest"}, 404)
+        repository = self.find(f"{parts[1]}/{parts[2]}")
+        if not self.visible(repository, request):
+            return self.json({"message": "Not Found",
+                              "documentation_url": "https://docs.github.com/rest"}, 404)
+        rest = parts[3:]
+        if not rest and request.method == "GET":
+            return self.json(self.repo_json(repository))
+        if rest[:1] == ["commits"] and len(rest) >= 2:
+            sha = repository.resolve("/".join(rest[1:]))
+            if sha is None:
+                return self.json({"message": f"No commit found for SHA: {'/'.join(rest[1:])}",
+                                  "documentation_url": "https://docs.github.com/rest"}, 422)
+            return self.json(self.commit_json(repository, sha))
+        if rest[:1] == ["tarball"]:
+            sha = repository.resolve("/".join(rest[1:]) or repository.default_branch)
+            if sha is None:
+                return self.json({"message": "Not Found"}, 404)
+            location = f"/codeload/{repository.owner}/{repository.name}/legacy.tar.gz/{sha}"
+            return Response("", status=302, headers={"Location": location})
+        if rest[:1] == ["contents"] and len(rest) >= 2:
+            sha = repository.resolve(request.args.get("ref") or repository.default_branch)
+            path = "/".join(rest[1:])
+            content = repository.commits.get(sha, {}).get(path)
+            if content is None:
+                return self.json({"message": "Not Found"}, 404)
+            if "application/vnd.github.raw" in request.headers.get("Accept", ""):
+                return Response(content, status=200, content_type="application/octet-stream")
+            return self.json({"type": "file", "name": path.rsplit("/", 1)[-1], "path": path,
+                              "sha": hashlib.sha1(content).hexdigest(), "size": len(content),
+                              "encoding": "base64", "content": base64.b64encode(content).decode()})
+        if rest[:1] == ["hooks"]:
+            return self.hooks(request, repository, rest[1:])
+        return self.json({"message": "Not Found"}, 404)
+
+    def create_repository(self, request, org):
+        """``POST /orgs/{org}/repos``: a new repository with a README (token required)."""
+        if not self.authorized(request):
+            return self.json({"message": "Requires authentication"}, 401)
+        body = request.get_json(force=True, silent=True) or {}
+        name = str(body.get("name") or "")
+        if not name or self.find(f"{org}/{name}"):
+            return self.json({"message": "Repository creation failed.", "errors": [
+                {"resource": "Repository", "code": "custom", "field": "name",
+                 "message": "name already exists on this account"}]}, 422)
+        repository = self.add(FakeRepository(
+            482910400 + len(self.repositories), org, name, private=bool(body.get("private")),
+            files={"README.md": f"# {name}\n\n{body.get('description') or ''}\n".encode()},
+        ))
+        return self.json(self.repo_json(repository), 201)
+
+    def hooks(self, request, repository, rest):
+        """Repository webhooks (admin token required)."""
+        if not self.authorized(request):
+            return self.json({"message": "Requires authentication",
+                              "documentation_url": "https://docs.github.com/rest"}, 401)
+        if not rest and request.method == "POST":
+            body = request.get_json(force=True, silent=True) or {}
+            config = body.get("config") or {}
+            if not config.get("url"):
+                return self.json({"message": "Validation Failed",
+                                  "errors": [{"resource": "Hook", "code": "custom",
+                                              "message": "Config must contain url"}]}, 422)
+            hook_id = next(self._hook_ids)
+            hook = {
+                "type": "Repository", "id": hook_id, "name": "web",
+                "active": body.get("active", True), "events": body.get("events", ["push"]),
+                "config": {"url": config["url"], "content_type": config.get("content_type"),
+                           "insecure_ssl": "0", "secret": "********"},
+                "created_at": "2026-12-01T09:00:00Z", "updated_at": "2026-12-01T09:00:00Z",
+                "url": f"https://api.github.com/repos/{repository.full_name}/hooks/{hook_id}",
+                "secret": config.get("secret"),
+            }
+            repository.hooks[hook_id] = hook
+            return self.json({k: v for k, v in hook.items() if k != "secret"}, 201)
+        hook = repository.hooks.get(int(rest[0])) if rest and rest[0].isdigit() else None
+        if hook is None:
+            return self.json({"message": "Not Found"}, 404)
+        if len(rest) == 2 and rest[1] == "pings" and request.method == "POST":
+            return Response("", status=204)
+        if request.method == "DELETE":
+            del repository.hooks[hook["id"]]
+            return Response("", status=204)
+        return self.json({k: v for k, v in hook.items() if k != "secret"})
+
+    def hook_url(self, hook_id):
+        """Where the hook delivers."""
+        return self.hook_of(hook_id)[1]["config"]["url"]
+
+    @staticmethod
+    def event_of(hook, tag):
+        """The event a demo push (a release when ``tag``) sends to ``hook``, if any."""
+        event = "release" if tag else "push"
+        return event if event in hook["events"] else None
+
+    def delivery(self, hook_id, event, branch="main", tag=None, secret=None, delivery_id=None):
+        """``(headers, body)`` of a signed GitHub delivery of ``event`` by the hook.
+
+        ``event``: ``push`` (of ``branch``'s head), ``release`` (of ``tag``) or
+        ``ping``; ``secret`` replaces the hook's (a forged signature).
+        """
+        repository, hook = self.hook_of(hook_id)
+        repo = {"id": repository.id, "name": repository.name, "full_name": repository.full_name,
+                "private": repository.private,
+                "owner": {"login": repository.owner, "name": repository.owner},
+                "html_url": f"https://github.com/{repository.full_name}",
+                "default_branch": repository.default_branch}
+        sender = {"login": "sandersson", "id": 5829301, "type": "User"}
+        if event == "push":
+            sha = repository.branches[branch]
+            commit = {"id": sha, "message": repository.messages[sha],
+                      "timestamp": "2026-12-01T09:30:00Z",
+                      "url": f"https://github.com/{repository.full_name}/commit/{sha}",
+                      "author": {"name": "Sofia Andersson", "username": "sandersson"},
+                      "added": [], "removed": [], "modified": ["analysis/selection.py"]}
+            payload = {"ref": f"refs/heads/{branch}", "before": "0" * 40, "after": sha,
+                       "created": False, "deleted": False, "forced": False,
+                       "compare": f"https://github.com/{repository.full_name}/compare",
+                       "commits": [commit], "head_commit": commit, "repository": repo,
+                       "pusher": {"name": "sandersson"}, "sender": sender}
+        elif event == "release":
+            payload = {"action": "published",
+                       "release": {"id": 130001, "tag_name": tag, "name": f"Release {tag}",
+                                   "target_commitish": repository.default_branch,
+                                   "html_url": f"https://github.com/{repository.full_name}"
+                                               f"/releases/tag/{tag}",
+                                   "draft": False, "prerelease": False,
+                                   "published_at": "2026-12-01T09:30:00Z"},
+                       "repository": repo, "sender": sender}
+        else:
+            payload = {"zen": "Keep it logically awesome.", "hook_id": hook_id,
+                       "hook": {k: v for k, v in hook.items() if k != "secret"},
+                       "repository": repo, "sender": sender}
+        body = json.dumps(payload).encode()
+        key = (secret if secret is not None else hook["secret"]).encode()
+        signature = "sha256=" + hmac.new(key, body, hashlib.sha256).hexdigest()
+        headers = {"Content-Type": "application/json", "User-Agent": "GitHub-Hookshot/4f8a2c1",
+                   "X-GitHub-Event": event, "X-GitHub-Delivery": delivery_id or str(uuid.uuid4()),
+                   "X-GitHub-Hook-ID": str(hook_id), "X-Hub-Signature-256": signature}
+        return headers, body
+
+
+class FakeGitLab(FakeGitHost):
+    """The fake GitLab API v4 (base URL ends in ``/api/v4``), as gitlab.cern.ch."""
+
+    host = "gitlab.cern.ch"
+    base_path = "/api/v4"
+
+    def seed(self):
+        """A public and a private CMS project."""
+        self.add(FakeRepository(15824, "cms-hig", "hzz4l-fits"))
+        self.add(FakeRepository(15825, "cms-hig", "hzz4l-internal", private=True))
+
+    def project(self, key):
+        """The project of an id or a (url-encoded) path."""
+        if key.isdigit():
+            return next((r for r in self.repositories.values() if r.id == int(key)), None)
+        return self.find(key)
+
+    def project_json(self, repository):
+        """A project as ``GET /projects/:id`` answers it."""
+        full = repository.full_name
+        web = f"https://{self.host}/{full}"
+        return {
+            "id": repository.id, "name": repository.name, "path": repository.name,
+            "path_with_namespace": full, "name_with_namespace": f"{repository.owner} / "
+                                                               f"{repository.name}",
+            "namespace": {"id": 3012, "name": repository.owner, "path": repository.owner,
+                          "kind": "group", "full_path": repository.owner},
+            "default_branch": repository.default_branch,
+            "visibility": "private" if repository.private else "public",
+            "web_url": web, "http_url_to_repo": f"{web}.git",
+            "last_activity_at": "2026-11-30T10:12:44.000Z",
+        }
+
+    def route(self, request):
+        """The GitLab API proper."""
+        # The raw path: a project path is one url-encoded segment (``cms-hig%2Fhzz4l-fits``).
+        path = request.environ.get("RAW_URI", request.path).split("?")[0]
+        path = path[len(self.base_path):] if path.startswith(self.base_path) else path
+        parts = [unquote(part) for part in path.strip("/").split("/")]
+        if parts[:1] == ["groups"] and len(parts) == 2:
+            return self.json({"id": 3012, "name": parts[1], "path": parts[1],
+                              "full_path": parts[1], "visibility": "internal"})
+        if parts == ["projects"] and request.method == "POST":
+            return self.create_project(request)
+        if parts[:1] != ["projects"] or len(parts) < 2:
+            return self.json({"error": "404 Not Found"}, 404)
+        repository = self.project(parts[1])
+        if not self.visible(repository, request):
+            return self.json({"message": "404 Project Not Found"}, 404)
+        rest = parts[2:]
+        if not rest and request.method == "GET":
+            return self.json(self.project_json(repository))
+        if rest[:2] == ["repository", "commits"] and len(rest) >= 3:
+            sha = repository.resolve("/".join(rest[2:]))
+            if sha is None:
+                return self.json({"message": "404 Commit Not Found"}, 404)
+            return self.json({
+                "id": sha, "short_id": sha[:8], "title": repository.messages[sha],
+                "message": repository.messages[sha], "author_name": "Sofia Andersson",
+                "author_email": "sofia.andersson@cern.ch",
+                "committed_date": "2026-11-30T10:12:44.000+01:00", "parent_ids": [],
+                "web_url": f"https://{self.host}/{repository.full_name}/-/commit/{sha}",
+            })
+        if rest[:2] == ["repository", "archive.tar.gz"]:
+            sha = repository.resolve(request.args.get("sha") or repository.default_branch)
+            if sha is None:
+                return self.json({"message": "404 Not Found"}, 404)
+            prefix = f"{repository.name}-{sha}"
+            return Response(tarball(prefix, repository.commits[sha]), status=200,
+                            content_type="application/octet-stream")
+        if rest[:2] == ["repository", "files"] and len(rest) == 4 and rest[3] == "raw":
+            sha = repository.resolve(request.args.get("ref") or repository.default_branch)
+            content = repository.commits.get(sha, {}).get(rest[2])
+            if content is None:
+                return self.json({"message": "404 File Not Found"}, 404)
+            return Response(content, status=200, content_type="text/plain")
+        if rest[:1] == ["hooks"]:
+            return self.hooks(request, repository, rest[1:])
+        return self.json({"error": "404 Not Found"}, 404)
+
+    def create_project(self, request):
+        """``POST /projects``: a new project in the group ``namespace_id`` (token required)."""
+        if not self.authorized(request):
+            return self.json({"message": "401 Unauthorized"}, 401)
+        body = request.get_json(force=True, silent=True) or {}
+        name, group = str(body.get("name") or ""), "cms-hig"  # the one group (id 3012)
+        if str(body.get("namespace_id")) != "3012":
+            return self.json({"message": {"namespace": ["is not valid"]}}, 400)
+        if not name or self.find(f"{group}/{name}"):
+            return self.json({"message": {"name": ["has already been taken"]}}, 400)
+        repository = self.add(FakeRepository(
+            15900 + len(self.repositories), group, name,
+            private=body.get("visibility") != "public",
+            files={"README.md": f"# {name}\n".encode()},
+        ))
+        return self.json(self.project_json(repository), 201)
+
+    def hooks(self, request, repository, rest):
+        """Project hooks (maintainer token required)."""
+        if not self.authorized(request):
+            return self.json({"message": "401 Unauthorized"}, 401)
+        if not rest and request.method == "POST":
+            body = request.get_json(force=True, silent=True) or request.form.to_dict()
+            if not body.get("url"):
+                return self.json({"error": "url is missing"}, 400)
+            hook_id = next(self._hook_ids)
+            hook = {
+                "id": hook_id, "url": body["url"], "project_id": repository.id,
+                "push_events": bool(body.get("push_events", True)),
+                "push_events_branch_filter": body.get("push_events_branch_filter") or "",
+                "tag_push_events": bool(body.get("tag_push_events", False)),
+                "enable_ssl_verification": True, "created_at": "2026-12-01T09:00:00.000Z",
+                "token": body.get("token"),
+            }
+            repository.hooks[hook_id] = hook
+            return self.json({k: v for k, v in hook.items() if k != "token"}, 201)
+        hook = repository.hooks.get(int(rest[0])) if rest and rest[0].isdigit() else None
+        if hook is None:
+            return self.json({"message": "404 Not Found"}, 404)
+        if request.method == "DELETE":
+            del repository.hooks[hook["id"]]
+            return Response("", status=204)
+        return self.json({k: v for k, v in hook.items() if k != "token"})
+
+    def hook_url(self, hook_id):
+        """Where the hook delivers."""
+        return self.hook_of(hook_id)[1]["url"]
+
+    @staticmethod
+    def event_of(hook, tag):
+        """The event a demo push (a tag push when ``tag``) sends to ``hook``, if any."""
+        if tag:
+            return "tag_push" if hook["tag_push_events"] else None
+        return "push" if hook["push_events"] else None
+
+    def delivery(self, hook_id, event, branch="main", tag=None, secret=None, delivery_id=None):
+        """``(headers, body)`` of a GitLab ``push`` (of ``branch``) or ``tag_push`` (of ``tag``).
+
+        ``secret`` replaces the hook's token (a forged delivery).
+        """
+        repository, hook = self.hook_of(hook_id)
+        project = copy.deepcopy(self.project_json(repository))
+        if event == "push":
+            ref, sha, kind, name = f"refs/heads/{branch}", repository.branches[branch], \
+                "push", "Push Hook"
+        else:
+            ref, sha, kind, name = f"refs/tags/{tag}", repository.tags[tag], "tag_push", \
+                "Tag Push Hook"
+        payload = {
+            "object_kind": kind, "event_name": kind, "before": "0" * 40, "after": sha,
+            "ref": ref, "ref_protected": True, "checkout_sha": sha,
+            "message": f"Release {tag}" if tag else None,
+            "user_id": 4411, "user_name": "Sofia Andersson", "user_username": "sandersson",
+            "user_email": "", "project_id": repository.id, "project": project,
+            "commits": [{"id": sha, "message": repository.messages[sha], "title":
+                         repository.messages[sha], "timestamp": "2026-12-01T10:30:00+01:00",
+                         "url": f"{project['web_url']}/-/commit/{sha}",
+                         "author": {"name": "Sofia Andersson", "email": "[REDACTED]"},
+                         "added": [], "modified": ["analysis/fit.py"], "removed": []}],
+            "total_commits_count": 1,
+            "repository": {"name": repository.name, "homepage": project["web_url"],
+                           "git_http_url": project["http_url_to_repo"]},
+        }
+        headers = {"Content-Type": "application/json", "User-Agent": "GitLab/17.5.1",
+                   "X-Gitlab-Event": name,
+                   "X-Gitlab-Token": secret if secret is not None else hook["token"],
+                   "X-Gitlab-Event-UUID": delivery_id or str(uuid.uuid4()),
+                   "X-Gitlab-Webhook-UUID": str(uuid.uuid5(uuid.NAMESPACE_URL, str(hook_id))),
+                   "X-Gitlab-Instance": f"https://{self.host}"}
+        return headers, json.dumps(payload).encode()
+
+
+def start_github(port=0):
+    """A started fake GitHub; ``.url`` is its API base URL."""
+    fake = FakeGitHub()
+    fake.url = fake.start(port)
+    return fake
+
+
+def start_gitlab(port=0):
+    """A started fake GitLab; ``.url`` is its API base URL (``.../api/v4``)."""
+    fake = FakeGitLab()
+    fake.url = fake.start(port)
+    return fake
+
+
+def hosts_config(github, gitlab=None):
+    """``CAP_REPOSITORIES_HOSTS`` pointing CAP at the fakes (github.com only without ``gitlab``)."""
+    hosts = {"github.com": {"type": "github", "api_url": github.url, "token": TOKEN}}
+    if gitlab is not None:
+        hosts["gitlab.cern.ch"] = {"type": "gitlab", "api_url": gitlab.url, "token": TOKEN}
+    return hosts

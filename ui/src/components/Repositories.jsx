@@ -1,0 +1,144 @@
+import { useCallback, useEffect, useState } from "react";
+import { api, sameOrigin } from "../api.js";
+import { errorText, fmtSize } from "../util.js";
+
+const FOLLOW = [
+  ["", "Only this snapshot"],
+  ["push", "Also every push to this branch"],
+  ["release", "Also every release (tag)"],
+];
+
+// "2026-12-02 06:31" (UTC) of an ISO time.
+function takenAt(iso) {
+  return iso ? `${iso.slice(0, 10)} ${iso.slice(11, 16)}` : "";
+}
+
+// Code repositories of a draft: attach a GitHub/GitLab repository (or one
+// file of it) at a branch, tag or commit, optionally following its pushes or
+// releases; the snapshots taken (ref, commit, time, size, state) and the
+// webhooks the draft is subscribed to.
+export default function Repositories({ deposit, canUpdate, onFiles }) {
+  const [state, setState] = useState(null);
+  const [url, setUrl] = useState("");
+  const [follow, setFollow] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState(null);
+  const [done, setDone] = useState(null);
+  const base = `deposits/${deposit.id}`;
+
+  const load = useCallback(async () => {
+    const { data } = await api(`${base}/repositories`);
+    setState(data);
+    return data;
+  }, [base]);
+
+  useEffect(() => {
+    load().catch((err) => setError(errorText(err)));
+  }, [load]);
+
+  async function afterChange(message) {
+    setDone(message);
+    await load();
+    const { data } = await api(sameOrigin(deposit.links.files));
+    onFiles(data);
+  }
+
+  async function connect(e) {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    setDone(null);
+    try {
+      await api(`${base}/actions/upload`, {
+        method: "POST",
+        body: { url: url.trim(), webhook: Boolean(follow), event_type: follow || null },
+      });
+      setUrl("");
+      await afterChange(follow ? `Connected; a snapshot is taken at every ${follow}.`
+        : "Snapshot requested.");
+    } catch (err) {
+      setError(errorText(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function disconnect(hook) {
+    if (!window.confirm(`Stop following ${hook.owner}/${hook.name} (${hook.event_type})?`)) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const ref = hook.branch ? `/tree/${hook.branch}` : "";
+      await api(`${base}/actions/disconnect_webhook`, {
+        method: "POST",
+        body: { url: `https://${hook.host}/${hook.owner}/${hook.name}${ref}`, event_type: hook.event_type },
+      });
+      await afterChange(`Disconnected ${hook.owner}/${hook.name}.`);
+    } catch (err) {
+      setError(errorText(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const snapshots = (state && state.snapshots) || [];
+  const webhooks = (state && state.webhooks) || [];
+  return (
+    <section className="panel repositories-panel" aria-labelledby="repositories-title">
+      <h2 id="repositories-title">Code repositories</h2>
+      {canUpdate && (
+        <form className="upload-form" onSubmit={connect}>
+          <div className="form-group">
+            <label htmlFor="repository-url">Repository URL (at a branch, tag, commit or file)</label>
+            <input id="repository-url" value={url} onChange={(e) => setUrl(e.target.value)}
+              placeholder="https://github.com/owner/repository/tree/v1.0.0" />
+          </div>
+          <div className="form-group">
+            <label htmlFor="repository-follow">Follow</label>
+            <select id="repository-follow" value={follow} onChange={(e) => setFollow(e.target.value)}>
+              {FOLLOW.map(([value, label]) => <option key={value} value={value}>{label}</option>)}
+            </select>
+          </div>
+          <button className="btn" type="submit" disabled={busy || !url.trim()}>Connect repository</button>
+          {done && <p className="alert alert-success" role="status">{done}</p>}
+        </form>
+      )}
+      {error && <p className="alert alert-danger" role="alert">{error}</p>}
+      <h3>Snapshots</h3>
+      {snapshots.length ? (
+        <table className="snapshots" aria-label="Snapshots">
+          <thead>
+            <tr><th>Repository</th><th>Ref</th><th>Commit</th><th>Taken</th><th>Size</th><th>State</th></tr>
+          </thead>
+          <tbody>
+            {snapshots.map((s) => (
+              <tr key={s.id}>
+                <td title={s.url}>{s.owner}/{s.name}{s.path ? ` : ${s.path}` : ""}</td>
+                <td>{s.ref}</td>
+                <td><code title={s.sha || ""}>{(s.sha || "").slice(0, 10)}</code></td>
+                <td>{takenAt(s.created)}</td>
+                <td>{s.size != null ? fmtSize(s.size) : ""}</td>
+                <td title={s.error || ""}>{s.status}{s.error ? `: ${s.error}` : ""}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : <p className="muted">No snapshots.</p>}
+      <h3>Webhooks</h3>
+      {webhooks.length ? (
+        <ul className="webhooks">
+          {webhooks.map((hook) => (
+            <li key={hook.id}>
+              {hook.host}/{hook.owner}/{hook.name}: {hook.event_type === "push"
+                ? `every push to ${hook.branch}` : "every release"} ({hook.status})
+              {canUpdate && (
+                <button className="btn btn-link" type="button" disabled={busy}
+                  onClick={() => disconnect(hook)}>Disconnect</button>
+              )}
+            </li>
+          ))}
+        </ul>
+      ) : <p className="muted">Not following any repository.</p>}
+    </section>
+  );
+}
