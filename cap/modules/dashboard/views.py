@@ -38,7 +38,7 @@ def collection(name, version=None):
                        "fullname": schema.fullname, "experiment": schema.experiment},
         "hits": {"hits": [serialize_full(item) for item in result.items],
                  "total": result.total},
-        "aggregations": aggregations_body(result.aggregations),
+        "aggregations": aggregations_body(result),
         "links": search_links(base, result.params, result.total),
     })
 

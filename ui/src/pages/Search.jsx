@@ -10,22 +10,11 @@ const SORTS = [
   ["bestmatch", "Best match"],
   ["oldest", "Oldest"],
 ];
-const LABELS = {
-  collection: "Type",
-  collection_version: "Type version",
-  experiment: "Experiment",
-  cms_working_group: "Working group",
-  cadi_status: "CADI status",
-  year: "Year",
-  stage: "Stage",
-  physics_objects: "Physics objects",
-  datasets: "Datasets",
-};
-
-// A facet by its label; one we have none for by its name in words
-// ("workflow_type" -> "Workflow type"), never the raw key.
-function facetLabel(name) {
-  if (LABELS[name]) return LABELS[name];
+// A facet by the label the server gives (its title in the schema); one
+// without by its name in words ("workflow_type" -> "Workflow type"), never
+// the raw key.
+function facetLabel(name, agg) {
+  if (agg.label) return agg.label;
   const words = name.replace(/[_.]+/g, " ").trim();
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
@@ -164,7 +153,7 @@ export default function Search({ collection, version }) {
             .filter(([name, agg]) => agg.buckets.length && !fixed[name])
             .map(([name, agg]) => (
               <fieldset key={name} className="facet">
-                <legend>{facetLabel(name)}</legend>
+                <legend>{facetLabel(name, agg)}</legend>
                 {agg.buckets.map((b) => {
                   const id = `facet-${name}-${b.key}`;
                   return (

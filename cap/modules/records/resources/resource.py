@@ -28,13 +28,17 @@ def search_params():
     return {k: (v[0] if len(v) == 1 else v) for k, v in params.items()}
 
 
-def aggregations_body(aggregations):
-    """The facets of an answer: ``{name: {buckets: [{key, doc_count}]}}``."""
-    return {
-        name: {"buckets": [{"key": b["key"], "doc_count": b["doc_count"]}
-                           for b in agg.get("buckets", [])]}
-        for name, agg in (aggregations or {}).items()
-    }
+def aggregations_body(result):
+    """The facets of a search result: ``{name: {label, buckets: [{key, doc_count}]}}``
+    (``label``: the facet's title from its schema, when it has one)."""
+    labels = result.params.facet_labels
+    body = {}
+    for name, agg in (result.aggregations or {}).items():
+        body[name] = {"buckets": [{"key": b["key"], "doc_count": b["doc_count"]}
+                                  for b in agg.get("buckets", [])]}
+        if name in labels:
+            body[name]["label"] = labels[name]
+    return body
 
 
 def search_answer(service, endpoint):
@@ -51,7 +55,7 @@ def search_answer(service, endpoint):
     return answer(
         {
             "hits": {"hits": bodies, "total": result.total},
-            "aggregations": aggregations_body(result.aggregations),
+            "aggregations": aggregations_body(result),
             "links": search_links(base, result.params, result.total),
         },
         mimetype=mimetype,

@@ -33,6 +33,14 @@ BUILTIN_FACETS = {
 }
 """Facets every search has: facet name -> indexed field."""
 
+BUILTIN_FACET_LABELS = {
+    "collection": "Type",
+    "collection_version": "Type version",
+    "experiment": "Experiment",
+    "review_status": "Review status",
+}
+"""Labels of the facets every search has (the others: their schema's titles)."""
+
 
 def _invalid(field, message):
     return InvalidRequestError(message, [field_error(field, message)])
@@ -73,8 +81,25 @@ def _facet_field(spec):
     return None, None
 
 
+def field_title(schema, field):
+    """The ``title`` of an indexed field (``basic_info.cms_working_group``) in
+    a JSON schema: the path followed through ``properties`` and array
+    ``items``; None where the path leaves the schema or has no title."""
+    node = schema
+    for part in field.split("."):
+        while isinstance(node, dict) and node.get("type") == "array":
+            node = node.get("items")
+        properties = node.get("properties") if isinstance(node, dict) else None
+        if not isinstance(properties, dict) or part not in properties:
+            return None
+        node = properties[part]
+    title = node.get("title") if isinstance(node, dict) else None
+    return title if isinstance(title, str) and title.strip() else None
+
+
 def schema_options():
-    """Facets (name -> (field, size)) and sorts of every schema's config.
+    """Facets (name -> (field, size)), sorts and facet labels (name -> the
+    facet's ``title``, else its field's title in the schema) of every schema.
 
     Cached per process until a schema row changes (``schemas.api.cached``);
     the caller must not change what it gets.
@@ -88,6 +113,7 @@ def _schema_options():
     from ...schemas.api import list_schemas
 
     facets = {name: (field, None) for name, field in BUILTIN_FACETS.items()}
+    labels = dict(BUILTIN_FACET_LABELS)
     sorts = dict(SORTS)
     for schema in list_schemas():
         config = schema.config or {}
@@ -95,6 +121,10 @@ def _schema_options():
             field, size = _facet_field(spec)
             if field and name not in facets:
                 facets[name] = (field, size)
+            title = spec.get("title") if isinstance(spec, dict) else None
+            title = title or (field_title(schema.deposit_schema, field) if field else None)
+            if title and name not in labels:
+                labels[name] = title
         for name, spec in (config.get("sort_options") or {}).items():
             fields = spec.get("fields") if isinstance(spec, dict) else None
             if fields and name not in sorts:
@@ -103,7 +133,7 @@ def _schema_options():
                                      "unmapped_type": "keyword"}}
                     for f in fields
                 ]
-    return facets, sorts
+    return facets, sorts, labels
 
 
 SINGLE_PARAMS = ("q", "page", "size", "sort", "by_me")
@@ -129,7 +159,7 @@ class SearchParams:
         self.page = _int_param(params, "page", 1, 1)
         if self.page * self.size > config["CAP_DEPOSIT_MAX_RESULT_WINDOW"]:
             raise _invalid("page", "page * size goes beyond the result window.")
-        self.facets, self.sorts = schema_options()
+        self.facets, self.sorts, self.facet_labels = schema_options()
         self.sort = params.get("sort") or ("bestmatch" if self.q else "mostrecent")
         if self.sort not in self.sorts:
             raise _invalid("sort", f"sort must be one of {', '.join(self.sorts)}.")
