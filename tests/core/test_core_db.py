@@ -103,6 +103,9 @@ def test_died_within_the_window_fails_only_the_statement_that_uses_it(engine, mo
 READ_ONLY_ENDPOINTS = {
     "cap_deposits.search", "cap_records.search", "cap_records.read", "cap_records.revisions",
     "cap_search.suggest", "cap_dashboard.dashboard", "cap_dashboard.collection",
+    "cap_records.diff", "cap_packages.export_package", "cap_packages.build_status",
+    "cap_packages.build_file", "cap_notifications.deposit", "cap_notifications.failed",
+    "cap_notifications.rules",
 }
 
 
