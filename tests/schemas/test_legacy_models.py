@@ -1,0 +1,111 @@
+"""Constructs of the real legacy CAP models, loaded as they are (issue 14).
+
+The definitions under ``data/legacy-models`` are our own, written to hold
+what the legacy cms-analysis, atlas-analysis and cms-stats-questionnaire
+v0.0.2 definitions and the schemas they ``$ref`` do (the legacy files are
+GPL-3: not copied): system schemas with ``is_indexed: false`` and empty
+mappings (``_deposit`` with tuple ``items``, ``_files`` and ``_review`` as
+top-level arrays), ``$ref`` inside ``dependencies`` and ``oneOf``, a
+``$ref`` with a fragment, ``copy_to`` into fields the mapping never
+defines, ``_created``/``_updated`` copied into our system dates, a
+document-type level without an index body, ``"enabled": "false"`` as a
+string, Joda ``YYYY`` in date formats, ``half_float`` and nested
+``copy_to``, user mappings of our system fields.
+"""
+
+import json
+from pathlib import Path
+
+import pytest
+from invenio_search import current_search_client
+
+from cap.modules.schemas import api
+from cap.modules.schemas.cli import schemas as schemas_cli
+
+DATA = Path(__file__).parent / "data" / "legacy-models"
+NAMES = ("lm-deposit", "lm-files", "lm-review", "lm-steps", "lm-analysis", "lm-atlas",
+         "lm-questionnaire")
+
+
+def legacy(name):
+    """A fresh copy of one of our legacy-model definitions."""
+    return json.loads((DATA / f"{name}.json").read_text())
+
+
+def post(client, user, body):
+    return client.post("/jsonschemas/", headers=user.headers, data=json.dumps(body))
+
+
+def test_every_definition_posts_as_it_is(client, db, users):
+    for name in NAMES:
+        answer = post(client, users.superuser, legacy(name))
+        assert answer.status_code == 201, (name, answer.json)
+
+
+def test_cli_loads_the_folder(db, cli_runner):
+    result = cli_runner(schemas_cli, None, "load", str(DATA))
+    assert result.exit_code == 0, result.output
+
+
+@pytest.fixture()
+def loaded(db, location, users):
+    """Every legacy-model definition stored through the service (dependency order)."""
+    from cap.modules.schemas.proxies import current_schemas_service as schemas_service
+
+    for name in NAMES:
+        schemas_service.create(users.superuser.identity, legacy(name))
+    return {name: api.get_schema(name) for name in NAMES}
+
+
+ANALYSIS = {
+    "general_title": "Legacy-model dimuon resonances",
+    "full_mode": "true",
+    "final_steps": [{"script": "fit.py", "command": "python fit.py"}],
+    "checks": [{"kind": "closure", "code": ["closure.C"]}],
+    "basic_info": {
+        "cadi_id": "ABC-19-001",
+        "keywords": {"energy": ["13 TeV"]},
+        "notes": ["AN-2019/001"],
+    },
+    "input_data": {
+        "primary_datasets": [
+            {"path": "/DoubleMuon/Run2016B-v1/AOD", "year": 2016,
+             "triggers": [{"trigger": "HLT_Mu17_v3"}]},
+        ],
+    },
+    "steps": [{"code": "ntuple.py", "processing": [{"command": "cmsRun ntuple.py"}]}],
+    "selection": [{"objects": [{"object": "muon", "muon_type": "tight", "pt_cut": "> 20"}]}],
+    "cadi_info": {"status": "PUB", "created": "21/03/2019"},
+}
+ATLAS = {
+    "general_title": "Legacy-model ATLAS search",
+    "basic_info": {"analysis_title": "A search", "people": [{"orcid": "0000-0002-1825-0097"}]},
+    "inputs": [{"script": "run.sh"}],
+    "workflows": [{"name": "fit", "spec": {"stages": [{"name": "one"}]}}],
+}
+QUESTIONNAIRE = {
+    "general_title": "Legacy-model questionnaire answers",
+    "context": {"group": "HIG", "cadi_id": "HIG-20-001", "deadline": "2020-06-01"},
+    "ml": {"answer": "Yes", "details": [{"command": "train.py"}]},
+}
+
+
+@pytest.mark.parametrize("name, metadata", [
+    ("lm-analysis", ANALYSIS), ("lm-atlas", ATLAS), ("lm-questionnaire", QUESTIONNAIRE),
+])
+def test_documents_save_publish_read_back_and_are_found(loaded, users, refresh, name, metadata):
+    from cap.modules.deposit.proxies import current_deposit_service as deposits
+    from cap.modules.records.proxies import current_record_service as records
+
+    identity = users.superuser.identity
+    assert api.validate(loaded[name], metadata) == []
+    draft = deposits.create(identity, {"$ana_type": name, **json.loads(json.dumps(metadata))})
+    assert deposits.read(identity, draft.pid).metadata == metadata
+    published = deposits.publish(identity, draft.pid)
+    assert records.read(identity, published.recid).metadata == metadata
+    refresh()
+    for kind, index in zip(api.KINDS, api.index_names(loaded[name]), strict=True):
+        hits = current_search_client.search(index=index, body={
+            "query": {"match_phrase": {"general_title": metadata["general_title"]}},
+        })["hits"]["hits"]
+        assert len(hits) == 1, kind
