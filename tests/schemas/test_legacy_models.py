@@ -23,8 +23,8 @@ from cap.modules.schemas import api
 from cap.modules.schemas.cli import schemas as schemas_cli
 
 DATA = Path(__file__).parent / "data" / "legacy-models"
-NAMES = ("lm-deposit", "lm-files", "lm-review", "lm-steps", "lm-analysis", "lm-atlas",
-         "lm-questionnaire")
+NAMES = ("lm-deposit", "lm-files", "lm-review", "lm-steps", "lm-workflow", "lm-analysis",
+         "lm-atlas", "lm-questionnaire")
 
 
 def legacy(name):
@@ -109,3 +109,24 @@ def test_documents_save_publish_read_back_and_are_found(loaded, users, refresh, 
             "query": {"match_phrase": {"general_title": metadata["general_title"]}},
         })["hits"]["hits"]
         assert len(hits) == 1, kind
+
+
+def test_refd_schemas_decide_what_publishing_needs(loaded):
+    # The workflow schema (by $ref inside oneOf) requires its stages.
+    document = {**ATLAS, "workflows": [{"name": "fit", "spec": {}}]}
+    assert api.validate(loaded["lm-atlas"], document, full=False) == []
+    assert [error["field"] for error in api.validate(loaded["lm-atlas"], document)] == [
+        ["workflows", "0", "spec"]
+    ]
+    # The analysis requires its CADI id (basic_info.required), the questionnaire nothing.
+    assert [e["field"] for e in api.validate(loaded["lm-analysis"], {"basic_info": {}})] == [
+        ["basic_info", "cadi_id"]
+    ]
+    assert api.validate(loaded["lm-questionnaire"], {}) == []
+
+
+def test_unmapped_title_gets_the_default_mapping(loaded):
+    index = api.index_names(loaded["lm-analysis"])[0]
+    mapping = next(iter(current_search_client.indices.get_mapping(index=index).values()))
+    title = mapping["mappings"]["properties"]["general_title"]
+    assert title["type"] == "text" and title["fields"]["raw"]["type"] == "keyword"
