@@ -130,3 +130,22 @@ def test_unmapped_title_gets_the_default_mapping(loaded):
     mapping = next(iter(current_search_client.indices.get_mapping(index=index).values()))
     title = mapping["mappings"]["properties"]["general_title"]
     assert title["type"] == "text" and title["fields"]["raw"]["type"] == "keyword"
+
+
+def test_a_ref_that_no_longer_resolves_refuses_the_save(db, loaded, users):
+    from cap.modules.core.errors import ValidationError
+    from cap.modules.deposit.proxies import current_deposit_service as deposits
+
+    db.session.delete(loaded["lm-steps"])
+    db.session.commit()
+    steps_url = "https://analysispreservation.cern.ch/schemas/deposits/records/lm-steps-v0.0.1.json"
+    expected = [{"field": [], "message": f"The schema refers to {steps_url}, which cannot be "
+                                         "resolved."}]
+    schema = api.get_schema("lm-analysis")
+    assert api.validate(schema, ANALYSIS) == expected
+    assert api.validate_draft(schema, ANALYSIS) == (expected, [])  # split_draft_errors
+    for lenient in (False, True):
+        with pytest.raises(ValidationError) as refused:
+            deposits.create(users.superuser.identity, {"$ana_type": "lm-analysis", **ANALYSIS},
+                            lenient=lenient)
+        assert refused.value.errors == expected
