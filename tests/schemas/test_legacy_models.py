@@ -10,7 +10,9 @@ top-level arrays), ``$ref`` inside ``dependencies`` and ``oneOf``, a
 defines, ``_created``/``_updated`` copied into our system dates, a
 document-type level without an index body, ``"enabled": "false"`` as a
 string, Joda ``YYYY`` in date formats, ``half_float`` and nested
-``copy_to``, user mappings of our system fields.
+``copy_to``, user mappings of our system fields, a ``$ref``'d draft-06
+schema with local ``#/definitions`` references and ``const``, a relative
+``$id``.
 """
 
 import json
@@ -23,8 +25,8 @@ from cap.modules.schemas import api
 from cap.modules.schemas.cli import schemas as schemas_cli
 
 DATA = Path(__file__).parent / "data" / "legacy-models"
-NAMES = ("lm-deposit", "lm-files", "lm-review", "lm-steps", "lm-workflow", "lm-analysis",
-         "lm-atlas", "lm-questionnaire")
+NAMES = ("lm-deposit", "lm-files", "lm-review", "lm-steps", "lm-workflow", "lm-likelihood",
+         "lm-limits", "lm-analysis", "lm-atlas", "lm-questionnaire")
 
 
 def legacy(name):
@@ -82,6 +84,10 @@ ATLAS = {
     "basic_info": {"analysis_title": "A search", "people": [{"orcid": "0000-0002-1825-0097"}]},
     "inputs": [{"script": "run.sh"}],
     "workflows": [{"name": "fit", "spec": {"stages": [{"name": "one"}]}}],
+    "likelihoods": {"channels": [{"name": "SR", "samples": [
+        {"name": "signal", "data": [1.5, 2.0], "modifiers": [{"name": "lumi", "type": "lumi"}]},
+    ]}]},
+    "limits": {"cls_expected": [0.04, 0.05], "cls_observed": 0.045},
 }
 QUESTIONNAIRE = {
     "general_title": "Legacy-model questionnaire answers",
@@ -118,6 +124,12 @@ def test_refd_schemas_decide_what_publishing_needs(loaded):
     assert [error["field"] for error in api.validate(loaded["lm-atlas"], document)] == [
         ["workflows", "0", "spec"]
     ]
+    # Local $refs inside a $ref'd schema (a pyhf-like likelihood) resolve in that schema.
+    document = {**ATLAS, "likelihoods": {"channels": [{"name": "SR", "samples": [{}]}]}}
+    assert [error["field"] for error in api.validate(loaded["lm-atlas"], document)] == [
+        ["likelihoods", "channels", "0", "samples", "0", "data"],
+        ["likelihoods", "channels", "0", "samples", "0", "name"],
+    ]
     # The analysis requires its CADI id (basic_info.required), the questionnaire nothing.
     assert [e["field"] for e in api.validate(loaded["lm-analysis"], {"basic_info": {}})] == [
         ["basic_info", "cadi_id"]
@@ -149,3 +161,11 @@ def test_a_ref_that_no_longer_resolves_refuses_the_save(db, loaded, users):
             deposits.create(users.superuser.identity, {"$ana_type": "lm-analysis", **ANALYSIS},
                             lenient=lenient)
         assert refused.value.errors == expected
+
+
+def test_the_form_inlines_refs_and_their_local_refs(loaded):
+    form = api.resolve_refs(loaded["lm-atlas"].document("deposit"))["properties"]
+    channel = form["likelihoods"]["properties"]["channels"]["items"]
+    assert channel["required"] == ["name", "samples"]
+    assert channel["properties"]["samples"]["items"]["required"] == ["name", "data"]
+    assert form["limits"]["properties"]["cls_observed"] == {"type": "number"}
