@@ -169,3 +169,32 @@ def test_the_form_inlines_refs_and_their_local_refs(loaded):
     assert channel["required"] == ["name", "samples"]
     assert channel["properties"]["samples"]["items"]["required"] == ["name", "data"]
     assert form["limits"]["properties"]["cls_observed"] == {"type": "number"}
+
+
+@pytest.mark.parametrize("name", ["lm-analysis", "lm-questionnaire"])
+def test_generated_documents_save_publish_and_read_back(loaded, users, name):
+    """Documents hypothesis-jsonschema draws from the legacy definitions (``$ref`` inlined)."""
+    from hypothesis import HealthCheck, assume, given, settings
+    from hypothesis import strategies as st
+    from hypothesis_jsonschema import from_schema
+    from support.storable import storable
+
+    from cap.modules.deposit.proxies import current_deposit_service as deposits
+    from cap.modules.records.proxies import current_record_service as records
+
+    identity = users.superuser.identity
+    strategy = from_schema(api.resolve_refs(loaded[name].document("record")))
+
+    @settings(max_examples=3, deadline=None, database=None,
+              suppress_health_check=list(HealthCheck))
+    @given(st.data())
+    def check(data):
+        document = data.draw(strategy)
+        # Top-level extras (additionalProperties) named like system keys are not user data.
+        assume(storable(document) and not any(
+            key.startswith(("_", "$")) or key == "control_number" for key in document))
+        draft = deposits.create(identity, {"$ana_type": name, **json.loads(json.dumps(document))})
+        published = deposits.publish(identity, draft.pid)
+        assert records.read(identity, published.recid).metadata == document
+
+    check()
