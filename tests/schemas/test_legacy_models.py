@@ -5,7 +5,8 @@ what the legacy cms-analysis, atlas-analysis and cms-stats-questionnaire
 v0.0.2 definitions and the schemas they ``$ref`` do (the legacy files are
 GPL-3: not copied): system schemas with ``is_indexed: false`` and empty
 mappings (``_deposit`` with tuple ``items``, ``_files`` and ``_review`` as
-top-level arrays), ``$ref`` inside ``dependencies`` and ``oneOf``, a
+top-level arrays, ``use_deposit_as_record: false`` without a record
+schema), ``$ref`` inside ``dependencies`` and ``oneOf``, a
 ``$ref`` with a fragment, ``copy_to`` into fields the mapping never
 defines, ``_created``/``_updated`` copied into our system dates, a
 document-type level without an index body, ``"enabled": "false"`` as a
@@ -42,6 +43,9 @@ def test_every_definition_posts_as_it_is(client, db, users):
     for name in NAMES:
         answer = post(client, users.superuser, legacy(name))
         assert answer.status_code == 201, (name, answer.json)
+    # use_deposit_as_record false without a record schema: records take any JSON, as in
+    # legacy CAP (its record schema column defaulted to {}).
+    assert answer.json and api.get_schema("lm-steps").document("record") == {}
 
 
 def test_cli_loads_the_folder(db, cli_runner):
