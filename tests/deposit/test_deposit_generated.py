@@ -6,7 +6,6 @@ Bounded: a few examples per type, so the module runs in seconds.
 
 import copy
 import itertools
-import json
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
@@ -15,30 +14,13 @@ from hypothesis_jsonschema import from_schema
 from invenio_search import current_search_client
 from invenio_search.utils import build_alias_name
 from support.legacy_documents import LEGACY_DOCUMENTS
+from support.storable import storable
 
 from cap.modules.schemas.api import get_schema
 
 TYPES = ["cms-analysis", "cms-stats-questionnaire", "atlas-analysis", "atlas-workflows", "lhcb",
          "alice-analysis", "generic"]
 CADI_IDS = (f"GEN-{n // 1000 % 100:02d}-{n % 1000:03d}" for n in itertools.count(1))
-
-
-def numbers(value):
-    if isinstance(value, dict):
-        for item in value.values():
-            yield from numbers(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from numbers(item)
-    elif isinstance(value, float):
-        yield value
-
-
-def storable(document):
-    """PostgreSQL's JSONB refuses ``\\u0000`` (a 400 elsewhere) and keeps numbers as
-    exact decimals: a float past 2**53 comes back as the integer it spells."""
-    return "\\u0000" not in json.dumps(document) and all(
-        abs(number) < 2**53 for number in numbers(document))
 
 
 def save_publish_read(env, metadata, name):

@@ -1,5 +1,8 @@
 """Analysis keywords: CSV harvest, index swap, search for CMS members."""
 
+import json
+from pathlib import Path
+
 import pytest
 from invenio_search import current_search_client
 
@@ -8,6 +11,8 @@ from cap.modules.keywords.client import parse_csv
 from cap.modules.keywords.index import alias_name
 from cap.modules.keywords.service import harvest_keywords
 from cap.modules.schemas.api import get_schema, schema_url
+
+SCHEMAS = Path(__file__).parents[2] / "cap" / "jsonschemas"
 
 
 def test_parse_csv_loose_headers_and_bad_rows():
@@ -44,7 +49,7 @@ def test_harvest_and_search(client, sheet, users):
     assert "dark matter" not in names
     hit = answer.json["hits"][0]
     assert hit["category"] == "Physics theme"
-    assert "basic_info.analysis_keywords" in hit["links"]["analyses"]
+    assert hit["links"]["analyses"].endswith("?q=keyword%3D%22Higgs%20boson%22")
     answer = client.get("/cms/keywords?query=dark%20mat", headers=users.owner.headers)
     assert [h["keyword"] for h in answer.json["hits"]][0] == "dark matter"
     answer = client.get("/cms/keywords?size=5", headers=users.owner.headers)
@@ -123,5 +128,33 @@ def test_keyword_links_to_the_analyses_using_it(client, sheet, env, users, refre
     assert link.startswith("http://127.0.0.1:5000/api/deposits/?q=")
     refresh()
     answer = client.get(link[len("http://127.0.0.1:5000/api"):], headers=users.owner.headers)
+    assert answer.status_code == 200, answer.json
+    assert [h["id"] for h in answer.json["hits"]["hits"]] == [draft.pid]
+
+
+def test_keywords_filed_by_category_are_found(client, sheet, env, users, refresh):
+    """cms-analysis v2.0.0 files keywords by category (legacy model): the
+    ``keyword=`` term and a keyword's analyses link see every category."""
+    sheet.keywords_csv = (
+        'Keyword,Category\nStandard Model,Physics theme\n"Jets: 2 jets",Final state\n'
+    )
+    harvest_keywords()
+    example = json.loads((SCHEMAS / "cms-analysis" / "v2.0.0" / "example.json").read_text())
+    example["basic_info"].pop("cadi_id", None)  # one draft per CADI id: not needed here
+    example.pop("cadi_info", None)  # conveners only
+    example["basic_info"]["analysis_keywords"] = {
+        "physics_theme": ["Standard Model"], "final_states": ["Jets: 2 jets"],
+    }
+    draft = env.service.create(users.owner.identity, {"$ana_type": "cms-analysis", **example})
+    env.service.create(users.owner.identity, {"$ana_type": "cms-analysis"})
+    refresh()
+    for query, category in (("standard", "physics_theme"), ("jets", "final_states")):
+        hit = client.get(f"/cms/keywords?query={query}", headers=users.owner.headers).json
+        link = hit["hits"][0]["links"]["analyses"]
+        answer = client.get(link[len("http://127.0.0.1:5000/api"):], headers=users.owner.headers)
+        assert answer.status_code == 200, answer.json
+        assert [h["id"] for h in answer.json["hits"]["hits"]] == [draft.pid], category
+    answer = client.get("/deposits/", query_string={"q": 'keyword="Standard Model"'},
+                        headers=users.owner.headers)
     assert answer.status_code == 200, answer.json
     assert [h["id"] for h in answer.json["hits"]["hits"]] == [draft.pid]

@@ -7,6 +7,7 @@ database gives them, and a files folder ``<deposit id>/<key>``.
 import copy
 import hashlib
 import json
+import time
 
 import pytest
 from invenio_access.permissions import system_identity
@@ -234,7 +235,7 @@ def test_files_need_a_files_folder(env, export, app):
     root, _, _ = export
     result = run(app, root / "draft.json")
     assert result.exit_code == 1
-    assert "files are listed but no files folder is given" in result.output
+    assert "files are listed but no files folder or URL is given" in result.output
 
 
 def test_only_superusers_import(env, export):
@@ -245,3 +246,94 @@ def test_only_superusers_import(env, export):
     outcomes = LegacyImportService().import_export(env.users.admin.identity, read_export(root),
                                                    files_dir=files_dir, dry_run=True)
     assert statuses(outcomes) == {DRAFT_ID: "created", PUBLISHED_ID: "created"}
+
+
+# Files downloaded from URLs
+# ==========================
+
+FILES_TEMPLATE = "{base}/api/files/{{bucket}}/{{key}}"
+
+
+@pytest.fixture(scope="module")
+def files_server():
+    """The fake legacy files endpoint."""
+    from fakes.files_server import start_legacy_files
+
+    server = start_legacy_files()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def url_export(export, files_server):
+    """The export of :func:`export`, its files served by bucket and key (no folder):
+    the first record revision froze its own bucket, as legacy snapshots do."""
+    root, _, documents = export
+    first = documents["record-r0.json"]
+    for entry in first["_files"]:
+        entry["bucket"] = "legacy-bucket-r0"
+    (root / "record-r0.json").write_text(json.dumps(first))
+    files_server.reset()
+    files_server.files = {("legacy-bucket", key): content for key, content in FILES.items()}
+    files_server.files[("legacy-bucket-r0", "analysis.py")] = b"first version\n"
+    yield root, FILES_TEMPLATE.format(base=files_server.url)
+    files_server.reset()
+
+
+def test_files_are_downloaded_from_urls_and_verified(env, url_export, files_server, app):
+    root, template = url_export
+    result = run(app, root, "--files-url", template)
+    assert result.exit_code == 0, result.output
+    assert "created        2" in result.output
+    draft = Deposit.get_by_pid(DRAFT_ID)
+    assert checksums(draft.bucket) == {key: md5(content) for key, content in FILES.items()}
+    first = PublishedRecord.get_by_pid(RECID)
+    first = first.revision(first.revision_id - 1)
+    assert checksums(first.bucket) == {"analysis.py": md5(b"first version\n")}
+    # A key with a slash is one path; each URL is downloaded once per run.
+    assert sorted(files_server.calls) == [
+        "/api/files/legacy-bucket-r0/analysis.py?",
+        "/api/files/legacy-bucket/analysis.py?",
+        "/api/files/legacy-bucket/notes/summary.txt?",
+    ]
+    assert "unchanged      2" in run(app, root, "--files-url", template).output
+
+
+def test_a_flaky_upstream_is_retried(env, url_export, files_server):
+    root, template = url_export
+    files_server.mode, files_server.flaky_failures = "flaky", 2
+    outcomes = LegacyImportService().import_export(
+        system_identity, read_export(root), files_url=template,
+        download_settings={"backoff": 0.01},
+    )
+    assert statuses(outcomes) == {DRAFT_ID: "created", PUBLISHED_ID: "created"}
+
+
+def test_download_failures_are_named_and_write_nothing(env, url_export, files_server):
+    root, template = url_export
+    files_server.files[("legacy-bucket", "analysis.py")] = b"tampered\n"
+    del files_server.files[("legacy-bucket", "notes/summary.txt")]
+    outcomes = LegacyImportService().import_export(
+        system_identity, read_export(root), files_url=template,
+        download_settings={"backoff": 0.01, "retries": 0},
+    )
+    failed = next(outcome for outcome in outcomes if outcome.depid == DRAFT_ID)
+    assert failed.status == "failed"
+    messages = [reason["message"] for reason in failed.reasons]
+    assert messages[0].startswith("analysis.py: checksum differs from md5:")
+    assert messages[1].startswith("notes/summary.txt: ")
+    assert messages[1].endswith("/api/files/legacy-bucket/notes/summary.txt: answered 404.")
+    assert PersistentIdentifier.query.filter_by(pid_value=DRAFT_ID).count() == 0
+
+
+def test_a_silent_upstream_times_out(env, url_export, files_server):
+    root, template = url_export
+    files_server.mode, files_server.delay = "slow", 3
+    started = time.monotonic()
+    outcomes = LegacyImportService().import_export(
+        system_identity, read_export(root / "draft.json"), files_url=template,
+        download_settings={"timeout": 0.5, "retries": 1, "backoff": 0.01},
+    )
+    assert time.monotonic() - started < 2.5 * 3  # two attempts of the two files, cut short
+    assert outcomes[0].status == "failed"
+    assert "no answer within 0.5 s" in outcomes[0].reasons[0]["message"]

@@ -113,14 +113,16 @@ LEGACY_DOCUMENTS = {
                 }
             ],
         },
-        "input_datasets": [{"name": "data18_13TeV", "type": "data"}],
-        "workflows": [{"analysis_title": "Stop 1L", "workflow": {"stages": []}}],
+        # The legacy atlas-dataset and atlas-workflows fields.
+        "input_datasets": [{"dataset_title": "data18_13TeV", "type": "data", "format": "DAOD"}],
+        "workflows": [{"workflow_title": "Stop 1L", "workflow": {"stages": [{"name": "fit"}]}}],
         "likelihoods": {
             "channels": [{"name": "SR", "samples": []}],
             "parameters": [{"name": "mu_SIG", "bounds": [[0, 10]]}],
         },
         "limits": {"expected": "1.2 TeV"},
-        "publications": [{"title": "Eur. Phys. J. C 80 (2020) 737"}],
+        "publications": [{"type": "paper", "access": "public", "url": "https://cds.cern.ch/x",
+                          "comment": "Eur. Phys. J. C 80 (2020) 737"}],
     },
     "atlas-workflows": {
         "general_title": "Stop 1L RECAST",

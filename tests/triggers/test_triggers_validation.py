@@ -77,3 +77,52 @@ def test_check_can_be_switched_off(app, env, example, loaded_triggers):
         assert env.service.create(env.users.owner.identity, data)
     finally:
         app.config["CAP_TRIGGERS_VALIDATE"] = True
+
+
+LEGACY_MARKED = {
+    "name": "legacy-marked-triggers",
+    "version": "0.0.1",
+    "experiment": "CMS",
+    "is_indexed": False,
+    "deposit_schema": {
+        "type": "object",
+        "properties": {
+            "general_title": {"type": "string"},
+            "input_data": {"type": "object", "properties": {"primary_datasets": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "x-validate-cms-trigger": {},
+                    "properties": {
+                        "path": {"type": "string"},
+                        "year": {"type": "number"},
+                        "triggers": {"type": "array", "items": {
+                            "type": "object", "properties": {"trigger": {"type": "string"}},
+                        }},
+                    },
+                },
+            }}},
+        },
+    },
+}
+
+
+def test_legacy_mark_on_the_dataset_checks_its_triggers(env, loaded_triggers):
+    """Legacy ``x-validate-cms-trigger`` marks the dataset object, not the trigger field."""
+    from cap.modules.schemas import api
+
+    api.load_definitions([api.load_definition(LEGACY_MARKED)])
+    owner = env.users.owner.identity
+    datasets = [entry(SM16, ["HLT_IsoMu24_v*"], year=2016),
+                entry(SM17, ["HLT_IsoMu27_v*", "HLT_IsoMu24_v*"], year=2017)]
+    data = {"$ana_type": "legacy-marked-triggers", "input_data": {"primary_datasets": datasets}}
+    with pytest.raises(ValidationError) as error:
+        env.service.create(owner, data)
+    assert error.value.errors == [
+        {
+            "field": ["input_data", "primary_datasets", "1", "triggers", "1", "trigger"],
+            "message": "'HLT_IsoMu24_v*' is not a trigger of SingleMuon in 2017.",
+        }
+    ]
+    datasets.pop()
+    assert env.service.create(owner, data)

@@ -69,8 +69,10 @@ def _size(value):
 
 
 def analyses_link(keyword):
-    """Search URL of the drafts that carry ``keyword`` (``basic_info.analysis_keywords``)."""
-    query = quote(f'basic_info.analysis_keywords:"{keyword}"')
+    """Search URL of the drafts that carry ``keyword``: the ``keyword=`` search term,
+    which knows where each schema version keeps keywords (``CAP_SEARCH_QUERY_FIELDS``)."""
+    escaped = keyword.replace("\\", "\\\\").replace('"', '\\"')
+    query = quote(f'keyword="{escaped}"')
     return f"{current_app.config['SITE_API_URL']}/deposits/?q={query}"
 
 

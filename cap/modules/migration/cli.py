@@ -8,6 +8,7 @@ from flask.cli import with_appcontext
 from invenio_access.permissions import system_identity
 
 from ..core.errors import CAPError, field_label
+from .files import DownloadedFiles
 from .legacy import read_export
 from .service import FAILED, STATUSES, LegacyImportService, count_outcomes
 
@@ -25,13 +26,26 @@ def migrate():
     default=None,
     help="Folder of the files: <deposit id>/<key> (or <recid>/<key>).",
 )
+@click.option(
+    "--files-url",
+    default=None,
+    help="URL template of the files not in --files-dir, e.g. "
+    "https://host/api/files/{bucket}/{key} (also {version_id}, {depid}, {recid}).",
+)
+@click.option(
+    "--timeout",
+    type=click.IntRange(min=1),
+    default=DownloadedFiles.timeout,
+    show_default=True,
+    help="Seconds a file download may stay silent.",
+)
 @click.option("--dry-run", is_flag=True, help="Check and compare only; write nothing.")
 @with_appcontext
-def legacy(path, files_dir, dry_run):
+def legacy(path, files_dir, files_url, timeout, dry_run):
     """Import legacy CAP deposits and records (one JSON per document under PATH).
 
-    Ids, recids, owners, grants, record revisions and files (checksums
-    verified) are kept. Run it again at will: what is imported already is
+    Ids, recids, owners, grants, record revisions and files (from a folder or
+    downloaded, checksums verified) are kept. Run it again at will: what is imported already is
     unchanged. Exits 1 when anything failed.
     """
     export = read_export(path)
@@ -44,6 +58,8 @@ def legacy(path, files_dir, dry_run):
                 system_identity,
                 export,
                 files_dir=files_dir,
+                files_url=files_url,
+                download_settings={"timeout": timeout},
                 dry_run=dry_run,
                 progress=lambda _: bar.update(1),
             )

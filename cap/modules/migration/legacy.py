@@ -37,6 +37,7 @@ class LegacyFile:
     checksum: str
     size: int | None = None
     version_id: str | None = None
+    bucket: str | None = None
 
 
 @dataclass
@@ -113,7 +114,8 @@ def _files(data, errors):
             errors.append(field_error([*where, "key"], f"{entry['key']!r} is listed twice."))
             continue
         seen.add(entry["key"])
-        files.append(LegacyFile(entry["key"], checksum, entry.get("size"), entry.get("version_id")))
+        files.append(LegacyFile(entry["key"], checksum, entry.get("size"),
+                                entry.get("version_id"), entry.get("bucket")))
     return files
 
 

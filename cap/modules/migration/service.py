@@ -11,9 +11,9 @@ already imported: ``unchanged``; what differs is ``updated``.
 """
 
 import hashlib
+import tempfile
 import uuid
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 
 from flask import current_app
 from invenio_accounts.models import User
@@ -36,6 +36,7 @@ from ..records.api import PublishedRecord, dump_files, link_bucket
 from ..records.indexer import get_indexer
 from ..schemas import api as schemas_api
 from ..schemas.errors import SchemaNotFoundError
+from .files import DownloadedFiles, FileFetchError, FolderFiles
 
 CREATED, UPDATED, UNCHANGED, FAILED = "created", "updated", "unchanged", "failed"
 STATUSES = (CREATED, UPDATED, UNCHANGED, FAILED)
@@ -115,12 +116,15 @@ class LegacyImportService:
             self._indexer = get_indexer()
         return self._indexer
 
-    def import_export(self, identity, export, files_dir=None, dry_run=False, progress=None):
+    def import_export(self, identity, export, files_dir=None, files_url=None, dry_run=False,
+                      progress=None, download_settings=None):
         """Import a read export (:func:`.legacy.read_export`): ``[Outcome]``, one per
         deposit or unreadable file.
 
         ``files_dir``: where the files are, as ``<files_dir>/<deposit id>/<key>``
-        (or ``<recid>/<key>`` for a record revision's own version of a file).
+        (or ``<recid>/<key>`` for a record revision's own version of a file);
+        ``files_url``: a URL template to download the ones not there (see
+        :mod:`.files`; ``download_settings`` override its timeout, retries ...).
         ``progress(outcome)`` is called after each one.
         """
         MigrationPermissionPolicy("import").require(identity)
@@ -132,18 +136,23 @@ class LegacyImportService:
         for outcome in outcomes:
             if progress:
                 progress(outcome)
-        for depid, (deposit, records) in _group(documents).items():
-            outcome = self._import_one(depid, deposit, records, files_dir, dry_run)
-            outcomes.append(outcome)
-            if progress:
-                progress(outcome)
+        # Downloads live until the import has copied them into buckets.
+        with tempfile.TemporaryDirectory(prefix="cap-migration-") as workdir:
+            sources = [FolderFiles(files_dir)] if files_dir else []
+            if files_url:
+                sources.append(DownloadedFiles(files_url, workdir, **(download_settings or {})))
+            for depid, (deposit, records) in _group(documents).items():
+                outcome = self._import_one(depid, deposit, records, sources, dry_run)
+                outcomes.append(outcome)
+                if progress:
+                    progress(outcome)
         return outcomes
 
-    def _import_one(self, depid, deposit, records, files_dir, dry_run):
+    def _import_one(self, depid, deposit, records, sources, dry_run):
         source = (deposit or records[0]).source
         recid = (records[-1].recid if records else None) or (deposit.recid if deposit else None)
         try:
-            plan = self._plan(depid, deposit, records, files_dir)
+            plan = self._plan(depid, deposit, records, sources)
         except PlanError as error:
             db.session.rollback()
             return Outcome(source, depid, FAILED, recid, error.errors)
@@ -159,7 +168,7 @@ class LegacyImportService:
         return Outcome(source, depid, plan.status, recid)
 
     # -- planning -------------------------------------------------------------
-    def _plan(self, depid, deposit, records, files_dir):
+    def _plan(self, depid, deposit, records, sources):
         records = sorted(records, key=lambda record: record.revision_id)
         if deposit is None:
             # A record without its deposit: the deposit is its last revision, published.
@@ -187,7 +196,7 @@ class LegacyImportService:
                 for error in schemas_api.validate(schema, record.metadata, kind="record", full=True)
             ]
         errors += self._check_users([deposit, *records])
-        paths, file_errors = self._locate_files(depid, [deposit, *records], files_dir)
+        paths, file_errors = self._locate_files(depid, [deposit, *records], sources)
         errors += file_errors
         if errors:
             raise PlanError(errors)
@@ -211,26 +220,28 @@ class LegacyImportService:
         ]
 
     @staticmethod
-    def _locate_files(depid, documents, files_dir):
-        """``({checksum: path}, errors)``: every listed file found, its checksum verified."""
+    def _locate_files(depid, documents, sources):
+        """``({checksum: path}, errors)``: every listed file found in one of ``sources``
+        (:mod:`.files`), its checksum verified."""
         paths, errors = {}, []
         for document in documents:
-            folders = [depid] + ([document.recid] if document.recid else [])
             for index, entry in enumerate(document.files):
                 if entry.checksum in paths:
                     continue
                 where = ["_files", str(index)]
-                if files_dir is None:
-                    errors.append(
-                        field_error(
-                            where, f"{entry.key}: files are listed but no files folder is given."
-                        )
-                    )
+                if not sources:
+                    errors.append(field_error(
+                        where, f"{entry.key}: files are listed but no files folder or URL "
+                               "is given."))
                     continue
-                candidates = [Path(files_dir) / folder / entry.key for folder in folders]
-                found = [path for path in candidates if path.is_file()]
+                found, problems = [], []
+                for source in sources:
+                    try:
+                        found += source.find(depid, document.recid, entry)
+                    except FileFetchError as error:
+                        problems.append(str(error))
                 if not found:
-                    errors.append(field_error(where, f"{entry.key}: not found in {files_dir}."))
+                    errors.append(field_error(where, f"{entry.key}: {' '.join(problems)}"))
                     continue
                 match = next((path for path in found if md5_checksum(path) == entry.checksum), None)
                 if match is None:

@@ -119,10 +119,6 @@ class SchemaDefinition(Schema):
     @validates_schema
     def _record_parts(self, data, **kwargs):
         as_deposit = data.get("use_deposit_as_record")
-        if as_deposit is False and data.get("record_schema") is None:
-            raise MarshmallowError(
-                "Required when use_deposit_as_record is false.", "record_schema"
-            )
         if as_deposit:
             # The effective record parts (as GET shows them) may come back.
             for kind in ("schema", "mapping"):
@@ -140,6 +136,11 @@ class SchemaDefinition(Schema):
             data["use_deposit_as_record"] = data["record_schema"] is None
         if data["use_deposit_as_record"]:
             data["record_schema"] = data["record_mapping"] = None
+        elif data["record_schema"] is None:
+            # Legacy files say use_deposit_as_record false and give no record
+            # schema (ml-applications-use): legacy CAP's record schema was then
+            # its column default, {}, which takes any record.
+            data["record_schema"] = {}
         return data
 
 

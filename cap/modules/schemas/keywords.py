@@ -16,6 +16,14 @@ UNIQUE_CADI = "x-validate-unique-cadi"
 DAS_PATH = "x-validate-das-path"
 """A dataset name DAS must know (ours: ``x-cap-das-dataset``)."""
 
+CMS_TRIGGER = "x-validate-cms-trigger"
+"""On a primary dataset object ``{path, year, triggers: [{trigger}]}``: each
+trigger must be one of that dataset's (ours: ``x-cap-hlt-trigger`` on the
+trigger field itself)."""
+
+CMS_TRIGGER_FIELD = ("triggers", "*", "trigger")
+"""Where, under an object marked :data:`CMS_TRIGGER`, its trigger names are."""
+
 
 def marked_fields(document, keyword):
     """``[(path parts, keyword value)]`` of the fields of ``document`` marked with ``keyword``.

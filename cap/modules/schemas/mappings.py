@@ -76,6 +76,14 @@ SYSTEM_MAPPING = {
 }
 """System fields of every deposit and record index."""
 
+TITLE_MAPPING = {"type": "text", "fields": {"raw": {"type": "keyword", "normalizer": "caseless"}}}
+
+DEFAULT_MAPPING = {"properties": {"general_title": TITLE_MAPPING}}
+"""User fields every type has, mapped so unless the schema's mapping maps them:
+lists and search find a document by ``general_title`` even when its mapping
+leaves it out (legacy cms-analysis and atlas-analysis do; with
+``dynamic: false`` it would not be indexed at all)."""
+
 # New _access.<action>.users/roles get the right types, not text.
 ACCESS_TEMPLATES = [
     {"access_users": {"path_match": "_access.*.users", "mapping": INTEGER}},
@@ -317,8 +325,11 @@ def with_ignore_above(mapping, limit):
 
 
 def merge_mappings(user_mapping, system_mapping=SYSTEM_MAPPING):
-    """The user mapping with the system one merged in; system fields win."""
+    """The user mapping with the system one merged in; system fields win,
+    :data:`DEFAULT_MAPPING` fields only fill in."""
     merged = copy.deepcopy(user_mapping or {})
+    for name, field in DEFAULT_MAPPING["properties"].items():
+        merged.setdefault("properties", {}).setdefault(name, copy.deepcopy(field))
     for key, value in system_mapping.items():
         if key == "properties":
             merged.setdefault("properties", {}).update(copy.deepcopy(value))

@@ -168,9 +168,14 @@ def collect_errors(validator, document):
             for error in validator.iter_errors(document)
         ]
     except Unresolvable as error:
-        # A schema $ref'd by URL that is no longer registered.
-        return [field_error([], f"The schema refers to {error.ref}, which cannot be resolved.")]
+        return [_unresolvable(error)]
     return sorted(errors, key=by_field)
+
+
+def _unresolvable(error):
+    """The error of a document whose schema ``$ref``s a schema no longer registered:
+    about the whole document (field ``[]``), nothing of it can be checked."""
+    return field_error([], f"The schema refers to {error.ref}, which cannot be resolved.")
 
 
 def _unknown_properties(error):
@@ -191,19 +196,24 @@ def split_draft_errors(validator, document):
     ``refused``: values of the wrong type and unknown properties, one error
     per value (what the search mapping and the form cannot hold: a draft
     save leaves them out); ``reported``: every other error (saved anyway).
+    A ``$ref`` that cannot be resolved refuses the whole document.
     """
     refused, reported = [], []
-    for error in validator.iter_errors(document):
-        if error.validator == "type":
-            refused.append(field_error(_field(error), error.message))
-        elif error.validator == "additionalProperties" and error.schema.get(
-            "additionalProperties"
-        ) is False:
-            for name in _unknown_properties(error):
-                path = [*error.absolute_path, name]
-                refused.append(field_error(path, "This field is not part of the schema."))
-        else:
-            reported.append(field_error(_field(error), error.message))
+    try:
+        for error in validator.iter_errors(document):
+            if error.validator == "type":
+                refused.append(field_error(_field(error), error.message))
+            elif error.validator == "additionalProperties" and error.schema.get(
+                "additionalProperties"
+            ) is False:
+                for name in _unknown_properties(error):
+                    path = [*error.absolute_path, name]
+                    refused.append(field_error(path, "This field is not part of the schema."))
+            else:
+                reported.append(field_error(_field(error), error.message))
+    except Unresolvable as error:
+        # Refused as a whole (field []): a save stores nothing it could not check.
+        return [_unresolvable(error)], []
     return sorted(refused, key=by_field), sorted(reported, key=by_field)
 
 

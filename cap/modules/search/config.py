@@ -16,7 +16,25 @@ CAP_SEARCH_QUERY_FIELDS = {
     "awg": ["cadi_info.awg"],
     "status": ["cadi_info.status", "glance_info.status", "analysis_context.status"],
     "object": ["physics_objects.object"],
-    "keyword": ["basic_info.analysis_keywords", "basic_info.keywords", "keywords"],
+    "keyword": [
+        "basic_info.analysis_keywords",  # cms-analysis v1.x: a flat list
+        "basic_info.keywords",
+        "keywords",
+        # cms-analysis v2.0.0 files them by category, as the legacy model does.
+        *(
+            f"basic_info.analysis_keywords.{category}"
+            for category in (
+                "collision_system",
+                "accelerator_parameters",
+                "physics_theme",
+                "sm_analysis_characteristics",
+                "interpretation",
+                "final_states",
+                "further_search_categorisation",
+                "further_categorisation_heavy_ion",
+            )
+        ),
+    ],
     "glance": ["basic_info.glance_id", "glance_info.id"],
     "collection": ["_schema.name"],
     "experiment": ["_experiment"],

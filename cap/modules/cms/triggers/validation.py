@@ -5,7 +5,9 @@ and year come from the objects around it (``CAP_TRIGGERS_CONTEXT_FIELDS``,
 nearest first; the year may also come from the dataset's era). When the list
 has paths for that dataset and year, the name must be one of them;
 otherwise it must at least be a known path. Nothing is checked until a list
-has been loaded (or with ``CAP_TRIGGERS_VALIDATE`` off).
+has been loaded (or with ``CAP_TRIGGERS_VALIDATE`` off). Legacy schemas mark
+the dataset object instead (``"x-validate-cms-trigger": {}``): its
+``triggers.*.trigger`` are checked the same way.
 """
 
 from collections import defaultdict
@@ -14,6 +16,7 @@ from flask import current_app
 from invenio_search.engine import search
 
 from ...core.errors import field_error
+from ...schemas.keywords import CMS_TRIGGER, CMS_TRIGGER_FIELD
 from ..das.keywords import schema_marked_fields, values_at
 from . import api
 
@@ -31,8 +34,12 @@ def trigger_fields(schema, metadata):
     config = current_app.config
     keyword = config["CAP_TRIGGERS_SCHEMA_KEYWORD"]
     context = config["CAP_TRIGGERS_CONTEXT_FIELDS"]
+    marked = [parts for parts, _ in schema_marked_fields(schema, keyword)]
+    marked += [
+        (*parts, *CMS_TRIGGER_FIELD) for parts, _ in schema_marked_fields(schema, CMS_TRIGGER)
+    ]
     found = []
-    for parts, _ in schema_marked_fields(schema, keyword):
+    for parts in sorted(set(marked)):
         for path, value, parents in values_at(metadata, parts):
             if not isinstance(value, str) or not value.strip():
                 continue
