@@ -185,9 +185,11 @@ def schemas(app, database):
 
 @pytest.fixture(autouse=True)
 def _empty_indexes(request):
-    """After each test using the app: no drafts or records left in the indexes."""
+    """After each test that may index drafts or records (it loads the schemas,
+    or is marked ``indexes_documents``): no drafts or records left in the indexes."""
     yield
-    if "schemas" not in request.fixturenames:
+    if "schemas" not in request.fixturenames and not request.node.get_closest_marker(
+            "indexes_documents"):
         return
     # The minimal OpenSearch has no delete-by-query: delete hit by hit.
     _refresh()

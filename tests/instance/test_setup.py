@@ -5,6 +5,7 @@ import subprocess
 import sys
 import time
 
+import pytest
 from invenio_access.models import ActionRoles
 from invenio_accounts.models import Role, User
 from invenio_files_rest.models import Location
@@ -23,6 +24,7 @@ def _counts():
     }
 
 
+@pytest.mark.indexes_documents  # the demo drafts and records
 def test_setup_twice_is_safe(app, db, cli_runner):
     first = cli_runner(setup, None, "--demo")
     assert first.exit_code == 0, first.output
