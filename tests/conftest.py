@@ -382,6 +382,16 @@ def orcid_server():
 
 
 @pytest.fixture(scope="module")
+def ror_server():
+    """The fake ROR API (tests/fakes/ror_server.py) for a module; ``.url`` is its base."""
+    from fakes.ror_server import start_ror
+
+    server = start_ror()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
 def github_server():
     """The fake GitHub API (tests/fakes/git_server.py) for a module; point the app
     at it with ``CAP_REPOSITORIES_HOSTS=hosts_config(github_server)``."""

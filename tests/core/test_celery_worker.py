@@ -8,6 +8,7 @@ import time
 import pytest
 from celery.app.backends import by_url
 from celery.result import AsyncResult
+from support.live import worker_env
 
 from cap.modules.core.tasks import check_services
 
@@ -28,18 +29,7 @@ def celery_config_ext(celery_config_ext):
 @pytest.fixture(scope="module")
 def worker(app, instance_path):
     """A worker process of the same instance, consuming a queue of its own."""
-    env = dict(
-        os.environ,
-        INVENIO_INSTANCE_PATH=instance_path,
-        INVENIO_SECRET_KEY="test-secret-key",
-        INVENIO_SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
-        INVENIO_BROKER_URL=app.config["BROKER_URL"],
-        INVENIO_CELERY_BROKER_URL=app.config["CELERY_BROKER_URL"],
-        INVENIO_SEARCH_HOSTS=repr(app.config["SEARCH_HOSTS"]),
-        INVENIO_CACHE_REDIS_URL=app.config["CACHE_REDIS_URL"],
-        INVENIO_CELERY_RESULT_BACKEND=app.config["CELERY_RESULT_BACKEND"],
-        INVENIO_SEARCH_INDEX_PREFIX=app.config["SEARCH_INDEX_PREFIX"],
-    )
+    env = worker_env(app, instance_path)
     queue = app.config["CELERY_TASK_DEFAULT_QUEUE"]
     process = subprocess.Popen(
         [

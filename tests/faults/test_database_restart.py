@@ -13,7 +13,7 @@ import urllib.request
 
 import pytest
 from sqlalchemy.pool import QueuePool
-from support.live import free_port, gunicorn_serving, served_config
+from support.live import gunicorn_serving
 
 from cap import config
 
@@ -24,14 +24,8 @@ def db_uri(private_postgres):
 
 
 @pytest.fixture(scope="module")
-def port():
-    return free_port()
-
-
-@pytest.fixture(scope="module")
-def app_config(app_config, port):
+def app_config(app_config):
     """Served as in production: a connection pool, connections checked after idling."""
-    app_config = served_config(app_config, port)
     app_config["SQLALCHEMY_ENGINE_OPTIONS"] = {**config.SQLALCHEMY_ENGINE_OPTIONS,
                                                "poolclass": QueuePool}
     app_config["RATELIMIT_ENABLED"] = False
@@ -39,12 +33,8 @@ def app_config(app_config, port):
 
 
 @pytest.fixture(scope="module")
-def draft(app, database, create_user, experiment_roles, schemas, location):
-    from cap.modules.deposit.proxies import current_deposit_service
-
-    owner = create_user("db-fault@cern.ch", roles=["cms-members@cern.ch"])
-    item = current_deposit_service.create(
-        owner.identity, {"$ana_type": "cms-analysis", "general_title": "Before the restart"})
+def draft(cms_draft):
+    owner, item = cms_draft("db-fault@cern.ch", "Before the restart")
     return owner, item.pid
 
 

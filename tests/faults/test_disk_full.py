@@ -30,13 +30,8 @@ def location(database, small_disk):
 
 
 @pytest.fixture(scope="module")
-def draft(app, database, create_user, experiment_roles, schemas, location):
-    from cap.modules.deposit.proxies import current_deposit_service
-
-    owner = create_user("full-disk@cern.ch", roles=["cms-members@cern.ch"])
-    item = current_deposit_service.create(
-        owner.identity, {"$ana_type": "cms-analysis", "general_title": "Big files"})
-    return owner, item
+def draft(cms_draft):
+    return cms_draft("full-disk@cern.ch", "Big files")
 
 
 def files_on(folder):

@@ -12,7 +12,7 @@ import time
 import pytest
 from invenio_access.permissions import system_identity
 from invenio_files_rest.models import ObjectVersion
-from support.live import free_port, gunicorn_serving, served_config
+from support.live import gunicorn_serving
 
 from cap.modules.files.cli import files as files_cli
 from cap.modules.files.orphans import OrphanFilesService
@@ -21,23 +21,8 @@ MIB = 1024 * 1024
 
 
 @pytest.fixture(scope="module")
-def port():
-    return free_port()
-
-
-@pytest.fixture(scope="module")
-def app_config(app_config, port):
-    return served_config(app_config, port)
-
-
-@pytest.fixture(scope="module")
-def draft(app, database, create_user, experiment_roles, schemas, location):
-    from cap.modules.deposit.proxies import current_deposit_service
-
-    owner = create_user("killed-upload@cern.ch", roles=["cms-members@cern.ch"])
-    item = current_deposit_service.create(
-        owner.identity, {"$ana_type": "cms-analysis", "general_title": "Uploads"})
-    database.session.commit()
+def draft(cms_draft):
+    owner, item = cms_draft("killed-upload@cern.ch", "Uploads")
     return owner, item.data["_bucket"]
 
 

@@ -13,6 +13,7 @@ import sys
 import time
 
 import pytest
+from support.live import worker_env
 
 FAULTS = os.path.dirname(__file__)
 
@@ -32,17 +33,9 @@ def test_late_acknowledgement_and_requeue_on_a_lost_worker_reach_celery(app):
 
 
 def start_worker(app, instance_path, pool):
-    env = dict(
-        os.environ,
+    env = worker_env(
+        app, instance_path,
         PYTHONPATH=os.pathsep.join([FAULTS, os.environ.get("PYTHONPATH", "")]),
-        INVENIO_INSTANCE_PATH=instance_path,
-        INVENIO_SECRET_KEY="test-secret-key",
-        INVENIO_SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
-        INVENIO_BROKER_URL=app.config["BROKER_URL"],
-        INVENIO_CELERY_BROKER_URL=app.config["CELERY_BROKER_URL"],
-        INVENIO_SEARCH_HOSTS=repr(app.config["SEARCH_HOSTS"]),
-        INVENIO_CACHE_REDIS_URL=app.config["CACHE_REDIS_URL"],
-        INVENIO_SEARCH_INDEX_PREFIX=app.config["SEARCH_INDEX_PREFIX"],
     )
     return subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "invenio_app.celery", "worker",

@@ -4,16 +4,6 @@ import pytest
 
 
 @pytest.fixture(scope="module")
-def ror_server():
-    """The fake ROR API."""
-    from fakes.ror_server import start_ror
-
-    server = start_ror()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
 def app_config(app_config, orcid_server, ror_server, cadi_server, zenodo_server, reana_server):
     """Every upstream answered by a fake on 127.0.0.1 (an unreachable one is a 502)."""
     app_config.update(

@@ -6,16 +6,6 @@ import pytest
 
 
 @pytest.fixture(scope="module")
-def ror_server():
-    """The fake ROR API."""
-    from fakes.ror_server import start_ror
-
-    server = start_ror()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
 def app_config(app_config, orcid_server, ror_server):
     """Clients pointed at the fakes, with short timeouts; a status hash of our own."""
     run = uuid.uuid4().hex  # a base URL of our own: cache keys of our own

@@ -109,3 +109,23 @@ def gunicorn_serving(app, port, **options):
     finally:
         process.terminate()
         process.join(30)
+
+
+def worker_env(app, instance_path, **extra):
+    """The environment of a Celery worker process of the same instance as
+    ``app`` (its database, broker, search prefix, cache, result backend)."""
+    import os
+
+    return dict(
+        os.environ,
+        INVENIO_INSTANCE_PATH=instance_path,
+        INVENIO_SECRET_KEY="test-secret-key",
+        INVENIO_SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
+        INVENIO_BROKER_URL=app.config["BROKER_URL"],
+        INVENIO_CELERY_BROKER_URL=app.config["CELERY_BROKER_URL"],
+        INVENIO_SEARCH_HOSTS=repr(app.config["SEARCH_HOSTS"]),
+        INVENIO_CACHE_REDIS_URL=app.config["CACHE_REDIS_URL"],
+        INVENIO_CELERY_RESULT_BACKEND=app.config["CELERY_RESULT_BACKEND"],
+        INVENIO_SEARCH_INDEX_PREFIX=app.config["SEARCH_INDEX_PREFIX"],
+        **extra,
+    )
