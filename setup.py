@@ -78,6 +78,7 @@ SHARED_EXTENSIONS = [
     "cap_workflows = cap.modules.workflows.ext:CAPWorkflows",
     "cap_reviews = cap.modules.reviews.ext:CAPReviews",
     "cap_repositories = cap.modules.repositories.ext:CAPRepositories",
+    "cap_linked_accounts = cap.modules.linked_accounts.ext:CAPLinkedAccounts",
 ]
 
 setup(
@@ -140,6 +141,7 @@ setup(
             "cap_workflows = cap.modules.workflows.views:create_blueprint",
             "cap_file_tags = cap.modules.files.resource:create_blueprint",
             "cap_repositories = cap.modules.repositories.views:create_blueprint",
+            "cap_linked_accounts = cap.modules.linked_accounts.views:create_blueprint",
         ],
         "cap.deposit.answers": [
             "cap_repositories = cap.modules.repositories.views:repositories_answer",

@@ -9,6 +9,7 @@ Module-specific ``CAP_<MODULE>_*`` defaults live in each module's config.py.
 from datetime import timedelta
 
 from cap.modules.auth.remote import REMOTE_APP, REMOTE_NAME
+from cap.modules.linked_accounts.remotes import REMOTE_APPS as LINKED_REMOTE_APPS
 
 # Site
 # ====
@@ -211,7 +212,8 @@ ACCOUNTS_REST_AUTH_VIEWS = {
 
 # Login: CERN SSO (OpenID Connect) and, for demos, local accounts.
 # Endpoints and credentials: CAP_SSO_* (cap/modules/auth/config.py, env).
-OAUTHCLIENT_REMOTE_APPS = {REMOTE_NAME: REMOTE_APP}
+# Linking only (GitHub, GitLab, Zenodo accounts: cap/modules/linked_accounts).
+OAUTHCLIENT_REMOTE_APPS = {REMOTE_NAME: REMOTE_APP, **LINKED_REMOTE_APPS}
 # After logout, end the SSO session too (/oauth/logout redirects to it).
 SECURITY_POST_LOGOUT_VIEW = "/oauth/logout"
 

@@ -21,9 +21,21 @@ Shapes follow the real APIs (the fields CAP reads, plus the usual company):
   ``POST /projects``.
 
 Private repositories answer 404 without a token (as both do); hooks need a
-token from ``tokens``. ``mode``: ``"normal"``, ``"down"`` (503), ``"slow"``
-(sleeps ``delay`` seconds first), ``"slow downloads"`` (only archives and raw
-files are slow), ``"flaky"`` (503 ``flaky_failures`` times).
+token from ``tokens`` (the instance's service account).
+
+OAuth (account linking, :mod:`fakes.oauth`): GitHub ``GET /login/oauth/authorize``,
+``POST /login/oauth/access_token`` (refusals are 200 with ``error``, as
+GitHub's), ``GET /user``, ``GET /user/repos``, ``DELETE
+/applications/{client_id}/grant``; GitLab ``GET /oauth/authorize``, ``POST
+/oauth/token`` (codes and refresh tokens; tokens expire in 7200 s),
+``POST /oauth/revoke``, ``GET /api/v4/user``, ``GET /api/v4/projects?membership=true``.
+The approving account is ``oauth.login`` (``sandersson``); a user token sees
+public repositories and those the account is a member of, among them a
+personal private one the instance's token does not see.
+
+``mode``: ``"normal"``, ``"down"`` (503), ``"slow"`` (sleeps ``delay`` seconds
+first), ``"slow downloads"`` (only archives and raw files are slow),
+``"flaky"`` (503 ``flaky_failures`` times).
 ``./scripts/run`` serves both as its demo GitHub and GitLab
 (``scripts/lib/demo_upstreams.py``).
 """
@@ -38,11 +50,12 @@ import json
 import tarfile
 import time
 import uuid
-from urllib.parse import unquote
+from urllib.parse import unquote, urlencode
 
 import requests
 from werkzeug.wrappers import Response
 
+from fakes.oauth import FakeOAuth
 from fakes.upstream import FakeUpstream
 
 TOKEN = "demo-git-token"
@@ -54,6 +67,11 @@ ANALYSIS_FILES = {
     "analysis/selection.py": b"def select(events):\n    return events[events.n_leptons == 4]\n",
     "analysis/fit.py": b"import pyhf\n\nWORKSPACE = 'workspace.json'\n",
 }
+
+DEMO_LOGIN = "sandersson"
+"""The account that approves OAuth requests at both fakes."""
+
+DEMO_USERS = {DEMO_LOGIN: {"name": "Sofia Andersson", "github_id": 5829301, "gitlab_id": 4411}}
 
 _sha_counter = itertools.count(1)
 
@@ -77,9 +95,15 @@ def tarball(prefix, files):
 class FakeRepository:
     """One repository: commits (sha -> files), branches and tags (name -> sha), hooks."""
 
-    def __init__(self, repo_id, owner, name, private=False, files=None):
-        """A repository with a ``main`` branch holding ``files`` and a ``v1.0.0`` tag."""
+    def __init__(self, repo_id, owner, name, private=False, files=None, members=(),
+                 instance=True):
+        """A repository with a ``main`` branch holding ``files`` and a ``v1.0.0`` tag.
+
+        ``members``: accounts whose OAuth tokens see it (and list it);
+        ``instance``: whether the instance's token sees it when private.
+        """
         self.id, self.owner, self.name, self.private = repo_id, owner, name, private
+        self.members, self.instance = set(members), instance
         self.default_branch = "main"
         first = new_sha(f"{owner}/{name}")
         self.commits = {first: dict(files or ANALYSIS_FILES)}
@@ -121,6 +145,7 @@ class FakeGitHost(FakeUpstream):
     """What both fakes share: repositories, tokens, misbehaviour, deliveries."""
 
     host = ""
+    token_prefix, token_lifetime = "", None
 
     def __init__(self):
         """Start with the demo repositories."""
@@ -128,7 +153,14 @@ class FakeGitHost(FakeUpstream):
         self.repositories = {}
         self.tokens = {TOKEN}
         self._hook_ids = itertools.count(400000001)
+        self.oauth = self.new_oauth()
         self.seed()
+
+    def new_oauth(self):
+        """Fresh OAuth state, ``sandersson`` approving."""
+        oauth = FakeOAuth(self.token_prefix, self.token_lifetime)
+        oauth.login = DEMO_LOGIN
+        return oauth
 
     def seed(self):
         """The demo repositories (subclasses say which)."""
@@ -137,6 +169,7 @@ class FakeGitHost(FakeUpstream):
         """Back to normal, calls forgotten, the demo repositories as they were."""
         super().reset()
         self.repositories = {}
+        self.oauth = self.new_oauth()
         self.seed()
 
     def add(self, repository):
@@ -155,8 +188,24 @@ class FakeGitHost(FakeUpstream):
         return (token or request.headers.get("PRIVATE-TOKEN")) in self.tokens
 
     def visible(self, repository, request):
-        """Private repositories are invisible (404) without a token."""
-        return repository is not None and (not repository.private or self.authorized(request))
+        """Private repositories are invisible (404) to a token that may not see them."""
+        if repository is None or not repository.private:
+            return repository is not None
+        if self.authorized(request):
+            return repository.instance
+        return self.oauth.user_of(request) in repository.members
+
+    def member_repositories(self, request):
+        """The repositories of the OAuth token's account, or ``None`` without one."""
+        login = self.oauth.user_of(request)
+        if login is None:
+            return None
+        return [r for r in self.repositories.values() if login in r.members]
+
+    @property
+    def root(self):
+        """The server's root URL (OAuth endpoints are outside the API's base path)."""
+        return f"http://127.0.0.1:{self.server.server_port}"
 
     def answer(self, request):
         """The response, misbehaving as ``mode`` says."""
@@ -225,10 +274,65 @@ class FakeGitHub(FakeGitHost):
 
     host = "github.com"
 
+    token_prefix = "gho_"
+
     def seed(self):
-        """A public CMS analysis, a private one, a large one."""
-        self.add(FakeRepository(482910337, "cms-hig", "hzz4l-analysis"))
-        self.add(FakeRepository(482910338, "cms-hig", "hzz4l-private", private=True))
+        """A public CMS analysis, a private one, and a personal private one of ``sandersson``."""
+        self.add(FakeRepository(482910337, "cms-hig", "hzz4l-analysis", members={DEMO_LOGIN}))
+        self.add(FakeRepository(482910338, "cms-hig", "hzz4l-private", private=True,
+                                members={DEMO_LOGIN}))
+        self.add(FakeRepository(482910339, DEMO_LOGIN, "thesis-fits", private=True,
+                                members={DEMO_LOGIN}, instance=False))
+
+    @property
+    def oauth_url(self):
+        """``oauth_url`` of CAP's linked GitHub accounts."""
+        return f"{self.root}/login/oauth"
+
+    def route_oauth(self, request, parts):
+        """GitHub's OAuth app endpoints and the token's account; ``None``: not one of them."""
+        if parts == ["login", "oauth", "authorize"]:
+            return self.oauth.authorize(request)
+        if parts == ["login", "oauth", "access_token"] and request.method == "POST":
+            ok, body = self.oauth.exchange(request.form)
+            if not ok and body["error"] == "invalid_grant":  # GitHub's own names
+                body = {"error": "bad_verification_code",
+                        "error_description": "The code passed is incorrect or expired.",
+                        "error_uri": "https://docs.github.com/apps/managing-oauth-apps/"
+                                     "troubleshooting-oauth-app-access-token-request-errors"}
+            elif not ok and body["error"] == "invalid_client":
+                body = {"error": "incorrect_client_credentials",
+                        "error_description": "The client_id and/or client_secret passed "
+                                             "are incorrect."}
+            if "json" in request.headers.get("Accept", ""):
+                return self.json(body)
+            return Response(urlencode(body), status=200,
+                            content_type="application/x-www-form-urlencoded")
+        if parts[:1] == ["applications"] and parts[2:] == ["grant"] \
+                and request.method == "DELETE":
+            auth = request.authorization
+            if auth is None or self.oauth.clients.get(parts[1]) != auth.password \
+                    or auth.username != parts[1]:
+                return self.json({"message": "Bad credentials"}, 401)
+            token = (request.get_json(force=True, silent=True) or {}).get("access_token")
+            if not self.oauth.revoke(token):
+                return self.json({"message": "Not Found"}, 404)
+            return Response("", status=204)
+        if parts == ["user"]:
+            login = self.oauth.user_of(request)
+            if login is None:
+                return self.json({"message": "Requires authentication"}, 401)
+            return self.json({"login": login, "id": DEMO_USERS[login]["github_id"],
+                              "node_id": "U_kgDOAFjXHQ", "type": "User",
+                              "name": DEMO_USERS[login]["name"],
+                              "html_url": f"https://github.com/{login}",
+                              "company": "CERN", "public_repos": 4})
+        if parts == ["user", "repos"]:
+            repositories = self.member_repositories(request)
+            if repositories is None:
+                return self.json({"message": "Requires authentication"}, 401)
+            return self.json([self.repo_json(r) for r in repositories])
+        return None
 
     def repo_json(self, repository):
         """A repository as ``GET /repos/{owner}/{repo}`` answers it."""
@@ -259,6 +363,9 @@ class FakeGitHub(FakeGitHost):
     def route(self, request):
         """The GitHub API proper."""
         parts = [unquote(p) for p in request.path.strip("/").split("/")]
+        oauth = self.route_oauth(request, parts)
+        if oauth is not None:
+            return oauth
         if parts[:1] == ["codeload"] and len(parts) == 5:
             repository = self.find(f"{parts[1]}/{parts[2]}")
             sha = parts[4]
@@ -418,11 +525,50 @@ class FakeGitLab(FakeGitHost):
 
     host = "gitlab.cern.ch"
     base_path = "/api/v4"
+    token_prefix, token_lifetime = "glo_", 7200
 
     def seed(self):
-        """A public and a private CMS project."""
-        self.add(FakeRepository(15824, "cms-hig", "hzz4l-fits"))
-        self.add(FakeRepository(15825, "cms-hig", "hzz4l-internal", private=True))
+        """A public and a private CMS project, and a personal private one of ``sandersson``."""
+        self.add(FakeRepository(15824, "cms-hig", "hzz4l-fits", members={DEMO_LOGIN}))
+        self.add(FakeRepository(15825, "cms-hig", "hzz4l-internal", private=True,
+                                members={DEMO_LOGIN}))
+        self.add(FakeRepository(15826, DEMO_LOGIN, "thesis-notebooks", private=True,
+                                members={DEMO_LOGIN}, instance=False))
+
+    @property
+    def oauth_url(self):
+        """``oauth_url`` of CAP's linked GitLab accounts."""
+        return f"{self.root}/oauth"
+
+    def route_oauth(self, request, path):
+        """GitLab's OAuth provider (Doorkeeper); ``None``: not one of its paths."""
+        if path == "/oauth/authorize":
+            return self.oauth.authorize(request)
+        if path == "/oauth/token" and request.method == "POST":
+            auth = request.authorization
+            ok, body = self.oauth.exchange(
+                request.form, (auth.username, auth.password) if auth else None)
+            if ok:
+                return self.json({**body, "token_type": "Bearer", "created_at": int(time.time())})
+            return self.json(body, 401 if body["error"] == "invalid_client" else 400)
+        if path == "/oauth/revoke" and request.method == "POST":
+            if self.oauth.clients.get(request.form.get("client_id")) != \
+                    request.form.get("client_secret"):
+                return self.json({"error": "invalid_client",
+                                  "error_description": "Client authentication failed."}, 401)
+            self.oauth.revoke(request.form.get("token"))
+            return self.json({})  # RFC 7009: an unknown token is no error
+        return None
+
+    def viewer_json(self, request):
+        """``GET /user`` of the token's account, or ``None``."""
+        login = self.oauth.user_of(request)
+        if login is None:
+            return None
+        return {"id": DEMO_USERS[login]["gitlab_id"], "username": login,
+                "name": DEMO_USERS[login]["name"], "state": "active",
+                "web_url": f"https://{self.host}/{login}",
+                "avatar_url": None, "email": f"{login}@cern.ch"}
 
     def project(self, key):
         """The project of an id or a (url-encoded) path."""
@@ -450,8 +596,20 @@ class FakeGitLab(FakeGitHost):
         """The GitLab API proper."""
         # The raw path: a project path is one url-encoded segment (``cms-hig%2Fhzz4l-fits``).
         path = request.environ.get("RAW_URI", request.path).split("?")[0]
+        oauth = self.route_oauth(request, path)
+        if oauth is not None:
+            return oauth
         path = path[len(self.base_path):] if path.startswith(self.base_path) else path
         parts = [unquote(part) for part in path.strip("/").split("/")]
+        if parts == ["user"]:
+            viewer = self.viewer_json(request)
+            return self.json(viewer) if viewer else self.json({"message": "401 Unauthorized"},
+                                                              401)
+        if parts == ["projects"] and request.method == "GET":
+            repositories = self.member_repositories(request)
+            if repositories is None:
+                return self.json({"message": "401 Unauthorized"}, 401)
+            return self.json([self.project_json(r) for r in repositories])
         if parts[:1] == ["groups"] and len(parts) == 2:
             return self.json({"id": 3012, "name": parts[1], "path": parts[1],
                               "full_path": parts[1], "visibility": "internal"})

@@ -7,8 +7,13 @@ publish (``POST .../actions/publish``: a DOI under ``10.5072``, the test
 prefix), new version (``POST .../actions/newversion``: a draft under the same
 concept, ``links.latest_draft``, files inherited), delete a file, and read
 published records (``GET /records/<id>``). Every call needs ``Authorization:
-Bearer <TOKEN>``; publishing checks the metadata Zenodo requires. ``mode =
-"down"`` answers 503; ``calls`` lists ``(method, path)``.
+Bearer <TOKEN>`` (the instance's personal token) or a token of the OAuth
+provider (invenio-oauth2server's: ``GET /oauth/authorize``, ``POST
+/oauth/token`` for codes and refresh tokens, whose answer names the user;
+tokens live 3600 s; no revocation endpoint); each deposition remembers
+whose it is (``owner``: ``instance`` or the account's login). Publishing
+checks the metadata Zenodo requires. ``mode = "down"`` answers 503;
+``calls`` lists ``(method, path)``.
 """
 
 import hashlib
@@ -20,9 +25,14 @@ import threading
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
+from fakes.oauth import FakeOAuth
+
 TOKEN = "zenodo-test-token"
 DOI_PREFIX = "10.5072/zenodo"
 REQUIRED = ("upload_type", "title", "creators", "description")
+DEMO_LOGIN = "sandersson"
+USER_IDS = {DEMO_LOGIN: "7431"}
+"""Zenodo user ids of the accounts that approve OAuth requests."""
 
 
 class FakeZenodo:
@@ -43,6 +53,13 @@ class FakeZenodo:
         self.mode = "ok"
         self.calls = []
         self.lock = threading.Lock()
+        self.oauth = FakeOAuth("zen_", expires_in=3600)
+        self.oauth.login = DEMO_LOGIN
+
+    @property
+    def oauth_url(self):
+        """``oauth_url`` of CAP's linked Zenodo accounts."""
+        return f"{self.url}/oauth"
 
     @property
     def config(self):
@@ -58,16 +75,35 @@ class FakeZenodo:
         """Log and answer one request."""
         request = Request(environ)
         self.calls.append((request.method, request.path))
+        owner = "instance" if request.headers.get("Authorization") == f"Bearer {TOKEN}" \
+            else self.oauth.user_of(request)
         if self.mode == "down":
             response = Response("upstream unavailable", status=503)
-        elif request.headers.get("Authorization") != f"Bearer {TOKEN}":
+        elif request.path.startswith("/oauth/"):
+            with self.lock:
+                response = self.route_oauth(request)
+        elif owner is None:
             response = _json(401, {"status": 401, "message": "The server could not verify "
                                    "that you are authorized to access the URL requested."})
         else:
             with self.lock:
+                self.owner = owner
                 status, body = self.route(request)
             response = _json(status, body)
         return response(environ, start_response)
+
+    def route_oauth(self, request):
+        """invenio-oauth2server's authorize and token endpoints."""
+        if request.path == "/oauth/authorize":
+            return self.oauth.authorize(request)
+        if request.path == "/oauth/token" and request.method == "POST":
+            ok, body = self.oauth.exchange(request.form)
+            if not ok:
+                return _json(401 if body["error"] == "invalid_client" else 400, body)
+            login = self.oauth.tokens[body["access_token"]]
+            return _json(200, {**body, "token_type": "Bearer",
+                               "user": {"id": USER_IDS[login]}})
+        return _json(404, {"status": 404, "message": "The requested URL was not found."})
 
     def route(self, request):
         """``(status, body)`` of the API proper."""
@@ -106,11 +142,13 @@ class FakeZenodo:
     def _shown(self, deposition):
         files = [{"id": f["id"], "filename": key, "filesize": f["size"], "checksum": f["md5"]}
                  for key, f in self.buckets[deposition["bucket"]].items()]
-        return {k: v for k, v in deposition.items() if k != "bucket"} | {"files": files}
+        return {k: v for k, v in deposition.items() if k not in ("bucket", "owner")} \
+            | {"files": files}
 
     def create(self, request):
         dep_id = next(self.ids)
         deposition = self._deposition(dep_id)
+        deposition["owner"] = self.owner
         body = request.get_json(silent=True) or {}
         deposition["metadata"].update(body.get("metadata") or {})
         self.depositions[dep_id] = deposition
@@ -182,6 +220,7 @@ class FakeZenodo:
             return 404, {"status": 404, "message": "No published deposition to version."}
         new_id = next(self.ids)
         draft = self._deposition(new_id, concept=old["conceptrecid"])
+        draft["owner"] = self.owner
         draft["metadata"].update({k: v for k, v in old["metadata"].items()
                                   if k != "prereserve_doi"})
         self.buckets[draft["bucket"]] = {

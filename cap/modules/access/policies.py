@@ -141,3 +141,9 @@ def create_policy(schema, policy_cls=DepositPermissionPolicy):
     """
     record = {"_experiment": schema.experiment} if schema.experiment else {}
     return policy_cls("create", record=record, schema=schema.name)
+
+
+class LinkedAccountPermissionPolicy(PermissionPolicy):
+    """A user's own linked accounts (the service only ever shows the caller's)."""
+
+    can_manage = [AuthenticatedUser()]

@@ -94,6 +94,8 @@ class GitSnapshot(db.Model):
     event = db.Column(db.String(16), nullable=False, default="upload")
     """``upload`` (asked for), ``push`` or ``release`` (a webhook's)."""
     delivery_id = db.Column(db.String(64), nullable=True)
+    user_id = db.Column(db.Integer, nullable=True)
+    """Whose linked account it is downloaded with; ``None``: the instance's token."""
     status = db.Column(db.String(16), nullable=False, default="queued")
     size = db.Column(db.BigInteger, nullable=True)
     checksum = db.Column(db.String(255), nullable=True)

@@ -77,11 +77,13 @@ class GitHostClient:
     """Calls under one API base URL with a token, budget and retries."""
 
     def __init__(self, host, api_url, token=None, timeout=30, download_timeout=600, retries=2,
-                 backoff=0.2):
-        """``host`` names the service in errors (``github.com``)."""
+                 backoff=0.2, oauth=False):
+        """``host`` names the service in errors (``github.com``); ``oauth``: ``token``
+        is a user's OAuth token (a linked account), not the instance's."""
         self.host = host
         self.api_url = api_url.rstrip("/")
         self.token = token
+        self.oauth = oauth
         self.timeout = float(timeout)
         self.download_timeout = float(download_timeout)
         self.retries = int(retries)
@@ -89,9 +91,11 @@ class GitHostClient:
         self.session = requests.Session()
 
     @classmethod
-    def from_config(cls, host, settings, config):
-        """The client of ``host``'s entry of ``CAP_REPOSITORIES_HOSTS``."""
-        return cls(host, settings["api_url"], token=settings.get("token"),
+    def from_config(cls, host, settings, config, user_token=None):
+        """The client of ``host``'s entry of ``CAP_REPOSITORIES_HOSTS``: with the
+        instance's token, or ``user_token`` (a linked account's) when given."""
+        return cls(host, settings["api_url"],
+                   token=user_token or settings.get("token"), oauth=bool(user_token),
                    timeout=config["CAP_REPOSITORIES_TIMEOUT"],
                    download_timeout=config["CAP_REPOSITORIES_DOWNLOAD_TIMEOUT"],
                    retries=config["CAP_REPOSITORIES_RETRIES"])
@@ -207,6 +211,22 @@ class GitHostClient:
 class GitHubClient(GitHostClient):
     """GitHub's REST API v3."""
 
+    def user(self):
+        """The token's account: ``{id, login, name, url}``."""
+        body = self.json("GET", "user")
+        return {"id": str(body["id"]), "login": body["login"], "name": body.get("name") or "",
+                "url": body.get("html_url")}
+
+    def user_repositories(self, page=1, per_page=100):
+        """Repositories the token's account owns, collaborates on or sees as an
+        organisation member, last pushed first."""
+        body = self.json("GET", "user/repos", params={
+            "affiliation": "owner,collaborator,organization_member", "sort": "pushed",
+            "per_page": per_page, "page": page})
+        return [{"full_name": r["full_name"], "url": r["html_url"], "private": bool(r["private"]),
+                 "default_branch": r.get("default_branch"), "description": r.get("description")}
+                for r in body]
+
     def repository(self, owner, name):
         """The repository ``owner/name``."""
         body = self.json("GET", f"repos/{owner}/{name}")
@@ -281,8 +301,27 @@ class GitLabClient(GitHostClient):
     """The GitLab API v4 (gitlab.com, gitlab.cern.ch ...)."""
 
     def auth_headers(self):
-        """GitLab's token header."""
-        return {"PRIVATE-TOKEN": self.token} if self.token else {}
+        """GitLab's header of a personal access token, or of a user's OAuth token."""
+        if not self.token:
+            return {}
+        return {"Authorization": f"Bearer {self.token}"} if self.oauth \
+            else {"PRIVATE-TOKEN": self.token}
+
+    def user(self):
+        """The token's account: ``{id, login, name, url}``."""
+        body = self.json("GET", "user")
+        return {"id": str(body["id"]), "login": body["username"], "name": body.get("name") or "",
+                "url": body.get("web_url")}
+
+    def user_repositories(self, page=1, per_page=100):
+        """Projects the token's account is a member of, last active first."""
+        body = self.json("GET", "projects", params={
+            "membership": "true", "order_by": "last_activity_at",
+            "per_page": per_page, "page": page})
+        return [{"full_name": p["path_with_namespace"], "url": p["web_url"],
+                 "private": p.get("visibility") != "public",
+                 "default_branch": p.get("default_branch"), "description": p.get("description")}
+                for p in body]
 
     def repository(self, owner, name):
         """The project ``owner/name`` (``owner`` may hold subgroups)."""

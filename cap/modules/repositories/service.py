@@ -38,6 +38,7 @@ from ..core.errors import (
 from ..core.uow import TaskOp
 from ..deposit.proxies import current_deposit_service
 from ..deposit.records.api import Deposit
+from ..linked_accounts.proxies import current_linked_accounts_service
 from .models import EVENT_TYPES, GitDelivery, GitSnapshot, GitSubscription, GitWebhook
 from .providers import CLIENTS, EVENT_HEADERS
 from .urls import NAME, RepositoryURL, parse_repository_url
@@ -107,10 +108,13 @@ class RepositoriesService:
         """``CAP_REPOSITORIES_HOSTS``."""
         return current_app.config["CAP_REPOSITORIES_HOSTS"]
 
-    def client(self, host):
-        """The API client of a configured host."""
+    def client(self, host, user_id=None):
+        """The API client of a configured host: with the token of ``user_id``'s linked
+        account there when there is one, else with the instance's token."""
         settings = self.hosts[host]
-        return CLIENTS[settings["type"]].from_config(host, settings, current_app.config)
+        token = current_linked_accounts_service.token_for_host(user_id, host)
+        return CLIENTS[settings["type"]].from_config(host, settings, current_app.config,
+                                                     user_token=token)
 
     def webhook_url(self):
         """Where hosts deliver events."""
@@ -190,14 +194,17 @@ class RepositoriesService:
                 "This analysis is published and its files are read-only: edit the deposit "
                 "first (POST /api/deposits/<id>/actions/edit), then attach repositories."
             )
-        client = self.client(target.host)
+        user_id = identity_user_id(identity)
+        client = self.client(target.host, user_id)
         try:
             repository = client.repository(target.owner, target.name)
             ref = target.ref or repository.default_branch
             sha = client.commit_sha(target.owner, target.name, repository.project_id, ref)
         except NotFoundError:
+            whose = "your linked account" if client.oauth else \
+                "CAP (is it public? Link your account to attach private ones)"
             message = (f"{target.host} shows no repository {target.owner}/{target.name}"
-                       f"{' at ' + target.ref if target.ref else ''} to CAP (is it public?).")
+                       f"{' at ' + target.ref if target.ref else ''} to {whose}.")
             raise InvalidRequestError(message, [field_error("url", message)]) from None
         if event_type is not None:
             if target.path:
@@ -211,6 +218,7 @@ class RepositoriesService:
             host=target.host, owner=target.owner, name=target.name,
             project_id=repository.project_id, ref=ref, path=target.path,
             sha=sha, key=snapshot_key(target, ref), url=url.strip(), event="upload",
+            user_id=user_id if client.oauth else None,
         )
         db.session.add(snapshot)
         db.session.flush()
@@ -413,7 +421,7 @@ class RepositoriesService:
             return snapshot.status
         snapshot.status = "downloading"
         db.session.commit()
-        client, project_id = self.client(snapshot.host), snapshot.project_id
+        client, project_id = self.client(snapshot.host, snapshot.user_id), snapshot.project_id
         limit = current_app.config["CAP_REPOSITORIES_MAX_SIZE"]
         if bucket.size_limit is not None:
             limit = min(limit, bucket.size_limit)

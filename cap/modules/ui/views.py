@@ -99,6 +99,12 @@ def record(recid):
 
 
 @login_required
+def linked_accounts():
+    """The user's GitHub, GitLab and Zenodo accounts: connect, see, disconnect."""
+    return render_page("linked-accounts", "Linked accounts")
+
+
+@login_required
 def collection(name, version=None):
     """Published analyses of one type (and version)."""
     return render_page("collection", "Collection", collection=name, version=version)
@@ -135,6 +141,7 @@ def create_blueprint(app):
     rule("/search", "search", search)
     rule("/drafts/<pid>", "draft", draft)
     rule("/published/<recid>", "record", record)
+    rule("/account/linked-accounts", "linked_accounts", linked_accounts)
     rule("/collection/<name>", "collection", collection)
     rule("/collection/<name>/<version>", "collection", collection)
     rule(app.config["SECURITY_LOGOUT_URL"], "logout", logout, methods=["POST"])

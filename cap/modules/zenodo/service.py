@@ -12,6 +12,7 @@ from invenio_db.uow import unit_of_work
 from invenio_files_rest.models import ObjectVersion
 from invenio_pidstore.errors import PIDDoesNotExistError
 
+from ..access.generators import identity_user_id
 from ..access.policies import RecordPermissionPolicy
 from ..core.errors import (
     InvalidRequestError,
@@ -21,6 +22,7 @@ from ..core.errors import (
 )
 from ..core.uow import RecordCommitOp
 from ..exports.formats import record_citation
+from ..linked_accounts.proxies import current_linked_accounts_service
 from ..records.api import PublishedRecord
 from ..records.indexer import get_indexer
 from ..records.services.results import record_item
@@ -29,10 +31,11 @@ from .client import ZenodoClient
 from .metadata import zenodo_metadata
 
 
-def zenodo_client():
-    """The client of the configured Zenodo, with the instance token."""
+def zenodo_client(token=None):
+    """The client of the configured Zenodo, with ``token`` (a linked account's) or the
+    instance token."""
     config = current_app.config
-    return ZenodoClient(config["CAP_ZENODO_API_URL"], config["CAP_ZENODO_TOKEN"],
+    return ZenodoClient(config["CAP_ZENODO_API_URL"], token or config["CAP_ZENODO_TOKEN"],
                         timeout=config["CAP_ZENODO_TIMEOUT"],
                         retries=config["CAP_ZENODO_RETRIES"])
 
@@ -86,7 +89,9 @@ class ZenodoService:
             raise InvalidRequestError(message, [field_error("files", message)])
         citation = record_citation(record_item(identity, record))
         metadata = zenodo_metadata(citation, current_app.config["CAP_ZENODO_LICENSE"])
-        client = self.client_factory()
+        # The caller's linked Zenodo account when there is one: the deposition is theirs.
+        client = self.client_factory(
+            current_linked_accounts_service.token(identity_user_id(identity), "zenodo"))
         previous = record.get("_zenodo")
         deposition = client.new_version(previous["id"]) if previous else client.create()
         for inherited in deposition.get("files") or []:  # a new version starts with the old

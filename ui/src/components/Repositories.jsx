@@ -24,6 +24,7 @@ export default function Repositories({ deposit, canUpdate, onFiles }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState(null);
   const [done, setDone] = useState(null);
+  const [linked, setLinked] = useState([]);
   const base = `deposits/${deposit.id}`;
 
   const load = useCallback(async () => {
@@ -35,6 +36,20 @@ export default function Repositories({ deposit, canUpdate, onFiles }) {
   useEffect(() => {
     load().catch((err) => setError(errorText(err)));
   }, [load]);
+
+  // The repositories of the user's linked git accounts, to pick one from.
+  useEffect(() => {
+    if (!canUpdate) return;
+    (async () => {
+      const { data } = await api("me/linked-accounts");
+      const git = data.hits.filter((entry) => entry.linked && entry.links.repositories);
+      const lists = await Promise.all(git.map(async (entry) => {
+        const answer = await api(entry.links.repositories);
+        return { entry, repositories: answer.data.hits };
+      }));
+      setLinked(lists);
+    })().catch((err) => setError(errorText(err)));
+  }, [canUpdate]);
 
   async function afterChange(message) {
     setDone(message);
@@ -88,6 +103,21 @@ export default function Repositories({ deposit, canUpdate, onFiles }) {
       <h2 id="repositories-title">Code repositories</h2>
       {canUpdate && (
         <form className="upload-form" onSubmit={connect}>
+          {linked.length > 0 && (
+            <div className="form-group">
+              <label htmlFor="repository-pick">Pick one of your repositories</label>
+              <select id="repository-pick" value="" onChange={(e) => e.target.value && setUrl(e.target.value)}>
+                <option value="">Choose…</option>
+                {linked.map(({ entry, repositories }) => (
+                  <optgroup key={entry.name} label={`${entry.title}: ${entry.account.login}`}>
+                    {repositories.map((r) => (
+                      <option key={r.url} value={r.url}>{r.full_name}{r.private ? " (private)" : ""}</option>
+                    ))}
+                  </optgroup>
+                ))}
+              </select>
+            </div>
+          )}
           <div className="form-group">
             <label htmlFor="repository-url">Repository URL (at a branch, tag, commit or file)</label>
             <input id="repository-url" value={url} onChange={(e) => setUrl(e.target.value)}
