@@ -23,6 +23,9 @@ payloads in ``cap/modules/services/data/`` (the files the test fakes serve):
   (API v4, as gitlab.cern.ch) on ``CAP_DEMO_GITLAB_PORT`` (default 5108):
   demo repositories, real tar.gz archives, hooks that deliver signed events
   (``POST /_fake/push {repository, branch, tag?}`` pushes and delivers).
+- OAuth for linked accounts: GitHub (``/login/oauth/...``), GitLab
+  (``/oauth/...``) and Zenodo (``/oauth/...``) on the same ports approve
+  every request as ``sandersson`` (``tests/fakes/oauth.py``).
 
 CADI, LDAP, Zenodo, REANA, GitHub and GitLab are the test suite's fakes
 (``tests/fakes/``): one implementation for tests and demo. Loopback only. Pointing CAP at the real

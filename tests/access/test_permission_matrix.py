@@ -95,6 +95,11 @@ MATRIX = {
     "attach repository":      (401,  400,   403,   400,   400,   403,   404,  404,   400,   400),
     "disconnect webhook":     (401,  404,   403,   404,   404,   403,   404,  404,   404,   404),
     "create repository":      (401,  400,   403,   400,   400,   403,   404,  404,   400,   400),
+    # Linked accounts: each user's own; nobody here linked one (a default CAP
+    # has no OAuth applications configured).
+    "GET linked accounts":    (401,  200,   200,   200,   200,   200,   200,  200,   200,   200),
+    "GET linked repositories": (401, 404,   404,   404,   404,   404,   404,  404,   404,   404),
+    "DELETE linked account":  (401,  404,   404,   404,   404,   404,   404,  404,   404,   404),
     # A delivery's signature is its only authentication, whoever sends it.
     "unsigned repo event":    (401,  401,   401,   401,   401,   401,   401,  401,   401,   401),
     # Searches: the documents each role finds (hits, total and facets).
@@ -397,6 +402,12 @@ def _item(client, docs, role, headers, column, expected):
         return client.post(f"/deposits/{d}/actions/disconnect_webhook", headers=headers,
                            data=json.dumps({"url": "https://github.com/cms/analysis",
                                             "event_type": "push"})).status_code
+    if column == "GET linked accounts":
+        return client.get("/me/linked-accounts", headers=headers).status_code
+    if column == "GET linked repositories":
+        return client.get("/me/linked-accounts/github/repositories", headers=headers).status_code
+    if column == "DELETE linked account":
+        return client.delete("/me/linked-accounts/github", headers=headers).status_code
     if column == "unsigned repo event":
         return client.post("/repos/event", headers={**headers, "X-GitHub-Event": "push"},
                            data=json.dumps({"repository": {"id": 1}})).status_code

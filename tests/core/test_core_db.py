@@ -105,7 +105,7 @@ READ_ONLY_ENDPOINTS = {
     "cap_search.suggest", "cap_dashboard.dashboard", "cap_dashboard.collection",
     "cap_records.diff", "cap_packages.export_package", "cap_packages.build_status",
     "cap_packages.build_file", "cap_notifications.deposit", "cap_notifications.failed",
-    "cap_notifications.rules",
+    "cap_notifications.rules", "cap_linked_accounts.list",
 }
 
 

@@ -8,6 +8,8 @@ browser back to where the link was started with a message saying what
 happened.
 """
 
+from urllib.parse import urlsplit
+
 import requests
 from flask import current_app, flash, g, redirect
 from flask_login import current_user
@@ -33,6 +35,18 @@ class LinkingRemoteApp(OAuthRemoteApp):
     (an OAuth error answer, or an unreachable provider) handed to :func:`authorized`
     as ``{error, error_description}`` instead of raised (which invenio-oauthclient
     turns into a bare 500 page)."""
+
+    def authorize(self, callback=None, state=None, **kwargs):
+        """Send the browser to the provider; the callback is under ``SITE_UI_URL``.
+
+        invenio-oauthclient builds it as ``https://<SERVER_NAME>/...``, which a
+        plain-HTTP instance (``./scripts/run`` on loopback) does not serve;
+        ``SITE_UI_URL`` is where this instance is, and what the OAuth
+        application at the provider is registered with.
+        """
+        path = urlsplit(callback).path
+        return super().authorize(callback=current_app.config["SITE_UI_URL"].rstrip("/") + path,
+                                 state=state, **kwargs)
 
     @staticmethod
     def http_request(uri, headers=None, data=None, method=None):

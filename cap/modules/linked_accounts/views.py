@@ -11,6 +11,7 @@ Linking itself is the browser's OAuth dance on the UI app
 
 from flask import Blueprint, g, request
 
+from ..core.db import read_only
 from ..core.errors import InvalidRequestError, field_error, register_error_handlers
 from ..records.resources.http import answer
 from .proxies import current_linked_accounts_service
@@ -18,6 +19,7 @@ from .proxies import current_linked_accounts_service
 MAX_PAGE = 100
 
 
+@read_only
 def linked_accounts():
     """The caller's linked accounts."""
     return answer(current_linked_accounts_service.list(g.identity))
@@ -29,7 +31,8 @@ def disconnect(name):
 
 
 def repositories(name):
-    """Repositories of the linked git account, to pick one from."""
+    """Repositories of the linked git account, to pick one from (not read-only: an
+    expired token is renewed, and the renewal committed)."""
     raw = request.args.get("page", "1")
     if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE:
         message = f"page is a number from 1 to {MAX_PAGE}."
