@@ -63,6 +63,7 @@ def test_link_github_and_attach_a_private_repository(web, github, physicist, dra
     assert entry["linked"] and entry["account"] == {
         "id": "5829301", "login": "sandersson", "name": "Sofia Andersson",
         "url": "https://github.com/sandersson"}
+    assert datetime.fromisoformat(entry["linked_at"]).tzinfo is not None
     (token,) = github.oauth.tokens
     # Stored in invenio-oauthclient's RemoteToken, encrypted in the database.
     stored = RemoteToken.query.one()

@@ -43,6 +43,7 @@ def test_link_pick_and_disconnect(cap_server, browser_page, ui_user, ui_password
                                                                    has_text="GitHub")
     expect(row).to_contain_text("sandersson (Sofia Andersson)")
     expect(row.get_by_role("button", name="Disconnect GitHub")).to_be_visible()
+    expect(row.locator("td").nth(2)).not_to_contain_text("T")  # a date, not a raw ISO time
     screenshot(page, artifacts, "linked-accounts-2-linked")
 
     create_draft(page, cap_server, "Linked repository test")

@@ -48,7 +48,10 @@ REFUSALS = {
 
 
 def _iso(value):
-    return value.isoformat() + "+00:00" if value else None
+    """ISO 8601 of a UTC time (the column's are naive or aware depending on the model)."""
+    if value is None:
+        return None
+    return value.isoformat() if value.tzinfo else value.isoformat() + "+00:00"
 
 
 class LinkedAccountsService:
