@@ -58,6 +58,7 @@ def test_a_killed_instance_fails_only_its_in_flight_requests(balanced, web, crea
 
     def client(number):
         session = requests.Session()
+        session.trust_env = False  # no proxy look-ups in os.environ, which pytest changes
         session.headers.update(owner.headers)
         count = 0
         while not stop.is_set():
