@@ -25,24 +25,20 @@ PORT_VARIABLES = {"postgres": "CAP_PG_PORT", "redis": "CAP_REDIS_PORT",
 class PrivateService:
     """One service (``postgres``, ``redis``, ...) of its own: start, stop, remove."""
 
-    def __init__(self, name, port=None, **env):
-        """A new folder and ``port`` (default: a free one); ``env``: more of the
-        script's settings (``CAP_OPENSEARCH_NODES``...). Nothing runs until
-        :meth:`start`."""
+    def __init__(self, name):
+        """A new folder and a free port; nothing runs until :meth:`start`."""
         self.name = name
-        self.port = port or free_port()
+        self.port = free_port()
         self.folder = ROOT / "var" / "faults" / f"{name}-{uuid.uuid4().hex[:8]}"
         self.env = {**os.environ, "CAP_SERVICES_DIR": str(self.folder),
-                    PORT_VARIABLES[name]: str(self.port), **env}
+                    PORT_VARIABLES[name]: str(self.port)}
 
-    def run(self, command, *arguments):
-        """``scripts/services <command> <arguments or name>``; its output when it fails."""
-        arguments = arguments or (self.name,)
-        done = subprocess.run([str(SCRIPT), command, *arguments], env=self.env,
+    def run(self, command):
+        """``scripts/services <command> <name>``; its output when it fails."""
+        done = subprocess.run([str(SCRIPT), command, self.name], env=self.env,
                               capture_output=True, text=True, timeout=600)
         if done.returncode:
-            raise RuntimeError(f"services {command} {' '.join(arguments)}: "
-                               f"{done.stdout}{done.stderr}")
+            raise RuntimeError(f"services {command} {self.name}: {done.stdout}{done.stderr}")
         return done.stdout
 
     def start(self):
