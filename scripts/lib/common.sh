@@ -65,11 +65,17 @@ ensure_ui_bundle() {
   echo "$digest" > "$dist/.stamp"
 }
 
+# A program from a Debian package, installed when missing.
+ensure_debian_tool() {  # ensure_debian_tool BINARY PACKAGE WHAT-FOR
+  if [ -x "$1" ]; then return 0; fi
+  say "installing Debian's $2 ($3)"
+  apt-get install -y -q "$2" >/dev/null 2>&1 \
+    || { apt-get update -q >/dev/null && apt-get install -y -q "$2" >/dev/null; }
+}
+
 # Debian's Chromium for the browser tests (Playwright drives it; it never
 # downloads a browser of its own).
-ensure_browser() {
-  if [ -x /usr/bin/chromium ]; then return 0; fi
-  say "installing Debian's chromium for the browser tests"
-  apt-get install -y -q chromium >/dev/null 2>&1 \
-    || { apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null; }
-}
+ensure_browser() { ensure_debian_tool /usr/bin/chromium chromium "for the browser tests"; }
+
+# HAProxy balances several web instances (./scripts/run --scale, tests/scale).
+ensure_balancer() { ensure_debian_tool /usr/sbin/haproxy haproxy "the load balancer"; }

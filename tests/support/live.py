@@ -7,7 +7,7 @@ with CSRF protection on, as in production.
 
 import socket
 import threading
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 from werkzeug.serving import make_server
 
@@ -69,46 +69,84 @@ class GunicornServer:
         self.application.run()
 
 
-@contextmanager
-def gunicorn_serving(app, port, **options):
-    """Serve ``app`` with a real gunicorn on ``port`` in a forked process; yields the URL.
+class GunicornProcess:
+    """A real gunicorn serving ``app`` on ``port`` in a forked process, which a
+    test may start, kill (SIGKILL, workers included) and start again.
 
     The fork inherits the app, its configuration (test database, index
     prefix) and what the test committed. Database connections opened before
     the fork stay the parent's: the child's pool forgets them without closing
-    them (SQLAlchemy's advice for forked processes). Stopped with SIGTERM
-    (gunicorn's graceful shutdown) on exit.
+    them (SQLAlchemy's advice for forked processes).
     """
-    import multiprocessing
-    import time
-    import urllib.request
 
-    from invenio_db import db
+    def __init__(self, app, port, ping="/ping", **options):
+        """``ping``: the path answering 200 once the app serves; ``options``:
+        gunicorn settings by name (``workers``, ``timeout``, ...)."""
+        self.app = app
+        self.port = port
+        self.ping = ping
+        self.options = {"bind": f"127.0.0.1:{port}", "loglevel": "warning", **options}
+        self.url = f"http://127.0.0.1:{port}"
+        self.process = None
 
-    def serve():
-        with app.app_context():
+    def _serve(self):
+        from invenio_db import db
+
+        with self.app.app_context():
             db.engine.dispose(close=False)
-        GunicornServer(app, {"bind": f"127.0.0.1:{port}", "loglevel": "warning",
-                             **options}).run()
+        GunicornServer(self.app, self.options).run()
 
-    process = multiprocessing.get_context("fork").Process(target=serve, daemon=True)
-    process.start()
-    url = f"http://127.0.0.1:{port}"
-    try:
+    def start(self):
+        """Fork gunicorn and wait until ``ping`` answers."""
+        import multiprocessing
+        import time
+        import urllib.request
+
+        self.process = multiprocessing.get_context("fork").Process(target=self._serve,
+                                                                   daemon=True)
+        self.process.start()
+        # As its clients call it: an app with SERVER_NAME answers 404 to other hosts.
+        host = self.app.config.get("SERVER_NAME") or f"127.0.0.1:{self.port}"
+        ping = urllib.request.Request(f"{self.url}{self.ping}", headers={"Host": host})
         for _ in range(200):
             try:
-                urllib.request.urlopen(f"{url}/ping", timeout=5)
-                break
+                urllib.request.urlopen(ping, timeout=5)
+                return self
             except OSError:
-                if not process.is_alive():
+                if not self.process.is_alive():
                     raise RuntimeError("gunicorn exited") from None
                 time.sleep(0.1)
-        else:
-            raise RuntimeError("gunicorn did not answer /ping in 20 s")
-        yield url
+        raise RuntimeError(f"gunicorn did not answer {self.ping} in 20 s")
+
+    def kill(self):
+        """SIGKILL the arbiter and its workers at once, as a crashed host would."""
+        import os
+        import signal
+        import subprocess
+
+        children = subprocess.run(["pgrep", "-P", str(self.process.pid)],
+                                  capture_output=True, text=True).stdout.split()
+        for pid in [self.process.pid, *map(int, children)]:
+            with suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        self.process.join(30)
+
+    def stop(self):
+        """SIGTERM: gunicorn's graceful shutdown."""
+        self.process.terminate()
+        self.process.join(30)
+
+
+@contextmanager
+def gunicorn_serving(app, port, **options):
+    """Serve ``app`` with a real gunicorn on ``port`` (:class:`GunicornProcess`);
+    yields the URL, stops it gracefully on exit."""
+    server = GunicornProcess(app, port, **options)
+    server.start()
+    try:
+        yield server.url
     finally:
-        process.terminate()
-        process.join(30)
+        server.stop()
 
 
 def worker_env(app, instance_path, **extra):

@@ -16,7 +16,8 @@ from invenio_search.utils import build_alias_name
 # mapper-extras or analysis-common): the standard analyzer lowercases words,
 # ``match_bool_prefix`` completes the last one.
 MAPPING = {
-    "settings": {"number_of_shards": 1, "number_of_replicas": 0},
+    # One replica on a cluster, none on a single node (as the schema indexes).
+    "settings": {"number_of_shards": 1, "auto_expand_replicas": "0-1"},
     "mappings": {
         "dynamic": "strict",
         "properties": {

@@ -13,8 +13,9 @@ CAP_SCHEMAS_MAPPINGS_DIR = str(_CAP_PACKAGE / "mappings")
 CAP_SCHEMAS_BASE_URL = None
 """Base of schema URLs (``$schema``); ``None``: ``SITE_API_URL`` + ``/schemas``."""
 
-CAP_SCHEMAS_INDEX_SETTINGS = {"number_of_shards": 1, "number_of_replicas": 0}
-"""Settings of every schema index besides its analysis (a multi-node cluster wants replicas)."""
+CAP_SCHEMAS_INDEX_SETTINGS = {"number_of_shards": 1, "auto_expand_replicas": "0-1"}
+"""Settings of every schema index besides its analysis: one replica on a cluster
+(a node may stop, searches and writes go on), none on a single node (green)."""
 
 CAP_SCHEMAS_VALIDATOR_CACHE_SIZE = 128
 """How many compiled validators (schema version x kind x full/lenient) to keep."""

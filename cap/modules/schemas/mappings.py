@@ -142,7 +142,7 @@ REFUSED_PARAMETERS = {
 RENAMED_COMPONENTS = {"nGram": "ngram", "edgeNGram": "edge_ngram"}
 
 # Index settings the configuration decides (CAP_SCHEMAS_INDEX_SETTINGS).
-CONFIGURED_SETTINGS = {"number_of_shards", "number_of_replicas"}
+CONFIGURED_SETTINGS = {"number_of_shards", "number_of_replicas", "auto_expand_replicas"}
 
 
 class MappingError(ValueError):

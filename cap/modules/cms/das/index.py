@@ -64,7 +64,8 @@ class AliasedIndex:
         """A new empty ``<alias>-<stamp>`` index (refresh off while ``loading``)."""
         stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S%f")
         index = prefix_index(f"{self.name}-{stamp}")
-        settings = {"analysis": ANALYSIS, "number_of_shards": 1, "number_of_replicas": 0}
+        # One replica on a cluster, none on a single node (as the schema indexes).
+        settings = {"analysis": ANALYSIS, "number_of_shards": 1, "auto_expand_replicas": "0-1"}
         if loading:
             settings["refresh_interval"] = "-1"
         self.client.indices.create(
