@@ -35,10 +35,10 @@ def test_validate_all_reports_every_invalid_document(env, app, complete):
 
     result = run(app, "validate", "--all")
     assert result.exit_code == 1
-    assert (f"deposit {broken.pid} (cms-analysis v2.0.0) basic_info.cadi_id: "
+    assert (f"deposit {broken.pid} (cms-analysis v2.1.0) basic_info.cadi_id: "
             "12 is not of type 'string'") in result.output
     lines = [line.split() for line in result.output.splitlines()]
-    assert ["cms-analysis", "v2.0.0", "deposit", "0", "1"] in lines
+    assert ["cms-analysis", "v2.1.0", "deposit", "0", "1"] in lines
     assert ["cms-analysis", "v1.1.0", "deposit", "1", "0"] in lines
     assert ["generic", "v2.0.0", "deposit", "1", "0"] in lines
     assert ["generic", "v2.0.0", "record", "1", "0"] in lines

@@ -54,7 +54,7 @@ def test_me_shape(app, client, users, schemas):
         "deposit_group": "cms-analysis",
         "schema_path": latest.deposit_path,
     }
-    assert latest.version == "2.0.0" and "2.0.0" in group["schema_path"]
+    assert latest.version == "2.1.0" and "2.1.0" in group["schema_path"]
 
 
 def test_cms_member_gets_cms_types_only(app, client, users, schemas):
