@@ -113,6 +113,7 @@ setup(
             "cap_core = cap.modules.core.ext:CAPCoreREST",
             "cap_files = cap.modules.files.ext:CAPFilesREST",
             "cap_user = cap.modules.user.ext:CAPUserREST",
+            "cap_oaipmh = cap.modules.oaipmh.ext:CAPOAIPMH",
             *SHARED_EXTENSIONS,
         ],
         "invenio_base.blueprints": [
@@ -123,6 +124,7 @@ setup(
             "cap_user = cap.modules.user.views:create_blueprint",
             "cap_exports = cap.modules.exports.views:create_blueprint",
             "cap_zenodo = cap.modules.zenodo.views:create_blueprint",
+            "cap_oaipmh = cap.modules.oaipmh.resources:create_blueprint",
             "cap_directory = cap.modules.directory.views:create_blueprint",
             "cap_core = cap.modules.core.views:create_blueprint",
             "cap_files = cap.modules.files.fixity_views:create_blueprint",
