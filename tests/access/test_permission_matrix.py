@@ -115,6 +115,8 @@ MATRIX = {
     "DELETE draft file":      (401,  204,   403,   204,   204,   403,   404,  404,   204,   204),
     # The record's admins (the schema allows Zenodo: _zenodo_allowed).
     "push record to Zenodo":  (401,  202,   403,   403,   202,   403,   403,  404,   403,   202),
+    # The same admins, where the schema lets records open one by one (_per_record_allowed).
+    "open record to the world": (401, 200,   403,   403,   200,   403,   403,  404,   403,   200),
     # REANA workflows of D (fake REANA): draft readers see them, updaters run them;
     # P's record preserves no run, so a reproduction is refused (409) once allowed.
     "GET draft workflows":    (401,  200,   200,   200,   200,   200,   404,  404,   200,   200),
@@ -179,6 +181,16 @@ def _zenodo_allowed():
     schema = get_schema("cms-analysis")
     if not (schema.config or {}).get("zenodo"):
         schema.config = {**(schema.config or {}), "zenodo": True}
+        db_.session.commit()
+
+
+def _per_record_allowed():
+    """The CMS analysis schema lets each record's admins open it to the world."""
+    from cap.modules.schemas.api import PER_RECORD, PUBLIC_RECORDS_KEY, get_schema
+
+    schema = get_schema("cms-analysis")
+    if (schema.config or {}).get(PUBLIC_RECORDS_KEY) != PER_RECORD:
+        schema.config = {**(schema.config or {}), PUBLIC_RECORDS_KEY: PER_RECORD}
         db_.session.commit()
 
 
@@ -490,6 +502,11 @@ def _item(client, docs, role, headers, column, expected):
         _zenodo_allowed()
         recid = docs.fresh("published", changes=expected < 400).recid
         return client.post(f"/records/{recid}/actions/zenodo", headers=headers).status_code
+    if column == "open record to the world":
+        _per_record_allowed()
+        recid = docs.fresh("published", changes=expected < 400).recid
+        return client.post(f"/records/{recid}/actions/public", headers=headers,
+                           data=json.dumps({"public": True})).status_code
     if column == "GET Zenodo record":
         return client.get("/services/zenodo/record/1001", headers=headers).status_code
     if column == "edit published draft":

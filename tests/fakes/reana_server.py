@@ -1,34 +1,52 @@
 """A fake REANA server (reana-server's REST API) on 127.0.0.1, for tests and the demo.
 
-Serves the part of REANA's API that CAP calls, with REANA's answer shapes:
+Follows reana-server 0.9.x (``reana_server/rest/workflows.py``; OpenAPI in
+reana-commons' ``openapi_specifications/reana_server.json``) for the part
+CAP calls, answers and refusals as reana-server gives them:
 
-- ``GET /api/ping``;
-- ``GET /api/workflows?type=batch``: ``{items: [...], total, page, size,
-  has_next, has_prev, user_has_workflows}``;
-- ``POST /api/workflows?workflow_name=``: body ``{reana_specification,
-  workflow_name, operational_options}``, 201 ``{message, workflow_id,
-  workflow_name}``; each name counts its runs (``name.1``, ``name.2``);
+- ``GET /api/ping``: ``{message: "OK", status: "200"}``;
+- ``GET /api/workflows?type=batch``: ``{items, total, page, size, has_next,
+  has_prev, user_has_workflows}``;
+- ``POST /api/workflows?workflow_name=``: the body *is* the REANA
+  specification (reana.yaml as JSON); 201 ``{message, workflow_id,
+  workflow_name: "<name>.<run>"}``. A name holding ``.`` is refused with 403
+  (reana-commons' ``validate_workflow_name`` raises a ``ValueError``), a
+  UUID name with 400, a body without ``workflow`` with 400 (``KeyError``),
+  an unknown engine with 500 (reana-server raises a bare ``Exception``);
 - ``POST /api/workflows/<id>/start``: ``{input_parameters,
-  operational_options, restart}``, 200 ``{message, workflow_id,
-  workflow_name, status: "queued", user, run_number}``;
+  operational_options}``; 200 ``{message, workflow_id, workflow_name,
+  status: "queued", run_number, user}``. A run that is not ``created`` is
+  refused with 403 ("... is already <status> and cannot be started again."),
+  and so is a ``restart`` key of a run not finished or failed; a parameter
+  the specification does not declare with 400;
 - ``GET /api/workflows/<id>/status``: ``{id, name, created, status,
-  progress, user}``;
-- ``PUT /api/workflows/<id>/status?status=stop|deleted``;
-- ``GET /api/workflows/<id>/logs``: ``{workflow_id, workflow_name, logs}``
-  where ``logs`` is a JSON *string* of ``{workflow_logs, job_logs,
-  engine_specific}``, as REANA sends it;
-- ``GET|POST /api/workflows/<id>/workspace[?file_name=]`` and ``GET
+  progress, user, logs}``;
+- ``PUT /api/workflows/<id>/status?status=stop|deleted``: stop only a
+  ``running`` run (409 "Workflow <id> is not running."), delete any but a
+  ``running`` one (409);
+- ``GET /api/workflows/<id>/logs``: ``{workflow_id, workflow_name, logs,
+  user, live_logs_enabled}`` where ``logs`` is a JSON *string* of
+  ``{workflow_logs, job_logs, engine_specific}``;
+- ``GET /api/workflows/<id>/workspace`` (``{items: [{name, last-modified,
+  size: {raw, human_readable}}], total, ...}``), ``POST`` of the same URL
+  with ``?file_name=`` and an ``application/octet-stream`` body, and ``GET
   /api/workflows/<id>/workspace/<path>``.
 
-Every call needs ``?access_token=`` (one of ``tokens``; 403 otherwise).
-Runs progress one step each time their status is read (queued -> running
--> finished), so a test decides how far a run goes. A run whose parameters
-say ``"fail": true`` ends ``failed``. On finishing, the run "computes" its
-declared output files from its parameters (a JSON table and a text
-summary): the same parameters give the same bytes, so a rerun reproduces,
-and ``drift`` (added to every number) makes one differ. ``mode``: ``"ok"``,
-``"down"`` (503 everywhere), ``"garbage"`` (HTML instead of JSON);
-``fail_next``: that many answers are 503 first.
+Errors are ``{message}`` with reana-server's status codes: no
+``access_token``: 401 "User not signed in"; an unknown one: 403 "Token not
+valid."; an unknown workflow: 404 (403 on ``start``, which reana-server looks
+up itself) with "REANA_WORKON is set to <id>, but that workflow does not
+exist. ...".
+
+Runs move one status each time theirs is read, as REANA's do: created ->
+queued (start) -> pending -> running -> finished | failed, so a test decides
+how far a run goes. A run whose parameters say ``"fail": true`` ends
+``failed``. On finishing, the run "computes" its declared output files from
+its parameters (a JSON table and a text summary): the same parameters give
+the same bytes, so a rerun reproduces, and ``drift`` (added to every number)
+makes one differ. ``mode``: ``"ok"``, ``"down"`` (503 everywhere),
+``"garbage"`` (HTML instead of JSON); ``fail_next``: that many answers are
+503 first.
 """
 
 import json
@@ -43,7 +61,9 @@ TOKENS = {"cms": "reana-cms-token", "atlas": "reana-atlas-token",
           "default": "reana-default-token"}
 """The demo's per-experiment REANA access tokens (not secrets)."""
 
-PROGRESSION = ("queued", "running", "finished")
+PROGRESSION = ("queued", "pending", "running", "finished")
+ENGINES = ("serial", "cwl", "yadage", "snakemake")
+USER = "00000000-0000-0000-0000-000000000000"
 
 
 def _now():
@@ -108,7 +128,7 @@ class FakeReana(ServedFake):
         return self.workflows[workflow_id]
 
     def advance(self, workflow):
-        """One step further along created -> queued -> running -> finished|failed."""
+        """One step further along queued -> pending -> running -> finished|failed."""
         status = workflow["status"]
         if status not in PROGRESSION[:-1]:
             return
@@ -120,19 +140,31 @@ class FakeReana(ServedFake):
             outputs = (workflow["specification"].get("outputs") or {}).get("files") or []
             workflow["workspace"].update(run_outputs(workflow["parameters"], outputs, self.drift))
         workflow["status"] = following
+        if following in ("finished", "failed"):
+            workflow["ended"] = _now()
         workflow["log"].append(f"{_now()} workflow {following}")
 
     def summary(self, workflow):
         """A workflow as REANA's status and list answers show it."""
         steps = len(((workflow["specification"].get("workflow") or {}).get("specification")
                      or {}).get("steps") or []) or 1
-        done = steps if workflow["status"] == "finished" else 0
+        status = workflow["status"]
+        done = steps if status == "finished" else 0
+        started = workflow.get("started")
         return {
             "id": workflow["id"], "name": workflow["name"], "created": workflow["created"],
-            "status": workflow["status"], "user": "00000000-0000-0000-0000-000000000000",
-            "progress": {"total": {"total": steps, "job_ids": []},
-                         "finished": {"total": done, "job_ids": []},
-                         "run_started_at": workflow["created"] if done else None},
+            "status": status, "user": USER, "logs": "",
+            "progress": {
+                "total": {"total": steps, "job_ids": []},
+                "running": {"total": 1 if status == "running" else 0, "job_ids": []},
+                "finished": {"total": done, "job_ids": []},
+                "failed": {"total": 1 if status == "failed" else 0, "job_ids": []},
+                "current_command": None, "current_step_name": None,
+                "run_started_at": started,
+                "run_finished_at": workflow.get("ended") if status in ("finished", "failed")
+                else None,
+                "run_stopped_at": workflow.get("ended") if status == "stopped" else None,
+            },
             "size": {"raw": sum(map(len, workflow["workspace"].values())),
                      "human_readable": ""},
         }
@@ -157,12 +189,14 @@ class FakeReana(ServedFake):
                     return self._send(200, b"<html>Sign in with CERN SSO</html>", "text/html")
                 if url.path == "/api/ping":
                     return self._send(200, {"message": "OK", "status": "200"})
+                if not url.path.startswith("/api/workflows"):
+                    return self._send(404, {"message": "Not found."})
                 token = query.get("access_token")
+                if token is None:
+                    return self._send(401, {"message": "User not signed in"})
                 if token not in fake.tokens:
                     return self._send(403, {"message": "Token not valid."})
                 parts = [unquote(p) for p in url.path.split("/")[3:]]  # after /api/workflows
-                if not url.path.startswith("/api/workflows"):
-                    return self._send(404, {"message": "Not found."})
                 with fake.lock:
                     return self._workflows(method, parts, query, body, token)
 
@@ -177,14 +211,18 @@ class FakeReana(ServedFake):
                                                 "user_has_workflows": bool(items)})
                     if method == "POST":
                         return self._create(query, body, token)
+                action = parts[1] if len(parts) > 1 else ""
                 workflow = fake.workflows.get(parts[0]) if parts else None
                 if workflow is None or workflow["token"] != token or (
                     workflow["status"] == "deleted"
                 ):
                     name = parts[0] if parts else ""
-                    return self._send(404, {"message": f"REANA_WORKON is set to {name}, but "
-                                                       "that workflow does not exist."})
-                action = parts[1] if len(parts) > 1 else ""
+                    # reana-server looks a run up itself on start (a ValueError: 403);
+                    # elsewhere the workflow controller answers 404.
+                    return self._send(403 if action == "start" else 404, {
+                        "message": f"REANA_WORKON is set to {name}, but that workflow does "
+                                   "not exist. Please set your REANA_WORKON environment "
+                                   "variable appropriately."})
                 if action == "start" and method == "POST":
                     return self._start(workflow, body)
                 if action == "status" and method == "GET":
@@ -197,69 +235,94 @@ class FakeReana(ServedFake):
                             "engine_specific": None}
                     return self._send(200, {"workflow_id": workflow["id"],
                                             "workflow_name": workflow["name"],
-                                            "logs": json.dumps(logs), "user": "",
+                                            "logs": json.dumps(logs), "user": USER,
                                             "live_logs_enabled": False})
                 if action == "workspace":
                     return self._workspace(workflow, method, parts[2:], query, body)
                 return self._send(404, {"message": "Not found."})
 
-            def _create(self, query, body, token):
+            def _json(self, body):
                 try:
-                    data = json.loads(body or b"{}")
+                    return json.loads(body or b"{}")
                 except ValueError:
-                    return self._send(400, {"message": "Malformed request."})
-                name = query.get("workflow_name") or data.get("workflow_name")
-                spec = data.get("reana_specification")
-                if not name or not isinstance(spec, dict):
-                    return self._send(400, {"message": "Workflow name and REANA specification "
-                                                       "are required."})
-                workflow_type = (spec.get("workflow") or {}).get("type")
-                if workflow_type not in ("serial", "cwl", "yadage", "snakemake"):
-                    return self._send(400, {"message": f"Workflow type {workflow_type!r} "
-                                                       "is not supported."})
+                    return None
+
+            def _create(self, query, body, token):
+                spec = self._json(body)
+                if not isinstance(spec, dict) or not spec:
+                    return self._send(500, {"message": "Either remote repository or REANA "
+                                                       "specification needs to be provided"})
+                name = query.get("workflow_name", "")
+                if "." in name:
+                    return self._send(403, {"message": f"Workflow name {name} contains "
+                                                       "illegal character \".\""})
+                try:
+                    uuid.UUID(name, version=4)
+                except ValueError:
+                    pass
+                else:
+                    return self._send(400, {"message": "Workflow name cannot be a valid "
+                                                       "UUIDv4."})
+                if not isinstance(spec.get("workflow"), dict):
+                    return self._send(400, {"message": "'workflow'"})
+                if spec["workflow"].get("type") not in ENGINES:
+                    return self._send(500, {"message": "Unknown workflow type."})
                 workflow = fake.create(token, name, spec)
                 return self._send(201, {"message": "The workflow has been successfully created.",
                                         "workflow_id": workflow["id"],
                                         "workflow_name": workflow["name"]})
 
             def _start(self, workflow, body):
-                if workflow["status"] != "created":
-                    return self._send(409, {"message": f"Workflow {workflow['id']} could not be "
-                                                       f"started because it is already "
-                                                       f"{workflow['status']}."})
-                try:
-                    data = json.loads(body or b"{}")
-                except ValueError:
+                data = self._json(body)
+                if not isinstance(data, dict):
                     return self._send(400, {"message": "Malformed request."})
+                if "restart" in data:
+                    if workflow["status"] not in ("finished", "failed"):
+                        return self._send(403, {"message": "Only finished or failed workflows "
+                                                           "can be restarted."})
+                    return self._send(501, {"message": "The fake REANA does not restart runs."})
+                if workflow["status"] != "created":
+                    return self._send(403, {"message": f"Workflow {workflow['name']} is already "
+                                                       f"{workflow['status']} and cannot be "
+                                                       "started again."})
                 overrides = data.get("input_parameters") or {}
-                unknown = sorted(set(overrides) - set(workflow["parameters"]))
-                if unknown:
-                    return self._send(400, {"message": f"Parameters {unknown} are not declared "
-                                                       "in the specification."})
+                for key in overrides:
+                    if key not in workflow["parameters"]:
+                        return self._send(400, {"message": f"Input parameter {key} is not "
+                                                           "present in reana.yaml"})
                 workflow["parameters"].update(overrides)
                 workflow["status"] = "queued"
+                workflow["started"] = _now()
                 workflow["log"].append(f"{_now()} workflow queued with "
                                        f"{json.dumps(workflow['parameters'], sort_keys=True)}")
                 return self._send(200, {"message": "Workflow submitted.",
                                         "workflow_id": workflow["id"],
-                                        "workflow_name": workflow["name"], "status": "queued",
-                                        "user": "", "run_number": str(workflow["run_number"])})
+                                        "workflow_name": workflow["name"].rsplit(".", 1)[0],
+                                        "status": "queued", "user": USER,
+                                        "run_number": workflow["run_number"]})
 
             def _set_status(self, workflow, status):
                 if status == "stop":
-                    if workflow["status"] not in ("queued", "running"):
-                        return self._send(409, {"message": f"{workflow['name']} is not "
+                    if workflow["status"] != "running":
+                        return self._send(409, {"message": f"Workflow {workflow['id']} is not "
                                                            "running."})
                     workflow["status"] = "stopped"
+                    workflow["ended"] = _now()
+                    message = "Workflow successfully stopped."
                 elif status == "deleted":
+                    if workflow["status"] == "running":
+                        return self._send(409, {"message": f"Workflow {workflow['name']} cannot "
+                                                           "be deleted as it is currently "
+                                                           "running."})
                     workflow["status"] = "deleted"
                     workflow["workspace"] = {}
+                    message = "Workflow successfully deleted"
                 else:
-                    return self._send(400, {"message": f"Unknown status {status!r}."})
-                return self._send(200, {"message": f"Workflow successfully {workflow['status']}",
-                                        "workflow_id": workflow["id"],
+                    return self._send(400, {"message": f"Status {status} is not one of: "
+                                                       "start, stop, deleted."})
+                return self._send(200, {"message": message, "workflow_id": workflow["id"],
                                         "workflow_name": workflow["name"],
-                                        "status": workflow["status"], "user": ""})
+                                        "status": workflow["status"], "user": USER})
 
             def _workspace(self, workflow, method, rest, query, body):
                 files = workflow["workspace"]
@@ -272,8 +335,14 @@ class FakeReana(ServedFake):
                                             "has_prev": False})
                 if method == "POST" and not rest:
                     name = query.get("file_name")
-                    if not name or name.startswith("/") or ".." in name.split("/"):
-                        return self._send(400, {"message": "Invalid file name."})
+                    if not name:
+                        return self._send(400, {"message": "No file_name provided"})
+                    content_type = self.headers.get("Content-Type") or ""
+                    if "application/octet-stream" not in content_type:
+                        return self._send(400, {"message": f"Wrong Content-Type {content_type} "
+                                                           "use application/octet-stream"})
+                    if name.startswith("/") or ".." in name.split("/"):
+                        return self._send(400, {"message": f"{name} is not a valid path."})
                     files[name] = body
                     return self._send(200, {"message": f"{name} has been successfully "
                                                        "uploaded."})

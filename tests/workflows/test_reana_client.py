@@ -73,3 +73,46 @@ def test_logs_are_decoded_and_the_workspace_listed(client, reana):
     with pytest.raises(ReanaRefusal) as refused:
         small.download(TOKEN, workflow, "out.txt")
     assert refused.value.status == 413
+
+
+def test_create_and_start_send_reana_servers_bodies(client, reana):
+    """The body of a create is the specification itself (reana-server reads
+    ``request.json["workflow"]["type"]``); a start sends no ``restart`` key
+    (its mere presence makes reana-server restart a finished run)."""
+    created = client.create(TOKEN, "fit", SPEC)
+    workflow = reana.workflows[created["workflow_id"]]
+    assert workflow["specification"] == SPEC
+    started = client.start(TOKEN, created["workflow_id"], {"n": 2})
+    assert started["status"] == "queued"
+    assert started["workflow_name"] == "fit"
+    assert [client.status(TOKEN, created["workflow_id"])["status"] for _ in range(3)] == [
+        "pending", "running", "finished"]
+    progress = client.status(TOKEN, created["workflow_id"])["progress"]
+    assert progress["finished"]["total"] == 1
+    assert progress["run_finished_at"] is not None
+
+
+def test_reanas_refusals_tell_the_token_from_the_operation(client, reana):
+    with pytest.raises(ReanaRefusal) as refused:
+        client.create(TOKEN, "fit.v2", SPEC)  # reana-commons: "." is illegal in a name
+    assert refused.value.status == 403
+    assert 'illegal character "."' in refused.value.message
+    assert not refused.value.token_refused
+    workflow = client.create(TOKEN, "fit", SPEC)["workflow_id"]
+    client.start(TOKEN, workflow)
+    with pytest.raises(ReanaRefusal) as refused:
+        client.start(TOKEN, workflow)
+    assert refused.value.status == 403
+    assert "already queued and cannot be started again" in refused.value.message
+    assert not refused.value.token_refused
+    with pytest.raises(ReanaRefusal) as refused:
+        client.status("wrong-token", workflow)
+    assert refused.value.token_refused
+    with pytest.raises(ReanaRefusal) as refused:
+        client.status(None, workflow)
+    assert refused.value.status == 401
+    assert refused.value.token_refused
+    with pytest.raises(ReanaRefusal) as refused:
+        client.status(TOKEN, "4e576cf9-a946-4346-9cde-7712f8dcbb3f")
+    assert refused.value.status == 404
+    assert "REANA_WORKON" in refused.value.message

@@ -41,8 +41,8 @@ def test_start_follow_finish_and_outputs_attached_with_tags_and_checksums(flow):
     assert answer.json["status"] == "queued"
     assert answer.json["parameters"]["mass"] == 130
     seen = [flow.call("get", f"/workflows/reana/{workflow['id']}/status").json["status"]
-            for _ in range(2)]
-    assert seen == ["running", "finished"]
+            for _ in range(3)]
+    assert seen == ["pending", "running", "finished"]
     done = flow.call("get", f"/workflows/reana/{workflow['id']}").json
     assert done["finished"] is not None
     keys = {o["key"] for o in done["outputs"]}
@@ -123,6 +123,13 @@ def test_stop_and_delete(flow):
     wid = workflow["id"]
     assert flow.call("post", f"/workflows/reana/{wid}/stop").status_code == 409
     flow.call("post", f"/workflows/reana/{wid}/start")
+    # REANA stops only a running run: a queued one is its 409, with its message.
+    queued = flow.call("post", f"/workflows/reana/{wid}/stop")
+    assert queued.status_code == 409
+    assert "is not running" in queued.json["message"]
+    seen = [flow.call("get", f"/workflows/reana/{wid}/status").json["status"]
+            for _ in range(2)]
+    assert seen == ["pending", "running"]
     stopped = flow.call("post", f"/workflows/reana/{wid}/stop")
     assert stopped.status_code == 200
     assert stopped.json["status"] == "stopped"
@@ -227,6 +234,7 @@ def test_a_down_reana_is_a_clear_502_and_loses_nothing(flow, mode):
 def test_outputs_of_a_run_finishing_while_reana_is_down_are_attached_later(flow):
     workflow = flow.create(name="higgs-fit")
     flow.call("post", f"/workflows/reana/{workflow['id']}/start")
+    flow.call("get", f"/workflows/reana/{workflow['id']}/status")  # pending
     flow.call("get", f"/workflows/reana/{workflow['id']}/status")  # running
     flow.reana.mode = "down"
     assert flow.call("get", f"/workflows/reana/{workflow['id']}/status").status_code == 502
@@ -241,11 +249,12 @@ def test_beat_task_follows_unfinished_runs(flow, app):
 
     workflow = flow.create(name="higgs-fit")
     flow.call("post", f"/workflows/reana/{workflow['id']}/start")
-    assert follow_workflows.apply().get() == {"seen": 1, "failed": 0}
+    assert follow_workflows.apply().get() == {"seen": 1, "failed": 0}  # pending
     flow.reana.mode = "down"
     assert follow_workflows.apply().get() == {"seen": 0, "failed": 1}
     flow.reana.mode = "ok"
-    follow_workflows.apply().get()
+    follow_workflows.apply().get()  # running
+    follow_workflows.apply().get()  # finished
     row = Workflow.query.get(workflow["id"])
     assert row.status == "finished"
     assert {o["key"] for o in row.outputs} >= {"higgs-fit/run-1/results/table.json"}
@@ -282,3 +291,11 @@ def test_outputs_of_a_run_finishing_after_publish_are_attached_once_edited(flow)
     assert {o["key"] for o in again["outputs"]} == {"higgs-fit/run-1/results/table.json",
                                                    "higgs-fit/run-1/results/summary.txt"}
     assert "higgs-fit/run-1/results/table.json" in _draft_files(flow.pid)
+
+
+def test_a_token_reana_refuses_is_a_502_for_the_administrators(flow):
+    flow.reana.tokens = set()  # REANA revoked CAP's experiment token: "Token not valid."
+    answer = flow.call("post", "/workflows/reana", body={"depid": flow.pid, "name": "fit"})
+    assert answer.status_code == 502
+    assert "refused CAP's access token" in answer.json["message"]
+    assert Workflow.query.count() == 0

@@ -210,29 +210,42 @@ class ExperimentMember(Generator):
 
 
 class PublicRecord(Generator):
-    """Anyone, for a published record whose schema version its collaboration
-    opened to the world (schema ``config.public_records``; default closed)."""
+    """Anyone, for a published record its collaboration opened to the world:
+    its schema version's ``config.public_records`` is ``true``, or it is
+    ``"per_record"`` and the record's admins set its ``_public`` flag
+    (default closed; the flag counts only while the schema permits it)."""
 
     def needs(self, record=None, schema=None):
         """Everyone (``any_user``) for an opened record; nobody otherwise."""
-        from ..schemas.api import public_schema_versions
+        from ..schemas.api import per_record_schema_versions, public_schema_versions
 
         parsed = parse_schema_url((record or {}).get("$schema"))
         if not parsed or "control_number" not in record:
             return []
         _, name, version = parsed
         version = ".".join(str(int(part)) for part in version.split("."))
-        return [any_user] if (name, version) in public_schema_versions() else []
+        if (name, version) in public_schema_versions():
+            return [any_user]
+        if record.get("_public") is True and (name, version) in per_record_schema_versions():
+            return [any_user]
+        return []
 
     def query_filter(self, identity):
-        """Records of the opened schema versions, for every identity."""
-        from ..schemas.api import public_schema_versions
+        """Records of the opened schema versions, and flagged records of the
+        versions that permit it, for every identity."""
+        from ..schemas.api import per_record_schema_versions, public_schema_versions
 
-        opened = sorted(public_schema_versions())
+        def versions(opened):
+            return [dsl.Q("bool", filter=[dsl.Q("term", **{"_schema.name": name}),
+                                          dsl.Q("term", **{"_schema.version": version})])
+                    for name, version in sorted(opened)]
+
+        opened = versions(public_schema_versions())
+        flagged = versions(per_record_schema_versions())
+        if flagged:
+            opened.append(dsl.Q("bool", filter=[dsl.Q("term", _public=True)], should=flagged,
+                                minimum_should_match=1))
         if not opened:
             return MATCH_NOTHING
-        return dsl.Q("bool", filter=[dsl.Q("exists", field="control_number")], should=[
-            dsl.Q("bool", filter=[dsl.Q("term", **{"_schema.name": name}),
-                                  dsl.Q("term", **{"_schema.version": version})])
-            for name, version in opened
-        ], minimum_should_match=1)
+        return dsl.Q("bool", filter=[dsl.Q("exists", field="control_number")], should=opened,
+                     minimum_should_match=1)

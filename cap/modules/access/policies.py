@@ -107,6 +107,7 @@ class RecordPermissionPolicy(PermissionPolicy):
     """Publish to Zenodo: the record's admins (owner and those granted admin)."""
     can_zenodo_lookup = [AuthenticatedUser()]
     can_harvest = [PublicRecord()]
+    can_open = [AccessGrant("record", "admin"), SchemaGrant("record", "admin")]
     """What the world sees (OAI-PMH, citation metadata of public pages)."""
 
 

@@ -7,19 +7,24 @@ while others are published.
 """
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from flask import current_app
 from flask_principal import Identity
 from invenio_access.permissions import any_user
+from invenio_db.uow import unit_of_work
 from invenio_pidstore.errors import PIDDoesNotExistError
 from invenio_search import current_search_client
 from invenio_search.engine import dsl
 from invenio_search.utils import build_alias_name
 
 from ..access.policies import RecordPermissionPolicy
-from ..core.errors import NotFoundError
+from ..core.errors import InvalidRequestError, NotFoundError, PermissionDeniedError, field_error
+from ..core.uow import RecordCommitOp
 from ..records.api import PublishedRecord
+from ..records.indexer import get_indexer
 from ..records.services.results import hit_items, record_item
+from ..schemas.api import PER_RECORD, PUBLIC_RECORDS_KEY, get_schema_by_url
 
 SORT = [{"updated": "asc"}, {"control_number": "asc"}]
 
@@ -104,4 +109,33 @@ class OAIPMHService:
             raise NotFoundError(f"Record {recid} does not exist.") from None
         if not self.policy_cls(self.action, record=record).allows(identity):
             raise NotFoundError(f"Record {recid} does not exist.")
+        return record_item(identity, record)
+
+    @unit_of_work()
+    def set_public(self, identity, recid, public, uow=None):
+        """Open (``public`` true) or close one record to the world, by its admins,
+        where its schema's collaboration lets records be opened one by one
+        (``config.public_records: "per_record"``). Answers the record item."""
+        if not isinstance(public, bool):
+            message = "public must be true or false."
+            raise InvalidRequestError(message, [field_error(["public"], message)])
+        try:
+            record = self.record_cls.get_by_pid(recid, for_update=True)
+        except PIDDoesNotExistError:
+            raise NotFoundError(f"Record {recid} does not exist.") from None
+        if not self.policy_cls("read", record=record).allows(identity):
+            if identity.id is None:
+                raise PermissionDeniedError()
+            raise NotFoundError(f"Record {recid} does not exist.")
+        self.policy_cls("open", record=record).require(identity)
+        schema = get_schema_by_url(record["$schema"])
+        if (schema.config or {}).get(PUBLIC_RECORDS_KEY) != PER_RECORD:
+            raise PermissionDeniedError(
+                f"Records of {schema.name} v{schema.version} are not opened one by one: "
+                f"its collaboration has not allowed it (schema config {PUBLIC_RECORDS_KEY}: "
+                f'"{PER_RECORD}").')
+        record["_public"] = public
+        record["_public_changed"] = {"by": identity.id,
+                                     "at": datetime.now(UTC).isoformat(timespec="seconds")}
+        uow.register(RecordCommitOp(record, get_indexer()))
         return record_item(identity, record)

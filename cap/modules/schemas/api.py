@@ -648,13 +648,33 @@ def load_from_directory(root=None, mappings_root=None, force=False):
 
 PUBLIC_RECORDS_KEY = "public_records"
 """Key of a schema's ``config`` by which its collaboration opens the records of
-that schema version to the world (OAI-PMH, citation metadata); absent: closed."""
+that schema version to the world (OAI-PMH, citation metadata): ``true`` opens
+them all; ``"per_record"`` lets each record's admins open it (its ``_public``
+flag); absent: closed."""
+
+PER_RECORD = "per_record"
+"""``config.public_records`` value: each record opened by its own flag."""
+
+
+def _opening(schema):
+    """``"all"``, ``PER_RECORD`` or ``None``: how the schema opens its records."""
+    value = (schema.config or {}).get(PUBLIC_RECORDS_KEY)
+    if value is True:
+        return "all"
+    return PER_RECORD if value == PER_RECORD else None
+
+
+def _schema_versions(opening):
+    return {(schema.name, schema.version)
+            for schema in Schema.query.filter(Schema.config.isnot(None))
+            if _opening(schema) == opening}
 
 
 def public_schema_versions():
-    """``{(name, version)}`` of the schemas whose config opens their records."""
-    return {
-        (schema.name, schema.version)
-        for schema in Schema.query.filter(Schema.config.isnot(None))
-        if (schema.config or {}).get(PUBLIC_RECORDS_KEY) is True
-    }
+    """``{(name, version)}`` of the schemas whose config opens all their records."""
+    return _schema_versions("all")
+
+
+def per_record_schema_versions():
+    """``{(name, version)}`` of the schemas whose records their admins may open one by one."""
+    return _schema_versions(PER_RECORD)

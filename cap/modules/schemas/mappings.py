@@ -67,6 +67,7 @@ SYSTEM_MAPPING = {
             "properties": {"name": KEYWORD, "version": KEYWORD},
         },
         "_fetched_from": KEYWORD,
+        "_public": {"type": "boolean"},  # a record its admins opened (cap.modules.oaipmh)
         "_review": DISABLED,
         "_review_status": KEYWORD,  # cap.modules.reviews.indexing
         "control_number": KEYWORD,

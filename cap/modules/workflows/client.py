@@ -19,6 +19,12 @@ from ..core.errors import UpstreamTimeoutError, UpstreamUnavailableError
 RETRY_STATUSES = {502, 503, 504}
 
 
+TOKEN_REFUSALS = ("Token not valid.", "User access token revoked.")
+"""reana-server's 403 messages about the token itself (``get_user_from_token``);
+its other 403s refuse the operation (a ``ValueError``: already started, quota
+exceeded, an unknown run on start)."""
+
+
 class ReanaRefusal(Exception):  # noqa: N818 (REANA's answer, not our error)
     """REANA refused the request (a 4xx): the service says what it means here."""
 
@@ -27,6 +33,11 @@ class ReanaRefusal(Exception):  # noqa: N818 (REANA's answer, not our error)
         super().__init__(message)
         self.status = status
         self.message = message
+
+    @property
+    def token_refused(self):
+        """Whether REANA refused CAP's access token (401: none or no active one)."""
+        return self.status == 401 or (self.status == 403 and self.message in TOKEN_REFUSALS)
 
 
 class ReanaClient:
@@ -105,19 +116,23 @@ class ReanaClient:
         return response.status_code == 200
 
     def create(self, token, name, specification):
-        """Create a workflow: ``{workflow_id, workflow_name}`` (``name.<run>``)."""
-        return self._json(
-            "POST", "/workflows", token, expected=(201,), params={"workflow_name": name},
-            json={"reana_specification": specification, "workflow_name": name,
-                  "operational_options": {}},
-        )
+        """Create a workflow: ``{workflow_id, workflow_name}`` (``name.<run>``).
+
+        reana-server takes the specification itself as the body (what
+        reana-client sends from reana.yaml) and the name as a query parameter.
+        """
+        return self._json("POST", "/workflows", token, expected=(201,),
+                          params={"workflow_name": name}, json=specification)
 
     def start(self, token, workflow_id, parameters=None):
-        """Start a created workflow with ``parameters`` overriding the declared ones."""
+        """Start a created workflow with ``parameters`` overriding the declared ones.
+
+        No ``restart`` key: reana-server treats its mere presence as a restart
+        of a finished run, whatever its value.
+        """
         return self._json(
             "POST", f"/workflows/{workflow_id}/start", token,
-            json={"input_parameters": parameters or {}, "operational_options": {},
-                  "restart": False},
+            json={"input_parameters": parameters or {}, "operational_options": {}},
         )
 
     def status(self, token, workflow_id):
@@ -125,7 +140,7 @@ class ReanaClient:
         return self._json("GET", f"/workflows/{workflow_id}/status", token)
 
     def stop(self, token, workflow_id):
-        """Stop a queued or running workflow."""
+        """Stop a running workflow (REANA refuses any other with a 409)."""
         return self._json("PUT", f"/workflows/{workflow_id}/status", token,
                           params={"status": "stop"}, json={})
 

@@ -57,15 +57,15 @@ def reana_call():
     try:
         yield
     except ReanaRefusal as error:
-        if error.status == 404:
-            raise NotFoundError(f"REANA: {error.message}") from None
-        if error.status == 409:
-            raise ConflictError(f"REANA: {error.message}") from None
-        if error.status in (401, 403):
+        if error.token_refused:
             raise UpstreamUnavailableError(
                 "REANA refused CAP's access token for this experiment; tell the CAP "
                 "administrators."
             ) from None
+        if error.status == 404:
+            raise NotFoundError(f"REANA: {error.message}") from None
+        if error.status in (403, 409):  # REANA refuses it in the run's present state
+            raise ConflictError(f"REANA: {error.message}") from None
         raise InvalidRequestError(f"REANA refused the request: {error.message}") from None
 
 
@@ -305,9 +305,9 @@ class WorkflowService:
 
     @unit_of_work()
     def stop(self, identity, workflow_id, uow=None):
-        """Stop a queued or running run."""
+        """Stop a run REANA has not finished (REANA itself stops only a running one)."""
         workflow, _ = self._get(identity, workflow_id, "run", for_update=True)
-        if workflow.status not in ("queued", "running"):
+        if workflow.status not in ("queued", "pending", "running"):
             raise ConflictError(f"The run is {workflow.status}, not running.")
         with reana_call():
             self.client.stop(self._token(workflow.experiment), workflow.reana_id)

@@ -82,7 +82,7 @@ function Run({ run, canRun, onChanged, onError }) {
           <button type="button" className="btn btn-primary btn-small"
             onClick={() => act("start", { parameters: changed })}>Start</button>
         )}
-        {canRun && ["queued", "running"].includes(run.status) && (
+        {canRun && run.status === "running" && (
           <button type="button" className="btn btn-small" onClick={() => act("stop")}>Stop</button>
         )}
         {canRun && FINAL.has(run.status) && (
@@ -124,7 +124,7 @@ export default function Workflows({ deposit, onFilesChanged }) {
 
   useEffect(() => { load(); }, [load]);
 
-  // Live status: while a run is queued or running, ask REANA (through CAP).
+  // Live status: while a run is queued, pending or running, ask REANA (through CAP).
   useEffect(() => {
     const live = (runs || []).filter((r) => !FINAL.has(r.status) && r.status !== "created");
     if (!live.length) return undefined;

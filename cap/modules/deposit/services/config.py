@@ -4,6 +4,7 @@ search options and components, in one class; a variant is a subclass."""
 from ...access.components import ACCESS_COMPONENTS
 from ...access.policies import DepositPermissionPolicy
 from ...notifications.components import NotificationComponent
+from ...oaipmh.components import PublicFlagComponent
 from ...records.api import PublishedRecord
 from ...records.indexer import get_indexer
 from ...records.services.config import RecordServiceConfig
@@ -40,5 +41,5 @@ class DepositServiceConfig(RecordServiceConfig):
     search_alias = "deposits"
 
     components = (ReviewComponent, *ACCESS_COMPONENTS, FilesComponent, PIDComponent,
-                  NotificationComponent)
+                  PublicFlagComponent, NotificationComponent)
     """Side concerns, run in this order at each action (see ``ServiceComponent``)."""

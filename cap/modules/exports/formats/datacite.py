@@ -2,6 +2,7 @@
 of it) and XML (written from that JSON by the same package)."""
 
 from datacite import schema45
+from lxml import etree
 
 from .identifiers import (
     ORCID_URL,
@@ -74,8 +75,22 @@ def datacite_json(citation):
 
 
 def datacite_xml(citation):
-    """The DataCite 4.5 XML of a :class:`~..citation.Citation`."""
-    return schema45.tostring(datacite_json(citation))
+    """The DataCite 4.5 XML of a :class:`~..citation.Citation`.
+
+    The kernel's ``identifier`` is mandatory, and the ``datacite`` package
+    writes it only from a DOI: a record without one is identified by its
+    landing page (``identifierType="URL"``, which the 4.x XSD accepts), so
+    the document stays valid against DataCite's XSD.
+    """
+    text = schema45.tostring(datacite_json(citation))
+    if citation.doi:
+        return text
+    root = etree.fromstring(text.encode())
+    identifier = etree.Element(f"{{{root.nsmap[None]}}}identifier", identifierType="URL")
+    identifier.text = citation.url
+    root.insert(0, identifier)
+    return etree.tostring(root, xml_declaration=True, encoding="utf-8",
+                          pretty_print=True).decode()
 
 
 def datacite_element(citation):
