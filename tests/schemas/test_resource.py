@@ -6,8 +6,10 @@ import pytest
 from flask import current_app
 from invenio_search import current_search_client
 
+from cap.modules.core.errors import PermissionDeniedError
 from cap.modules.schemas import api
 from cap.modules.schemas.errors import SchemaNotFoundError
+from cap.modules.schemas.proxies import current_schemas_service as service
 
 JSON = {"Content-Type": "application/json", "Accept": "application/json"}
 
@@ -350,7 +352,9 @@ def test_members_cannot_write(client, users, test_schema, definition):
     assert anonymous.status_code == 401
 
 
-def test_schema_admin_updates_but_does_not_create(client, users, test_schema, grant, definition):
+def test_schema_admin_updates_and_versions_their_type_only(
+    client, users, test_schema, grant, definition
+):
     grant(users.plain, "deposit-schema-admin", "test-analysis")
     plain = users.plain.headers
     # Any schema-level grant also lets one read the schema.
@@ -362,9 +366,25 @@ def test_schema_admin_updates_but_does_not_create(client, users, test_schema, gr
     )
     assert response.status_code == 200
     assert response.json["fullname"] == "Mine"
+    # A new version of their type, keeping its experiment.
     definition["version"] = "2.0.0"
+    moved = client.post("/jsonschemas/", headers=plain,
+                        data=json.dumps({**definition, "experiment": "LHCb"}))
+    assert moved.status_code == 400
+    assert moved.json["errors"][0]["field"] == ["experiment"]
     created = client.post("/jsonschemas/", headers=plain, data=json.dumps(definition))
-    assert created.status_code == 403
+    assert created.status_code == 201, created.json
+    # Never the same version again, nor a type of their own.
+    again = client.post("/jsonschemas/", headers=plain, data=json.dumps(definition))
+    assert again.status_code == 409
+    assert again.json["errors"] == [{"field": ["version"], "message": "Exists already."}]
+    other = client.post("/jsonschemas/", headers=plain,
+                        data=json.dumps({**definition, "name": "their-own"}))
+    assert other.status_code == 403
+    # The content builder's scope: that type only, no new types.
+    assert service.design_scope(users.plain.identity) == {"any": False, "names": ["test-analysis"]}
+    with pytest.raises(PermissionDeniedError):
+        service.design_scope(users.cms.identity)
 
 
 # Validation

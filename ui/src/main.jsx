@@ -4,6 +4,7 @@ import Dashboard from "./pages/Dashboard.jsx";
 import Search from "./pages/Search.jsx";
 import Deposit from "./pages/Deposit.jsx";
 import Record from "./pages/Record.jsx";
+import Types from "./pages/Types.jsx";
 
 const PAGES = {
   dashboard: Dashboard,
@@ -11,6 +12,7 @@ const PAGES = {
   deposit: Deposit,
   record: Record,
   collection: Search,
+  types: Types,
 };
 
 const mount = document.getElementById("cap-app");
