@@ -310,7 +310,8 @@ def test_bad_input_is_400_naming_fields(db, client, users, definition):
     response = client.post("/jsonschemas/", headers=su, data=json.dumps(bad))
     assert response.status_code == 400
     fields = {".".join(e["field"]) for e in response.json["errors"]}
-    assert fields == {"name", "version", "experiment", "deposit_schema", "surprise"}
+    # A bad JSON Schema is named down to its keyword.
+    assert fields == {"name", "version", "experiment", "deposit_schema.type", "surprise"}
 
     del definition["deposit_schema"]
     response = client.post("/jsonschemas/", headers=su, data=json.dumps(definition))
@@ -488,3 +489,16 @@ def test_bad_grants_are_400_naming_fields(client, users, test_schema):
         ["3", "name"],
         ["4"],
     ]
+
+
+def test_a_bad_json_schema_keyword_is_named_by_its_path(db, client, users, definition):
+    """The content builder shows the error on the field: the path reaches the keyword."""
+    cadi = definition["deposit_schema"]["properties"]["basic_info"]["properties"]["cadi_id"]
+    cadi["pattern"] = "[A-Z"
+    answer = client.post("/jsonschemas/", headers=users.superuser.headers,
+                         data=json.dumps(definition))
+    assert answer.status_code == 400, answer.json
+    [error] = answer.json["errors"]
+    assert error["field"] == ["deposit_schema", "properties", "basic_info", "properties",
+                              "cadi_id", "pattern"]
+    assert error["message"].startswith("Not a draft-07 JSON Schema: '[A-Z' is not a 'regex'")

@@ -6,6 +6,8 @@ optional unit of work: a new schema's empty indexes are created before
 the commit (and dropped on rollback), a deleted one's after the commit.
 """
 
+import contextlib
+
 import jsonpatch
 from invenio_access import Permission
 from invenio_access.models import ActionRoles, ActionUsers
@@ -186,14 +188,13 @@ class SchemaService:
         Superusers build anything; administrators of a type its new versions.
         """
         SchemaPermissionPolicy("design").require(identity)
+        names = [schema.name for schema in api.list_schemas(latest_only=True)]
         if is_superuser(identity):
-            return {"any": True, "names": sorted({s.name for s in api.list_schemas(latest_only=True)})}
-        names = sorted(
-            schema.name
-            for schema in api.list_schemas(latest_only=True)
-            if SchemaPermissionPolicy("create_version", schema=schema.name).allows(identity)
-        )
-        return {"any": False, "names": names}
+            return {"any": True, "names": names}
+        return {"any": False, "names": [
+            name for name in names
+            if SchemaPermissionPolicy("create_version", schema=name).allows(identity)
+        ]}
 
     def _require_create(self, identity, data):
         """A new type: superusers; a new version of a type: also its administrators,
@@ -203,10 +204,8 @@ class SchemaService:
         name = data.get("name") if isinstance(data, dict) else None
         latest = None
         if isinstance(name, str):
-            try:
+            with contextlib.suppress(SchemaNotFoundError):
                 latest = api.get_schema(name)
-            except SchemaNotFoundError:
-                pass
         if latest is None or not SchemaPermissionPolicy("create_version", schema=name).allows(
             identity
         ):

@@ -221,10 +221,6 @@ export default function Builder({ initial, previous, scope, experiments, refs, o
             <div role="tabpanel" aria-label="Layout" className="panel">
               <p>The form shows the fields in the tree's order (drag them, or use the arrows); each group
                 of fields is a section. Stored as the definition's <code>deposit_options</code>.</p>
-              <label className="checkbox">
-                <input type="checkbox" checked={state.tabs} onChange={(e) => set({ tabs: e.target.checked })} />
-                {" "}Show the top-level groups as tabs
-              </label>
             </div>
           )}
           {tab === "Search" && (

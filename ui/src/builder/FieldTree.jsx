@@ -24,11 +24,8 @@ export default function FieldTree({ fields, selected, errors, onSelect, onMove, 
 
   function DropZone({ parentId, index, label }) {
     return (
-      <li className={`drop-zone${dragging ? " active" : ""}`} aria-hidden={!dragging}
-        data-drop={`${parentId || "top"}:${index}`}
-        onDragOver={(e) => e.preventDefault()} onDrop={(e) => drop(e, parentId, index)}>
-        {dragging ? label : null}
-      </li>
+      <li className={`drop-zone${dragging ? " active" : ""}`} aria-hidden="true" title={label}
+        onDragOver={(e) => e.preventDefault()} onDrop={(e) => drop(e, parentId, index)} />
     );
   }
 

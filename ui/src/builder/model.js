@@ -205,7 +205,6 @@ export function fromDefinition(definition) {
     fields: fieldsOf(schema, ui),
     rootExtra: pick(schema, new Set(["type", "properties", "required"])),
     rootUiExtra: pick(ui, new Set(["ui:order", ...Object.keys(schema.properties || {})])),
-    tabs: Boolean((ui["ui:options"] || {}).tabs),
     facets: Object.entries(config.facets || {}).map(([name, f]) => ({
       name, field: ((f && f.terms) || {}).field || "", size: ((f && f.terms) || {}).size || 10,
       title: (f && f.title) || "",
@@ -239,12 +238,6 @@ export function toDefinition(state) {
   const [schema, ui] = objectTo(state.fields);
   const depositSchema = { ...state.rootExtra, ...schema };
   const options = { ...state.rootUiExtra, ...ui };
-  if (state.tabs) options["ui:options"] = { ...(options["ui:options"] || {}), tabs: true };
-  else if (options["ui:options"]) {
-    const { tabs, ...rest } = options["ui:options"];
-    if (Object.keys(rest).length) options["ui:options"] = rest;
-    else delete options["ui:options"];
-  }
   const config = { ...state.configExtra, pid_format: state.pidFormat || null, reviewable: state.reviewable };
   const facets = state.facets.filter((f) => f.name && f.field);
   if (facets.length) {
