@@ -103,7 +103,7 @@ def test_build_a_type_preview_save_deposit_and_find_it(
     add_field(page, "basic_info", kind="object", title="Basic information")
     add_field(page, "cadi_id", parent="basic_info", title="CADI ID")
     editor = page.locator(".field-editor")
-    editor.get_by_label("Pattern (regular expression)").fill("[A-Z")  # broken on purpose
+    editor.get_by_label("Pattern (regular expression)").fill(r"^[A-Z]{3}-\d{2}-\d{3}$")
     editor.get_by_label("Suggestions").select_option("cadi")
     add_field(page, "datasets", kind="array", title="Datasets")
     add_field(page, "year", kind="integer", parent="datasets", title="Year")
@@ -147,7 +147,9 @@ def test_build_a_type_preview_save_deposit_and_find_it(
     expect(preview.locator("#field_datasets_0_name__error")).to_contain_text("Required")
     shot(page, artifacts, "builder-preview")
 
-    # Saving: the broken pattern is refused and shown on its field.
+    # Saving: a broken pattern is refused and shown on its field.
+    page.locator(".field-row[data-field='cadi_id'] .field-pick").click()
+    editor.get_by_label("Pattern (regular expression)").fill("[A-Z")
     page.get_by_role("button", name="Review and save…").click()
     dialog = page.get_by_role("dialog", name="Review the changes")
     expect(dialog).to_contain_text("no earlier version")
@@ -171,7 +173,7 @@ def test_build_a_type_preview_save_deposit_and_find_it(
 
     # A new version: the diff against v1.0.0 before saving.
     page.get_by_role("button", name=f"New version of {TYPE}").click()
-    expect(page.get_by_label("Version")).to_have_value("1.1.0")
+    expect(page.get_by_label("Version", exact=True)).to_have_value("1.1.0")
     page.locator(".field-row[data-field='general_title'] .field-pick").click()
     editor.get_by_label("Description").fill("What the analysis is about.")
     page.get_by_role("button", name="Review and save…").click()
