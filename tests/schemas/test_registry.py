@@ -73,7 +73,7 @@ def test_invalid_definitions_name_every_field(db, tmp_path, definition, write_de
         api.load_from_directory(tmp_path / "schemas", tmp_path / "mappings")
     fields = {".".join(e["field"]) for e in error.value.errors}
     assert fields == {
-        "version", "experiment", "colour", "deposit_schema", "deposit_mapping.properties"
+        "version", "experiment", "colour", "deposit_schema.type", "deposit_mapping.properties"
     }
     assert str(folder) in error.value.message
     assert Schema.query.count() == 0

@@ -6,8 +6,10 @@ import pytest
 from flask import current_app
 from invenio_search import current_search_client
 
+from cap.modules.core.errors import PermissionDeniedError
 from cap.modules.schemas import api
 from cap.modules.schemas.errors import SchemaNotFoundError
+from cap.modules.schemas.proxies import current_schemas_service as service
 
 JSON = {"Content-Type": "application/json", "Accept": "application/json"}
 
@@ -308,7 +310,8 @@ def test_bad_input_is_400_naming_fields(db, client, users, definition):
     response = client.post("/jsonschemas/", headers=su, data=json.dumps(bad))
     assert response.status_code == 400
     fields = {".".join(e["field"]) for e in response.json["errors"]}
-    assert fields == {"name", "version", "experiment", "deposit_schema", "surprise"}
+    # A bad JSON Schema is named down to its keyword.
+    assert fields == {"name", "version", "experiment", "deposit_schema.type", "surprise"}
 
     del definition["deposit_schema"]
     response = client.post("/jsonschemas/", headers=su, data=json.dumps(definition))
@@ -350,7 +353,9 @@ def test_members_cannot_write(client, users, test_schema, definition):
     assert anonymous.status_code == 401
 
 
-def test_schema_admin_updates_but_does_not_create(client, users, test_schema, grant, definition):
+def test_schema_admin_updates_and_versions_their_type_only(
+    client, users, test_schema, grant, definition
+):
     grant(users.plain, "deposit-schema-admin", "test-analysis")
     plain = users.plain.headers
     # Any schema-level grant also lets one read the schema.
@@ -362,9 +367,25 @@ def test_schema_admin_updates_but_does_not_create(client, users, test_schema, gr
     )
     assert response.status_code == 200
     assert response.json["fullname"] == "Mine"
+    # A new version of their type, keeping its experiment.
     definition["version"] = "2.0.0"
+    moved = client.post("/jsonschemas/", headers=plain,
+                        data=json.dumps({**definition, "experiment": "LHCb"}))
+    assert moved.status_code == 400
+    assert moved.json["errors"][0]["field"] == ["experiment"]
     created = client.post("/jsonschemas/", headers=plain, data=json.dumps(definition))
-    assert created.status_code == 403
+    assert created.status_code == 201, created.json
+    # Never the same version again, nor a type of their own.
+    again = client.post("/jsonschemas/", headers=plain, data=json.dumps(definition))
+    assert again.status_code == 409
+    assert again.json["errors"] == [{"field": ["version"], "message": "Exists already."}]
+    other = client.post("/jsonschemas/", headers=plain,
+                        data=json.dumps({**definition, "name": "their-own"}))
+    assert other.status_code == 403
+    # The content builder's scope: that type only, no new types.
+    assert service.design_scope(users.plain.identity) == {"any": False, "names": ["test-analysis"]}
+    with pytest.raises(PermissionDeniedError):
+        service.design_scope(users.cms.identity)
 
 
 # Validation
@@ -468,3 +489,16 @@ def test_bad_grants_are_400_naming_fields(client, users, test_schema):
         ["3", "name"],
         ["4"],
     ]
+
+
+def test_a_bad_json_schema_keyword_is_named_by_its_path(db, client, users, definition):
+    """The content builder shows the error on the field: the path reaches the keyword."""
+    cadi = definition["deposit_schema"]["properties"]["basic_info"]["properties"]["cadi_id"]
+    cadi["pattern"] = "[A-Z"
+    answer = client.post("/jsonschemas/", headers=users.superuser.headers,
+                         data=json.dumps(definition))
+    assert answer.status_code == 400, answer.json
+    [error] = answer.json["errors"]
+    assert error["field"] == ["deposit_schema", "properties", "basic_info", "properties",
+                              "cadi_id", "pattern"]
+    assert error["message"].startswith("Not a draft-07 JSON Schema: '[A-Z' is not a 'regex'")

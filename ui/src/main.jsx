@@ -5,6 +5,7 @@ import Search from "./pages/Search.jsx";
 import Deposit from "./pages/Deposit.jsx";
 import Record from "./pages/Record.jsx";
 import LinkedAccounts from "./pages/LinkedAccounts.jsx";
+import Types from "./pages/Types.jsx";
 
 const PAGES = {
   dashboard: Dashboard,
@@ -13,6 +14,7 @@ const PAGES = {
   record: Record,
   collection: Search,
   "linked-accounts": LinkedAccounts,
+  types: Types,
 };
 
 const mount = document.getElementById("cap-app");

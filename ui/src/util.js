@@ -141,3 +141,15 @@ export function fieldLabel(root, field) {
 export function fieldId(field) {
   return ["field", ...fieldParts(field)].join("_");
 }
+
+// Two error schemas as one (react-jsonschema-form `extraErrors`).
+export function mergeErrors(a, b) {
+  if (!a) return b || undefined;
+  if (!b) return a;
+  const out = { ...a };
+  for (const [key, value] of Object.entries(b)) {
+    if (key === "__errors") out.__errors = [...new Set([...(a.__errors || []), ...value])];
+    else out[key] = mergeErrors(a[key], value);
+  }
+  return out;
+}

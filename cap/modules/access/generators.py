@@ -187,6 +187,24 @@ class SchemaGrant(Generator):
         return dsl.Q("terms", **{"_schema.name": sorted(names)})
 
 
+class SchemaAdministrator(Generator):
+    """Administrators of a schema (``deposit-schema-admin``): of the given one,
+    or, without one, of any schema (who may open the content builder)."""
+
+    ACTION = "deposit-schema-admin"
+
+    def needs(self, record=None, schema=None):
+        """The admin need on ``schema``; without it, on every schema someone
+        administers, and the grant without argument (every schema)."""
+        if schema:
+            return [ParameterizedActionNeed(self.ACTION, schema)]
+        granted = _schema_grants().get(self.ACTION) or {"users": {}, "roles": {}}
+        names = {name for holder in granted.values() for args in holder.values() for name in args}
+        return [ParameterizedActionNeed(self.ACTION, None)] + [
+            ParameterizedActionNeed(self.ACTION, name) for name in sorted(names)
+        ]
+
+
 class ExperimentMember(Generator):
     """Members of the record's experiment (``<exp>-access``)."""
 

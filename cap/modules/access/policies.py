@@ -21,6 +21,7 @@ from .generators import (
     AuthenticatedUser,
     ExperimentMember,
     PublicRecord,
+    SchemaAdministrator,
     SchemaGrant,
     is_superuser,
 )
@@ -132,6 +133,18 @@ class NotificationPermissionPolicy(PermissionPolicy):
     """
 
     can_manage = []
+
+
+class SchemaPermissionPolicy(PermissionPolicy):
+    """Deposit types (the content builder). Bound to a schema name, or to none.
+
+    A brand-new type is for superusers only (the empty ``can_create``).
+    """
+
+    can_design = [SchemaAdministrator()]
+    """The builder at ``/admin/types``: administrators of any type (bound: of that type)."""
+    can_create_version = [SchemaAdministrator()]
+    """A new version of an existing type: its administrators (bind the name)."""
 
 
 def create_policy(schema, policy_cls=DepositPermissionPolicy):

@@ -114,7 +114,13 @@ class SchemaDefinition(Schema):
     def _json_schema(value):
         problem = check_schema(value)
         if problem:
-            raise MarshmallowError(f"Not a draft-07 JSON Schema: {problem}")
+            # Nested under the bad keyword's path, so the error names it
+            # (["deposit_schema", "properties", "x", "pattern"]).
+            path, message = problem
+            messages = [f"Not a draft-07 JSON Schema: {message}"]
+            for part in reversed(path):
+                messages = {part: messages}
+            raise MarshmallowError(messages)
 
     @validates_schema
     def _record_parts(self, data, **kwargs):

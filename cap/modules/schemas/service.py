@@ -6,6 +6,8 @@ optional unit of work: a new schema's empty indexes are created before
 the commit (and dropped on rollback), a deleted one's after the commit.
 """
 
+import contextlib
+
 import jsonpatch
 from invenio_access import Permission
 from invenio_access.models import ActionRoles, ActionUsers
@@ -20,6 +22,7 @@ from ..access.generators import (
     identity_user_id,
     is_superuser,
 )
+from ..access.policies import SchemaPermissionPolicy
 from ..core.errors import (
     InvalidRequestError,
     PermissionDeniedError,
@@ -35,7 +38,7 @@ from .permissions import DEPOSIT_SCHEMA_ACTIONS, RECORD_SCHEMA_ACTIONS, SCHEMA_A
 
 
 def can(identity, action, schema=None):
-    """Whether ``identity`` may ``action`` (list|read|update|delete|manage|create) ``schema``.
+    """Whether ``identity`` may ``action`` (list|read|update|delete|manage) ``schema``.
 
     Deny by default; superusers may do everything:
     - list: any authenticated identity (it sees only what it may read);
@@ -43,7 +46,7 @@ def can(identity, action, schema=None):
       for an experiment-free schema or one with ``allow_all``) and holders
       of any schema-level grant;
     - update, delete, manage (grants, mappings): holders of ``deposit-schema-admin``;
-    - create (a new schema): superusers only.
+    Creating a schema is :meth:`SchemaService.create`'s (the access policy's).
     """
     if is_superuser(identity):
         return True
@@ -178,10 +181,50 @@ class SchemaService:
     # Writing
     # =======
 
+    def design_scope(self, identity):
+        """What the identity may build in the content builder:
+        ``{"any": bool (new types too), "names": [types it may version]}``.
+
+        Superusers build anything; administrators of a type its new versions.
+        """
+        SchemaPermissionPolicy("design").require(identity)
+        names = [schema.name for schema in api.list_schemas(latest_only=True)]
+        if is_superuser(identity):
+            return {"any": True, "names": names}
+        return {"any": False, "names": [
+            name for name in names
+            if SchemaPermissionPolicy("create_version", schema=name).allows(identity)
+        ]}
+
+    def _require_create(self, identity, data):
+        """A new type: superusers; a new version of a type: also its administrators,
+        keeping the type's experiment (else they could move it to another)."""
+        if is_superuser(identity):
+            return
+        name = data.get("name") if isinstance(data, dict) else None
+        latest = None
+        if isinstance(name, str):
+            with contextlib.suppress(SchemaNotFoundError):
+                latest = api.get_schema(name)
+        if latest is None or not SchemaPermissionPolicy("create_version", schema=name).allows(
+            identity
+        ):
+            raise PermissionDeniedError()
+        if data.get("experiment") != latest.experiment:
+            raise ValidationError(
+                "A new version keeps the experiment of its type.",
+                errors=[field_error("experiment", f"Must be {latest.experiment!r}, as in "
+                                    f"v{latest.version}: only superusers change it.")],
+            )
+
     @unit_of_work()
     def create(self, identity, data, uow=None):
-        """Create a schema version (superusers only) with its indexes."""
-        require(identity, "create")
+        """Create a schema version with its indexes.
+
+        Published versions never change: an existing name and version is a
+        conflict (:class:`SchemaExistsError`), whatever the body says.
+        """
+        self._require_create(identity, data)
         definition = load_definition(data)
         api.check_refs(definition)
         try:
@@ -190,7 +233,8 @@ class SchemaService:
             pass
         else:
             raise SchemaExistsError(
-                f"{definition['name']} v{definition['version']} exists already.",
+                f"{definition['name']} v{definition['version']} exists already: "
+                "give the new version another number.",
                 errors=[field_error("version", "Exists already.")],
             )
         schema = api.apply_definition(Schema(), definition)

@@ -79,12 +79,12 @@ def normalized(schema, document):
 
 
 def check_schema(schema):
-    """The message of why ``schema`` is not a draft-07 JSON Schema, or ``None``."""
+    """``(path, message)`` of why ``schema`` is not a draft-07 JSON Schema
+    (``path``: the parts down to the bad keyword, strings), or ``None``."""
     try:
         Draft7Validator.check_schema(schema)
     except SchemaError as error:
-        path = ".".join(str(part) for part in error.absolute_path)
-        return f"{error.message} (at {path or 'the top'})"
+        return [str(part) for part in error.absolute_path], error.message
     return None
 
 

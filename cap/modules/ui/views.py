@@ -11,12 +11,13 @@ from flask_security.utils import get_post_logout_redirect, logout_user
 from flask_wtf import FlaskForm
 from invenio_pidstore.errors import PIDDeletedError
 
-from ..core.errors import NotFoundError
+from ..core.errors import NotFoundError, PermissionDeniedError
 from ..deposit.proxies import current_deposit_service
 from ..exports.formats import page_citation
 from ..oaipmh.proxies import current_oaipmh_service
 from ..oaipmh.service import world_identity
 from ..records.proxies import current_record_service
+from ..schemas.proxies import current_schemas_service
 from .assets import html_no_cache, serve_bundle_file
 
 
@@ -110,6 +111,18 @@ def collection(name, version=None):
     return render_page("collection", "Collection", collection=name, version=version)
 
 
+@login_required
+def types():
+    """The content builder: deposit types, their versions, and new ones.
+    A real 403 for those who administer no type."""
+    try:
+        scope = current_schemas_service.design_scope(g.identity)
+    except PermissionDeniedError:
+        abort(403)
+    experiments = sorted(current_app.config["CAP_EXPERIMENTS"])
+    return render_page("types", "Deposit types", scope=scope, experiments=experiments)
+
+
 def logout():
     """POST /logout/: end the session; the form must carry its CSRF token."""
     if not LogoutForm().validate_on_submit():
@@ -144,6 +157,7 @@ def create_blueprint(app):
     rule("/account/linked-accounts", "linked_accounts", linked_accounts)
     rule("/collection/<name>", "collection", collection)
     rule("/collection/<name>/<version>", "collection", collection)
+    rule("/admin/types", "types", types)
     rule(app.config["SECURITY_LOGOUT_URL"], "logout", logout, methods=["POST"])
     blueprint.before_app_request(confirm_logout)
     blueprint.after_app_request(html_no_cache)

@@ -1,24 +1,21 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import Form from "@rjsf/core";
 import { draftValidator, publishProblems } from "../validator.js";
 import { api, sameOrigin } from "../api.js";
 import Files from "../components/Files.jsx";
-import { FORM_TEMPLATES } from "../components/FormTemplates.jsx";
+import DepositForm from "../components/DepositForm.jsx";
 import Publish from "../components/Publish.jsx";
 import ReviewPanel from "../components/ReviewPanel.jsx";
 import Repositories from "../components/Repositories.jsx";
 import Share from "../components/Share.jsx";
 import Workflows from "../components/Workflows.jsx";
-import SuggestField, { withSuggestFields } from "../components/Suggest.jsx";
 import { normalised } from "../schema.js";
 import {
-  draftUrl, errorText, fieldLabel, fmtDate, inlineErrors, recordUrl, schemaAt, titleOf,
+  draftUrl, errorText, fieldLabel, fmtDate, inlineErrors, mergeErrors, recordUrl, schemaAt, titleOf,
 } from "../util.js";
 import { dropLocal, readLocal, writeLocal } from "../unsaved.js";
 
 const AUTOSAVE_MS = 1200;
 const RETRY_MS = 5000;
-const FIELDS = { suggest: SuggestField };
 // The editor saves what validates and hears what it left out (RFC 7240).
 const LENIENT = "handling=lenient";
 
@@ -197,10 +194,6 @@ export default function Deposit({ pid, emptyFileMessage }) {
   }
 
   changeRef.current = onChange;
-  const uiSchema = useMemo(
-    () => withSuggestFields((deposit && deposit.schemas.uiSchema) || {}),
-    [deposit && deposit.schemas.uiSchema],
-  );
 
   // Publishing starts with a save; false (and says why) when it fails.
   async function saveFirst() {
@@ -342,21 +335,14 @@ export default function Deposit({ pid, emptyFileMessage }) {
       )}
       <div className="editor-layout">
         <section className="panel editor" aria-label="Metadata">
-          <Form
+          <DepositForm
             schema={deposit.schemas.schema}
-            uiSchema={{ ...uiSchema, "ui:submitButtonOptions": { norender: true } }}
+            uiSchema={deposit.schemas.uiSchema}
             formData={formData}
-            fields={FIELDS}
-            templates={FORM_TEMPLATES}
             formContext={formContext}
-            validator={draftValidator}
             onChange={onChange}
             extraErrors={mergeErrors(serverErrors, publishErrors)}
-            liveValidate="onChange"
-            showErrorList={false}
-            noHtml5Validate
             disabled={!deposit.can_update || conflict}
-            idPrefix="field"
           />
         </section>
         <div className="side-panels">
@@ -370,16 +356,4 @@ export default function Deposit({ pid, emptyFileMessage }) {
       <ReviewPanel kind="deposits" target={deposit} key={deposit.id} />
     </div>
   );
-}
-
-// Two error schemas as one (react-jsonschema-form `extraErrors`).
-function mergeErrors(a, b) {
-  if (!a) return b || undefined;
-  if (!b) return a;
-  const out = { ...a };
-  for (const [key, value] of Object.entries(b)) {
-    if (key === "__errors") out.__errors = [...new Set([...(a.__errors || []), ...value])];
-    else out[key] = mergeErrors(a[key], value);
-  }
-  return out;
 }

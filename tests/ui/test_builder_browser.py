@@ -1,0 +1,203 @@
+"""The content builder in a real browser (issue 20): a superuser builds a small
+CMS type with a nested array and a CADI autocomplete field at /admin/types,
+previews it in the deposit form, has a broken pattern refused on its field,
+saves it; a CMS member then creates a draft of it and finds it in search under
+the type's new facet. Screenshots: docs/screenshots/builder-*.png."""
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from invenio_app.factory import create_app as create_ui_and_api
+from playwright.sync_api import expect
+from test_browser import goto_until, login, screenshot, wait_saved
+
+create_app = create_ui_and_api
+
+TYPE = "cms-builder-demo"
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+@pytest.fixture(scope="module")
+def app_config(app_config, live_app_config):
+    """Served on its own port, with CSRF protection on."""
+    return live_app_config(app_config)
+
+
+@pytest.fixture(scope="module")
+def superuser(app, database, ui_password, experiment_roles):
+    """A CAP support member (superuser) who logs in with a password."""
+    from flask_security.utils import hash_password
+    from invenio_accounts.proxies import current_datastore
+    from invenio_db import db
+
+    from cap.modules.instance.fixtures import ensure_role
+
+    user = current_datastore.create_user(
+        email="ui-support@inveniosoftware.org", password=hash_password(ui_password), active=True)
+    user.confirmed_at = db.func.now()
+    current_datastore.add_role_to_user(user, ensure_role("analysis-preservation-support@cern.ch"))
+    db.session.commit()
+    return user
+
+
+@pytest.fixture()
+def built_type_indexes(app):
+    """The indexes of the versions the test builds, deleted after it."""
+    yield
+    from cap.modules.schemas import api
+    from cap.modules.schemas.errors import SchemaNotFoundError
+
+    try:
+        versions = api.versions_of(TYPE)
+    except SchemaNotFoundError:
+        return
+    api.delete_index_names([name for schema in versions for name in api.index_names(schema)])
+
+
+def shot(page, artifacts, name):
+    """A screenshot in the artifacts, copied into docs/screenshots."""
+    screenshot(page, artifacts, name)
+    DOCS.mkdir(parents=True, exist_ok=True)
+    shutil.copy(artifacts / f"{name}.png", DOCS / f"{name}.png")
+
+
+def add_field(page, key, kind=None, parent=None, title=None):
+    """Add a field (at the top or into ``parent``), then set its key, type and title."""
+    if parent:
+        page.get_by_role("button", name=f"Add a field to {parent}", exact=True).click()
+    else:
+        page.get_by_role("button", name="Add a field", exact=True).click()
+    editor = page.locator(".field-editor")
+    editor.get_by_label("Key (in the document)").fill(key)
+    if kind:
+        editor.get_by_label("Type", exact=True).select_option(kind)
+    if title:
+        editor.get_by_label("Title", exact=True).fill(title)
+
+
+def tree_keys(page):
+    return page.locator(".field-row").evaluate_all("rows => rows.map(r => r.dataset.field)")
+
+
+def test_build_a_type_preview_save_deposit_and_find_it(
+    app, cap_server, browser_page, context, superuser, ui_user, ui_password, artifacts,
+    built_type_indexes,
+):
+    from cap.modules.cms.cadi.sync import sync_from_file
+    from cap.modules.schemas import api
+
+    sync_from_file(app.config["CAP_CADI_DEMO_FILE"])  # CADI suggestions from the synced copy
+    page = browser_page
+    login(page, cap_server, superuser.email, ui_password)
+    page.goto(f"{cap_server}/admin/types")
+    expect(page.get_by_role("heading", name="Deposit types")).to_be_visible()
+    expect(page.locator("tr[data-type='cms-analysis']")).to_contain_text("v2.0.0")
+    page.get_by_role("button", name="New type…").click()
+
+    page.get_by_label("Name", exact=True).fill(TYPE)
+    page.get_by_label("Full name").fill("Builder demo")
+    page.get_by_label("Experiment").select_option("CMS")
+    # The starter's title, then a group with a CADI id and a list of datasets.
+    add_field(page, "basic_info", kind="object", title="Basic information")
+    add_field(page, "cadi_id", parent="basic_info", title="CADI ID")
+    editor = page.locator(".field-editor")
+    editor.get_by_label("Pattern (regular expression)").fill(r"^[A-Z]{3}-\d{2}-\d{3}$")
+    editor.get_by_label("Suggestions").select_option("cadi")
+    add_field(page, "datasets", kind="array", title="Datasets")
+    add_field(page, "year", kind="integer", parent="datasets", title="Year")
+    add_field(page, "name", parent="datasets", title="Dataset name")
+    editor.get_by_label("Required to publish").check()
+    assert tree_keys(page) == ["general_title", "basic_info", "cadi_id", "datasets", "year", "name"]
+    # Drag and drop: the dataset name before the year.
+    page.locator(".field-row[data-field='name']").drag_to(page.locator(".field-row[data-field='year']"))
+    assert tree_keys(page) == ["general_title", "basic_info", "cadi_id", "datasets", "name", "year"]
+    # The buttons: datasets up above basic_info, and back down.
+    page.get_by_role("button", name="Move datasets up").click()
+    assert tree_keys(page)[1:3] == ["datasets", "name"]
+    page.get_by_role("button", name="Move datasets down").click()
+    assert tree_keys(page) == ["general_title", "basic_info", "cadi_id", "datasets", "name", "year"]
+
+    # The facet on the datasets' names (a keyword in the generated mapping).
+    page.get_by_role("tab", name="Search").click()
+    mapping = page.get_by_label("Search mapping (JSON)")
+    expect(mapping).to_contain_text('"name": {\n          "type": "keyword"')
+    page.get_by_role("button", name="Add a facet").click()
+    page.get_by_label("Facet name").fill("dataset")
+    page.get_by_label("Facet field").fill("datasets.name")
+    page.get_by_role("tab", name="Fields").click()
+
+    # The preview is the deposit form: validation and CADI suggestions as a depositor gets them.
+    preview = page.get_by_role("region", name="Preview")
+    expect(preview.get_by_label("Title", exact=True)).to_be_visible()
+    cadi = preview.get_by_label("CADI ID", exact=True)
+    cadi.press_sequentially("hig-", delay=20)
+    listbox = preview.get_by_role("listbox", name="Suggestions from CADI")
+    expect(listbox.get_by_role("option").first).to_be_visible()
+    cadi.press("ArrowDown")
+    cadi.press("Enter")
+    expect(cadi).to_have_value(re.compile(r"^HIG-\d{2}-\d{3}$"))
+    preview.get_by_role("group", name="Datasets").get_by_role("button", name="Add").click()
+    expect(preview.get_by_label("Dataset name", exact=True)).to_be_visible()
+    preview.get_by_label("Year", exact=True).fill("2018")
+    preview.get_by_role("button", name="Check as at publish").click()
+    expect(preview.get_by_role("status").filter(has_text="Publishing would refuse")).to_be_visible()
+    expect(preview.locator("#field_general_title__error")).to_contain_text("Required")
+    expect(preview.locator("#field_datasets_0_name__error")).to_contain_text("Required")
+    shot(page, artifacts, "builder-preview")
+
+    # Saving: a broken pattern is refused and shown on its field.
+    page.locator(".field-row[data-field='cadi_id'] .field-pick").click()
+    editor.get_by_label("Pattern (regular expression)").fill("[A-Z")
+    page.get_by_role("button", name="Review and save…").click()
+    dialog = page.get_by_role("dialog", name="Review the changes")
+    expect(dialog).to_contain_text("no earlier version")
+    dialog.get_by_role("button", name=f"Save {TYPE} v1.0.0").click()
+    problems = page.locator(".builder-problems")
+    expect(problems).to_contain_text("deposit_schema.properties.basic_info.properties.cadi_id.pattern")
+    expect(page.locator(".field-row[data-field='cadi_id'] .field-error-badge")).to_be_visible()
+    shot(page, artifacts, "builder-refused")
+    problems.get_by_role("button", name="Show the field").click()
+    editor.get_by_label("Pattern (regular expression)").fill(r"^[A-Z]{3}-\d{2}-\d{3}$")
+    page.get_by_role("button", name="Review and save…").click()
+    dialog.get_by_role("button", name=f"Save {TYPE} v1.0.0").click()
+    expect(page.get_by_role("status").filter(has_text=f"Saved {TYPE} v1.0.0")).to_be_visible(
+        timeout=20000)
+    expect(page.locator(f"tr[data-type='{TYPE}']")).to_contain_text("v1.0.0")
+    stored = api.get_schema(TYPE, "1.0.0")
+    assert stored.experiment == "CMS"
+    assert stored.deposit_options["basic_info"]["cadi_id"]["ui:options"] == {"suggest": "cadi"}
+    assert stored.deposit_schema["properties"]["datasets"]["items"]["required"] == ["name"]
+    assert stored.config["facets"]["dataset"] == {"terms": {"field": "datasets.name", "size": 10}}
+
+    # A new version: the diff against v1.0.0 before saving.
+    page.get_by_role("button", name=f"New version of {TYPE}").click()
+    expect(page.get_by_label("Version", exact=True)).to_have_value("1.1.0")
+    page.locator(".field-row[data-field='general_title'] .field-pick").click()
+    editor.get_by_label("Description").fill("What the analysis is about.")
+    page.get_by_role("button", name="Review and save…").click()
+    expect(dialog).to_contain_text("Changes from v1.0.0")
+    expect(dialog.locator("tr.diff-added")).to_contain_text(
+        "deposit_schema.properties.general_title.description")
+    shot(page, artifacts, "builder-diff")
+    dialog.get_by_role("button", name="Back to the builder").click()
+    page.get_by_role("button", name="Cancel").click()
+
+    # A CMS member creates a draft of the new type and finds it under its facet.
+    member = context.new_page()
+    context.clear_cookies()
+    login(member, cap_server, ui_user.email, ui_password)
+    member.get_by_label("Type").select_option(TYPE)
+    member.get_by_label("Title (optional)").fill("Built in the browser")
+    member.get_by_role("button", name="Create draft").click()
+    member.wait_for_url(re.compile(r"/drafts/\w+"), timeout=30000)
+    member.get_by_role("group", name="Datasets").get_by_role("button", name="Add").click()
+    member.get_by_label("Dataset name", exact=True).fill("/DoubleMuon/Run2018A/MINIAOD")
+    wait_saved(member)
+    facet = member.get_by_role("group", name="Dataset name")
+    goto_until(member, f"{cap_server}/search?q=&collection={TYPE}",
+               facet.get_by_text("/DoubleMuon/Run2018A/MINIAOD"), seconds=20)
+    expect(member.locator(".hit").first).to_contain_text("Built in the browser")
+    shot(member, artifacts, "builder-search-facet")
+    member.close()
