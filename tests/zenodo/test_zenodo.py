@@ -133,3 +133,16 @@ def test_zenodo_down_or_refusing(client, env, allowed, record, zenodo_server, ap
         app.config["CAP_ZENODO_TOKEN"] = TOKEN
     assert refused.status_code == 502 and "401" in refused.json["message"]
     assert "_zenodo" not in env.records.read(env.users.owner.identity, record).data
+
+
+def test_a_new_revision_keeps_the_zenodo_doi(client, env, allowed, record):
+    owner = env.users.owner
+    assert push(client, owner, record).status_code == 202
+    pid = env.records.read(owner.identity, record).data["_deposit"]["id"]
+    assert client.post(f"/deposits/{pid}/actions/edit", headers=owner.headers).status_code == 201
+    republished = client.post(f"/deposits/{pid}/actions/publish", headers=owner.headers)
+    assert republished.status_code == 202, republished.json
+    data = env.records.read(owner.identity, record).data
+    assert data["_zenodo"]["doi"] == "10.5072/zenodo.1001"
+    datacite = client.get(f"/records/{record}?format=datacite-json", headers=owner.headers).json
+    assert datacite["doi"] == "10.5072/zenodo.1001"

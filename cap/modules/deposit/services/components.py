@@ -115,3 +115,19 @@ class PIDComponent(ServiceComponent):
     def delete(self, identity, deposit, uow=None):
         """The draft's PID is deleted (it answers 410 from now on)."""
         PersistentIdentifier.get(deposit.pid_type, deposit.pid).delete()
+
+
+class RecordOnlyFieldsComponent(ServiceComponent):
+    """Fields that actions on a published record set and its draft never holds
+    (the service config's ``record_only_fields``: the public flag, the Zenodo
+    DOIs) stay on the record's new revisions: publish rewrites the record from
+    the draft."""
+
+    def publish(self, identity, publication, uow=None):
+        """Carry them from the earlier revision into this one."""
+        if publication.record is None:
+            return
+        for field in self.service.config.record_only_fields:
+            if field in publication.record:
+                publication.data[field] = publication.record[field]
+

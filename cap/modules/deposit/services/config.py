@@ -4,13 +4,12 @@ search options and components, in one class; a variant is a subclass."""
 from ...access.components import ACCESS_COMPONENTS
 from ...access.policies import DepositPermissionPolicy
 from ...notifications.components import NotificationComponent
-from ...oaipmh.components import PublicFlagComponent
 from ...records.api import PublishedRecord
 from ...records.indexer import get_indexer
 from ...records.services.config import RecordServiceConfig
 from ...reviews.components import ReviewComponent
 from ..records.api import Deposit
-from .components import FilesComponent, PIDComponent
+from .components import FilesComponent, PIDComponent, RecordOnlyFieldsComponent
 
 
 def schemas_api():
@@ -41,5 +40,9 @@ class DepositServiceConfig(RecordServiceConfig):
     search_alias = "deposits"
 
     components = (ReviewComponent, *ACCESS_COMPONENTS, FilesComponent, PIDComponent,
-                  PublicFlagComponent, NotificationComponent)
+                  RecordOnlyFieldsComponent, NotificationComponent)
     """Side concerns, run in this order at each action (see ``ServiceComponent``)."""
+
+    record_only_fields = ("_public", "_public_changed", "_zenodo")
+    """Set on a record by its own actions (cap.modules.oaipmh, cap.modules.zenodo),
+    kept by each new revision."""
