@@ -61,7 +61,10 @@ class MailCatcher:
         if self.folder is not None:
             self.folder.mkdir(parents=True, exist_ok=True)
             name = f"{time.strftime('%Y%m%dT%H%M%S')}-{index:04d}.eml"
-            (self.folder / name).write_bytes(envelope.content)
+            # Who it went to, blind copies included (not in the message's own headers),
+            # as MTAs record it: one Envelope-To header on top of the file.
+            header = f"Envelope-To: {', '.join(envelope.rcpt_tos)}\r\n".encode()
+            (self.folder / name).write_bytes(header + envelope.content)
         return "250 Message accepted"
 
 

@@ -146,6 +146,9 @@ def celery_worker(app, instance_path, log_path, pool="prefork", **extra):
         process = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "invenio_app.celery", "worker",
              "--pool", pool, "--concurrency", "1", "--queues", queue, "--loglevel", "INFO",
+             # A node name of its own: another worker on the same vhost (a
+             # ./scripts/run) holds the default name's exclusive control queue.
+             "--hostname", f"{queue}@%h",
              "--without-heartbeat", "--without-mingle", "--without-gossip"],
             env=env, stdout=log, stderr=subprocess.STDOUT,
         )

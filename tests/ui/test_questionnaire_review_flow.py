@@ -205,6 +205,10 @@ def test_the_questionnaire_flow(app, cap_server, worker, people, smtp, api, chro
             "Give the fit range of the DNN output.")
         owner.get_by_role("button", name="Edit").click()
         owner.wait_for_url(f"**/drafts/{depid}")
+        # The draft page shows what the record's reviewers asked for.
+        asked = owner.get_by_role("region", name=f"Reviews of {recid}, as published")
+        expect(asked).to_contain_text("Give the fit range of the DNN output.")
+        expect(asked.get_by_role("button", name="Submit review")).to_have_count(0)
         owner.get_by_label("Three-line summary", exact=True).fill(
             "HH to bbtautau in 138/fb; the DNN output is fitted between 0.1 and 1.")
         wait_saved(owner)
@@ -241,9 +245,19 @@ def test_the_questionnaire_flow(app, cap_server, worker, people, smtp, api, chro
         mails = owner.get_by_role("region", name="Notifications")
         expect(mails.locator("li")).to_have_count(4)
         expect(mails.get_by_text(f"[CMS-STATS] Review of {recid}: approved")).to_be_visible()
+        # The owner administers the deposit: blind copies listed apart, as Bcc.
+        bcc = mails.locator("li").first.locator("div", has=owner.locator("dt", has_text="Bcc"))
+        expect(bcc).to_contain_text(f"hn-cms-hig-21-004@cern.ch, {HIG_CONTACT}")
+        expect(mails.locator("li").first).to_contain_text(re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC"))
         mails.scroll_into_view_if_needed()
         mails.screenshot(path=str(artifacts / "notifications-trail.png"))
         screenshot(owner, artifacts, "30-questionnaire-approved")
+        # A reader who does not administer it sees the trail without blind copies.
+        committee.goto(f"{cap_server}/published/{recid}")
+        theirs = committee.get_by_role("region", name="Notifications")
+        expect(theirs.locator("li")).to_have_count(4)
+        expect(theirs.locator("dt", has_text="Bcc")).to_have_count(0)
+        expect(theirs).not_to_contain_text("hn-cms-hig-21-004@cern.ch")
     finally:
         owner_context.close()
         committee_context.close()

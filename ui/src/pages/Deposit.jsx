@@ -5,7 +5,7 @@ import { api, sameOrigin } from "../api.js";
 import Files from "../components/Files.jsx";
 import { FORM_TEMPLATES } from "../components/FormTemplates.jsx";
 import Publish from "../components/Publish.jsx";
-import ReviewPanel from "../components/ReviewPanel.jsx";
+import ReviewPanel, { PublishedReviews } from "../components/ReviewPanel.jsx";
 import Repositories from "../components/Repositories.jsx";
 import Share from "../components/Share.jsx";
 import Workflows from "../components/Workflows.jsx";
@@ -368,6 +368,7 @@ export default function Deposit({ pid, emptyFileMessage }) {
         </div>
       </div>
       <ReviewPanel kind="deposits" target={deposit} key={deposit.id} />
+      {deposit.recid && <PublishedReviews recid={deposit.recid} />}
     </div>
   );
 }
