@@ -291,7 +291,7 @@ def test_checks_that_fail_mail_nobody_of_theirs(cap_server, worker, people, smtp
 
 
 def test_a_refusing_smtp_server_is_retried_and_the_publish_kept(
-    cap_server, worker, people, smtp, api, example, app
+    cap_server, worker, people, smtp, api, example, app, browser_page, ui_password, artifacts
 ):
     mailbox = smtp.handler
     mailbox.reset()
@@ -305,6 +305,14 @@ def test_a_refusing_smtp_server_is_retried_and_the_publish_kept(
     [row] = trail(api, people.owner, pid, 1)
     assert row["status"] == "failed" and row["attempts"] == retries + 1 == mailbox.refused
     assert mailbox.messages == []
+    login(browser_page, cap_server, people.owner.email, ui_password)
+    browser_page.goto(f"{cap_server}/published/{recid}")
+    mails = browser_page.get_by_role("region", name="Notifications")
+    expect(mails.get_by_text("failed", exact=True)).to_be_visible()
+    expect(mails).to_contain_text(f"{retries + 1} attempts")
+    expect(mails.locator(".alert-danger")).to_contain_text("554 5.7.1 Relaying refused")
+    mails.screenshot(path=str(artifacts / "notifications-failed.png"))
+    shutil.copy(artifacts / "notifications-failed.png", DOCS_SCREENSHOTS / "notifications-failed.png")
     failed = api("GET", "/notifications/failed", people.admin)
     assert row["id"] in [hit["id"] for hit in failed.json()["hits"]["hits"]]
     assert api("GET", "/notifications/failed", people.owner).status_code == 403

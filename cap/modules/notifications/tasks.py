@@ -48,6 +48,16 @@ class TimedConnection(Connection):
         return host
 
 
+def _reason(error):
+    """What went wrong, for the audit trail: the server's code and text as it said them."""
+    if isinstance(error, smtplib.SMTPResponseException):
+        text = error.smtp_error
+        if isinstance(text, bytes):
+            text = text.decode("utf-8", errors="replace")
+        return f"{type(error).__name__}: {error.smtp_code} {text}"
+    return f"{type(error).__name__}: {error}"
+
+
 def _message(row):
     recipients = row.recipients or {}
     message = Message(
@@ -85,7 +95,7 @@ def send_notification(notification_id):
         with TimedConnection(mail, current_app.config["CAP_NOTIFICATIONS_SMTP_TIMEOUT"]) as smtp:
             smtp.send(_message(row))
     except SEND_ERRORS as error:
-        row.error = f"{type(error).__name__}: {error}"
+        row.error = _reason(error)
         retries = current_app.config["CAP_NOTIFICATIONS_MAX_RETRIES"]
         if row.attempts <= retries:
             db.session.commit()

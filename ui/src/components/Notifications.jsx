@@ -44,6 +44,9 @@ export default function Notifications({ pid }) {
                 ))}
               </dl>
               {row.status === "failed" && row.error && <p className="alert alert-danger">{row.error}</p>}
+              {row.status === "queued" && row.error && (
+                <p className="muted small">Not sent yet, retrying: {row.error}</p>
+              )}
             </li>
           ))}
         </ol>
