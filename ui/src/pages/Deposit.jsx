@@ -360,6 +360,9 @@ export default function Deposit({ pid, emptyFileMessage }) {
           />
         </section>
         <div className="side-panels">
+          {/* Reviews first: on a long questionnaire the form would hide them. */}
+          <ReviewPanel kind="deposits" target={deposit} key={deposit.id} />
+          {deposit.recid && <PublishedReviews recid={deposit.recid} />}
           <Files deposit={deposit} canUpdate={deposit.can_update} emptyFileMessage={emptyFileMessage}
             onChange={(files) => setDeposit((d) => ({ ...d, files }))} />
           <Repositories deposit={deposit} canUpdate={deposit.can_update}
@@ -367,8 +370,6 @@ export default function Deposit({ pid, emptyFileMessage }) {
           <Workflows deposit={deposit} onFilesChanged={(files) => setDeposit((d) => ({ ...d, files }))} />
         </div>
       </div>
-      <ReviewPanel kind="deposits" target={deposit} key={deposit.id} />
-      {deposit.recid && <PublishedReviews recid={deposit.recid} />}
     </div>
   );
 }
