@@ -196,10 +196,11 @@ def test_the_questionnaire_flow(app, cap_server, worker, people, smtp, api, chro
         assert "Give the fit range of the DNN output." in changes.get_content()
 
         # The owner sees it on the dashboard and the record, edits and republishes.
-        owner.goto(f"{cap_server}/")
-        mine = owner.get_by_role("region", name="My published")
-        expect(mine.locator(".hit", has_text="HH to bbtautau")).to_contain_text(
-            "changes requested")
+        # (The dashboard reads the index: reloaded until it shows the new state.)
+        mine = owner.get_by_role("region", name="My published").locator(
+            ".hit", has_text="HH to bbtautau")
+        goto_until(owner, f"{cap_server}/",
+                   mine.locator(".badge-review", has_text="changes requested"), seconds=20)
         owner.goto(f"{cap_server}/published/{recid}")
         expect(owner.get_by_role("region", name="Reviews")).to_contain_text(
             "Give the fit range of the DNN output.")
@@ -220,9 +221,8 @@ def test_the_questionnaire_flow(app, cap_server, worker, people, smtp, api, chro
         # The new revision asks for review again: the request is about an earlier version.
         reviews = owner.get_by_role("region", name="Reviews")
         expect(reviews.locator(".review").first).to_contain_text("about an earlier version")
-        owner.goto(f"{cap_server}/")
-        expect(owner.get_by_role("region", name="My published").locator(
-            ".hit", has_text="HH to bbtautau")).to_contain_text("review pending")
+        goto_until(owner, f"{cap_server}/",
+                   mine.locator(".badge-review", has_text="review pending"), seconds=20)
 
         # The committee approves the new revision.
         panel = review_on_record_page(committee, cap_server, recid, "Approve",
