@@ -247,12 +247,19 @@ CAP_DEMO_PASSWORD = "cap-demo-password"
 """Password of the demo users created by ``cap setup --demo``."""
 
 CAP_DEMO_USERS = [
-    {"email": "cms@inveniosoftware.org", "roles": ["cms-members@cern.ch", "cms-conveners@cern.ch"]},
+    {"email": "cms@inveniosoftware.org", "roles": ["cms-members@cern.ch", "cms-conveners@cern.ch"],
+     "about": "CMS member: owns the CMS demo analyses, fills questionnaires"},
     {"email": "stats-committee@inveniosoftware.org",
-     "roles": ["cms-members@cern.ch", "cms-stats-committee@cern.ch"]},
-    {"email": "atlas@inveniosoftware.org", "roles": ["atlas-active-members-all@cern.ch"]},
-    {"email": "lhcb@inveniosoftware.org", "roles": ["lhcb-general@cern.ch"]},
-    {"email": "alice@inveniosoftware.org", "roles": ["alice-member@cern.ch"]},
-    {"email": "admin@inveniosoftware.org", "roles": ["analysis-preservation-support@cern.ch"]},
+     "roles": ["cms-members@cern.ch", "cms-stats-committee@cern.ch"],
+     "about": "CMS statistics committee: reviews questionnaires"},
+    {"email": "atlas@inveniosoftware.org", "roles": ["atlas-active-members-all@cern.ch"],
+     "about": "ATLAS member"},
+    {"email": "lhcb@inveniosoftware.org", "roles": ["lhcb-general@cern.ch"],
+     "about": "LHCb member"},
+    {"email": "alice@inveniosoftware.org", "roles": ["alice-member@cern.ch"],
+     "about": "ALICE member"},
+    {"email": "admin@inveniosoftware.org", "roles": ["analysis-preservation-support@cern.ch"],
+     "about": "CAP support: superuser, sees failed mails"},
 ]
-"""Demo accounts; each gets a personal access token named ``cap-demo``."""
+"""Demo accounts (``about``: what ``cap setup --demo`` says they are for); each
+gets a personal access token named ``cap-demo``."""

@@ -33,19 +33,25 @@ class MailCatcher:
         self.mode = "normal"
         self.messages = []
         self.envelopes = []
-        self.refused = 0
+        self.refused_at = []
+        """``time.monotonic()`` of each refused message (the gaps show the back-off)."""
         self._lock = threading.Lock()
 
     def reset(self):
         """Back to accepting, nothing kept."""
         with self._lock:
-            self.mode, self.messages, self.envelopes, self.refused = "normal", [], [], 0
+            self.mode, self.messages, self.envelopes, self.refused_at = "normal", [], [], []
+
+    @property
+    def refused(self):
+        """How many messages were refused."""
+        return len(self.refused_at)
 
     async def handle_DATA(self, server, session, envelope):
         """Keep the message, or refuse it in ``refuse`` mode."""
         if self.mode == "refuse":
             with self._lock:
-                self.refused += 1
+                self.refused_at.append(time.monotonic())
             return "554 5.7.1 Relaying refused"
         message = message_from_bytes(envelope.content, policy=policy.default)
         with self._lock:
@@ -55,7 +61,10 @@ class MailCatcher:
         if self.folder is not None:
             self.folder.mkdir(parents=True, exist_ok=True)
             name = f"{time.strftime('%Y%m%dT%H%M%S')}-{index:04d}.eml"
-            (self.folder / name).write_bytes(envelope.content)
+            # Who it went to, blind copies included (not in the message's own headers),
+            # as MTAs record it: one Envelope-To header on top of the file.
+            header = f"Envelope-To: {', '.join(envelope.rcpt_tos)}\r\n".encode()
+            (self.folder / name).write_bytes(header + envelope.content)
         return "250 Message accepted"
 
 
@@ -68,3 +77,33 @@ def start_smtp(port=0, folder=None):
     controller = Controller(handler, hostname="127.0.0.1", port=port or free_port())
     controller.start()
     return controller
+
+
+class SilentServer:
+    """A TCP server on 127.0.0.1 that accepts connections and never sends a byte
+    (an SMTP server that hangs before its greeting)."""
+
+    def __init__(self):
+        """Listen on a free port; ``accepted`` counts the connections taken."""
+        self._socket = socket.create_server(("127.0.0.1", 0))
+        self.port = self._socket.getsockname()[1]
+        self.accepted = 0
+        self._open = []
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+
+    def _accept(self):
+        while True:
+            try:
+                connection, _ = self._socket.accept()
+            except OSError:  # closed by stop()
+                return
+            self.accepted += 1
+            self._open.append(connection)  # held open, never answered
+
+    def stop(self):
+        """Close the listening socket and every connection."""
+        self._socket.close()
+        for connection in self._open:
+            connection.close()
+        self._thread.join(5)

@@ -167,3 +167,31 @@ def worker_env(app, instance_path, **extra):
         INVENIO_SEARCH_INDEX_PREFIX=app.config["SEARCH_INDEX_PREFIX"],
         **extra,
     )
+
+
+@contextmanager
+def celery_worker(app, instance_path, log_path, pool="prefork", **extra):
+    """A Celery worker process of ``app``'s instance on its default queue
+    (``CELERY_TASK_DEFAULT_QUEUE``, which the test module makes its own), its
+    output written to ``log_path``; ``extra``: more environment (``INVENIO_*``
+    settings). Stopped with SIGTERM (Celery's warm shutdown) on exit."""
+    import subprocess
+    import sys
+
+    queue = app.config["CELERY_TASK_DEFAULT_QUEUE"]
+    env = worker_env(app, instance_path, INVENIO_CELERY_TASK_DEFAULT_QUEUE=repr(queue), **extra)
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "invenio_app.celery", "worker",
+             "--pool", pool, "--concurrency", "1", "--queues", queue, "--loglevel", "INFO",
+             # A node name of its own: another worker on the same vhost (a
+             # ./scripts/run) holds the default name's exclusive control queue.
+             "--hostname", f"{queue}@%h",
+             "--without-heartbeat", "--without-mingle", "--without-gossip"],
+            env=env, stdout=log, stderr=subprocess.STDOUT,
+        )
+    try:
+        yield process
+    finally:
+        process.terminate()
+        process.wait(30)

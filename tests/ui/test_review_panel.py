@@ -77,7 +77,7 @@ def test_a_committee_member_reviews_a_questionnaire(
     expect(review).to_contain_text("resolved")
     expect(panel.get_by_role("button", name="Delete")).to_be_visible()  # their own review
     screenshot(page, artifacts, "20-review-panel")
-    # The panel alone (docs/screenshots/review-panel.png is a copy of it).
+    # The panel alone (docs/screenshots/review-panel.png comes from test_questionnaire_review_flow).
     page.locator(".review-panel").screenshot(path=str(artifacts / "review-panel.png"))
 
     # The owner sees the reviews but no review form: owning is not reviewing.

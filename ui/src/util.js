@@ -20,6 +20,14 @@ export function fmtDate(value) {
   return Number.isNaN(d.getTime()) ? String(value) : d.toISOString().slice(0, 10);
 }
 
+// Date and time in UTC, to the minute: "2026-12-03 09:18 UTC".
+export function fmtDateTime(value) {
+  if (!value) return "";
+  const d = new Date(value);
+  if (Number.isNaN(d.getTime())) return String(value);
+  return `${d.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+}
+
 export function fmtSize(bytes) {
   if (bytes == null) return "";
   const units = ["B", "KB", "MB", "GB", "TB"];

@@ -3,6 +3,7 @@
 import sys
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 from invenio_db import db
 
@@ -53,8 +54,10 @@ def setup(demo):
     fixtures.load_roles()
     if demo:
         click.echo("demo users ...")
+        about = {spec["email"]: spec.get("about") for spec in current_app.config["CAP_DEMO_USERS"]}
         for email, token in fixtures.load_demo_users():
-            click.echo(f"  {email}  token: {token}")
+            click.echo(f"  {email} ({about[email]})  token: {token}" if about.get(email)
+                       else f"  {email}  token: {token}")
         click.echo("demo CMS datasets and triggers ...")
         load_demo_cms_lookups()
         click.echo("demo drafts and records ...")

@@ -15,8 +15,13 @@ CAP_NOTIFICATIONS_MAX_RETRIES = 5
 CAP_NOTIFICATIONS_RETRY_BACKOFF = 30
 """Seconds before the first retry; each next retry waits twice as long."""
 
+CAP_NOTIFICATIONS_SMTP_TIMEOUT = 30
+"""Seconds the SMTP server has to answer each step (connect, greeting, each
+command); past it the attempt fails with ``TimeoutError`` and is retried."""
+
 CAP_NOTIFICATIONS_SEND_TIME_LIMIT = 60
-"""Seconds one send may take in a worker (an SMTP server that hangs is cut off)."""
+"""Seconds one send may take in a prefork worker, a guard behind the SMTP timeout (a
+server that drips its answers). Read when the task is defined, so not per app."""
 
 CAP_NOTIFICATIONS_TEMPLATES_DIR = str(Path(__file__).parent / "templates")
 """Where a rule's ``template_file`` is looked up (and nowhere else)."""

@@ -9,6 +9,7 @@ schema: the committee changes them through ``PUT .../notifications``.
 """
 
 import logging
+from datetime import UTC
 
 from flask import current_app
 from invenio_db import db
@@ -44,8 +45,9 @@ def notification_item(row, blind_copies=True):
         "attempts": row.attempts,
         "error": row.error,
         "sender": row.sender_id,
-        "created": row.created.isoformat(),
-        "updated": row.updated.isoformat(),
+        # Stored naive in UTC; answered with the offset so clients read UTC.
+        "created": row.created.replace(tzinfo=UTC).isoformat(),
+        "updated": row.updated.replace(tzinfo=UTC).isoformat(),
     }
 
 

@@ -12,7 +12,7 @@ import smtplib
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from flask import current_app
-from flask_mail import Message
+from flask_mail import Connection, Message
 from invenio_db import db
 
 from . import config
@@ -21,6 +21,41 @@ from .models import STATUS_FAILED, STATUS_QUEUED, STATUS_SENT, STATUS_SUPPRESSED
 LOGGER = logging.getLogger("cap.notifications")
 
 SEND_ERRORS = (smtplib.SMTPException, OSError, SoftTimeLimitExceeded)
+
+
+class TimedConnection(Connection):
+    """Flask-Mail's SMTP connection with a socket timeout.
+
+    Flask-Mail 0.9.1 opens ``smtplib.SMTP`` without one, so a server that
+    accepts the connection and never answers would hold the worker until the
+    task's time limit (and the solo pool, which has none, for ever).
+    """
+
+    def __init__(self, mail, timeout):
+        """``mail``: Flask-Mail's state; ``timeout``: seconds per socket operation."""
+        super().__init__(mail)
+        self.timeout = timeout
+
+    def configure_host(self):
+        """Flask-Mail's connection steps, with ``timeout`` on the socket."""
+        smtp = smtplib.SMTP_SSL if self.mail.use_ssl else smtplib.SMTP
+        host = smtp(self.mail.server, self.mail.port, timeout=self.timeout)
+        host.set_debuglevel(int(self.mail.debug))
+        if self.mail.use_tls:
+            host.starttls()
+        if self.mail.username and self.mail.password:
+            host.login(self.mail.username, self.mail.password)
+        return host
+
+
+def _reason(error):
+    """What went wrong, for the audit trail: the server's code and text as it said them."""
+    if isinstance(error, smtplib.SMTPResponseException):
+        text = error.smtp_error
+        if isinstance(text, bytes):
+            text = text.decode("utf-8", errors="replace")
+        return f"{type(error).__name__}: {error.smtp_code} {text}"
+    return f"{type(error).__name__}: {error}"
 
 
 def _message(row):
@@ -57,9 +92,10 @@ def send_notification(notification_id):
     mail = current_app.extensions["mail"]
     row.attempts += 1
     try:
-        mail.send(_message(row))
+        with TimedConnection(mail, current_app.config["CAP_NOTIFICATIONS_SMTP_TIMEOUT"]) as smtp:
+            smtp.send(_message(row))
     except SEND_ERRORS as error:
-        row.error = f"{type(error).__name__}: {error}"
+        row.error = _reason(error)
         retries = current_app.config["CAP_NOTIFICATIONS_MAX_RETRIES"]
         if row.attempts <= retries:
             db.session.commit()

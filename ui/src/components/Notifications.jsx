@@ -1,10 +1,13 @@
 import { useEffect, useState } from "react";
 import { api } from "../api.js";
-import { errorText, fmtDate } from "../util.js";
+import { errorText, fmtDateTime } from "../util.js";
 
 // The mails the schema's rules sent for a deposit (the audit trail): when,
 // what, to whom, and whether it went out. Blind copies are listed only for
 // the deposit's admins (the server leaves them out for other readers).
+// Blind copies (trigger addresses such as HyperNews) are listed apart: the
+// other recipients never saw them.
+const RECIPIENT_FIELDS = [["to", "To"], ["cc", "Cc"], ["bcc", "Bcc"]];
 const STATUS_BADGE = { sent: "badge-published", queued: "badge-draft", failed: "badge-failed" };
 
 export default function Notifications({ pid }) {
@@ -30,10 +33,20 @@ export default function Notifications({ pid }) {
               <strong>{row.subject}</strong>{" "}
               <span className={`badge ${STATUS_BADGE[row.status] || ""}`}>{row.status}</span>
               <br />
-              <span className="muted">{fmtDate(row.created)} · {row.action} · to {
-                [...(row.recipients.to || []), ...(row.recipients.cc || []), ...(row.recipients.bcc || [])].join(", ")
-              }</span>
+              <span className="muted">{fmtDateTime(row.created)} · {row.action}
+                {row.attempts > 1 && ` · ${row.attempts} attempts`}</span>
+              <dl className="mail-recipients">
+                {RECIPIENT_FIELDS.filter(([key]) => (row.recipients[key] || []).length).map(([key, label]) => (
+                  <div key={key}>
+                    <dt>{label}</dt>
+                    <dd>{row.recipients[key].join(", ")}</dd>
+                  </div>
+                ))}
+              </dl>
               {row.status === "failed" && row.error && <p className="alert alert-danger">{row.error}</p>}
+              {row.status === "queued" && row.error && (
+                <p className="muted small">Not sent yet, retrying: {row.error}</p>
+              )}
             </li>
           ))}
         </ol>

@@ -30,7 +30,7 @@ export function ReviewBadge({ hit }) {
 // a form to add one, comment on one, resolve one and delete their own.
 // What the caller may do comes from the draft's form answer (`can_review`,
 // and `schemas.config.reviewable`), read here for a record.
-export default function ReviewPanel({ kind, target }) {
+export default function ReviewPanel({ kind, target, title = "Reviews" }) {
   const [reviews, setReviews] = useState(target.review || []);
   const [abilities, setAbilities] = useState(kind === "deposits" ? formAbilities(target) : null);
   const [type, setType] = useState("approved");
@@ -80,7 +80,7 @@ export default function ReviewPanel({ kind, target }) {
 
   return (
     <section className="panel review-panel" aria-labelledby={`reviews-title-${kind}`}>
-      <h2 id={`reviews-title-${kind}`}>Reviews</h2>
+      <h2 id={`reviews-title-${kind}`}>{title}</h2>
       {!reviews.length && <p className="muted">No reviews yet.</p>}
       <ol className="reviews">
         {reviews.map((r) => (
@@ -138,6 +138,18 @@ export default function ReviewPanel({ kind, target }) {
       {error && <p className="alert alert-danger" role="alert">{errorText(error)}</p>}
     </section>
   );
+}
+
+// On a draft being edited after its publish: the published record's reviews,
+// which asked for the changes (the draft's own start empty with each revision).
+export function PublishedReviews({ recid }) {
+  const [record, setRecord] = useState(null);
+  useEffect(() => {
+    api(`records/${encodeURIComponent(recid)}`).then(({ data }) => setRecord(data)).catch(() => setRecord(null));
+  }, [recid]);
+  if (!record || !(record.review || []).length) return null;
+  return <ReviewPanel kind="records" target={record} key={record.revision}
+    title={`Reviews of ${recid}, as published`} />;
 }
 
 function formAbilities(form) {

@@ -4,7 +4,7 @@ import { api, sameOrigin } from "../api.js";
 import Files from "../components/Files.jsx";
 import DepositForm from "../components/DepositForm.jsx";
 import Publish from "../components/Publish.jsx";
-import ReviewPanel from "../components/ReviewPanel.jsx";
+import ReviewPanel, { PublishedReviews } from "../components/ReviewPanel.jsx";
 import Repositories from "../components/Repositories.jsx";
 import Share from "../components/Share.jsx";
 import Workflows from "../components/Workflows.jsx";
@@ -346,6 +346,9 @@ export default function Deposit({ pid, emptyFileMessage }) {
           />
         </section>
         <div className="side-panels">
+          {/* Reviews first: on a long questionnaire the form would hide them. */}
+          <ReviewPanel kind="deposits" target={deposit} key={deposit.id} />
+          {deposit.recid && <PublishedReviews recid={deposit.recid} />}
           <Files deposit={deposit} canUpdate={deposit.can_update} emptyFileMessage={emptyFileMessage}
             onChange={(files) => setDeposit((d) => ({ ...d, files }))} />
           <Repositories deposit={deposit} canUpdate={deposit.can_update}
@@ -353,7 +356,6 @@ export default function Deposit({ pid, emptyFileMessage }) {
           <Workflows deposit={deposit} onFilesChanged={(files) => setDeposit((d) => ({ ...d, files }))} />
         </div>
       </div>
-      <ReviewPanel kind="deposits" target={deposit} key={deposit.id} />
     </div>
   );
 }
