@@ -1,6 +1,6 @@
 import { useState } from "react";
 import { api, sameOrigin, upload } from "../api.js";
-import FileTags from "./FileTags.jsx";
+import FileTags, { tagsText } from "./FileTags.jsx";
 import { errorText, fmtDate, fmtSize } from "../util.js";
 
 // The upload's tags travel in a header; people know the field as "Tags".
@@ -40,7 +40,7 @@ function FileRow({ file: f, onDelete, onVersions, onTagsSaved, versions, busy })
           <a href={sameOrigin((f.links && f.links.self) || "")} download={f.key}>{f.key}</a>
           {f.checksum && <div className="small muted checksum">{f.checksum}</div>}
         </td>
-        <td>{fmtSize(f.size)}</td>
+        <td className="size">{fmtSize(f.size)}</td>
         <td>{Object.entries(f.tags || {}).map(([k, v]) => <span key={k} className="tag">{k}={v}</span>)}</td>
         {(onDelete || onVersions) && (
           <td className="file-actions">
@@ -121,14 +121,18 @@ export default function Files({ deposit, canUpdate, onChange, emptyFileMessage }
     e.preventDefault();
     if (!file) return;
     const form = e.target;
-    const exists = (deposit.files || []).some((f) => f.key === file.name);
-    if (exists && !window.confirm(`Replace ${file.name}? The current version stays in its version history.`)) return;
+    const current = (deposit.files || []).find((f) => f.key === file.name);
+    const exists = Boolean(current);
+    // A new version keeps the tags of the one it replaces unless others are given.
+    const kept = exists && !tags.trim() ? tagsText(current.tags) : "";
+    const keeps = kept ? `; its tags (${kept}) are kept` : "";
+    if (exists && !window.confirm(`Replace ${file.name}? The current version stays in its version history${keeps}.`)) return;
     setError(null);
     setDone(null);
     setProgress(0);
     try {
       await upload(`${bucket}/${encodeURIComponent(file.name)}`, file, {
-        tags: tags.trim() || undefined, onProgress: setProgress,
+        tags: tags.trim() || kept || undefined, onProgress: setProgress,
       });
       setProgress(1);
       setDone(`${exists ? "Replaced" : "Uploaded"} ${file.name}.`);
