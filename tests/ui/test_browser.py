@@ -256,6 +256,40 @@ def test_capture_share_publish_find(cap_server, browser_page, ui_user, ui_passwo
     expect(page.get_by_role("link", name=recid)).to_be_visible()
 
 
+def test_sharing_asks_the_cern_directory(cap_server, browser_page, ui_user, ui_password, artifacts):
+    """E-groups CAP has never seen are found in the CERN directory (the LDAP
+    fake), suggested as one types; an address it does not know is refused in
+    words; one row per person or e-group, the owner once."""
+    page = browser_page
+    login(page, cap_server, ui_user.email, ui_password)
+    create_draft(page, cap_server, "Shared through the directory")
+    page.get_by_role("button", name="Share…").click()
+    dialog = page.get_by_role("dialog", name="Share this draft")
+    dialog.get_by_label("Share with").select_option("egroup")
+    egroup = dialog.get_by_label(re.compile("^E-group"))
+    egroup.press_sequentially("cms-hig", delay=20)
+    expect(dialog.locator("#share-suggestions option")).to_have_attribute(
+        "value", "cms-higgs-conveners@cern.ch")
+    egroup.fill("cms-higgs-conveners@cern.ch")
+    dialog.get_by_label("Right").select_option("update")
+    dialog.get_by_role("button", name="Share", exact=True).click()
+    expect(dialog.get_by_label("Role of cms-higgs-conveners@cern.ch").locator("option:checked")
+           ).to_have_text("Read and edit", timeout=20000)
+    dialog.get_by_label("Share with").select_option("user")
+    dialog.get_by_label("Email").fill("John.Doe@cern.ch")
+    dialog.get_by_role("button", name="Share", exact=True).click()
+    expect(dialog.get_by_label("Role of john.doe@cern.ch")).to_be_visible(timeout=20000)
+    dialog.get_by_label("Email").fill("nobody@cern.ch")
+    dialog.get_by_role("button", name="Share", exact=True).click()
+    expect(dialog.get_by_role("alert")).to_have_text(
+        "Not shared: Unknown user 'nobody@cern.ch': not in CAP nor in the CERN directory.",
+        timeout=20000)
+    expect(dialog.locator("tbody tr")).to_have_count(3)
+    expect(dialog.get_by_role("cell", name=f"{ui_user.email} (owner)")).to_have_count(1)
+    screenshot(page, artifacts, "06b-share-directory")
+    dialog.screenshot(path=str(artifacts / "share-dialog.png"))
+
+
 def test_publish_lists_validation_errors(
     cap_server, browser_page, ui_user, ui_password, artifacts
 ):
@@ -271,6 +305,9 @@ def test_publish_lists_validation_errors(
     expect(page.get_by_label("CADI ID", exact=True)).to_have_attribute("required", "")
     expect(page.locator(mark.format("analysis_title"))).to_have_count(0)
     expect(page.locator(mark.format("abstract"))).to_have_count(0)
+    # A field typed in and emptied again is missing, like one never touched.
+    page.get_by_label("CADI ID", exact=True).fill("EXO-19-0")
+    page.get_by_label("CADI ID", exact=True).fill("")
     page.get_by_label("Abstract", exact=True).fill("Typed just before publishing.")
     page.get_by_role("button", name="Publish…").click()  # before the autosave ran
     step = page.get_by_role("dialog", name="Publish this analysis")
@@ -657,6 +694,7 @@ def test_files_panel_versions_replace_delete_drop_and_empty_files(
     expect(panel.get_by_role("alert")).to_contain_text("empty.txt is empty (0 bytes)")
     expect(panel.get_by_role("button", name="Upload")).to_be_disabled()
     pick("fit.txt", b"first version")
+    panel.get_by_label(re.compile("^Tags")).fill("type=fit")
     panel.get_by_role("button", name="Upload").click()
     expect(panel.get_by_text("Uploaded fit.txt.")).to_be_visible(timeout=15000)
     expect(panel.get_by_role("link", name="fit.txt")).to_be_visible(timeout=15000)
@@ -665,7 +703,11 @@ def test_files_panel_versions_replace_delete_drop_and_empty_files(
     panel.get_by_role("button", name="Upload").click()
     expect(panel.get_by_role("row", name=re.compile(r"^fit\.txt .* 22 B"))).to_be_visible(
         timeout=15000)
-    assert confirms and confirms[-1].startswith("Replace fit.txt?")
+    # The new version keeps the tags of the one it replaced.
+    assert confirms[-1] == ("Replace fit.txt? The current version stays in its version "
+                            "history; its tags (type=fit) are kept.")
+    expect(panel.get_by_role("row", name=re.compile(r"^fit\.txt")).locator(".tag")).to_have_text(
+        "type=fit")
     panel.get_by_role("button", name="Versions of fit.txt").click()
     older = panel.get_by_role("list", name="Older versions of fit.txt")
     expect(older.get_by_role("link")).to_have_count(1)
