@@ -183,7 +183,7 @@ def test_capture_share_publish_find(cap_server, browser_page, ui_user, ui_passwo
     dialog.get_by_label("Right").select_option("update")
     dialog.get_by_role("button", name="Share", exact=True).click()
     expect(dialog.get_by_role("cell", name="cms-exo-conveners@cern.ch", exact=True)).to_be_visible(
-        timeout=15000)
+        timeout=30000)
     # One row per person or e-group (the owner once), each with its role.
     expect(dialog.locator("tbody tr")).to_have_count(2)
     expect(dialog.get_by_role("cell", name=f"{ui_user.email} (owner)")).to_have_count(1)
@@ -326,6 +326,9 @@ def test_publish_lists_validation_errors(
     page.get_by_label("Abstract", exact=True).focus()
     errors.nth(0).get_by_role("button").click()
     expect(page.locator("#field_basic_info_cadi_id")).to_be_focused()
+    # The highlight goes with the publish step.
+    step.get_by_role("button", name="Cancel").click()
+    expect(page.locator("[data-highlight]")).to_have_count(0)
     # Filling it in drops its error.
     page.get_by_label("CADI ID", exact=True).fill("EXO-19-031")
     expect(page.locator("#field_basic_info_cadi_id__error")).to_have_count(0)

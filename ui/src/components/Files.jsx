@@ -16,7 +16,7 @@ export function FileTable({ files, onDelete, onVersions, onTagsSaved, versions, 
     <table className="files">
       <thead>
         <tr>
-          <th scope="col">Name</th><th scope="col">Size</th><th scope="col">Tags</th>
+          <th scope="col">Name</th><th scope="col">Size</th>
           {(onDelete || onVersions) && <th scope="col"><span className="sr-only">Actions</span></th>}
         </tr>
       </thead>
@@ -38,10 +38,15 @@ function FileRow({ file: f, onDelete, onVersions, onTagsSaved, versions, busy })
       <tr>
         <td>
           <a href={sameOrigin((f.links && f.links.self) || "")} download={f.key}>{f.key}</a>
-          {f.checksum && <div className="small muted checksum">{f.checksum}</div>}
+          {/* Under the name, not in columns of their own: the side panel is narrow. */}
+          {f.tags && Object.keys(f.tags).length > 0 && (
+            <div className="file-tags">
+              {Object.entries(f.tags).map(([k, v]) => <span key={k} className="tag">{k}={v}</span>)}
+            </div>
+          )}
+          {f.checksum && <div className="small muted checksum" title={f.checksum}>{f.checksum}</div>}
         </td>
         <td className="size">{fmtSize(f.size)}</td>
-        <td>{Object.entries(f.tags || {}).map(([k, v]) => <span key={k} className="tag">{k}={v}</span>)}</td>
         {(onDelete || onVersions) && (
           <td className="file-actions">
             {onVersions && (
@@ -61,7 +66,7 @@ function FileRow({ file: f, onDelete, onVersions, onTagsSaved, versions, busy })
       </tr>
       {editingTags && (
         <tr className="file-tags-edit">
-          <td colSpan={4}>
+          <td colSpan={3}>
             <FileTags file={f} onCancel={() => setEditingTags(false)}
               onSaved={(key) => { setEditingTags(false); onTagsSaved(key); }} />
           </td>
@@ -69,7 +74,7 @@ function FileRow({ file: f, onDelete, onVersions, onTagsSaved, versions, busy })
       )}
       {versions && (
         <tr className="file-versions">
-          <td colSpan={4}>
+          <td colSpan={3}>
             {older.length ? (
               <ol aria-label={`Older versions of ${f.key}`}>
                 {older.map((v) => (
