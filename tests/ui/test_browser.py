@@ -764,3 +764,24 @@ def test_editor_and_record_fit_a_390_px_screen(
             .slice(0, 5).map((e) => `${e.tagName}.${e.className}#${e.id}`)""")
         assert width <= 390, (url, width, wide)
         screenshot(page, artifacts, name)
+
+    # On a wide screen the record's access panel is a narrow side column: its
+    # words stay whole (only the addresses of the first column may break).
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{cap_server}/published/{recid}")
+    expect(page.get_by_role("region", name="Access").locator("tbody tr").first).to_be_visible()
+    broken = page.evaluate("""() => [...document.querySelectorAll("table.access td:not(:first-child)")]
+        .flatMap((td) => {
+          const split = [];
+          const walker = document.createTreeWalker(td, NodeFilter.SHOW_TEXT);
+          for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            for (const word of node.textContent.matchAll(/\\S+/g)) {
+              const range = document.createRange();
+              range.setStart(node, word.index);
+              range.setEnd(node, word.index + word[0].length);
+              if (range.getClientRects().length > 1) split.push(word[0]);
+            }
+          }
+          return split;
+        })""")
+    assert broken == [], broken
