@@ -232,6 +232,10 @@ def test_capture_share_publish_find(cap_server, browser_page, ui_user, ui_passwo
     # Find it in search with a facet.
     goto_until(page, f"{cap_server}/search?tab=published", page.get_by_role("link", name=TITLE))
     facet = page.get_by_role("group", name="Working group")
+    # Values by the names the form gives them, not their codes.
+    expect(facet.get_by_label(re.compile(r"^EXO"))).to_have_accessible_name(
+        re.compile(r"^EXO – Exotica \(\d+\)$"))
+    expect(page.get_by_role("group", name="Type", exact=True)).to_contain_text("CMS Analysis")
     facet.get_by_label(re.compile(r"^EXO")).check()
     expect(page).to_have_url(re.compile(r"cms_working_group=EXO"))
     expect(page.locator(".result-count")).to_have_text("1 result")
