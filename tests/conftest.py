@@ -23,6 +23,14 @@ from kombu import Exchange, Queue
 from sqlalchemy.engine import make_url
 from sqlalchemy_utils.functions import database_exists, drop_database
 
+# The test apps are configured by the fixtures only. Invenio's config loader
+# lets INVENIO_* variables override the app_config given to it, so a shell
+# set up for ./scripts/run (INVENIO_SQLALCHEMY_DATABASE_URI,
+# INVENIO_SEARCH_INDEX_PREFIX) pointed the tests at that demo instance, whose
+# tables and indexes they then dropped. Subprocesses get theirs explicitly.
+for _name in [name for name in os.environ if name.startswith("INVENIO_")]:
+    del os.environ[_name]
+
 RUN_ID = uuid.uuid4().hex[:8]
 # Each run gets its own database, so parallel runs never share tables.
 TEST_DATABASE_URI = make_url(

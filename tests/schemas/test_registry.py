@@ -60,6 +60,30 @@ def test_changed_content_needs_a_new_version(db, schema_dirs, definition, write_
     assert "abstract" in api.get_schema("test-analysis", "1.0.0").deposit_schema["properties"]
 
 
+def test_changed_form_options_update_the_version(db, schema_dirs, definition, write_definition):
+    """Options say how the form looks, not what validates: no new version needed."""
+    root, mappings_root = schema_dirs
+    api.load_from_directory(root, mappings_root)
+
+    definition["deposit_options"] = {"abstract": {"ui:widget": "textarea"}}
+    write_definition(root, definition, mappings_root)
+    statuses = [status for _, status in api.load_from_directory(root, mappings_root)]
+    assert statuses == ["updated"]
+    assert api.get_schema("test-analysis", "1.0.0").deposit_options == {
+        "abstract": {"ui:widget": "textarea"}}
+
+    # Options and a schema change together still need a new version.
+    definition["deposit_options"] = {}
+    definition["deposit_schema"]["properties"]["abstract"] = {"type": "string"}
+    write_definition(root, definition, mappings_root)
+    with pytest.raises(SchemaChangedError) as error:
+        api.load_from_directory(root, mappings_root)
+    assert {tuple(e["field"]) for e in error.value.errors} == {
+        ("deposit_schema",), ("deposit_options",)}
+    assert api.get_schema("test-analysis", "1.0.0").deposit_options == {
+        "abstract": {"ui:widget": "textarea"}}
+
+
 def test_invalid_definitions_name_every_field(db, tmp_path, definition, write_definition):
     definition.update(version="one", experiment="NA62", colour="blue")
     definition["deposit_schema"]["type"] = "thing"

@@ -55,7 +55,7 @@ COMPATIBLE = {
     "boolean": {"boolean"},
     "object": {"object", "nested"},
 }
-SUGGEST_SOURCES = {"cadi", "das", "triggers", "orcid", "ror"}
+SUGGEST_SOURCES = {"cadi", "das", "triggers", "orcid", "ror", "keywords"}
 WIDGETS = {"textarea", "select", "radio", "checkboxes", "date", "email", "uri", "hidden"}
 VERSION_RE = re.compile(r"^v(\d+\.\d+\.\d+)$")
 
@@ -468,6 +468,8 @@ def check_ui(options, schema, where):
     suggest = options.get("ui:options", {}).get("suggest")
     if suggest is not None:
         assert suggest in SUGGEST_SOURCES, where
+    if "suggest_separator" in options.get("ui:options", {}):
+        assert schema.get("type") == "string", f"{where}: several terms need a text field"
     for key, sub in options.items():
         if key.startswith("ui:"):
             continue
@@ -492,3 +494,8 @@ def test_autocompleted_fields():
     person = options["basic_info"]["people_info"]["items"]
     assert person["orcid"]["ui:options"]["suggest"] == "orcid"
     assert person["affiliation"]["ui:options"]["suggest"] == "ror"
+    keywords = options["basic_info"]["analysis_keywords"]["items"]
+    assert keywords["ui:options"]["suggest"] == "keywords"
+    latest = SchemaType(SCHEMAS_DIR / "cms-analysis" / "v2.0.0").deposit_options
+    assert latest["additional_resources"]["keywords"]["ui:options"] == {
+        "suggest": "keywords", "suggest_separator": ","}

@@ -183,7 +183,7 @@ def test_capture_share_publish_find(cap_server, browser_page, ui_user, ui_passwo
     dialog.get_by_label("Right").select_option("update")
     dialog.get_by_role("button", name="Share", exact=True).click()
     expect(dialog.get_by_role("cell", name="cms-exo-conveners@cern.ch", exact=True)).to_be_visible(
-        timeout=15000)
+        timeout=30000)
     # One row per person or e-group (the owner once), each with its role.
     expect(dialog.locator("tbody tr")).to_have_count(2)
     expect(dialog.get_by_role("cell", name=f"{ui_user.email} (owner)")).to_have_count(1)
@@ -232,6 +232,10 @@ def test_capture_share_publish_find(cap_server, browser_page, ui_user, ui_passwo
     # Find it in search with a facet.
     goto_until(page, f"{cap_server}/search?tab=published", page.get_by_role("link", name=TITLE))
     facet = page.get_by_role("group", name="Working group")
+    # Values by the names the form gives them, not their codes.
+    expect(facet.get_by_label(re.compile(r"^EXO"))).to_have_accessible_name(
+        re.compile(r"^EXO – Exotica \(\d+\)$"))
+    expect(page.get_by_role("group", name="Type", exact=True)).to_contain_text("CMS Analysis")
     facet.get_by_label(re.compile(r"^EXO")).check()
     expect(page).to_have_url(re.compile(r"cms_working_group=EXO"))
     expect(page.locator(".result-count")).to_have_text("1 result")
@@ -256,6 +260,40 @@ def test_capture_share_publish_find(cap_server, browser_page, ui_user, ui_passwo
     expect(page.get_by_role("link", name=recid)).to_be_visible()
 
 
+def test_sharing_asks_the_cern_directory(cap_server, browser_page, ui_user, ui_password, artifacts):
+    """E-groups CAP has never seen are found in the CERN directory (the LDAP
+    fake), suggested as one types; an address it does not know is refused in
+    words; one row per person or e-group, the owner once."""
+    page = browser_page
+    login(page, cap_server, ui_user.email, ui_password)
+    create_draft(page, cap_server, "Shared through the directory")
+    page.get_by_role("button", name="Share…").click()
+    dialog = page.get_by_role("dialog", name="Share this draft")
+    dialog.get_by_label("Share with").select_option("egroup")
+    egroup = dialog.get_by_label(re.compile("^E-group"))
+    egroup.press_sequentially("cms-hig", delay=20)
+    expect(dialog.locator("#share-suggestions option")).to_have_attribute(
+        "value", "cms-higgs-conveners@cern.ch")
+    egroup.fill("cms-higgs-conveners@cern.ch")
+    dialog.get_by_label("Right").select_option("update")
+    dialog.get_by_role("button", name="Share", exact=True).click()
+    expect(dialog.get_by_label("Role of cms-higgs-conveners@cern.ch").locator("option:checked")
+           ).to_have_text("Read and edit", timeout=20000)
+    dialog.get_by_label("Share with").select_option("user")
+    dialog.get_by_label("Email").fill("John.Doe@cern.ch")
+    dialog.get_by_role("button", name="Share", exact=True).click()
+    expect(dialog.get_by_label("Role of john.doe@cern.ch")).to_be_visible(timeout=20000)
+    dialog.get_by_label("Email").fill("nobody@cern.ch")
+    dialog.get_by_role("button", name="Share", exact=True).click()
+    expect(dialog.get_by_role("alert")).to_have_text(
+        "Not shared: Unknown user 'nobody@cern.ch': not in CAP nor in the CERN directory.",
+        timeout=20000)
+    expect(dialog.locator("tbody tr")).to_have_count(3)
+    expect(dialog.get_by_role("cell", name=f"{ui_user.email} (owner)")).to_have_count(1)
+    screenshot(page, artifacts, "06b-share-directory")
+    dialog.screenshot(path=str(artifacts / "share-dialog.png"))
+
+
 def test_publish_lists_validation_errors(
     cap_server, browser_page, ui_user, ui_password, artifacts
 ):
@@ -271,6 +309,9 @@ def test_publish_lists_validation_errors(
     expect(page.get_by_label("CADI ID", exact=True)).to_have_attribute("required", "")
     expect(page.locator(mark.format("analysis_title"))).to_have_count(0)
     expect(page.locator(mark.format("abstract"))).to_have_count(0)
+    # A field typed in and emptied again is missing, like one never touched.
+    page.get_by_label("CADI ID", exact=True).fill("EXO-19-0")
+    page.get_by_label("CADI ID", exact=True).fill("")
     page.get_by_label("Abstract", exact=True).fill("Typed just before publishing.")
     page.get_by_role("button", name="Publish…").click()  # before the autosave ran
     step = page.get_by_role("dialog", name="Publish this analysis")
@@ -289,6 +330,9 @@ def test_publish_lists_validation_errors(
     page.get_by_label("Abstract", exact=True).focus()
     errors.nth(0).get_by_role("button").click()
     expect(page.locator("#field_basic_info_cadi_id")).to_be_focused()
+    # The highlight goes with the publish step.
+    step.get_by_role("button", name="Cancel").click()
+    expect(page.locator("[data-highlight]")).to_have_count(0)
     # Filling it in drops its error.
     page.get_by_label("CADI ID", exact=True).fill("EXO-19-031")
     expect(page.locator("#field_basic_info_cadi_id__error")).to_have_count(0)
@@ -657,6 +701,7 @@ def test_files_panel_versions_replace_delete_drop_and_empty_files(
     expect(panel.get_by_role("alert")).to_contain_text("empty.txt is empty (0 bytes)")
     expect(panel.get_by_role("button", name="Upload")).to_be_disabled()
     pick("fit.txt", b"first version")
+    panel.get_by_label(re.compile("^Tags")).fill("type=fit")
     panel.get_by_role("button", name="Upload").click()
     expect(panel.get_by_text("Uploaded fit.txt.")).to_be_visible(timeout=15000)
     expect(panel.get_by_role("link", name="fit.txt")).to_be_visible(timeout=15000)
@@ -665,7 +710,11 @@ def test_files_panel_versions_replace_delete_drop_and_empty_files(
     panel.get_by_role("button", name="Upload").click()
     expect(panel.get_by_role("row", name=re.compile(r"^fit\.txt .* 22 B"))).to_be_visible(
         timeout=15000)
-    assert confirms and confirms[-1].startswith("Replace fit.txt?")
+    # The new version keeps the tags of the one it replaced.
+    assert confirms[-1] == ("Replace fit.txt? The current version stays in its version "
+                            "history; its tags (type=fit) are kept.")
+    expect(panel.get_by_role("row", name=re.compile(r"^fit\.txt")).locator(".tag")).to_have_text(
+        "type=fit")
     panel.get_by_role("button", name="Versions of fit.txt").click()
     older = panel.get_by_role("list", name="Older versions of fit.txt")
     expect(older.get_by_role("link")).to_have_count(1)
@@ -719,3 +768,24 @@ def test_editor_and_record_fit_a_390_px_screen(
             .slice(0, 5).map((e) => `${e.tagName}.${e.className}#${e.id}`)""")
         assert width <= 390, (url, width, wide)
         screenshot(page, artifacts, name)
+
+    # On a wide screen the record's access panel is a narrow side column: its
+    # words stay whole (only the addresses of the first column may break).
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{cap_server}/published/{recid}")
+    expect(page.get_by_role("region", name="Access").locator("tbody tr").first).to_be_visible()
+    broken = page.evaluate("""() => [...document.querySelectorAll("table.access td:not(:first-child)")]
+        .flatMap((td) => {
+          const split = [];
+          const walker = document.createTreeWalker(td, NodeFilter.SHOW_TEXT);
+          for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            for (const word of node.textContent.matchAll(/\\S+/g)) {
+              const range = document.createRange();
+              range.setStart(node, word.index);
+              range.setEnd(node, word.index + word[0].length);
+              if (range.getClientRects().length > 1) split.push(word[0]);
+            }
+          }
+          return split;
+        })""")
+    assert broken == [], broken

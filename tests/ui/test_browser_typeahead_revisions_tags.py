@@ -1,6 +1,6 @@
 """In a real browser: type-ahead in the search box, the record's revision list
 and diff, editing a file's tags, and suggestions that fill their siblings
-(issue 24). Same served app and Chromium as ``test_browser.py``."""
+(issue 24), keywords from the CMS keyword list. Same served app and Chromium as ``test_browser.py``."""
 
 import re
 
@@ -214,6 +214,55 @@ def test_picks_fill_their_empty_siblings_and_triggers_say_their_scope(
     page.reload()
     expect(page.locator("#field_basic_info_people_info_0_affiliation")).to_have_value("Brown University")
     expect(page.locator("#field_input_data_primary_datasets_0_year")).to_have_value("2017")
+
+
+@pytest.fixture(scope="module")
+def keywords(app):
+    """The CMS analysis keywords of the demo spreadsheet, in their index."""
+    from pathlib import Path
+
+    from invenio_search import current_search_client
+
+    from cap.modules.keywords.service import load_keywords
+
+    load = load_keywords(Path(app.config["CAP_KEYWORDS_DEMO_FILE"]).read_text(encoding="utf-8"))
+    yield load
+    current_search_client.indices.delete(index=load.index)
+
+
+def test_keywords_suggest_from_the_cms_keyword_list(
+    cap_server, browser_page, ui_user, ui_password, keywords, artifacts
+):
+    """The keywords field completes its last comma-separated term from
+    /api/cms/keywords (category beside each), never offering one it holds."""
+    page = browser_page
+    login(page, cap_server, ui_user.email, ui_password)
+    create_draft(page, cap_server, "Keywords from the list")
+    field = page.get_by_label("Keywords", exact=True)
+    expect(page.locator("#field_additional_resources_keywords__help")).to_contain_text(
+        "suggestions come from the CMS analysis keyword list")
+    listbox = page.get_by_role("listbox", name="Suggestions from The CMS keyword list")
+    field.press_sequentially("dilep", delay=20)
+    expect(listbox.get_by_role("option")).to_have_count(2)
+    expect(listbox.get_by_role("option").first).to_contain_text("dilepton")
+    expect(listbox.get_by_role("option").first).to_contain_text("Final state")
+    screenshot(page, artifacts, "26-keyword-suggestions")
+    field.press("ArrowDown")
+    field.press("Enter")
+    expect(field).to_have_value("dilepton")
+    field.press_sequentially(", higgs", delay=20)
+    expect(listbox.get_by_role("option")).to_have_text(
+        [re.compile("^Higgs boson"), re.compile("^Higgs boson pair")])
+    listbox.get_by_role("option").first.click()
+    expect(field).to_have_value("dilepton, Higgs boson")
+    # Terms already there are not offered again.
+    field.press_sequentially(", dilep", delay=20)
+    expect(listbox.get_by_role("option")).to_have_count(1)
+    expect(listbox.get_by_role("option")).to_contain_text("same-sign dilepton")
+    field.press("Escape")
+    wait_saved(page)
+    page.reload()
+    expect(page.get_by_label("Keywords", exact=True)).to_have_value("dilepton, Higgs boson, dilep")
 
 
 def test_discard_takes_an_edited_draft_back_to_its_record(

@@ -118,8 +118,10 @@ function withDefinitions(schema, rootSchema) {
   return { ...schema, definitions: rootSchema.definitions, $defs: rootSchema.$defs };
 }
 
+// What a save would send: a field emptied in the form is `undefined`, which
+// JSON (and so the server) leaves out, and which the validator refuses to read.
 function run(schema, data) {
-  return new Validator(schema, "7", false).validate(data === undefined ? null : data);
+  return new Validator(schema, "7", false).validate(data === undefined ? null : JSON.parse(JSON.stringify(data)));
 }
 
 // `required`: whether missing required fields count (publish) or not

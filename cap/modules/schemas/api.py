@@ -564,11 +564,18 @@ def read_directory(root=None, mappings_root=None):
     return sorted(definitions, key=lambda d: (d["name"], _split_version(d["version"])))
 
 
+# Definition keys that change the form only (see ``save_definition``).
+PRESENTATION_FIELDS = {"deposit_options", "record_options"}
+
+
 def save_definition(definition, force=False):
     """Store one definition: ``(schema, "created"|"unchanged"|"updated")``.
 
     A definition differing from the stored one of the same version is
-    refused with :class:`SchemaChangedError` unless ``force`` (development).
+    refused with :class:`SchemaChangedError` unless ``force`` (development),
+    or unless only its form options differ: they say how the form looks
+    (labels, widgets, suggestions), never what validates, so stored
+    documents stay as valid as they were and the version may keep its number.
     Adds to the session; the caller commits.
     """
     try:
@@ -580,7 +587,7 @@ def save_definition(definition, force=False):
     changed = changed_fields(schema, definition)
     if not changed:
         return schema, "unchanged"
-    if not force:
+    if not force and not set(changed) <= PRESENTATION_FIELDS:
         raise SchemaChangedError(
             f"{schema.name} v{schema.version} is already loaded with a different "
             f"{', '.join(changed)}: give the changed schema a new version "

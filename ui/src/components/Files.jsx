@@ -1,6 +1,6 @@
 import { useState } from "react";
 import { api, sameOrigin, upload } from "../api.js";
-import FileTags from "./FileTags.jsx";
+import FileTags, { tagsText } from "./FileTags.jsx";
 import { errorText, fmtDate, fmtSize } from "../util.js";
 
 // The upload's tags travel in a header; people know the field as "Tags".
@@ -16,7 +16,7 @@ export function FileTable({ files, onDelete, onVersions, onTagsSaved, versions, 
     <table className="files">
       <thead>
         <tr>
-          <th scope="col">Name</th><th scope="col">Size</th><th scope="col">Tags</th>
+          <th scope="col">Name</th><th scope="col">Size</th>
           {(onDelete || onVersions) && <th scope="col"><span className="sr-only">Actions</span></th>}
         </tr>
       </thead>
@@ -38,10 +38,15 @@ function FileRow({ file: f, onDelete, onVersions, onTagsSaved, versions, busy })
       <tr>
         <td>
           <a href={sameOrigin((f.links && f.links.self) || "")} download={f.key}>{f.key}</a>
-          {f.checksum && <div className="small muted checksum">{f.checksum}</div>}
+          {/* Under the name, not in columns of their own: the side panel is narrow. */}
+          {f.tags && Object.keys(f.tags).length > 0 && (
+            <div className="file-tags">
+              {Object.entries(f.tags).map(([k, v]) => <span key={k} className="tag">{k}={v}</span>)}
+            </div>
+          )}
+          {f.checksum && <div className="small muted checksum" title={f.checksum}>{f.checksum}</div>}
         </td>
-        <td>{fmtSize(f.size)}</td>
-        <td>{Object.entries(f.tags || {}).map(([k, v]) => <span key={k} className="tag">{k}={v}</span>)}</td>
+        <td className="size">{fmtSize(f.size)}</td>
         {(onDelete || onVersions) && (
           <td className="file-actions">
             {onVersions && (
@@ -61,7 +66,7 @@ function FileRow({ file: f, onDelete, onVersions, onTagsSaved, versions, busy })
       </tr>
       {editingTags && (
         <tr className="file-tags-edit">
-          <td colSpan={4}>
+          <td colSpan={3}>
             <FileTags file={f} onCancel={() => setEditingTags(false)}
               onSaved={(key) => { setEditingTags(false); onTagsSaved(key); }} />
           </td>
@@ -69,7 +74,7 @@ function FileRow({ file: f, onDelete, onVersions, onTagsSaved, versions, busy })
       )}
       {versions && (
         <tr className="file-versions">
-          <td colSpan={4}>
+          <td colSpan={3}>
             {older.length ? (
               <ol aria-label={`Older versions of ${f.key}`}>
                 {older.map((v) => (
@@ -121,14 +126,18 @@ export default function Files({ deposit, canUpdate, onChange, emptyFileMessage }
     e.preventDefault();
     if (!file) return;
     const form = e.target;
-    const exists = (deposit.files || []).some((f) => f.key === file.name);
-    if (exists && !window.confirm(`Replace ${file.name}? The current version stays in its version history.`)) return;
+    const current = (deposit.files || []).find((f) => f.key === file.name);
+    const exists = Boolean(current);
+    // A new version keeps the tags of the one it replaces unless others are given.
+    const kept = exists && !tags.trim() ? tagsText(current.tags) : "";
+    const keeps = kept ? `; its tags (${kept}) are kept` : "";
+    if (exists && !window.confirm(`Replace ${file.name}? The current version stays in its version history${keeps}.`)) return;
     setError(null);
     setDone(null);
     setProgress(0);
     try {
       await upload(`${bucket}/${encodeURIComponent(file.name)}`, file, {
-        tags: tags.trim() || undefined, onProgress: setProgress,
+        tags: tags.trim() || kept || undefined, onProgress: setProgress,
       });
       setProgress(1);
       setDone(`${exists ? "Replaced" : "Uploaded"} ${file.name}.`);

@@ -2,6 +2,13 @@ import { useEffect, useState } from "react";
 import { api, sameOrigin } from "../api.js";
 import { errorText } from "../util.js";
 
+// The dialog knows which change it sent: the server's reasons, without the
+// path of the change in the list ("0.email").
+function shareErrorText(error) {
+  const items = (error.body && error.body.errors) || [];
+  return items.length ? `Not shared: ${items.map((e) => e.message).join(" ")}` : errorText(error);
+}
+
 export const LEVELS = [
   ["read", "Read"],
   ["update", "Read and edit"],
@@ -152,7 +159,7 @@ export default function Share({ deposit, onChange, onClose }) {
         </div>
         <button className="btn btn-primary" type="submit" disabled={busy}>Share</button>
       </form>
-      {error && <p className="alert alert-danger" role="alert">{errorText(error)}</p>}
+      {error && <p className="alert alert-danger" role="alert">{shareErrorText(error)}</p>}
     </section>
   );
 }

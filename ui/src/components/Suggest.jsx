@@ -1,5 +1,5 @@
 // One autocomplete field for the deposit editor, chosen by the UI options of
-// a schema field: `ui:options.suggest` = cadi | das | triggers | orcid | ror.
+// a schema field: `ui:options.suggest` = cadi | das | triggers | orcid | ror | keywords.
 //
 // - das:      /api/cms/primary-datasets|mc-datasets|datasets?query=  (suggest_kind;
 //             picking one fills an empty `year` sibling)
@@ -9,6 +9,9 @@
 // - orcid:    /api/services/orcid?name=   (picking a person also fills the
 //             empty name / orcid / affiliation siblings)
 // - ror:      /api/services/ror?query=
+// - keywords: /api/cms/keywords?query=  (the CMS analysis keyword list; with
+//             `suggest_separator` the field holds several terms, e.g. "a, b":
+//             the last one is completed, those already there are not offered)
 // - cadi:     a prefix lists our synced analyses (/api/cms/cadi?query=); a
 //             valid CADI id fetches /api/cms/cadi/<id> (synced copy first,
 //             CADI for an id we do not have) and offers to fill cadi_info
@@ -30,6 +33,7 @@ const MIN_CHARS = 2;
 const CADI_ID = /^[A-Z0-9]{3}-\d{2}-\d{3}$/;
 const SOURCE_NAMES = {
   das: "DAS", triggers: "The trigger list", orcid: "ORCID", ror: "ROR", cadi: "CADI",
+  keywords: "The CMS keyword list",
 };
 
 function getPath(data, path) {
@@ -50,6 +54,19 @@ function contextValue(data, path, name) {
     }
   }
   return undefined;
+}
+
+// A field of several terms: "dilepton, hig" -> ["dilepton", "hig"].
+function terms(value, separator) {
+  return separator ? value.split(separator).map((t) => t.trim()) : [value.trim()];
+}
+
+// `value` with its last term replaced by `term`, the terms joined by the
+// separator and a space.
+function withLastTerm(value, term, separator) {
+  if (!separator) return term;
+  const done = terms(value, separator).slice(0, -1).filter(Boolean);
+  return [...done, term].join(`${separator} `);
 }
 
 function query(params) {
@@ -100,6 +117,16 @@ function lookup(source, text, options, data, path) {
           detail: [person.id, ...(person.affiliations || [])].join(" · "),
           person,
         })),
+      };
+    }
+    case "keywords": {
+      const taken = new Set(terms(options.value || "", options.suggest_separator)
+        .slice(0, -1).map((t) => t.toLowerCase()));
+      return {
+        url: `cms/keywords?${query({ query: text, size: 10 })}`,
+        options: (answer) => (answer.hits || [])
+          .filter((hit) => !taken.has(hit.keyword.toLowerCase()))
+          .map((hit) => ({ value: hit.keyword, label: hit.keyword, detail: hit.category, title: hit.description })),
       };
     }
     case "ror":
@@ -158,7 +185,8 @@ export default function SuggestField(props) {
   useEffect(() => {
     if (!typed.current) return undefined;
     clearTimeout(timer.current);
-    const text = value.trim();
+    const separator = ui.suggest_separator;
+    const text = terms(value, separator).pop();
     const mine = ++seq.current;
     const cadiId = source === "cadi" && CADI_ID.test(text.toUpperCase());
     if (source === "cadi") {
@@ -183,7 +211,7 @@ export default function SuggestField(props) {
           setNote(null);
           return;
         }
-        const spec = lookup(source, text, ui, form.getFormData ? form.getFormData() : {}, path);
+        const spec = lookup(source, text, { ...ui, value }, form.getFormData ? form.getFormData() : {}, path);
         if (!spec) return;
         const { data } = await api(spec.url);
         if (mine !== seq.current) return;
@@ -241,7 +269,7 @@ export default function SuggestField(props) {
       fill({ year: option.year });
       return;
     }
-    onChange(option.value, path);
+    onChange(withLastTerm(value, option.value, ui.suggest_separator), path);
   }
 
   function fillFromCadi() {
@@ -328,6 +356,7 @@ export default function SuggestField(props) {
             role="option"
             aria-selected={i === active}
             className={i === active ? "active" : undefined}
+            title={item.title}
             onMouseDown={(e) => { e.preventDefault(); pick(item); }}
           >
             <span className="suggest-label">{item.label}</span>

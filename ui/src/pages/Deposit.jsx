@@ -242,7 +242,7 @@ export default function Deposit({ pid, emptyFileMessage }) {
       const box = (input && (input.closest(".form-group") || input)) || document.getElementById(`${id}__error`);
       if (!box) return;
       box.scrollIntoView({ block: "center" });
-      document.querySelectorAll("[data-highlight]").forEach((n) => n.removeAttribute("data-highlight"));
+      clearHighlight();
       box.setAttribute("data-highlight", "");
       if (input && input.focus) input.focus({ preventScroll: true });
     }, 50);
@@ -327,7 +327,7 @@ export default function Deposit({ pid, emptyFileMessage }) {
       {dialog === "share" && <Share deposit={deposit} onClose={() => setDialog(null)}
         onChange={(d) => setDeposit((old) => ({ ...old, access: d.access }))} />}
       {dialog === "publish" && (
-        <Publish deposit={deposit} onClose={() => { setDialog(null); setPublishErrors(null); }}
+        <Publish deposit={deposit} onClose={() => { setDialog(null); setPublishErrors(null); clearHighlight(); }}
           saveFirst={saveFirst} saveError={() => lastError.current}
           check={() => publishProblems(schemaRef.current, dataRef.current || {})}
           label={(field) => fieldLabel(schemaRef.current, field)}
@@ -358,4 +358,9 @@ export default function Deposit({ pid, emptyFileMessage }) {
       </div>
     </div>
   );
+}
+
+// The publish step's highlight of a field goes with the step.
+function clearHighlight() {
+  document.querySelectorAll("[data-highlight]").forEach((n) => n.removeAttribute("data-highlight"));
 }

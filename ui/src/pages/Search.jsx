@@ -10,9 +10,10 @@ const SORTS = [
   ["bestmatch", "Best match"],
   ["oldest", "Oldest"],
 ];
-// A facet by the label the server gives (its title in the schema); one
-// without by its name in words ("workflow_type" -> "Workflow type"), never
-// the raw key.
+// A facet by the label the server gives (its title in the schema), each value
+// by its label where the server names it (a type's full name, an enum's
+// name in the form); a facet without a label by its name in words
+// ("workflow_type" -> "Workflow type"), never the raw key.
 function facetLabel(name, agg) {
   if (agg.label) return agg.label;
   const words = name.replace(/[_.]+/g, " ").trim();
@@ -161,7 +162,7 @@ export default function Search({ collection, version }) {
                       <input type="checkbox" id={id}
                         checked={(state.filters[name] || []).includes(String(b.key))}
                         onChange={() => toggle(name, String(b.key))} />
-                      <label htmlFor={id}>{String(b.key)} <span className="count">({b.doc_count})</span></label>
+                      <label htmlFor={id}>{b.label || String(b.key)} <span className="count">({b.doc_count})</span></label>
                     </div>
                   );
                 })}

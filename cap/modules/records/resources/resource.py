@@ -29,13 +29,21 @@ def search_params():
 
 
 def aggregations_body(result):
-    """The facets of a search result: ``{name: {label, buckets: [{key, doc_count}]}}``
-    (``label``: the facet's title from its schema, when it has one)."""
+    """The facets of a search result: ``{name: {label, buckets: [{key, doc_count,
+    label}]}}`` (the facet's ``label``: its title from its schema; a bucket's: the
+    value's name, a type's full name or a field's ``ui:enumNames``; each when known)."""
     labels = result.params.facet_labels
+    value_labels = result.params.value_labels
     body = {}
     for name, agg in (result.aggregations or {}).items():
-        body[name] = {"buckets": [{"key": b["key"], "doc_count": b["doc_count"]}
-                                  for b in agg.get("buckets", [])]}
+        named = value_labels.get(name, {})
+        buckets = []
+        for bucket in agg.get("buckets", []):
+            item = {"key": bucket["key"], "doc_count": bucket["doc_count"]}
+            if str(bucket["key"]) in named:
+                item["label"] = named[str(bucket["key"])]
+            buckets.append(item)
+        body[name] = {"buckets": buckets}
         if name in labels:
             body[name]["label"] = labels[name]
     return body

@@ -97,9 +97,43 @@ def field_title(schema, field):
     return title if isinstance(title, str) and title.strip() else None
 
 
+def enum_labels(schema, options, field):
+    """``{value: label}`` of an indexed field whose schema lists an ``enum`` and
+    whose form options name its values (``ui:enumNames``, same order); ``{}``
+    otherwise. Arrays are followed through ``items`` in both."""
+    node, opts = schema, options or {}
+
+    def into_items(node, opts):
+        while isinstance(node, dict) and node.get("type") == "array":
+            node = node.get("items")
+            opts = opts.get("items", {}) if isinstance(opts, dict) else {}
+        return node, opts
+
+    for part in field.split("."):
+        node, opts = into_items(node, opts)
+        properties = node.get("properties") if isinstance(node, dict) else None
+        if not isinstance(properties, dict) or part not in properties:
+            return {}
+        node = properties[part]
+        opts = opts.get(part, {}) if isinstance(opts, dict) else {}
+    node, opts = into_items(node, opts)
+    values = node.get("enum") if isinstance(node, dict) else None
+    names = opts.get("ui:enumNames") if isinstance(opts, dict) else None
+    if not isinstance(values, list) or not isinstance(names, list):
+        return {}
+    return {
+        str(value): name
+        # A names list shorter or longer than the enum names what it can.
+        for value, name in zip(values, names, strict=False)
+        if isinstance(name, str) and name.strip()
+    }
+
+
 def schema_options():
-    """Facets (name -> (field, size)), sorts and facet labels (name -> the
-    facet's ``title``, else its field's title in the schema) of every schema.
+    """Facets (name -> (field, size)), sorts, facet labels (name -> the
+    facet's ``title``, else its field's title in the schema) and value labels
+    (name -> {value: label}: the types' full names, a field's ``ui:enumNames``)
+    of every schema.
 
     Cached per process until a schema row changes (``schemas.api.cached``);
     the caller must not change what it gets.
@@ -114,9 +148,13 @@ def _schema_options():
 
     facets = {name: (field, None) for name, field in BUILTIN_FACETS.items()}
     labels = dict(BUILTIN_FACET_LABELS)
+    value_labels = {"collection": {}}
     sorts = dict(SORTS)
-    for schema in list_schemas():
+    # Newest versions last, so their names win.
+    for schema in sorted(list_schemas(), key=lambda s: s.id):
         config = schema.config or {}
+        if schema.fullname:
+            value_labels["collection"][schema.name] = schema.fullname
         for name, spec in (config.get("facets") or {}).items():
             field, size = _facet_field(spec)
             if field and name not in facets:
@@ -125,6 +163,9 @@ def _schema_options():
             title = title or (field_title(schema.deposit_schema, field) if field else None)
             if title and name not in labels:
                 labels[name] = title
+            if field and facets[name][0] == field:
+                found = enum_labels(schema.deposit_schema, schema.deposit_options, field)
+                value_labels[name] = {**value_labels.get(name, {}), **found}
         for name, spec in (config.get("sort_options") or {}).items():
             fields = spec.get("fields") if isinstance(spec, dict) else None
             if fields and name not in sorts:
@@ -133,7 +174,7 @@ def _schema_options():
                                      "unmapped_type": "keyword"}}
                     for f in fields
                 ]
-    return facets, sorts, labels
+    return facets, sorts, labels, value_labels
 
 
 SINGLE_PARAMS = ("q", "page", "size", "sort", "by_me")
@@ -159,7 +200,7 @@ class SearchParams:
         self.page = _int_param(params, "page", 1, 1)
         if self.page * self.size > config["CAP_DEPOSIT_MAX_RESULT_WINDOW"]:
             raise _invalid("page", "page * size goes beyond the result window.")
-        self.facets, self.sorts, self.facet_labels = schema_options()
+        self.facets, self.sorts, self.facet_labels, self.value_labels = schema_options()
         self.sort = params.get("sort") or ("bestmatch" if self.q else "mostrecent")
         if self.sort not in self.sorts:
             raise _invalid("sort", f"sort must be one of {', '.join(self.sorts)}.")
