@@ -50,6 +50,9 @@ class LocalBackend:
     def remove(self, uri):
         Path(uri).unlink()
 
+    def exists(self, uri):
+        return Path(uri).exists()
+
     def close(self):
         shutil.rmtree(self.root, ignore_errors=True)
 
@@ -96,6 +99,10 @@ class XRootDBackend:
         status, _ = xrootd_client.FileSystem(self.url).rm(self._path(uri))
         assert status.ok, status.message
 
+    def exists(self, uri):
+        status, _ = xrootd_client.FileSystem(self.url).stat(self._path(uri))
+        return status.ok
+
     def close(self):
         self.service.remove()
 
@@ -134,6 +141,10 @@ class S3Backend:
     def remove(self, uri):
         self.fs.rm_file(uri)
         self.fs.invalidate_cache()
+
+    def exists(self, uri):
+        self.fs.invalidate_cache()
+        return self.fs.exists(uri)
 
     def close(self):
         self.service.remove()
