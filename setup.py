@@ -46,6 +46,8 @@ tests_require = [
     "pytest-invenio==4.0.3",
     "pytest-cov>=5",
     "ruff>=0.8",
+    # deploy/k8s checked offline against the Kubernetes JSON schemas it ships.
+    "kubernetes-validate==1.37.0",
     "playwright>=1.49,<2",
     "hypothesis-jsonschema>=0.23,<1",
     "bibtexparser==2.1.0",
