@@ -97,7 +97,6 @@ def test_the_dockerfile_builds_what_the_manifests_run():
     assert "COPY scripts/gunicorn.conf.py scripts/container-entrypoint scripts/" in dockerfile
     assert "USER 1000:1000" in dockerfile  # the manifests' runAsUser
     assert "INVENIO_INSTANCE_PATH=/opt/cap/var/instance" in dockerfile
-    assert "/opt/cap/scripts/gunicorn.conf.py" in ENTRYPOINT.read_text()
 
 
 def test_selectors_services_and_budgets_find_their_pods(manifests):
