@@ -332,10 +332,26 @@ prepare_opensearch() {
   mkdir -p "$CAP_SERVICES_DIR"
   mkdir_owned "$OS_USER" "$OS_DIR"
   install_opensearch
-  mkdir_owned "$OS_USER" "$OS_DIR/data" "$OS_DIR/log" "$OS_DIR/tmp"
+  local i node
+  if ((${CAP_OPENSEARCH_NODES:-1} > 1)); then
+    # $OS_DIR/log too: jvm.options writes every node's GC log there.
+    mkdir_owned "$OS_USER" "$OS_DIR/log"
+    for ((i = 1; i <= CAP_OPENSEARCH_NODES; i++)); do
+      node=$OS_DIR/node-$i
+      mkdir_owned "$OS_USER" "$node" "$node/data" "$node/log" "$node/tmp"
+    done
+  else
+    mkdir_owned "$OS_USER" "$OS_DIR/data" "$OS_DIR/log" "$OS_DIR/tmp"
+  fi
   # The node writes its keystore into config/, so it owns the whole tree.
   if [[ $(stat -c %U "$OS_HOME/config") != "$OS_USER" ]]; then
     chown -R "$OS_USER:" "$OS_HOME"
+  fi
+  # Made once here: the nodes of a cluster share config/ and would race to create it.
+  if [[ ! -f $OS_HOME/config/opensearch.keystore ]]; then
+    as_user "$OS_USER" env OPENSEARCH_JAVA_HOME="$_JAVA_HOME_FOUND" \
+      "$OS_HOME/bin/opensearch-keystore" create >>"$INSTALL_LOG" 2>&1 \
+      || die "opensearch: creating the keystore failed (log: $INSTALL_LOG)"
   fi
   ensure_traversable "$OS_DIR" "$OS_USER"
 }

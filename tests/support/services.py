@@ -45,13 +45,15 @@ def free_port_run(count):
 class PrivateService:
     """One service (``postgres``, ``redis``, ...) of its own: start, stop, remove."""
 
-    def __init__(self, name):
-        """A new folder and a free port; nothing runs until :meth:`start`."""
+    def __init__(self, name, ports=None, env=None):
+        """A new folder and free ports (``ports`` consecutive ones, the first
+        is ``port``); nothing runs until :meth:`start`. ``env``: more settings
+        of ``scripts/services``."""
         self.name = name
-        self.port = free_port_run(PORTS_TAKEN.get(name, 1))
+        self.port = free_port_run(ports or PORTS_TAKEN.get(name, 1))
         self.folder = ROOT / "var" / "faults" / f"{name}-{uuid.uuid4().hex[:8]}"
         self.env = {**os.environ, "CAP_SERVICES_DIR": str(self.folder),
-                    PORT_VARIABLES[name]: str(self.port)}
+                    PORT_VARIABLES[name]: str(self.port), **(env or {})}
 
     def run(self, command):
         """``scripts/services <command> <name>``; its output when it fails."""
