@@ -35,16 +35,28 @@ def storage_backends():
 
 
 @pytest.fixture
-def files_location(request, app, db, location, storage_backends):
+def backend_for(app, storage_backends):
+    """``backend_for(name)``: that backend, the app configured to reach it
+    (before its first use: invenio-s3 keeps the settings it first read)."""
+
+    def get(name):
+        backend = storage_backends(name)
+        app.config.update(backend.app_config())
+        return backend
+
+    return get
+
+
+@pytest.fixture
+def files_location(request, db, location, backend_for):
     """The default location of the test: the module's own (local), or with a
     backend parameter a new one on that backend (undone with the test's
     transaction). Its backend is ``files_location.backend``."""
     name = getattr(request, "param", "local")
-    backend = storage_backends(name)
+    backend = backend_for(name)
     if name == "local":
         location.backend = backend
         return location
-    app.config.update(backend.app_config())
     # The module's location object belongs to another session: change the row.
     db.session.query(Location).filter_by(default=True).update({"default": False})
     other = Location(name=f"pytest-{name}", uri=backend.new_location_uri(), default=True)

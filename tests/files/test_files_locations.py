@@ -43,10 +43,10 @@ def uris(record):
 
 @pytest.mark.parametrize(("files_location", "target"), PAIRS, indirect=["files_location"])
 def test_migrate_moves_every_version_and_checks_it(app, client, users, record, files_location,
-                                                   storage_backends, target, auth):
+                                                   backend_for, target, auth):
     old_uris = uris(record)
     source = files_location.backend
-    destination = storage_backends(target)
+    destination = backend_for(target)
     uri = destination.new_location_uri()
     created = run(app, "location", "create", "moved-here", uri)
     assert created.exit_code == 0, created.output
@@ -76,11 +76,11 @@ def test_migrate_moves_every_version_and_checks_it(app, client, users, record, f
 
 
 def test_a_copy_that_does_not_match_is_refused_and_nothing_moves(app, record, files_location,
-                                                                 storage_backends):
+                                                                 backend_for):
     events = ObjectVersion.get(record.bucket_id, "data/events.bin")
     backend = files_location.backend
     backend.write(events.file.uri, b"rotten" + CONTENTS["data/events.bin"][6:])
-    target = storage_backends("local").new_location_uri()
+    target = backend_for("local").new_location_uri()
     run(app, "location", "create", "elsewhere", target)
 
     result = run(app, "location", "migrate", "--record", "mv1", "--to", "elsewhere")

@@ -22,8 +22,8 @@ SCRIPT = ROOT / "scripts" / "services"
 PORT_VARIABLES = {"postgres": "CAP_PG_PORT", "redis": "CAP_REDIS_PORT",
                   "rabbitmq": "CAP_RABBITMQ_PORT", "opensearch": "CAP_OPENSEARCH_PORT",
                   "xrootd": "CAP_XROOTD_PORT", "s3": "CAP_S3_PORT"}
-PORTS_TAKEN = {"s3": 7}
-"""Consecutive ports a service listens on (SeaweedFS: S3, master, volume, filer, 3 gRPC)."""
+PORTS_TAKEN = {"s3": 8}
+"""Consecutive ports a service listens on (SeaweedFS: S3, master, volume, filer, 4 gRPC)."""
 
 
 def free_port_run(count):

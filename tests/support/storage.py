@@ -150,7 +150,7 @@ class S3Backend:
         self.service.remove()
 
 
-BACKENDS = {"local": LocalBackend, "xrootd": XRootDBackend}
+BACKENDS = {"local": LocalBackend, "xrootd": XRootDBackend, "s3": S3Backend}
 
 on_every_backend = pytest.mark.parametrize("files_location", list(BACKENDS), indirect=True)
 """Run a test of ``tests/files`` with its files on each backend (its ``files_location``)."""
