@@ -28,8 +28,9 @@ OS_USER=opensearch
 XRD_DIR=$CAP_SERVICES_DIR/xrootd
 XRD_USER=xrootd
 S3_DIR=$CAP_SERVICES_DIR/s3
-# Tools built from source, shared by every set of services of this checkout.
-: "${CAP_TOOLS_DIR:=$CAP_ROOT/var/tools}"
+# Tools built from source: in the user's cache, not the checkout, so that a
+# fresh clone (CI) or another worktree reuses a build of many minutes.
+: "${CAP_TOOLS_DIR:=${XDG_CACHE_HOME:-$HOME/.cache}/cap-tools}"
 SEAWEEDFS_MODULE=github.com/seaweedfs/seaweedfs
 SEAWEEDFS_VERSION=v0.0.0-20261109003541-7506e5f91cd6
 WEED_BIN=$CAP_TOOLS_DIR/seaweedfs-$SEAWEEDFS_VERSION/weed
