@@ -80,6 +80,7 @@ def test_verify_one_record_reads_only_its_files(stored):
     assert FileInstance.query.get(stored["other.txt"].file_id).last_check_at is None
 
 
+@on_every_backend
 def test_the_scheduled_check_runs_the_beat_entry_as_configured(app, stored):
     """The beat entry of cap/config.py, run as beat would run it (eager here)."""
     corrupt(stored["corrupted.txt"], stored.backend)
@@ -93,6 +94,18 @@ def test_the_scheduled_check_runs_the_beat_entry_as_configured(app, stored):
     checked = FileInstance.query.filter(FileInstance.last_check_at.isnot(None)).all()
     assert len(checked) == 4
     assert {f.id: f.last_check for f in checked}[stored["corrupted.txt"].file_id] is False
+
+
+@pytest.mark.parametrize("files_location", ["xrootd"], indirect=True)
+def test_xrootd_server_checksums_can_stand_in_for_a_reread(app, stored, monkeypatch):
+    """The server's MD5 (``xrootd.chksum md5``) is what CAP stored; a file
+    rewritten behind CAP's back gets a new one (its mtime changed)."""
+    monkeypatch.setitem(app.config, "CAP_FILES_XROOTD_SERVER_CHECKSUM", True)
+    intact = stored["intact.txt"].file
+    assert intact.storage().checksum() == intact.checksum
+    corrupt(stored["corrupted.txt"], stored.backend)
+    failed = FixityService().verify(system_identity)
+    assert [(r.uses[0].key, r.status) for r in failed] == [("corrupted.txt", MISMATCH)]
 
 
 def test_the_scheduled_check_runs_on_an_instance_without_files(app, db):
