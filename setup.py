@@ -11,6 +11,10 @@ install_requires = [
     "invenio-records-rest==6.0.2",
     "invenio-records-files==4.0.1",
     "invenio-files-rest==6.1.0",
+    # Storage backends chosen by a location's URI: root:// (EOS) and s3://.
+    "invenio-xrootd==3.1.0",
+    "xrootd>=5.6,<6",  # XRootD's Python client (binary wheels); xrootdpyfs needs < 6
+    "invenio-s3==6.1.0",
     "invenio-search[opensearch2]==3.1.3",
     "invenio-indexer==6.0.1",
     "invenio-pidstore==4.0.2",
@@ -42,6 +46,8 @@ tests_require = [
     "pytest-invenio==4.0.3",
     "pytest-cov>=5",
     "ruff>=0.8",
+    # deploy/k8s checked offline against the Kubernetes JSON schemas it ships.
+    "kubernetes-validate==1.37.0",
     "playwright>=1.49,<2",
     "hypothesis-jsonschema>=0.23,<1",
     "bibtexparser==2.1.0",

@@ -221,8 +221,12 @@ SECURITY_POST_LOGOUT_VIEW = "/oauth/logout"
 # =====
 FILES_REST_DEFAULT_STORAGE_CLASS = "S"
 FILES_REST_STORAGE_CLASS_LIST = {"S": "Standard"}
+# Set here, not only by the files extension: invenio-xrootd's extension sets
+# its EOS factory as a default when it loads first, and this value wins over it.
+FILES_REST_STORAGE_FACTORY = "cap.modules.files.storage:storage_factory"
 CAP_FILES_LOCATION_URI = None
-"""Where ``cap setup`` puts the default files location (None: <instance>/data)."""
+"""Where ``cap setup`` puts the default files location (None: <instance>/data;
+``root://host:port//path/`` for XRootD/EOS, ``s3://bucket/prefix`` for S3)."""
 
 # Experiments and e-groups
 # ========================

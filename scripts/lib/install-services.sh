@@ -1,8 +1,9 @@
 # shellcheck shell=bash
 # Installs and prepares (first-time setup) the native services used by CAP:
-# postgres, redis, rabbitmq, opensearch.  Everything it creates lives under
-# $CAP_SERVICES_DIR (default: <repo>/var/services), except Debian packages,
-# system users and ~/.m2 (the Maven cache OpenSearch is fetched into).
+# postgres, redis, rabbitmq, opensearch, xrootd, s3.  Everything it creates
+# lives under $CAP_SERVICES_DIR (default: <repo>/var/services), except Debian
+# packages, system users, ~/.m2 (the Maven cache OpenSearch is fetched into),
+# Go's module and build caches and $CAP_TOOLS_DIR (SeaweedFS's `weed`).
 #
 # Sourced by scripts/services.  Can also be run on its own, as root:
 #   scripts/lib/install-services.sh [postgres redis rabbitmq opensearch]
@@ -24,6 +25,15 @@ OS_VERSION=2.19.1
 OS_DIR=$CAP_SERVICES_DIR/opensearch
 OS_HOME=$OS_DIR/opensearch-$OS_VERSION
 OS_USER=opensearch
+XRD_DIR=$CAP_SERVICES_DIR/xrootd
+XRD_USER=xrootd
+S3_DIR=$CAP_SERVICES_DIR/s3
+# Tools built from source: in the user's cache, not the checkout, so that a
+# fresh clone (CI) or another worktree reuses a build of many minutes.
+: "${CAP_TOOLS_DIR:=${XDG_CACHE_HOME:-$HOME/.cache}/cap-tools}"
+SEAWEEDFS_MODULE=github.com/seaweedfs/seaweedfs
+SEAWEEDFS_VERSION=v0.0.0-20261109003541-7506e5f91cd6
+WEED_BIN=$CAP_TOOLS_DIR/seaweedfs-$SEAWEEDFS_VERSION/weed
 INSTALL_LOG=$CAP_SERVICES_DIR/install.log
 
 # Helpers; scripts/services defines its own first, these are fallbacks.
@@ -100,6 +110,7 @@ install_packages() {
       opensearch)
         pkgs+=(maven unzip)
         find_java >/dev/null || pkgs+=(openjdk-17-jre-headless) ;;
+      xrootd) pkgs+=(xrootd-server xrootd-client) ;;
     esac
   done
   apt_install "${pkgs[@]}"
@@ -322,12 +333,59 @@ prepare_opensearch() {
   mkdir -p "$CAP_SERVICES_DIR"
   mkdir_owned "$OS_USER" "$OS_DIR"
   install_opensearch
-  mkdir_owned "$OS_USER" "$OS_DIR/data" "$OS_DIR/log" "$OS_DIR/tmp"
+  local i node
+  if ((${CAP_OPENSEARCH_NODES:-1} > 1)); then
+    # $OS_DIR/log too: jvm.options writes every node's GC log there.
+    mkdir_owned "$OS_USER" "$OS_DIR/log"
+    for ((i = 1; i <= CAP_OPENSEARCH_NODES; i++)); do
+      node=$OS_DIR/node-$i
+      mkdir_owned "$OS_USER" "$node" "$node/data" "$node/log" "$node/tmp"
+    done
+  else
+    mkdir_owned "$OS_USER" "$OS_DIR/data" "$OS_DIR/log" "$OS_DIR/tmp"
+  fi
   # The node writes its keystore into config/, so it owns the whole tree.
   if [[ $(stat -c %U "$OS_HOME/config") != "$OS_USER" ]]; then
     chown -R "$OS_USER:" "$OS_HOME"
   fi
+  # Made once here: the nodes of a cluster share config/ and would race to create it.
+  if [[ ! -f $OS_HOME/config/opensearch.keystore ]]; then
+    as_user "$OS_USER" env OPENSEARCH_JAVA_HOME="$_JAVA_HOME_FOUND" \
+      "$OS_HOME/bin/opensearch-keystore" create >>"$INSTALL_LOG" 2>&1 \
+      || die "opensearch: creating the keystore failed (log: $INSTALL_LOG)"
+  fi
   ensure_traversable "$OS_DIR" "$OS_USER"
+}
+
+# ------------------------------------------------------------------- xrootd
+prepare_xrootd() {
+  id -u "$XRD_USER" >/dev/null 2>&1 || die "xrootd: no '$XRD_USER' user (Debian's xrootd-server creates it)"
+  mkdir -p "$CAP_SERVICES_DIR"
+  mkdir_owned "$XRD_USER" "$XRD_DIR" "$XRD_DIR/data" "$XRD_DIR/admin" "$XRD_DIR/run" "$XRD_DIR/log"
+  ensure_traversable "$XRD_DIR" "$XRD_USER"
+}
+
+# ----------------------------------------------------------------------- s3
+# SeaweedFS's `weed`, built once from its Go module (the module's go.mod has
+# replace directives, which `go install mod@version` refuses: it is built in
+# the downloaded module instead).  Needs Go >= the module's go directive.
+install_seaweedfs() {
+  [[ -x $WEED_BIN ]] && return 0
+  command -v go >/dev/null || die "s3: building SeaweedFS needs Go (https://go.dev/dl/ or a golang package)"
+  local dir
+  say "s3: building SeaweedFS $SEAWEEDFS_VERSION from its Go module (once; a few minutes; log: $INSTALL_LOG)"
+  dir=$(go mod download -json "$SEAWEEDFS_MODULE@$SEAWEEDFS_VERSION" 2>>"$INSTALL_LOG" \
+        | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+  [[ -n $dir && -d $dir ]] || { tail -n 20 "$INSTALL_LOG" >&2; die "s3: go mod download $SEAWEEDFS_MODULE failed"; }
+  mkdir -p "$(dirname "$WEED_BIN")"
+  (cd "$dir" && go build -trimpath -ldflags "-s -w" -o "$WEED_BIN.tmp" ./weed) >>"$INSTALL_LOG" 2>&1 \
+    || { tail -n 20 "$INSTALL_LOG" >&2; die "s3: building SeaweedFS failed (log: $INSTALL_LOG)"; }
+  mv "$WEED_BIN.tmp" "$WEED_BIN"
+}
+
+prepare_s3() {
+  install_seaweedfs
+  mkdir -p "$S3_DIR/data" "$S3_DIR/log"
 }
 
 # ------------------------------------------------------------- entry point

@@ -4,14 +4,66 @@ The deposit module builds these for real; here they are made by hand with the
 JSON shapes it writes (``_access`` grants, ``_deposit.status``,
 ``_experiment``, ``$schema``) on ``invenio_records_files`` records linked to
 their buckets through ``RecordsBuckets``.
+
+Their buckets are in ``files_location``: the module's local location, or,
+for a test marked ``@on_every_backend``, a location on each storage backend
+in turn (local, a real XRootD server, a real S3 server).
 """
 
 import io
 from types import SimpleNamespace
 
 import pytest
-from invenio_files_rest.models import Bucket, ObjectVersion
+from invenio_files_rest.models import Bucket, Location, ObjectVersion
 from invenio_records_files.api import Record
+from support.storage import BACKENDS
+
+
+@pytest.fixture(scope="session")
+def storage_backends():
+    """``get(name)``: the backend of that name, started on first use, stopped at the end."""
+    started = {}
+
+    def get(name):
+        if name not in started:
+            started[name] = BACKENDS[name]()
+        return started[name]
+
+    yield get
+    for backend in started.values():
+        backend.close()
+
+
+@pytest.fixture
+def backend_for(app, storage_backends):
+    """``backend_for(name)``: that backend, the app configured to reach it
+    (before its first use: invenio-s3 keeps the settings it first read)."""
+
+    def get(name):
+        backend = storage_backends(name)
+        app.config.update(backend.app_config())
+        return backend
+
+    return get
+
+
+@pytest.fixture
+def files_location(request, db, location, backend_for):
+    """The default location of the test: the module's own (local), or with a
+    backend parameter a new one on that backend (undone with the test's
+    transaction). Its backend is ``files_location.backend``."""
+    name = getattr(request, "param", "local")
+    backend = backend_for(name)
+    if name == "local":
+        location.backend = backend
+        return location
+    # The module's location object belongs to another session: change the row.
+    db.session.query(Location).filter_by(default=True).update({"default": False})
+    other = Location(name=f"pytest-{name}", uri=backend.new_location_uri(), default=True)
+    db.session.add(other)
+    db.session.commit()
+    other.backend = backend
+    return other
 
 SCHEMA_HOST = "https://analysispreservation.cern.ch/schemas"
 DRAFT_SCHEMA = f"{SCHEMA_HOST}/deposits/records/cms-analysis-v1.0.0.json"
@@ -64,7 +116,7 @@ def draft_document(u, deposit_id="d1"):
 
 
 @pytest.fixture
-def draft(db, location, users):
+def draft(db, files_location, users):
     """:func:`draft_document` as a record with its bucket (rolled back after the test)."""
     record = FixtureRecord.create(draft_document(users))
     db.session.commit()
@@ -87,7 +139,7 @@ def bucket_id(draft):
 
 
 @pytest.fixture
-def published(db, location, users, draft):
+def published(db, files_location, users, draft):
     """The draft, published: a record with a locked snapshot bucket holding one file."""
     ObjectVersion.create(draft.bucket, "data/result.txt", stream=io.BytesIO(b"published bytes"))
     snapshot = draft.bucket.snapshot(lock=True)
@@ -151,7 +203,7 @@ def draft_file(db, draft):
 
 
 @pytest.fixture
-def make_draft(db, location, users):
+def make_draft(db, files_location, users):
     """Factory: a :func:`draft_document` under a deposit id of the caller's (rolled back)."""
 
     def make(deposit_id):

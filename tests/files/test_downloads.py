@@ -4,6 +4,7 @@ import hashlib
 
 import pytest
 from invenio_files_rest.models import ObjectVersion
+from support.storage import on_every_backend
 
 from cap.modules.files.serializers import bucket_files, file_entry
 
@@ -20,6 +21,7 @@ def stored(users, bucket_id, upload):
     return answer.json
 
 
+@on_every_backend
 def test_download_headers(client, users, bucket_id, stored, auth):
     answer = client.get(f"/files/{bucket_id}/data/table.csv", headers=auth(users.reader))
     assert answer.status_code == 200
@@ -66,6 +68,7 @@ def test_conditional_get_with_the_etag_is_304(client, users, bucket_id, stored, 
     assert answer.status_code == 304
 
 
+@on_every_backend
 def test_range_request_is_206(client, users, bucket_id, stored, auth):
     headers = auth(users.owner, Range="bytes=100-199")
     answer = client.get(f"/files/{bucket_id}/data/table.csv", headers=headers)
@@ -80,12 +83,14 @@ def test_range_request_is_206(client, users, bucket_id, stored, auth):
     assert tail.data == BODY[-10:]
 
 
+@on_every_backend
 def test_unsatisfiable_range_is_416(client, users, bucket_id, stored, auth):
     headers = auth(users.owner, Range=f"bytes={len(BODY) + 10}-")
     answer = client.get(f"/files/{bucket_id}/data/table.csv", headers=headers)
     assert answer.status_code == 416
 
 
+@on_every_backend
 def test_versions_list_and_download(client, users, bucket_id, stored, upload, auth):
     first = stored["version_id"]
     second = upload(bucket_id, "data/table.csv", b"v2", users.editor).json["version_id"]
@@ -105,6 +110,7 @@ def test_versions_list_and_download(client, users, bucket_id, stored, upload, au
     assert [o["version_id"] for o in plain["contents"]] == [second]
 
 
+@on_every_backend
 def test_old_versions_of_a_published_record_stay_readable(client, users, published, auth):
     listing = client.get(f"/files/{published.bucket_id}?versions", headers=auth(users.cms))
     assert listing.status_code == 200
@@ -117,6 +123,7 @@ def test_old_versions_of_a_published_record_stay_readable(client, users, publish
     assert answer.data == b"published bytes"
 
 
+@on_every_backend
 def test_delete_keeps_history_and_version_delete_is_permanent(
     client, users, bucket_id, stored, auth
 ):
@@ -151,6 +158,7 @@ def worker_call_semantics():
     trace.reset_worker_optimizations()
 
 
+@on_every_backend
 def test_multipart_upload(client, users, bucket_id, worker_call_semantics, auth):
     part_size = 5 * 1024 * 1024
     body = b"a" * part_size + b"tail bytes"
@@ -247,6 +255,7 @@ def test_bucket_files_lists_heads_by_key(users, bucket_id, upload, client, auth)
     assert [e["key"] for e in bucket_files(bucket_id)] == ["a.txt", "c/d.txt"]
 
 
+@on_every_backend
 def test_downloads_stream_in_chunks_not_lines(
     app, client, users, bucket_id, upload, monkeypatch, auth
 ):

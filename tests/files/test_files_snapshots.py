@@ -7,6 +7,7 @@ from invenio_db import db as db_
 from invenio_files_rest.errors import BucketLockedError, InvalidOperationError
 from invenio_files_rest.models import Bucket, ObjectVersion, ObjectVersionTag
 from sqlalchemy import event
+from support.storage import on_every_backend
 
 from cap.modules.files.snapshots import snapshot_bucket
 
@@ -16,7 +17,7 @@ def _put(bucket, key, content, mimetype=None):
 
 
 @pytest.fixture
-def source(db, location):
+def source(db, files_location):
     """A bucket with quota and max file size, versions, a delete marker, tags and a MIME type."""
     bucket = Bucket.create(quota_size=10_000, max_file_size=5_000)
     _put(bucket, "a.txt", b"first version")
@@ -60,6 +61,7 @@ def describe(bucket):
     }
 
 
+@on_every_backend
 @pytest.mark.parametrize("lock", [True, False])
 def test_snapshot_matches_files_rest(db, source, lock):
     ours = snapshot_bucket(source, lock=lock)

@@ -1,13 +1,13 @@
 """Fixity: stored files re-read, mismatches and missing files found, admins alerted once."""
 
 import io
-import os
 
 import pytest
 from invenio_access.permissions import system_identity
 from invenio_files_rest.models import FileInstance, ObjectVersion
 from invenio_files_rest.tasks import schedule_checksum_verification
 from invenio_pidstore.models import PersistentIdentifier, PIDStatus
+from support.storage import on_every_backend
 
 from cap.modules.core.errors import PermissionDeniedError
 from cap.modules.files.cli import files as files_cli
@@ -16,8 +16,9 @@ from cap.modules.files.tasks import alert_fixity_failures
 
 
 @pytest.fixture
-def stored(db, make_draft):
-    """A draft with three files (deposit id ``fx1``), a second draft with one."""
+def stored(db, make_draft, files_location):
+    """A draft with three files (deposit id ``fx1``), a second draft with one;
+    ``stored.backend`` reads and writes their bytes behind CAP's back."""
 
     def make(deposit_id, keys):
         record = make_draft(deposit_id)
@@ -34,24 +35,30 @@ def stored(db, make_draft):
     first, first_files = make("fx1", ["intact.txt", "corrupted.txt", "missing.txt"])
     second, second_files = make("fx2", ["other.txt"])
     db.session.commit()
-    return first_files | second_files
+    return StoredFiles(first_files | second_files, files_location.backend)
+
+
+class StoredFiles(dict):
+    """key -> object version, and the backend holding their bytes."""
+
+    def __init__(self, versions, backend):
+        super().__init__(versions)
+        self.backend = backend
 
 
 def path_of(version):
     return version.file.uri
 
 
-def corrupt(version):
+def corrupt(version, backend):
     """Same size, other bytes: only a checksum finds it."""
-    with open(path_of(version), "r+b") as handle:
-        data = handle.read()
-        handle.seek(0)
-        handle.write(bytes(reversed(data)))
+    backend.write(path_of(version), bytes(reversed(backend.read(path_of(version)))))
 
 
+@on_every_backend
 def test_verify_finds_a_changed_and_a_missing_file(stored):
-    corrupt(stored["corrupted.txt"])
-    os.remove(path_of(stored["missing.txt"]))
+    corrupt(stored["corrupted.txt"], stored.backend)
+    stored.backend.remove(path_of(stored["missing.txt"]))
 
     failed = FixityService().verify(system_identity)
 
@@ -65,7 +72,7 @@ def test_verify_finds_a_changed_and_a_missing_file(stored):
 
 
 def test_verify_one_record_reads_only_its_files(stored):
-    corrupt(stored["other.txt"])
+    corrupt(stored["other.txt"], stored.backend)
     record_id = PersistentIdentifier.get("depid", "fx1").object_uuid
 
     assert FixityService().count(system_identity, record_id=record_id) == 3
@@ -73,9 +80,10 @@ def test_verify_one_record_reads_only_its_files(stored):
     assert FileInstance.query.get(stored["other.txt"].file_id).last_check_at is None
 
 
+@on_every_backend
 def test_the_scheduled_check_runs_the_beat_entry_as_configured(app, stored):
     """The beat entry of cap/config.py, run as beat would run it (eager here)."""
-    corrupt(stored["corrupted.txt"])
+    corrupt(stored["corrupted.txt"], stored.backend)
     entry = app.config["CELERY_BEAT_SCHEDULE"]["files-fixity"]
     assert entry["task"] == schedule_checksum_verification.name
     # One batch of a 30-day cycle reads 1/720 of the files, at least one:
@@ -88,13 +96,25 @@ def test_the_scheduled_check_runs_the_beat_entry_as_configured(app, stored):
     assert {f.id: f.last_check for f in checked}[stored["corrupted.txt"].file_id] is False
 
 
+@pytest.mark.parametrize("files_location", ["xrootd"], indirect=True)
+def test_xrootd_server_checksums_can_stand_in_for_a_reread(app, stored, monkeypatch):
+    """The server's MD5 (``xrootd.chksum md5``) is what CAP stored; a file
+    rewritten behind CAP's back gets a new one (its mtime changed)."""
+    monkeypatch.setitem(app.config, "CAP_FILES_XROOTD_SERVER_CHECKSUM", True)
+    intact = stored["intact.txt"].file
+    assert intact.storage().checksum() == intact.checksum
+    corrupt(stored["corrupted.txt"], stored.backend)
+    failed = FixityService().verify(system_identity)
+    assert [(r.uses[0].key, r.status) for r in failed] == [("corrupted.txt", MISMATCH)]
+
+
 def test_the_scheduled_check_runs_on_an_instance_without_files(app, db):
     entry = app.config["CELERY_BEAT_SCHEDULE"]["files-fixity"]
     assert schedule_checksum_verification.apply(kwargs=entry["kwargs"]).successful()
 
 
 def test_admins_are_mailed_once_per_failed_check(app, stored):
-    corrupt(stored["corrupted.txt"])
+    corrupt(stored["corrupted.txt"], stored.backend)
     service = FixityService()
     service.verify(system_identity)
     mail = app.extensions["mail"]
@@ -115,14 +135,15 @@ def test_admins_are_mailed_once_per_failed_check(app, stored):
     assert len(outbox) == 1
 
 
+@on_every_backend
 def test_a_repaired_file_leaves_the_report(stored):
     version = stored["corrupted.txt"]
-    corrupt(version)
+    corrupt(version, stored.backend)
     service = FixityService()
     service.verify(system_identity)
     assert [r.status for r in service.report(system_identity)] == [MISMATCH]
 
-    corrupt(version)  # reversed twice: the original bytes
+    corrupt(version, stored.backend)  # reversed twice: the original bytes
     assert service.verify(system_identity) == []
     assert service.report(system_identity) == []
     assert FileInstance.query.get(version.file_id).last_check is True
@@ -137,7 +158,7 @@ def test_checks_and_the_report_are_for_superusers(stored, users):
 
 
 def test_report_endpoint_lists_failures_with_their_record(client, stored, users):
-    corrupt(stored["corrupted.txt"])
+    corrupt(stored["corrupted.txt"], stored.backend)
     FixityService().verify(system_identity)
 
     answer = client.get("/admin/fixity", headers=users.admin.headers)
@@ -155,7 +176,7 @@ def run(app, *args):
 
 
 def test_cli_verify_all_reports_and_exits_1(app, stored):
-    corrupt(stored["corrupted.txt"])
+    corrupt(stored["corrupted.txt"], stored.backend)
     result = run(app, "verify", "--all")
     assert result.exit_code == 1, result.output
     assert "4 file(s) checked, 1 failed" in result.output
@@ -163,9 +184,9 @@ def test_cli_verify_all_reports_and_exits_1(app, stored):
 
 
 def test_cli_verify_failed_rechecks_only_those(app, stored):
-    corrupt(stored["corrupted.txt"])
+    corrupt(stored["corrupted.txt"], stored.backend)
     run(app, "verify", "--all")
-    corrupt(stored["corrupted.txt"])  # repaired
+    corrupt(stored["corrupted.txt"], stored.backend)  # repaired
     result = run(app, "verify", "--failed")
     assert result.exit_code == 0, result.output
     assert "1 file(s) checked, 0 failed" in result.output

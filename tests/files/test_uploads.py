@@ -5,6 +5,7 @@ import os
 
 import pytest
 from invenio_files_rest.models import Bucket, ObjectVersion
+from support.storage import on_every_backend
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
 
@@ -13,6 +14,7 @@ def keys(bucket_id, versions=False):
     return sorted(o.key for o in ObjectVersion.get_by_bucket(bucket_id, versions=versions))
 
 
+@on_every_backend
 def test_tags_header_is_stored_on_the_new_version(client, users, bucket_id, upload):
     answer = upload(
         bucket_id,
@@ -75,6 +77,7 @@ def test_reasonable_keys_are_accepted(users, bucket_id, upload):
         assert upload(bucket_id, key, b"x", users.owner).status_code == 200, key
 
 
+@on_every_backend
 def test_empty_files_are_accepted(client, users, bucket_id, upload, auth):
     answer = client.put(
         f"/files/{bucket_id}/__init__.py",
@@ -149,6 +152,7 @@ def test_new_buckets_get_the_configured_limit(app, db, location):
     assert bucket.max_file_size == 50 * 1024**3
 
 
+@on_every_backend
 def test_body_shorter_than_content_length_stores_nothing(client, users, bucket_id, auth):
     answer = client.put(
         f"/files/{bucket_id}/cut.bin",
@@ -199,6 +203,7 @@ def test_aborted_stream_stores_nothing(app, client, users, bucket_id, location, 
     assert stored_files(location.uri) == before
 
 
+@on_every_backend
 @pytest.mark.parametrize("body", [b"served by gunicorn", b""])
 def test_upload_works_when_the_server_terminates_the_input(client, users, bucket_id, body, auth):
     """gunicorn sets ``wsgi.input_terminated`` and hands werkzeug its raw body object."""

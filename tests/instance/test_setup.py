@@ -84,3 +84,14 @@ def test_search_down_fails_fast_naming_it(tmp_path):
     assert "search is unreachable" in result.stderr
     assert "db is unreachable" not in result.stderr
     assert elapsed < 60
+
+
+def test_a_remote_files_location_makes_no_local_folder(app, db, tmp_path, monkeypatch):
+    from cap.modules.instance.fixtures import load_location
+
+    monkeypatch.chdir(tmp_path)
+    db.session.query(Location).filter_by(default=True).update({"default": False})
+    uri = "root://127.0.0.1:1094//cap/files/"
+    location = load_location(uri)
+    assert (location.uri, location.default) == (uri, True)
+    assert list(tmp_path.iterdir()) == []  # no "root:" folder in the working directory

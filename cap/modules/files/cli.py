@@ -1,5 +1,5 @@
-"""``cap files``: files-rest's commands (bucket, location) plus ``verify`` and
-``remove-orphans``."""
+"""``cap files``: files-rest's commands (bucket, location) plus ``verify``,
+``remove-orphans`` and ``location migrate``."""
 
 import sys
 
@@ -7,10 +7,13 @@ import click
 from flask.cli import with_appcontext
 from invenio_access.permissions import system_identity
 from invenio_files_rest.cli import files as files_rest_group
+from invenio_files_rest.cli import location as files_rest_location
 from invenio_pidstore.errors import PIDDoesNotExistError
 from invenio_pidstore.models import PersistentIdentifier
 
+from ..core.errors import CAPError
 from .fixity import MISMATCH, FixityService, failed_files
+from .locations import LocationService
 from .orphans import OrphanFilesService
 
 
@@ -82,3 +85,52 @@ def remove_orphans(grace, dry_run):
         click.echo(f"{orphan.size:>12}  {orphan.path}")
     verb = "would be removed" if dry_run else "removed"
     click.echo(f"{len(orphans)} orphan file(s), {sum(o.size for o in orphans)} bytes, {verb}")
+
+
+@click.group("location", commands=dict(files_rest_location.commands))
+def location():
+    """Files locations (a path, root://host:port//path/ or s3://bucket/prefix)."""
+
+
+@location.command("create")
+@click.argument("name")
+@click.argument("uri")
+@click.option("--default", is_flag=True, help="New buckets go to this location.")
+@with_appcontext
+def create_location(name, uri, default):
+    """Create a location; its URI must name a supported backend."""
+    try:
+        created = LocationService().create(system_identity, name, uri, default=default)
+    except CAPError as error:
+        raise click.ClickException(error.message) from None
+    click.echo(f"location {created.name} {created.uri}{' (default)' if default else ''} created")
+
+
+@location.command("migrate")
+@click.option("--record", "record_pid", required=True,
+              help="The record or draft (recid or deposit id) whose files move.")
+@click.option("--to", "target", required=True, help="The name of the location they move to.")
+@with_appcontext
+def migrate_location(record_pid, target):
+    """Move a record's files to another location, each copy checked against its checksum."""
+    service = LocationService()
+    record_id = record_uuid(record_pid)
+    try:
+        pending = service.files_to_move(system_identity, record_id, target)
+        done = {}
+        with click.progressbar(length=sum(f.size for f in pending), label="Moving",
+                               file=sys.stderr) as bar:
+            def progress(file_instance, bytes_done):
+                bar.update(bytes_done - done.get(file_instance.id, 0))
+                done[file_instance.id] = bytes_done
+
+            moved = service.migrate(system_identity, record_id, target, progress=progress)
+    except CAPError as error:
+        raise click.ClickException(error.message) from None
+    for item in moved:
+        note = "" if item.old_removed else "  (old copy left behind)"
+        click.echo(f"{item.checksum}  {item.old_uri} -> {item.new_uri}{note}")
+    click.echo(f"{len(moved)} file(s), {sum(m.size for m in moved)} bytes moved to {target}")
+
+
+files.add_command(location)

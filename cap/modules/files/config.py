@@ -41,6 +41,15 @@ FILES_REST_SETTINGS = {
 }
 """files-rest settings CAP relies on; the size and quota defaults follow ``CAP_FILES_*``."""
 
+CAP_FILES_XROOTD_SERVER_CHECKSUM = False
+"""Take an XRootD file's checksum from the server's checksum query instead of
+re-reading its bytes (the server may answer from a cached value; it must
+compute MD5, ``xrootd.chksum md5``)."""
+
+CAP_FILES_S3_REDIRECT_DOWNLOADS = False
+"""Answer downloads of S3 files with a redirect to a pre-signed URL of the S3
+endpoint (which clients must then reach) instead of streaming them."""
+
 CAP_FILES_FIXITY_ALERT_RECIPIENTS = ["analysis-preservation-support@cern.ch"]
 """Who is mailed when a stored file fails its fixity check (empty: log only)."""
 

@@ -1,4 +1,10 @@
-"""Storage factory (``FILES_REST_STORAGE_FACTORY``): files-rest's PyFS storage, chunked reads.
+"""Storage factory (``FILES_REST_STORAGE_FACTORY``): one storage class per location URI scheme.
+
+A files location's URI picks its backend: a path (or ``file://``) is a local
+disk (files-rest's PyFS storage), ``root://`` / ``roots://`` is XRootD (EOS)
+through invenio-xrootd, ``s3://`` is S3 through invenio-s3. The three share
+the behaviour below (chunked reads, pipelined uploads), so uploads,
+downloads, ranges and checksums work the same on each.
 
 files-rest hands the open file object itself to the response as its body,
 and a WSGI server iterates a file object line by line: for binary data that
@@ -17,11 +23,14 @@ import hashlib
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack, suppress
+from urllib.parse import urlsplit
 
 from flask import current_app
 from invenio_files_rest.helpers import chunk_size_or_default
-from invenio_files_rest.storage import PyFSFileStorage, pyfs_storage_factory
+from invenio_files_rest.storage import FileStorage, PyFSFileStorage, pyfs_storage_factory
 from invenio_files_rest.storage.base import check_size, check_sizelimit
+from invenio_s3.storage import S3FSFileStorage, set_blocksize
+from invenio_xrootd.storage import XRootDFileStorage
 
 from ..core.errors import InsufficientStorageError
 
@@ -77,8 +86,8 @@ class InlineExecutor:
         return future
 
 
-class CAPFileStorage(PyFSFileStorage):
-    """PyFS storage whose read handles iterate in chunks and whose uploads are pipelined."""
+class CAPStorageMixin:
+    """Read handles that iterate in chunks, pipelined uploads: on any files-rest storage."""
 
     UPLOAD_PIPELINE_DEPTH = 2
     """Chunks an upload may have waiting to be hashed or written (memory: one more)."""
@@ -123,6 +132,10 @@ class CAPFileStorage(PyFSFileStorage):
             raise
         return self.fileurl, bytes_written, checksum
 
+    def write_chunk(self, dst, chunk):
+        """Write one chunk (bytes, or a memoryview of a reused buffer) to ``dst``."""
+        dst.write(chunk)
+
     def copy_and_hash(self, src, dst, size=None, size_limit=None, chunk_size=None,
                       progress_callback=None):
         """Copy ``src`` to ``dst`` through the pipeline; ``(bytes, "md5:<hex>")``."""
@@ -165,7 +178,7 @@ class CAPFileStorage(PyFSFileStorage):
                     if not chunk:
                         break
                     received += 1
-                    in_flight.append([writer.submit(dst.write, chunk),
+                    in_flight.append([writer.submit(self.write_chunk, dst, chunk),
                                       hasher.submit(digest.update, chunk)])
                     bytes_written += len(chunk)
                     if progress_callback:
@@ -183,7 +196,84 @@ class CAPFileStorage(PyFSFileStorage):
         return bytes_written, f"md5:{digest.hexdigest()}"
 
 
-def storage_factory(**kwargs):
-    """files-rest's PyFS storage factory with :class:`CAPFileStorage`."""
-    kwargs.setdefault("filestorage_class", CAPFileStorage)
-    return pyfs_storage_factory(**kwargs)
+class CAPFileStorage(CAPStorageMixin, PyFSFileStorage):
+    """A local disk (or any mounted file system)."""
+
+
+class CAPXRootDFileStorage(CAPStorageMixin, XRootDFileStorage):
+    """XRootD (EOS): invenio-xrootd's storage, checksums re-read by default."""
+
+    def write_chunk(self, dst, chunk):
+        """XRootD's client writes ``bytes`` only (a memoryview is refused)."""
+        dst.write(bytes(chunk))
+
+    def checksum(self, chunk_size=None, progress_callback=None, **kwargs):
+        """``md5:<hex>`` of the stored bytes.
+
+        An XRootD server answers a checksum query from the value it cached
+        (in an extended attribute, refreshed when the file's mtime changes),
+        so bytes that rot in place keep their old checksum: fixity re-reads
+        the file here unless ``CAP_FILES_XROOTD_SERVER_CHECKSUM`` trusts the
+        server (which must then compute MD5: ``xrootd.chksum md5``).
+        """
+        server = current_app.config["CAP_FILES_XROOTD_SERVER_CHECKSUM"]
+        return super().checksum(chunk_size=chunk_size, progress_callback=progress_callback,
+                                use_default_impl=not server)
+
+
+class CAPS3FileStorage(CAPStorageMixin, S3FSFileStorage):
+    """S3: invenio-s3's storage; downloads stream through CAP unless redirects are on."""
+
+    @set_blocksize
+    def save(self, *args, **kwargs):
+        """Our pipelined save, with invenio-s3's part size for the file's size
+        (at most ``S3_MAXIMUM_NUMBER_OF_PARTS`` parts)."""
+        return super().save(*args, **kwargs)
+
+    def send_file(self, filename, **kwargs):
+        """Stream the object through CAP (same headers, ETag and ranges as the
+        other backends; the S3 endpoint need not be reachable by clients), or
+        with ``CAP_FILES_S3_REDIRECT_DOWNLOADS`` redirect to a pre-signed URL
+        (invenio-s3's way: the bytes do not pass through the web pods)."""
+        if current_app.config["CAP_FILES_S3_REDIRECT_DOWNLOADS"]:
+            return super().send_file(filename, **kwargs)
+        return FileStorage.send_file(self, filename, **kwargs)
+
+
+STORAGE_CLASSES = {
+    "root": CAPXRootDFileStorage,
+    "roots": CAPXRootDFileStorage,
+    "s3": CAPS3FileStorage,
+    "": CAPFileStorage,
+    "file": CAPFileStorage,
+}
+"""URI scheme of a location or file -> its storage class."""
+
+
+class UnsupportedLocationError(ValueError):
+    """A location URI whose scheme no storage backend serves."""
+
+
+def storage_class_for(uri):
+    """The storage class of a file or location URI (by its scheme)."""
+    scheme = urlsplit(uri).scheme.lower()
+    try:
+        return STORAGE_CLASSES[scheme]
+    except KeyError:
+        raise UnsupportedLocationError(
+            f"no storage backend for {scheme}:// URIs "
+            f"(supported: a path, file://, root://, roots://, s3://)"
+        ) from None
+
+
+def storage_factory(fileinstance=None, default_location=None, **kwargs):
+    """files-rest's PyFS storage factory with the storage class of the file's URI.
+
+    A stored file keeps the backend of its own URI; a new one gets its
+    bucket's location's.
+    """
+    uri = (fileinstance.uri if fileinstance is not None else None) \
+        or kwargs.get("fileurl") or default_location
+    kwargs.setdefault("filestorage_class", storage_class_for(uri) if uri else CAPFileStorage)
+    return pyfs_storage_factory(fileinstance=fileinstance, default_location=default_location,
+                                **kwargs)

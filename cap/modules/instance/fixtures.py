@@ -18,6 +18,8 @@ from invenio_files_rest.models import Location
 from invenio_oauth2server.models import Client, Token
 from invenio_search import current_search
 
+from ..files.storage import CAPFileStorage, storage_class_for
+
 DEMO_TOKEN_NAME = "cap-demo"
 
 
@@ -58,7 +60,8 @@ def load_location(uri=None):
         uri = uri or current_app.config.get("CAP_FILES_LOCATION_URI") or os.path.join(
             current_app.instance_path, "data"
         )
-        os.makedirs(uri, exist_ok=True)
+        if storage_class_for(uri) is CAPFileStorage:  # root:// and s3:// are no local folders
+            os.makedirs(uri, exist_ok=True)
         location = Location(name="default", uri=uri, default=True)
         db.session.add(location)
         db.session.commit()
