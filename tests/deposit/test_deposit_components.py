@@ -5,7 +5,11 @@ import pytest
 from invenio_db import db
 
 from cap.modules.access.components import ServiceComponent
-from cap.modules.deposit.services.components import FilesComponent, PIDComponent
+from cap.modules.deposit.services.components import (
+    FilesComponent,
+    PIDComponent,
+    RecordOnlyFieldsComponent,
+)
 from cap.modules.deposit.services.config import DepositServiceConfig
 from cap.modules.deposit.services.errors import UploadsInProgressError
 from cap.modules.deposit.services.service import DepositService
@@ -55,8 +59,8 @@ def journal_service(app):
 def test_variant_runs_every_action_through_its_components(env, journal_service, complete):
     owner = env.users.owner.identity
     service = journal_service
-    assert service.components[-4:] == (FilesComponent, PIDComponent, NotificationComponent,
-                                        Journal)
+    assert service.components[-5:] == (FilesComponent, PIDComponent, RecordOnlyFieldsComponent,
+                                        NotificationComponent, Journal)
     draft = service.create(owner, {"$ana_type": "generic", **complete})
     published = service.publish(owner, draft.pid)
     assert isinstance(published, RecordItem) and published.record is not None

@@ -28,7 +28,7 @@ def test_create_stores_system_keys(env):
         u.owner.identity,
         {"$ana_type": "cms-analysis", "basic_info": {"analysis_title": "Z'"}, "_access": {"x": 1}},
     )
-    assert deposit["$schema"].endswith("/schemas/deposits/records/cms-analysis-v2.0.0.json")
+    assert deposit["$schema"].endswith("/schemas/deposits/records/cms-analysis-v2.1.0.json")
     assert deposit["_experiment"] == "CMS"
     system = deposit["_deposit"]
     assert system["status"] == "draft"

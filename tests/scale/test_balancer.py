@@ -85,8 +85,8 @@ def test_a_killed_instance_fails_only_its_in_flight_requests(balanced, web, crea
         thread.start()
     time.sleep(3)
     victim = web[1]
-    killed_at = time.monotonic()
     victim.kill()
+    killed_at = time.monotonic()  # the instance is gone (killing it takes a moment)
     time.sleep(4)
     victim.start()
     wait_for_states(state_dir, {"web2": "UP"})
