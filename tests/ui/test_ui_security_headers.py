@@ -105,6 +105,7 @@ def assert_hardened(answer):
     assert policy["object-src"] == ["'none'"]
     assert policy["frame-ancestors"] == ["'self'"]
     assert policy.get("base-uri") == ["'self'"], policy
+    assert policy.get("img-src", policy["default-src"]) in (["'self'"], ["'self'", "data:"])
     assert answer.headers["X-Content-Type-Options"] == "nosniff"
     assert answer.headers["X-Frame-Options"] == "SAMEORIGIN"
     assert answer.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
@@ -132,7 +133,8 @@ def test_plain_http_is_redirected_to_https(app):
     assert answer.headers["Location"].startswith("https://")
 
 
-@pytest.mark.parametrize("path,status", [("/", 200), ("/login/", 200), ("/nowhere", 404)])
+@pytest.mark.parametrize("path,status", [("/", 200), ("/login/", 200), ("/docs/api", 200),
+                                         ("/nowhere", 404)])
 def test_public_pages_are_hardened(https_client, path, status):
     answer = https(https_client, "GET", path)
     assert answer.status_code == status

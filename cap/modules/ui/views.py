@@ -104,6 +104,12 @@ def collection(name, version=None):
     return render_page("collection", "Collection", collection=name, version=version)
 
 
+def api_docs():
+    """The REST API's documentation (public, as its description is)."""
+    spec_url = f"{current_app.config['SITE_API_URL'].rstrip('/')}/openapi.json"
+    return render_template("cap_ui/api_docs.html", title="REST API", spec_url=spec_url)
+
+
 def logout():
     """POST /logout/: end the session; the form must carry its CSRF token."""
     if not LogoutForm().validate_on_submit():
@@ -137,6 +143,7 @@ def create_blueprint(app):
     rule("/published/<recid>", "record", record)
     rule("/collection/<name>", "collection", collection)
     rule("/collection/<name>/<version>", "collection", collection)
+    rule("/docs/api", "api_docs", api_docs)
     rule(app.config["SECURITY_LOGOUT_URL"], "logout", logout, methods=["POST"])
     blueprint.before_app_request(confirm_logout)
     blueprint.after_app_request(html_no_cache)
