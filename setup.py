@@ -99,7 +99,8 @@ setup(
     zip_safe=False,
     python_requires=">=3.11",
     install_requires=install_requires,
-    extras_require={"tests": tests_require},
+    # The load test (benchmarks/load): pip install -e ".[benchmarks]".
+    extras_require={"tests": tests_require, "benchmarks": ["locust==2.47.0"]},
     entry_points={
         "console_scripts": ["cap = cap.cli:main"],
         "flask.commands": ["cap = cap.cli:cap"],

@@ -54,6 +54,8 @@ TIERS = ["MINIAOD", "AOD", "NANOAOD"]
 TRIGGERS = ["HLT_IsoMu24_v4", "HLT_IsoMu27_v8", "HLT_Ele32_WPTight_Gsf_v1", "HLT_PFHT1050_v5"]
 WORDS = ["search", "measurement", "higgs", "boson", "top", "quark", "dark", "matter",
          "resonance", "jets", "leptons", "tau", "photon", "supersymmetry", "cross", "section"]
+THEMES = ["Standard Model", "Searches for physics beyond the Standard Model",
+          "B-physics and similar"]
 PEOPLE = ["Maria Rossi", "Jonas Becker", "Anna Kowalska", "Li Wei", "Sofia Andersson",
           "Mario Bianchi", "Ahmed Hassan", "Julia Schmidt"]
 TYPES = [  # (schema, experiment, share of the documents)
@@ -73,7 +75,9 @@ def _metadata(rng, name, i):
             "analysis_title": title, "cadi_id": f"{rng.choice(WGS)}-{rng.randint(16, 24)}-{i:05d}",
             "cms_working_group": rng.choice(WGS),
             "people_info": [{"name": rng.choice(PEOPLE)}],
-            "analysis_keywords": rng.sample(WORDS, 2)},
+            # The legacy shape: keywords by category.
+            "analysis_keywords": {"collision_system": ["p-p"],
+                                  "physics_theme": [rng.choice(THEMES)]}},
             "analysis_context": {"year": rng.randint(2016, 2024)},
             "input_data": {"primary_datasets": [{
                 "path": f"/{rng.choice(PDS)}/{rng.choice(ERAS)}/{rng.choice(TIERS)}",

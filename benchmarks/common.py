@@ -40,6 +40,8 @@ def bench_environ():
     return {
         "INVENIO_SQLALCHEMY_DATABASE_URI": DATABASE_URI,
         "INVENIO_SEARCH_INDEX_PREFIX": INDEX_PREFIX,
+        # Served on plain http://127.0.0.1 (invenio.cfg is HTTPS-only otherwise).
+        "CAP_PLAIN_HTTP": "1",
         "INVENIO_SEARCH_HOSTS": repr([{"host": "127.0.0.1", "port": int(OPENSEARCH_PORT)}]),
         "INVENIO_CAP_FILES_LOCATION_URI": str(BENCH_DIR / "files"),
         # Indexing is synchronous after commit; no test of the mail or celery path here.

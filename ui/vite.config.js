@@ -1,4 +1,5 @@
-// One bundle (cap-ui.<hash>.js + cap-ui.<hash>.css), written into the Python
+// Two entries: the app (cap-ui.<hash>.js + cap-ui.<hash>.css) and the API
+// docs page (api-docs.<hash>.js + .css, Swagger UI), written into the Python
 // package's static folder, served at /assets/cap-ui/dist/ by the cap_ui
 // blueprint. Names carry a content hash, so a file never changes under its
 // URL (served with a year-long immutable Cache-Control); templates find the
@@ -47,7 +48,8 @@ export default defineConfig({
     manifest: true,
     sourcemap: false,
     target: "es2020",
-    cssCodeSplit: false,
+    // Each entry its own CSS: the pages never load Swagger UI's.
+    cssCodeSplit: true,
     modulePreload: false,
     chunkSizeWarningLimit: 1500,
     rollupOptions: {
@@ -55,12 +57,14 @@ export default defineConfig({
       onwarn(warning, warn) {
         if (warning.code !== "MODULE_LEVEL_DIRECTIVE") warn(warning);
       },
-      input: fileURLToPath(new URL("./src/main.jsx", import.meta.url)),
+      input: {
+        "cap-ui": fileURLToPath(new URL("./src/main.jsx", import.meta.url)),
+        "api-docs": fileURLToPath(new URL("./src/apidocs.js", import.meta.url)),
+      },
       output: {
-        entryFileNames: "cap-ui.[hash].js",
+        entryFileNames: "[name].[hash].js",
         chunkFileNames: "cap-ui-[name].[hash].js",
-        assetFileNames: "cap-ui.[hash].[ext]",
-        codeSplitting: false,
+        assetFileNames: "[name].[hash].[ext]",
       },
     },
   },

@@ -1,5 +1,6 @@
 """Deployment settings: invenio.cfg is HTTPS-only unless the local switch says
-plain HTTP; every answer forbids framing by another site."""
+plain HTTP; every API answer carries the security headers (the pages':
+tests/ui/test_ui_security_headers.py)."""
 
 from pathlib import Path
 
@@ -50,8 +51,17 @@ def app_config(app_config):
     return app_config
 
 
-def test_answers_forbid_framing_by_other_sites(app, client):
-    answer = client.get("/ping")
+@pytest.mark.parametrize("path,status", [("/ping", 200), ("/deposits/nowhere", 401),
+                                         ("/nowhere", 404)])
+def test_api_answers_carry_the_security_headers(app, client, path, status):
+    """Answers and error answers alike: no framing by other sites, no sniffing
+    of a JSON body into HTML, no full URL sent to other sites."""
+    answer = client.get(path)
+    assert answer.status_code == status
     policy = answer.headers["Content-Security-Policy"]
     assert "frame-ancestors 'self'" in policy
     assert "default-src 'self'" in policy
+    assert "base-uri 'self'" in policy
+    assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+    assert answer.headers["X-Content-Type-Options"] == "nosniff"
+    assert answer.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"

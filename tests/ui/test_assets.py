@@ -12,7 +12,7 @@ from cap.modules.ui.assets import BundleManifest, bundle_folder
 
 def bundle_names(app):
     manifest = json.loads((Path(bundle_folder(app)) / ".vite" / "manifest.json").read_text())
-    entry = next(e for e in manifest.values() if e.get("isEntry"))
+    entry = next(e for e in manifest.values() if e.get("isEntry") and e["name"] == "cap-ui")
     css = entry.get("css") or [e["file"] for e in manifest.values() if e["file"].endswith(".css")]
     return entry["file"], css[0]
 
@@ -78,3 +78,21 @@ def test_a_rebuild_is_picked_up(tmp_path):
     assert manifest.file_name("cap-ui.js") == "cap-ui.ccc.js"
     assert manifest.file_name("cap-ui.css") == "cap-ui.ddd.css"
     assert not manifest.is_hashed("cap-ui.aaa.js")
+
+
+def test_each_entry_has_its_own_names(tmp_path):
+    """The app and the API docs page are two entries; the chunk they share is hashed too."""
+    (tmp_path / ".vite").mkdir()
+    (tmp_path / ".vite" / "manifest.json").write_text(json.dumps({
+        "_shared.ccc.js": {"file": "cap-ui-shared.ccc.js", "name": "shared"},
+        "src/main.jsx": {"file": "cap-ui.aaa.js", "name": "cap-ui", "isEntry": True,
+                         "imports": ["_shared.ccc.js"], "css": ["cap-ui.bbb.css"]},
+        "src/apidocs.js": {"file": "api-docs.ddd.js", "name": "api-docs", "isEntry": True,
+                           "imports": ["_shared.ccc.js"], "css": ["api-docs.eee.css"]},
+    }))
+    manifest = BundleManifest(str(tmp_path))
+    assert manifest.file_name("cap-ui.js") == "cap-ui.aaa.js"
+    assert manifest.file_name("cap-ui.css") == "cap-ui.bbb.css"
+    assert manifest.file_name("api-docs.js") == "api-docs.ddd.js"
+    assert manifest.file_name("api-docs.css") == "api-docs.eee.css"
+    assert manifest.is_hashed("cap-ui-shared.ccc.js") and manifest.is_hashed("api-docs.eee.css")

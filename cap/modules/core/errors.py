@@ -13,6 +13,7 @@ one place that builds it.
 
 from flask import g, jsonify
 from invenio_pidstore.errors import PIDDeletedError, PIDDoesNotExistError
+from opensearchpy.exceptions import ConnectionError as SearchConnectionError
 from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
@@ -198,6 +199,30 @@ def handle_database_unavailable(error):
     response = jsonify(error_body(503, DATABASE_UNAVAILABLE_MESSAGE))
     response.status_code = 503
     response.headers["Retry-After"] = str(DATABASE_RETRY_AFTER)
+    return response
+
+
+SEARCH_UNAVAILABLE_MESSAGE = (
+    "The search engine is not available right now; saved work is kept and will "
+    "be searchable again once it is back. Retry in a few seconds."
+)
+SEARCH_UNAVAILABLE_ERRORS = (SearchConnectionError,)
+"""What the search client raises when the engine cannot be reached or does
+not answer in time (opensearch-py's ``ConnectionTimeout`` is one)."""
+SEARCH_RETRY_AFTER = 10
+"""Seconds a client is told to wait after a search outage answer."""
+
+
+def handle_search_unavailable(error):
+    """503 when a search (or a look-up that goes through the engine) cannot be made.
+
+    Writes do not need the engine (their indexing is queued on failure,
+    :class:`cap.modules.core.uow.RecordCommitOp`): only what must read the
+    index answers this.
+    """
+    response = jsonify(error_body(503, SEARCH_UNAVAILABLE_MESSAGE))
+    response.status_code = 503
+    response.headers["Retry-After"] = str(SEARCH_RETRY_AFTER)
     return response
 
 

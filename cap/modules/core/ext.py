@@ -9,8 +9,10 @@ from . import db
 from .body import APIRequest
 from .errors import (
     DATABASE_UNAVAILABLE_ERRORS,
+    SEARCH_UNAVAILABLE_ERRORS,
     handle_database_unavailable,
     handle_http_exception,
+    handle_search_unavailable,
 )
 from .json import OrjsonProvider
 from .ratelimit import handle_rate_limited
@@ -49,6 +51,8 @@ class CAPCoreREST(CAPCore):
         # files-rest, accounts and oauthclient.
         for error in DATABASE_UNAVAILABLE_ERRORS:
             app.register_error_handler(error, handle_database_unavailable)
+        for error in SEARCH_UNAVAILABLE_ERRORS:
+            app.register_error_handler(error, handle_search_unavailable)
 
 
 def refuse_nul_in_path():

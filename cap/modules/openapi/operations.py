@@ -65,7 +65,8 @@ OPERATIONS = {
     "cap_schemas.update PUT": {"body": JSON_OBJECT},
     "cap_schemas.patch PATCH": {"body": JSON_PATCH},
     "cap_schemas.delete DELETE": {"success": {"204": None}},
-    "cap_schemas.validate POST": {"body": JSON_OBJECT},
+    # A check, not a creation: 200 with the list of results (one per document).
+    "cap_schemas.validate POST": {"body": JSON_OBJECT, "success": {"200": {"type": "array"}}},
     "cap_schemas.permissions POST": {"body": {"application/json": {"schema": {}}}},
     "cap_schemas.permissions DELETE": {"body": {"application/json": {"schema": {}}}},
     "cap_exports.latex POST": {
@@ -74,6 +75,8 @@ OPERATIONS = {
             "properties": {"paths": {"type": "array", "items": {"type": "string"}},
                            "title": {"type": "string"}},
         }}},
+        # A rendering, not a creation: 200 with {latex}.
+        "success": {"200": ref("Object")},
     },
     "cap_cadi.suggestions GET": {
         "parameters": [LOOKUP[0], query("size", {"type": "integer", "minimum": 1, "maximum": 20},

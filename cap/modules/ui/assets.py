@@ -1,9 +1,10 @@
 """The built bundle: hashed names from vite's manifest, pre-compressed copies,
 and cache headers.
 
-vite writes ``cap-ui.<hash>.js``/``.css`` and ``.vite/manifest.json`` (see
-``ui/vite.config.js``); templates ask for the logical names (``cap-ui.js``,
-``cap-ui.css``) and get the current hashed URL. A hashed file never changes
+vite writes one ``<entry>.<hash>.js``/``.css`` per entry (``cap-ui``, the
+app; ``api-docs``, the API documentation page), the chunks they share and
+``.vite/manifest.json`` (see ``ui/vite.config.js``); templates ask for the
+logical names (``cap-ui.js``, ``api-docs.css``) and get the current hashed URL. A hashed file never changes
 under its name, so it is cached for a year as ``immutable``; other files of
 the folder (``favicon.svg``, copied as is) are revalidated (``no-cache``, with
 their ETag). Each built file has ``.br`` and ``.gz`` copies made at build time,
@@ -41,18 +42,21 @@ class BundleManifest:
             stamp = None
         if stamp == self._stamp:
             return
-        names = {}
+        names, hashed = {}, set()
         if stamp is not None:
             with open(path, encoding="utf-8") as fp:
                 entries = json.load(fp)
             for entry in entries.values():
+                hashed.add(entry["file"])
+                hashed.update(entry.get("css", ()))
                 if entry.get("isEntry"):
-                    names["cap-ui.js"] = entry["file"]
+                    name = entry.get("name", "cap-ui")
+                    names[f"{name}.js"] = entry["file"]
                     for css in entry.get("css", ()):
-                        names["cap-ui.css"] = css
+                        names[f"{name}.css"] = css
                 elif entry["file"].endswith(".css"):
                     names["cap-ui.css"] = entry["file"]
-        self.names, self.hashed, self._stamp = names, frozenset(names.values()), stamp
+        self.names, self.hashed, self._stamp = names, frozenset(hashed), stamp
 
     def file_name(self, name):
         """The file of logical ``name`` in the current build (``name`` itself if not built)."""

@@ -123,6 +123,12 @@ def types():
     return render_page("types", "Deposit types", scope=scope, experiments=experiments)
 
 
+def api_docs():
+    """The REST API's documentation (public, as its description is)."""
+    spec_url = f"{current_app.config['SITE_API_URL'].rstrip('/')}/openapi.json"
+    return render_template("cap_ui/api_docs.html", title="REST API", spec_url=spec_url)
+
+
 def logout():
     """POST /logout/: end the session; the form must carry its CSRF token."""
     if not LogoutForm().validate_on_submit():
@@ -158,6 +164,7 @@ def create_blueprint(app):
     rule("/collection/<name>", "collection", collection)
     rule("/collection/<name>/<version>", "collection", collection)
     rule("/admin/types", "types", types)
+    rule("/docs/api", "api_docs", api_docs)
     rule(app.config["SECURITY_LOGOUT_URL"], "logout", logout, methods=["POST"])
     blueprint.before_app_request(confirm_logout)
     blueprint.after_app_request(html_no_cache)

@@ -1,0 +1,165 @@
+"""OpenSearch down while CAP serves creates, edits and publishes.
+
+Writes succeed (the database is the truth; a failed indexing queues the
+document on RabbitMQ, ``cap.modules.core.uow.RecordCommitOp``), searches
+answer a clean 503, and once the engine is back the beat task that drains
+the bulk queue (``invenio_indexer.tasks.process_bulk_queue``, every 30 s)
+indexes every document written during the outage, at its latest revision:
+none missing.
+
+The engine is an OpenSearch of this module's own (``private_opensearch``),
+stopped and started with ``scripts/services``; the app is served by a real
+gunicorn.
+"""
+
+import json
+import urllib.error
+import urllib.request
+
+import pytest
+from support.live import gunicorn_serving
+from support.services import PrivateService
+
+TITLES = [f"Written while search was down {n}" for n in range(6)]
+
+
+@pytest.fixture(scope="module")
+def private_opensearch():
+    """An OpenSearch of this module's own, which its test stops and starts."""
+    service = PrivateService("opensearch")
+    service.start()
+    yield service
+    service.remove()
+
+
+@pytest.fixture(scope="module")
+def app_config(app_config, private_opensearch):
+    """The app searches the private engine; no rate limit on the test's burst."""
+    app_config["SEARCH_HOSTS"] = [{"host": "127.0.0.1", "port": private_opensearch.port}]
+    app_config["RATELIMIT_ENABLED"] = False
+    return app_config
+
+
+@pytest.fixture(scope="module")
+def owner(cms_draft):
+    owner, _ = cms_draft("search-fault@cern.ch", "Before the outage")
+    return owner
+
+
+@pytest.fixture(scope="module")
+def server(app, owner, port):
+    with gunicorn_serving(app, port, workers=1, worker_class="gthread", threads=4,
+                          timeout=60) as url:
+        yield url
+
+
+def publishable(title):
+    """A generic draft complete enough to publish."""
+    return {"general_title": title, "title": title, "description": "Fault test.",
+            "people": [{"name": "A. Physicist", "email": "search-fault@cern.ch"}]}
+
+
+def call(url, owner, method="GET", body=None):
+    """``(status, json body, headers)`` of one request as ``owner``."""
+    request = urllib.request.Request(
+        url, method=method, data=json.dumps(body).encode() if body is not None else None,
+        headers={"Authorization": f"Bearer {owner.token}", "Content-Type": "application/json",
+                 "Accept": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=60) as answer:
+            return answer.status, json.loads(answer.read()), answer.headers
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read()), error.headers
+
+
+def indexed(app, alias):
+    """``{id: (version, title)}`` of every document of ``alias`` in the engine."""
+    from invenio_search import current_search_client
+    from invenio_search.utils import build_alias_name
+
+    current_search_client.indices.refresh(index=build_alias_name(alias))
+    answer = current_search_client.search(
+        index=build_alias_name(alias), version=True,
+        body={"size": 1000, "_source": ["general_title", "control_number"]})
+    return {hit["_id"]: (hit["_version"], hit["_source"].get("general_title"))
+            for hit in answer["hits"]["hits"]}
+
+
+def revisions(app, pids):
+    """``{record uuid: revision}`` from the database of the given deposit pids."""
+    from invenio_pidstore.models import PersistentIdentifier
+
+    from cap.modules.deposit.records.api import Deposit
+
+    drafts = (Deposit.get_record(PersistentIdentifier.get("depid", pid).object_uuid)
+              for pid in pids)
+    return {str(draft.id): draft.revision_id for draft in drafts}
+
+
+def test_writes_succeed_while_search_is_down_and_the_index_catches_up(
+        app, server, owner, private_opensearch):
+    from invenio_db import db
+
+    db.session.commit()  # no transaction of the test's spans the outage
+    deposits = f"{server}/deposits/"
+    status, before, _ = call(deposits, owner)
+    assert status == 200 and before["hits"]["total"] == 1
+
+    private_opensearch.stop()
+    try:
+        # A search cannot be answered: a clean 503 naming the engine.
+        status, body, headers = call(deposits, owner)
+        assert status == 503, body
+        assert body["message"].startswith("The search engine is not available right now")
+        assert headers["Retry-After"]
+
+        pids = []
+        for title in TITLES:
+            status, body, _ = call(deposits, owner, "POST",
+                                   {"$ana_type": "generic", **publishable(title)})
+            assert status == 201, body
+            pids.append(body["id"])
+        # Edited, then published (half of them): the index must end at the
+        # latest revision of each draft, and hold the new records.
+        for pid in pids:
+            status, body, _ = call(f"{deposits}{pid}", owner, "PUT",
+                                   publishable(f"{pid} edited"))
+            assert status == 200, body
+        recids = []
+        for pid in pids[:3]:
+            status, body, _ = call(f"{deposits}{pid}/actions/publish", owner, "POST")
+            assert status == 202, body
+            recids.append(body["recid"])
+        # Reads of single documents come from the database: still served.
+        for pid in pids:
+            status, body, _ = call(f"{deposits}{pid}", owner)
+            assert status == 200 and body["metadata"]["general_title"] == f"{pid} edited"
+        for recid in recids:
+            status, body, _ = call(f"{server}/records/{recid}", owner)
+            assert status == 200, body
+    finally:
+        private_opensearch.start()
+
+    # Back: nothing of the outage is in the index yet...
+    drafts = indexed(app, "deposits")
+    assert not set(revisions(app, pids)) & set(drafts)
+    # ...until the beat task drains the bulk queue, as it does every 30 s.
+    from invenio_indexer.tasks import process_bulk_queue
+
+    assert app.config["CELERY_BEAT_SCHEDULE"]["indexer"]["task"] == process_bulk_queue.name
+    process_bulk_queue.apply()
+
+    expected = revisions(app, pids)
+    drafts = indexed(app, "deposits")
+    for uuid, revision in expected.items():
+        assert uuid in drafts, f"draft {uuid} missing from the index"
+        version, title = drafts[uuid]
+        assert version == revision and title.endswith(" edited"), (uuid, drafts[uuid])
+    records = indexed(app, "records")
+    assert len(records) == len(recids)
+    # And the caller's searches find them all again.
+    status, body, _ = call(deposits, owner)
+    assert status == 200 and body["hits"]["total"] == 1 + len(pids), body
+    status, body, _ = call(f"{server}/records/", owner)
+    assert status == 200
+    assert {hit["id"] for hit in body["hits"]["hits"]} == set(recids)
