@@ -83,3 +83,12 @@ def test_directory_outcomes_show_in_services_status(app, client, fake_ldap, crea
     assert state["status"] == "ok"
     assert state["last_success"] and state["last_failure"]
     assert "could not be read" in state["last_failure"]["message"]
+
+
+@pytest.mark.parametrize("kind", ["user", "egroup"])
+def test_control_characters_are_refused_naming_the_query(app, client, member, fake_ldap, kind):
+    """A 400 naming ``query``; the directory is not asked (it may drop the connection)."""
+    answer = client.get(f"/services/ldap/{kind}/mail?query=jane%00%1f", headers=member.headers)
+    assert answer.status_code == 400
+    assert answer.json["errors"][0]["field"] == ["query"]
+    assert "control characters" in answer.json["errors"][0]["message"]

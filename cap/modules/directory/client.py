@@ -13,7 +13,12 @@ from ldap3 import NONE, SUBTREE, Connection, Server
 from ldap3.core.exceptions import LDAPException
 from ldap3.utils.conv import escape_filter_chars
 
-from ..core.errors import InvalidRequestError, UpstreamTimeoutError, UpstreamUnavailableError
+from ..core.errors import (
+    InvalidRequestError,
+    UpstreamTimeoutError,
+    UpstreamUnavailableError,
+    field_error,
+)
 from ..services.status import record_status
 
 USER_ATTRIBUTES = ["mail", "displayName", "department"]
@@ -224,4 +229,9 @@ def _clean(value):
         raise InvalidRequestError("Give a non-empty query.")
     if len(value) > 256:
         raise InvalidRequestError("The query is too long.")
+    # No address or e-group name holds one, and a directory server may drop
+    # the connection on them (the schemathesis run found a 502 that way).
+    if any(ord(char) < 32 or ord(char) == 127 for char in value):
+        message = "The query holds control characters."
+        raise InvalidRequestError(message, [field_error(["query"], message)])
     return value
