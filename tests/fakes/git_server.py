@@ -261,8 +261,9 @@ class FakeGitHost(FakeUpstream):
         return None, None
 
     def demo_push(self, request):
-        """``POST .../_fake/push {repository, branch, tag?}``: a new commit on the branch
-        (tagged when ``tag`` is given), delivered to the repository's hooks of that event.
+        """``POST .../_fake/push {repository, branch, tag?, deliver?}``: a new commit on the
+        branch (tagged when ``tag`` is given), delivered to the repository's hooks of that
+        event unless ``deliver`` is false (to sign and send the delivery oneself).
 
         For the demo (``./scripts/run``), where the fake's state is in another process.
         """
@@ -276,7 +277,7 @@ class FakeGitHost(FakeUpstream):
         if tag:
             repository.tag(tag, branch)
         delivered = []
-        for hook_id in list(repository.hooks):
+        for hook_id in list(repository.hooks) if body.get("deliver", True) else ():
             event = self.event_of(repository.hooks[hook_id], tag)
             if event:
                 answer = self.deliver(hook_id, event, branch=branch, tag=tag)
