@@ -21,7 +21,12 @@ Shapes follow the real APIs (the fields CAP reads, plus the usual company):
   ``POST /projects``.
 
 Private repositories answer 404 without a token (as both do); hooks need a
-token from ``tokens`` (the instance's service account).
+token from ``tokens`` (the instance's service account) or the OAuth token of
+one of the repository's ``members`` (its maintainers): another account's
+token gets 404 (GitHub) or 403 (GitLab), as at the real hosts. Each hook
+remembers who created it (``creator``: the login, or ``None`` for the
+instance's token) and ``hook_calls`` lists ``(method, hook id, login)`` of
+every hook call, refused ones included.
 
 OAuth (account linking, :mod:`fakes.oauth`): GitHub ``GET /login/oauth/authorize``,
 ``POST /login/oauth/access_token`` (refusals are 200 with ``error``, as
@@ -152,6 +157,7 @@ class FakeGitHost(FakeUpstream):
         super().__init__()
         self.repositories = {}
         self.tokens = {TOKEN}
+        self.hook_calls = []
         self._hook_ids = itertools.count(400000001)
         self.oauth = self.new_oauth()
         self.seed()
@@ -169,6 +175,7 @@ class FakeGitHost(FakeUpstream):
         """Back to normal, calls forgotten, the demo repositories as they were."""
         super().reset()
         self.repositories = {}
+        self.hook_calls = []
         self.oauth = self.new_oauth()
         self.seed()
 
@@ -202,6 +209,14 @@ class FakeGitHost(FakeUpstream):
             return None
         return [r for r in self.repositories.values() if login in r.members]
 
+    def hook_caller(self, repository, request):
+        """Who may manage the repository's hooks with this request's token: ``(True,
+        login)`` (``None``: the instance's token), or ``(False, login)``."""
+        if self.authorized(request):
+            return True, None
+        login = self.oauth.user_of(request)
+        return login is not None and login in repository.members, login
+
     @property
     def root(self):
         """The server's root URL (OAuth endpoints are outside the API's base path)."""
@@ -233,6 +248,11 @@ class FakeGitHost(FakeUpstream):
         return Response(json.dumps(body), status=status, content_type="application/json",
                         headers=headers)
 
+    @staticmethod
+    def public_hook(hook):
+        """A hook as the API shows it: without its secret and the fake's own notes."""
+        return {k: v for k, v in hook.items() if k not in ("secret", "token", "creator")}
+
     def hook_of(self, hook_id):
         """``(repository, hook)`` of a hook id, or ``(None, None)``."""
         for repository in self.repositories.values():
@@ -241,8 +261,9 @@ class FakeGitHost(FakeUpstream):
         return None, None
 
     def demo_push(self, request):
-        """``POST .../_fake/push {repository, branch, tag?}``: a new commit on the branch
-        (tagged when ``tag`` is given), delivered to the repository's hooks of that event.
+        """``POST .../_fake/push {repository, branch, tag?, deliver?}``: a new commit on the
+        branch (tagged when ``tag`` is given), delivered to the repository's hooks of that
+        event unless ``deliver`` is false (to sign and send the delivery oneself).
 
         For the demo (``./scripts/run``), where the fake's state is in another process.
         """
@@ -256,7 +277,7 @@ class FakeGitHost(FakeUpstream):
         if tag:
             repository.tag(tag, branch)
         delivered = []
-        for hook_id in list(repository.hooks):
+        for hook_id in list(repository.hooks) if body.get("deliver", True) else ():
             event = self.event_of(repository.hooks[hook_id], tag)
             if event:
                 answer = self.deliver(hook_id, event, branch=branch, tag=tag)
@@ -430,8 +451,13 @@ class FakeGitHub(FakeGitHost):
         return self.json(self.repo_json(repository), 201)
 
     def hooks(self, request, repository, rest):
-        """Repository webhooks (admin token required)."""
-        if not self.authorized(request):
+        """Repository webhooks (the instance's token or a maintainer's OAuth token)."""
+        allowed, login = self.hook_caller(repository, request)
+        self.hook_calls.append((request.method, rest[0] if rest else None, login))
+        if not allowed:
+            if login is not None:  # GitHub hides hooks from who may not admin them
+                return self.json({"message": "Not Found",
+                                  "documentation_url": "https://docs.github.com/rest"}, 404)
             return self.json({"message": "Requires authentication",
                               "documentation_url": "https://docs.github.com/rest"}, 401)
         if not rest and request.method == "POST":
@@ -449,10 +475,10 @@ class FakeGitHub(FakeGitHost):
                            "insecure_ssl": "0", "secret": "********"},
                 "created_at": "2026-12-01T09:00:00Z", "updated_at": "2026-12-01T09:00:00Z",
                 "url": f"https://api.github.com/repos/{repository.full_name}/hooks/{hook_id}",
-                "secret": config.get("secret"),
+                "secret": config.get("secret"), "creator": login,
             }
             repository.hooks[hook_id] = hook
-            return self.json({k: v for k, v in hook.items() if k != "secret"}, 201)
+            return self.json(self.public_hook(hook), 201)
         hook = repository.hooks.get(int(rest[0])) if rest and rest[0].isdigit() else None
         if hook is None:
             return self.json({"message": "Not Found"}, 404)
@@ -461,7 +487,7 @@ class FakeGitHub(FakeGitHost):
         if request.method == "DELETE":
             del repository.hooks[hook["id"]]
             return Response("", status=204)
-        return self.json({k: v for k, v in hook.items() if k != "secret"})
+        return self.json(self.public_hook(hook))
 
     def hook_url(self, hook_id):
         """Where the hook delivers."""
@@ -509,7 +535,7 @@ class FakeGitHub(FakeGitHost):
                        "repository": repo, "sender": sender}
         else:
             payload = {"zen": "Keep it logically awesome.", "hook_id": hook_id,
-                       "hook": {k: v for k, v in hook.items() if k != "secret"},
+                       "hook": self.public_hook(hook),
                        "repository": repo, "sender": sender}
         body = json.dumps(payload).encode()
         key = (secret if secret is not None else hook["secret"]).encode()
@@ -669,8 +695,12 @@ class FakeGitLab(FakeGitHost):
         return self.json(self.project_json(repository), 201)
 
     def hooks(self, request, repository, rest):
-        """Project hooks (maintainer token required)."""
-        if not self.authorized(request):
+        """Project hooks (the instance's token or a maintainer's OAuth token)."""
+        allowed, login = self.hook_caller(repository, request)
+        self.hook_calls.append((request.method, rest[0] if rest else None, login))
+        if not allowed:
+            if login is not None:
+                return self.json({"message": "403 Forbidden"}, 403)
             return self.json({"message": "401 Unauthorized"}, 401)
         if not rest and request.method == "POST":
             body = request.get_json(force=True, silent=True) or request.form.to_dict()
@@ -683,17 +713,17 @@ class FakeGitLab(FakeGitHost):
                 "push_events_branch_filter": body.get("push_events_branch_filter") or "",
                 "tag_push_events": bool(body.get("tag_push_events", False)),
                 "enable_ssl_verification": True, "created_at": "2026-12-01T09:00:00.000Z",
-                "token": body.get("token"),
+                "token": body.get("token"), "creator": login,
             }
             repository.hooks[hook_id] = hook
-            return self.json({k: v for k, v in hook.items() if k != "token"}, 201)
+            return self.json(self.public_hook(hook), 201)
         hook = repository.hooks.get(int(rest[0])) if rest and rest[0].isdigit() else None
         if hook is None:
             return self.json({"message": "404 Not Found"}, 404)
         if request.method == "DELETE":
             del repository.hooks[hook["id"]]
             return Response("", status=204)
-        return self.json({k: v for k, v in hook.items() if k != "token"})
+        return self.json(self.public_hook(hook))
 
     def hook_url(self, hook_id):
         """Where the hook delivers."""

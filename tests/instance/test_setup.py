@@ -49,13 +49,13 @@ def test_setup_twice_is_safe(app, db, cli_runner):
 
 
 def _run_setup(tmp_path, **env_overrides):
-    env = dict(
-        os.environ,
-        INVENIO_INSTANCE_PATH=str(tmp_path),
-        INVENIO_SECRET_KEY="test-secret-key",
-        INVENIO_SEARCH_INDEX_PREFIX="test-failfast-",
+    env = {
+        **os.environ,
+        "INVENIO_INSTANCE_PATH": str(tmp_path),
+        "INVENIO_SECRET_KEY": "test-secret-key",
+        "INVENIO_SEARCH_INDEX_PREFIX": "test-failfast-",
         **env_overrides,
-    )
+    }
     started = time.monotonic()
     result = subprocess.run(
         [os.path.join(os.path.dirname(sys.executable), "cap"), "setup"],
@@ -95,3 +95,25 @@ def test_a_remote_files_location_makes_no_local_folder(app, db, tmp_path, monkey
     location = load_location(uri)
     assert (location.uri, location.default) == (uri, True)
     assert list(tmp_path.iterdir()) == []  # no "root:" folder in the working directory
+
+
+def test_setup_creates_a_missing_database(app, tmp_path):
+    """A second instance on the same PostgreSQL names a database of its own."""
+    import uuid
+
+    from invenio_search import current_search_client
+    from sqlalchemy_utils.functions import database_exists, drop_database
+
+    name = f"cap_setup_{uuid.uuid4().hex[:8]}"
+    url = f"postgresql+psycopg2://cap:cap@127.0.0.1:5432/{name}"
+    prefix = f"test-setupdb-{name[-8:]}-"
+    try:
+        result, _ = _run_setup(tmp_path, INVENIO_SQLALCHEMY_DATABASE_URI=url,
+                               INVENIO_SEARCH_INDEX_PREFIX=prefix)
+        assert result.returncode == 0, result.stderr
+        assert f"database {name} created" in result.stdout
+        assert database_exists(url)
+    finally:
+        if database_exists(url):
+            drop_database(url)
+        current_search_client.indices.delete(index=f"{prefix}*", ignore_unavailable=True)

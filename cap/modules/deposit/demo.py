@@ -1,8 +1,10 @@
 """Demo content for ``cap setup --demo``: one draft per type, some published.
 
 Each schema's ``example.json`` becomes a draft of the first demo user who may
-create that type (non-superusers first); drafts that validate fully are
-published. Idempotent: a user who already has a draft of a type is skipped.
+create that type (non-superusers first), with the files under
+``example-files/`` next to it (keys are their paths there); drafts that
+validate fully are published. Idempotent: a user who already has a draft of
+a type is skipped.
 """
 
 import json
@@ -12,6 +14,8 @@ from flask import current_app
 from invenio_access.permissions import authenticated_user
 from invenio_access.utils import get_identity
 from invenio_accounts.models import User
+from invenio_db import db
+from invenio_files_rest.models import ObjectVersion
 from invenio_records.models import RecordMetadata
 
 from ..access.generators import is_superuser, schema_name_of
@@ -26,14 +30,24 @@ def _identity(user):
     return identity
 
 
+def _folder(schema):
+    return Path(current_app.config["CAP_SCHEMAS_DIR"]) / schema.name / f"v{schema.version}"
+
+
 def _example(schema):
-    path = (
-        Path(current_app.config["CAP_SCHEMAS_DIR"])
-        / schema.name
-        / f"v{schema.version}"
-        / "example.json"
-    )
+    path = _folder(schema) / "example.json"
     return json.loads(path.read_text()) if path.exists() else None
+
+
+def _attach_example_files(schema, deposit):
+    """The schema's ``example-files/`` into the draft's bucket (what its
+    ``files_description`` names; Zenodo publishes records with files only)."""
+    root = _folder(schema) / "example-files"
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        with path.open("rb") as stream:
+            ObjectVersion.create(deposit.bucket, path.relative_to(root).as_posix(),
+                                 stream=stream)
+    db.session.commit()
 
 
 def _types_of(user):
@@ -68,6 +82,7 @@ def load_demo_deposits(publish=True):
         deposit = current_deposit_service.create(
             identity, {"$ana_type": schema.name, **example}
         )
+        _attach_example_files(schema, deposit)
         recid = None
         if publish and not validate(schema, deposit.metadata, kind="record", full=True):
             recid = current_deposit_service.publish(identity, deposit.pid).recid

@@ -6,6 +6,8 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 from invenio_db import db
+from sqlalchemy.exc import OperationalError
+from sqlalchemy_utils.functions import create_database, database_exists
 
 from ..cms.cadi.demo import load_demo_cadi
 from ..cms.das.demo import load_demo_cms_lookups
@@ -35,11 +37,27 @@ def preflight(components=COMPONENTS):
         sys.exit(1)
 
 
+def ensure_database():
+    """Create the configured database when the server has none of that name (another
+    instance on the same PostgreSQL gets a database of its own); an unreachable
+    server is left to :func:`preflight` to report."""
+    url = db.engine.url
+    if database_exists(url):  # False too when the server does not answer
+        return
+    try:
+        create_database(url)
+    except OperationalError:
+        return
+    click.echo(f"database {url.database} created")
+
+
 @click.command("setup")
 @click.option("--demo", is_flag=True, help="Also create demo users and content.")
 @with_appcontext
 def setup(demo):
-    """Create tables, indexes, the files location, roles and fixtures."""
+    """Create the database (when missing), tables, indexes, the files location, roles
+    and fixtures."""
+    ensure_database()
     preflight()
     click.echo("database tables ...")
     db.create_all()

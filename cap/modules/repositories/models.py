@@ -46,6 +46,9 @@ class GitWebhook(db.Model):
     external_id = db.Column(db.String(64), nullable=True)
     """The hook's id at the host."""
     secret = db.Column(db.String(255), nullable=False)
+    user_id = db.Column(db.Integer, nullable=True)
+    """Whose linked account created the hook at the host (and removes and checks it);
+    ``None``: the instance's token."""
     status = db.Column(db.String(16), nullable=False, default="active")
     """``active`` or ``dead`` (the host no longer has it)."""
     checked = db.Column(db.DateTime, nullable=True)
@@ -95,7 +98,9 @@ class GitSnapshot(db.Model):
     """``upload`` (asked for), ``push`` or ``release`` (a webhook's)."""
     delivery_id = db.Column(db.String(64), nullable=True)
     user_id = db.Column(db.Integer, nullable=True)
-    """Whose linked account it is downloaded with; ``None``: the instance's token."""
+    """Whose linked account it is downloaded with (the instance's token when they have
+    none at the host); ``None``: the instance's token. A webhook's snapshot is its
+    draft's subscriber's."""
     status = db.Column(db.String(16), nullable=False, default="queued")
     size = db.Column(db.BigInteger, nullable=True)
     checksum = db.Column(db.String(255), nullable=True)

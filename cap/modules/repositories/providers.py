@@ -39,6 +39,10 @@ class RefusedError(NotFoundError):
     """The host refused the call's arguments (an unknown ref, a name already taken)."""
 
 
+class CredentialsRefusedError(UpstreamUnavailableError):
+    """The host refused the token (HTTP 401/403): expired, revoked, or without the right."""
+
+
 class TooLargeError(PayloadTooLargeError):
     """The archive or file is larger than a snapshot may be."""
 
@@ -139,7 +143,8 @@ class GitHostClient:
         )
 
     def checked(self, response):
-        """``response`` if 2xx; 404 is NotFound, 400/422 Refused, others unavailable."""
+        """``response`` if 2xx; 404 is NotFound, 400/422 Refused, 401/403 CredentialsRefused,
+        others unavailable."""
         if 200 <= response.status_code < 300:
             return response
         response.close()
@@ -148,8 +153,9 @@ class GitHostClient:
         if response.status_code in (400, 422):  # GitHub: no such ref; both: name taken
             raise RefusedError(f"{self.host} refused it (HTTP {response.status_code}).")
         if response.status_code in (401, 403):
-            raise UpstreamUnavailableError(
-                f"{self.host} refused CAP's credentials (HTTP {response.status_code})."
+            whose = "your linked account's" if self.oauth else "CAP's"
+            raise CredentialsRefusedError(
+                f"{self.host} refused {whose} credentials (HTTP {response.status_code})."
             )
         raise UpstreamUnavailableError(f"{self.host} answered HTTP {response.status_code}.")
 

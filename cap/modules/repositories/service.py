@@ -40,7 +40,7 @@ from ..deposit.proxies import current_deposit_service
 from ..deposit.records.api import Deposit
 from ..linked_accounts.proxies import current_linked_accounts_service
 from .models import EVENT_TYPES, GitDelivery, GitSnapshot, GitSubscription, GitWebhook
-from .providers import CLIENTS, EVENT_HEADERS
+from .providers import CLIENTS, EVENT_HEADERS, CredentialsRefusedError
 from .urls import NAME, RepositoryURL, parse_repository_url
 
 UPLOAD_KEYS = ("url", "webhook", "event_type")
@@ -210,7 +210,8 @@ class RepositoriesService:
             if target.path:
                 message = "A webhook follows a whole repository, not one file."
                 raise InvalidRequestError(message, [field_error("webhook", message)])
-            webhook = self._subscribe(identity, deposit, target, repository, event_type, ref)
+            webhook = self._subscribe(identity, deposit, target, repository, event_type, ref,
+                                      client)
         else:
             webhook = None
         snapshot = GitSnapshot(
@@ -231,34 +232,26 @@ class RepositoriesService:
 
         uow.register(TaskOp(download_snapshot, str(snapshot.id)))
 
-    def _subscribe(self, identity, deposit, target, repository, event_type, ref):
+    def _subscribe(self, identity, deposit, target, repository, event_type, ref, client):
         """The draft subscribed to the hook of (repository, event, branch); the hook is
-        created at the host (with a new secret) when CAP has none there yet."""
+        created at the host (with a new secret) when CAP has none there yet, with
+        ``client``'s token when it is the caller's linked account, else the instance's."""
         branch = ref if event_type == "push" else None
         webhook = GitWebhook.query.filter_by(
             host=target.host, project_id=repository.project_id, event_type=event_type,
             branch=branch,
         ).with_for_update().one_or_none()
         if webhook is None or webhook.status != "active":
-            client = self.client(target.host)
-            if not client.token:
-                message = (f"CAP has no credentials at {target.host} to create a webhook; "
-                           "attach without webhook.")
-                raise InvalidRequestError(message, [field_error("webhook", message)])
             secret = secrets.token_hex(32)
-            try:
-                external_id = client.create_hook(target.owner, target.name,
-                                                 repository.project_id, event_type, branch,
-                                                 self.webhook_url(), secret)
-            except NotFoundError:
-                message = f"{target.host} does not let CAP create hooks on this repository."
-                raise InvalidRequestError(message, [field_error("webhook", message)]) from None
+            external_id, creator = self._create_hook(identity, client, target, repository,
+                                                     event_type, branch, secret)
             if webhook is None:
                 webhook = GitWebhook(host=target.host, owner=target.owner, name=target.name,
                                      project_id=repository.project_id, event_type=event_type,
                                      branch=branch)
                 db.session.add(webhook)
             webhook.external_id, webhook.secret, webhook.status = external_id, secret, "active"
+            webhook.user_id = creator
             db.session.flush()
         elif GitSubscription.query.filter_by(webhook_id=webhook.id,
                                              deposit_id=deposit.id).count():
@@ -267,6 +260,37 @@ class RepositoriesService:
         db.session.add(GitSubscription(webhook_id=webhook.id, deposit_id=deposit.id,
                                        user_id=identity_user_id(identity)))
         return webhook
+
+    def _create_hook(self, identity, client, target, repository, event_type, branch, secret):
+        """``(hook id at the host, user id of the linked account that made it or None)``.
+
+        The caller's linked account first (a private repository of theirs is
+        one the instance's token may not see); where the host refuses it (no
+        maintainer rights), the instance's token.
+        """
+        candidates = [client] if client.oauth else []
+        instance = self.client(target.host)
+        if instance.token:
+            candidates.append(instance)
+        if not candidates:
+            message = (f"CAP has no credentials at {target.host} to create a webhook; "
+                       "attach without webhook, or link your account.")
+            raise InvalidRequestError(message, [field_error("webhook", message)])
+        for candidate in candidates:
+            try:
+                external_id = candidate.create_hook(target.owner, target.name,
+                                                    repository.project_id, event_type, branch,
+                                                    self.webhook_url(), secret)
+            except (NotFoundError, CredentialsRefusedError) as error:
+                if not candidate.oauth and not isinstance(error, NotFoundError):
+                    raise  # the instance's own credentials are wrong: the operator's problem
+                continue
+            return external_id, identity_user_id(identity) if candidate.oauth else None
+        whose = "your linked account or CAP" if len(candidates) > 1 else (
+            "your linked account" if client.oauth else "CAP")
+        message = (f"{target.host} does not let {whose} create hooks on this repository "
+                   "(it takes maintainer or admin rights there).")
+        raise InvalidRequestError(message, [field_error("webhook", message)])
 
     @unit_of_work()
     def create_repository(self, identity, pid, data, uow=None):
@@ -303,7 +327,7 @@ class RepositoriesService:
             raise ConflictError(message, [field_error("name", message)]) from None
         event_type = template.get("event_type", "release")
         self._subscribe(identity, deposit, target, repository, event_type,
-                        repository.default_branch)
+                        repository.default_branch, client)
         return {**self._answer(deposit.id), "created": target.web_url}
 
     @unit_of_work()
@@ -330,7 +354,7 @@ class RepositoriesService:
                                             deposit_id=deposit.id).delete()
             if not GitSubscription.query.filter_by(webhook_id=webhook.id).count():
                 if webhook.external_id and webhook.status == "active":
-                    self.client(webhook.host).delete_hook(
+                    self.client(webhook.host, webhook.user_id).delete_hook(
                         webhook.owner, webhook.name, webhook.project_id, webhook.external_id
                     )
                 GitSnapshot.query.filter_by(webhook_id=webhook.id).update({"webhook_id": None})
@@ -394,6 +418,7 @@ class RepositoriesService:
                 ref=event.ref, sha=event.sha,
                 key=snapshot_key(target, event.ref), url=target.web_url,
                 event=event.kind, delivery_id=event.delivery_id,
+                user_id=subscription.user_id,
             )
             db.session.add(snapshot)
             db.session.flush()
@@ -482,7 +507,7 @@ class RepositoriesService:
         dead = 0
         for webhook in GitWebhook.query.filter_by(status="active").all():
             try:
-                alive = self.client(webhook.host).hook_alive(
+                alive = self.client(webhook.host, webhook.user_id).hook_alive(
                     webhook.owner, webhook.name, webhook.project_id, webhook.external_id
                 )
             except CAPError:

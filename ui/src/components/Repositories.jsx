@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { api, sameOrigin } from "../api.js";
 import { errorText, fmtSize } from "../util.js";
 
@@ -7,6 +7,10 @@ const FOLLOW = [
   ["push", "Also every push to this branch"],
   ["release", "Also every release (tag)"],
 ];
+
+// States a snapshot leaves by itself (the Celery task downloads it).
+const PENDING = new Set(["queued", "downloading"]);
+const POLL_MS = 2000;
 
 // "2026-12-02 06:31" (UTC) of an ISO time.
 function takenAt(iso) {
@@ -51,11 +55,37 @@ export default function Repositories({ deposit, canUpdate, onFiles }) {
     })().catch((err) => setError(errorText(err)));
   }, [canUpdate]);
 
+  // The parent's callback is a new function at each of its renders: held in a
+  // ref so that a render does not restart the polling below.
+  const onFilesRef = useRef(onFiles);
+  onFilesRef.current = onFiles;
+  const refreshFiles = useCallback(async () => {
+    const { data } = await api(sameOrigin(deposit.links.files));
+    onFilesRef.current(data);
+  }, [deposit.links.files]);
+
+  // The download runs after the answer: read again until no snapshot is queued
+  // or downloading, and the Files panel once one more is done.
+  useEffect(() => {
+    const pending = ((state && state.snapshots) || []).filter((s) => PENDING.has(s.status));
+    if (!pending.length) return undefined;
+    const timer = setTimeout(async () => {
+      try {
+        const data = await load();
+        const finished = data.snapshots.filter((s) => s.status === "done"
+          && pending.some((p) => p.id === s.id));
+        if (finished.length) await refreshFiles();
+      } catch (err) {
+        setError(errorText(err));
+      }
+    }, POLL_MS);
+    return () => clearTimeout(timer);
+  }, [state, load, refreshFiles]);
+
   async function afterChange(message) {
     setDone(message);
     await load();
-    const { data } = await api(sameOrigin(deposit.links.files));
-    onFiles(data);
+    await refreshFiles();
   }
 
   async function connect(e) {
