@@ -81,7 +81,7 @@ def test_collection(client, env, content):
     assert answer.status_code == 200, answer.json
     assert [h["recid"] for h in answer.json["hits"]["hits"]] == [content["published"].recid]
     assert answer.json["aggregations"]["collection"]["buckets"] == [
-        {"key": "generic", "doc_count": 1}]
+        {"key": "generic", "doc_count": 1, "label": "Generic analysis"}]
     assert answer.json["collection"]["name"] == "generic"
     version = env.schemas["generic"].version
     assert get(client, u.colleague, f"/collection/generic/{version}").json["hits"]["total"] == 1

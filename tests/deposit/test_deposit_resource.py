@@ -190,7 +190,7 @@ def test_search(api, env, refresh):
     mine = api.get("/deposits/?by_me=True", headers=h(u.colleague))
     assert mine.json["hits"]["total"] == 1
     assert mine.json["aggregations"]["collection"]["buckets"] == [
-        {"key": "generic", "doc_count": 1}]
+        {"key": "generic", "doc_count": 1, "label": "Generic analysis"}]
     page = api.get("/deposits/?size=2&page=2&sort=mostrecent", headers=h(u.owner))
     assert len(page.json["hits"]["hits"]) == 1 and "prev" in page.json["links"]
     basic = api.get("/deposits/?by_me=True&q=beta",

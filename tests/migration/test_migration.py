@@ -137,7 +137,7 @@ def test_import_keeps_ids_owners_grants_revisions_and_files(env, export, app):
     assert draft["_access"]["deposit-read"] == {
         "users": [env.users.owner.id, env.users.colleague.id], "roles": ["cms-members@cern.ch"]}
     assert checksums(draft.bucket) == {key: md5(content) for key, content in FILES.items()}
-    assert draft["$schema"].endswith("/schemas/deposits/records/cms-analysis-v2.0.0.json")
+    assert draft["$schema"].endswith("/schemas/deposits/records/cms-analysis-v2.1.0.json")
 
     published = Deposit.get_by_pid(PUBLISHED_ID)
     record = PublishedRecord.get_by_pid(RECID)
