@@ -6,6 +6,7 @@ import Deposit from "./pages/Deposit.jsx";
 import Record from "./pages/Record.jsx";
 import LinkedAccounts from "./pages/LinkedAccounts.jsx";
 import Types from "./pages/Types.jsx";
+import NavSearch from "./components/NavSearch.jsx";
 
 const PAGES = {
   dashboard: Dashboard,
@@ -23,3 +24,6 @@ if (mount) {
   const Page = PAGES[mount.dataset.page];
   if (Page) createRoot(mount).render(<Page {...props} />);
 }
+
+const navSearch = document.querySelector("form.nav-search");
+if (navSearch) createRoot(navSearch).render(<NavSearch action={navSearch.getAttribute("action")} />);

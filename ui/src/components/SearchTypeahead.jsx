@@ -30,7 +30,7 @@ export function typeaheadRequest(query) {
   return { field: "title", prefix: text, replace: (value) => `"${value.replace(/(["\\])/g, "\\$1")}"` };
 }
 
-export default function SearchTypeahead({ value, onChange, onPick, type }) {
+export default function SearchTypeahead({ value, onChange, onPick, type, id = "search-q", placeholder = "Search…" }) {
   const [items, setItems] = useState([]);
   const [open, setOpen] = useState(false);
   const [active, setActive] = useState(-1);
@@ -88,18 +88,18 @@ export default function SearchTypeahead({ value, onChange, onPick, type }) {
   const shown = open && items.length > 0;
   return (
     <div className="suggest search-typeahead">
-      <input id="search-q" type="search" value={value} placeholder="Search…" autoComplete="off"
-        role="combobox" aria-autocomplete="list" aria-expanded={shown} aria-controls="search-q-suggestions"
-        aria-activedescendant={shown && active >= 0 ? `search-q-option-${active}` : undefined}
+      <input id={id} type="search" value={value} placeholder={placeholder} autoComplete="off"
+        role="combobox" aria-autocomplete="list" aria-expanded={shown} aria-controls={`${id}-suggestions`}
+        aria-activedescendant={shown && active >= 0 ? `${id}-option-${active}` : undefined}
         onChange={(e) => { typed.current = true; onChange(e.target.value); }}
         onKeyDown={onKeyDown}
         onBlur={() => setOpen(false)}
         onFocus={() => { if (items.length) setOpen(true); }} />
-      <ul id="search-q-suggestions" role="listbox" className="suggest-list"
+      <ul id={`${id}-suggestions`} role="listbox" className="suggest-list"
         aria-label={request.current ? `Suggested ${request.current.field.replace("_", " ")}s` : "Suggestions"}
         hidden={!shown}>
         {items.map((item, i) => (
-          <li key={`${item.value}-${i}`} id={`search-q-option-${i}`} role="option"
+          <li key={`${item.value}-${i}`} id={`${id}-option-${i}`} role="option"
             aria-selected={i === active} className={i === active ? "active" : undefined}
             onMouseDown={(e) => { e.preventDefault(); pick(item); }}>
             <span className="suggest-label">{String(item.value)}</span>
