@@ -147,6 +147,9 @@ def test_pages_have_a_favicon(client):
     href = re.search(r'<link rel="icon" type="image/svg\+xml" href="([^"]+)"', body).group(1)
     icon = client.get(href)
     assert icon.status_code == 200 and b"<svg" in icon.data
+    # What browsers ask for by default leads to the same icon.
+    default = client.get("/favicon.ico")
+    assert default.status_code == 301 and default.headers["Location"].endswith(href)
 
 
 def test_404_page(client):

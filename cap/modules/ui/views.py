@@ -123,6 +123,12 @@ def types():
     return render_page("types", "Deposit types", scope=scope, experiments=experiments)
 
 
+def favicon():
+    """``/favicon.ico``, which browsers and feed readers ask for whatever the
+    page links: the bundle's icon."""
+    return redirect(current_app.extensions["cap-ui"].asset_url("favicon.svg"), code=301)
+
+
 def api_docs():
     """The REST API's documentation (public, as its description is)."""
     spec_url = f"{current_app.config['SITE_API_URL'].rstrip('/')}/openapi.json"
@@ -165,6 +171,7 @@ def create_blueprint(app):
     rule("/collection/<name>/<version>", "collection", collection)
     rule("/admin/types", "types", types)
     rule("/docs/api", "api_docs", api_docs)
+    rule("/favicon.ico", "favicon", favicon)
     rule(app.config["SECURITY_LOGOUT_URL"], "logout", logout, methods=["POST"])
     blueprint.before_app_request(confirm_logout)
     blueprint.after_app_request(html_no_cache)
