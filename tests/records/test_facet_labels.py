@@ -65,4 +65,4 @@ def test_search_answers_name_facet_values(client, env, refresh):
     assert aggregations["collection"]["buckets"] == [
         {"key": "cms-analysis", "doc_count": 1, "label": "CMS Analysis"}]
     # A value nothing names keeps its key only.
-    assert aggregations["collection_version"]["buckets"] == [{"key": "2.0.0", "doc_count": 1}]
+    assert aggregations["collection_version"]["buckets"] == [{"key": "2.1.0", "doc_count": 1}]

@@ -24,6 +24,7 @@ from ..core.uow import RecordCommitOp
 from ..records.api import PublishedRecord
 from ..records.indexer import get_indexer
 from ..records.services.results import hit_items, record_item
+from ..records.services.service import readable_record
 from ..schemas.api import PER_RECORD, PUBLIC_RECORDS_KEY, get_schema_by_url
 
 SORT = [{"updated": "asc"}, {"control_number": "asc"}]
@@ -119,14 +120,8 @@ class OAIPMHService:
         if not isinstance(public, bool):
             message = "public must be true or false."
             raise InvalidRequestError(message, [field_error(["public"], message)])
-        try:
-            record = self.record_cls.get_by_pid(recid, for_update=True)
-        except PIDDoesNotExistError:
-            raise NotFoundError(f"Record {recid} does not exist.") from None
-        if not self.policy_cls("read", record=record).allows(identity):
-            if identity.id is None:
-                raise PermissionDeniedError()
-            raise NotFoundError(f"Record {recid} does not exist.")
+        record = readable_record(identity, recid, self.record_cls, self.policy_cls,
+                                 for_update=True)
         self.policy_cls("open", record=record).require(identity)
         schema = get_schema_by_url(record["$schema"])
         if (schema.config or {}).get(PUBLIC_RECORDS_KEY) != PER_RECORD:

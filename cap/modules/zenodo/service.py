@@ -10,13 +10,11 @@ which exports then name.
 from flask import current_app
 from invenio_db.uow import unit_of_work
 from invenio_files_rest.models import ObjectVersion
-from invenio_pidstore.errors import PIDDoesNotExistError
 
 from ..access.generators import identity_user_id
 from ..access.policies import RecordPermissionPolicy
 from ..core.errors import (
     InvalidRequestError,
-    NotFoundError,
     PermissionDeniedError,
     field_error,
 )
@@ -26,6 +24,7 @@ from ..linked_accounts.proxies import current_linked_accounts_service
 from ..records.api import PublishedRecord
 from ..records.indexer import get_indexer
 from ..records.services.results import record_item
+from ..records.services.service import readable_record
 from ..schemas.api import get_schema_by_url
 from .client import ZenodoClient
 from .metadata import zenodo_metadata
@@ -48,14 +47,8 @@ class ZenodoService:
     client_factory = staticmethod(zenodo_client)
 
     def _record(self, identity, recid):
-        try:
-            record = self.record_cls.get_by_pid(recid, for_update=True)
-        except PIDDoesNotExistError:
-            raise NotFoundError(f"Record {recid} does not exist.") from None
-        if not self.policy_cls("read", record=record).allows(identity):
-            if identity.id is None:
-                raise PermissionDeniedError()
-            raise NotFoundError(f"Record {recid} does not exist.")
+        record = readable_record(identity, recid, self.record_cls, self.policy_cls,
+                                 for_update=True)
         self.policy_cls("zenodo", record=record).require(identity)
         schema = get_schema_by_url(record["$schema"])
         if not (schema.config or {}).get(current_app.config["CAP_ZENODO_SCHEMA_KEY"]):

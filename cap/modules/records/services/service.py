@@ -43,6 +43,21 @@ class SearchService:
                               owner_field=config.search_owner_field)[0]
 
 
+def readable_record(identity, recid, record_cls, policy_cls, for_update=False):
+    """The record ``recid`` if ``identity`` may read it (row-locked when
+    ``for_update``): a record hidden from the caller does not exist for them
+    (:class:`NotFoundError`); an anonymous caller is asked to log in first."""
+    try:
+        record = record_cls.get_by_pid(recid, for_update=for_update)
+    except PIDDoesNotExistError:
+        raise NotFoundError(f"Record {recid} does not exist.") from None
+    if not policy_cls("read", record=record).allows(identity):
+        if identity.id is None:
+            raise PermissionDeniedError()
+        raise NotFoundError(f"Record {recid} does not exist.")
+    return record
+
+
 class RecordService(SearchService):
     """Read-only access to published records."""
 
