@@ -5,15 +5,12 @@ on a PostgreSQL of this module's own (``private_postgres``), which the test
 stops and starts with ``scripts/services``.
 """
 
-import json
 import threading
 import time
-import urllib.error
-import urllib.request
 
 import pytest
 from sqlalchemy.pool import QueuePool
-from support.live import gunicorn_serving
+from support.live import call, gunicorn_serving
 
 from cap import config
 
@@ -44,18 +41,6 @@ def server(app, draft, port):
                           timeout=60) as url:
         yield url
 
-
-def call(url, owner, method="GET", body=None):
-    """``(status, json body, headers)`` of one request as ``owner``."""
-    request = urllib.request.Request(
-        url, method=method, data=json.dumps(body).encode() if body is not None else None,
-        headers={"Authorization": f"Bearer {owner.token}", "Content-Type": "application/json",
-                 "Accept": "application/json"})
-    try:
-        with urllib.request.urlopen(request, timeout=30) as answer:
-            return answer.status, json.loads(answer.read()), answer.headers
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read()), error.headers
 
 
 @pytest.fixture

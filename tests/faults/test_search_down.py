@@ -12,12 +12,9 @@ stopped and started with ``scripts/services``; the app is served by a real
 gunicorn.
 """
 
-import json
-import urllib.error
-import urllib.request
 
 import pytest
-from support.live import gunicorn_serving
+from support.live import call, gunicorn_serving
 from support.services import PrivateService
 
 TITLES = [f"Written while search was down {n}" for n in range(6)]
@@ -58,18 +55,6 @@ def publishable(title):
     return {"general_title": title, "title": title, "description": "Fault test.",
             "people": [{"name": "A. Physicist", "email": "search-fault@cern.ch"}]}
 
-
-def call(url, owner, method="GET", body=None):
-    """``(status, json body, headers)`` of one request as ``owner``."""
-    request = urllib.request.Request(
-        url, method=method, data=json.dumps(body).encode() if body is not None else None,
-        headers={"Authorization": f"Bearer {owner.token}", "Content-Type": "application/json",
-                 "Accept": "application/json"})
-    try:
-        with urllib.request.urlopen(request, timeout=60) as answer:
-            return answer.status, json.loads(answer.read()), answer.headers
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read()), error.headers
 
 
 def indexed(app, alias):

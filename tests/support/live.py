@@ -195,3 +195,22 @@ def celery_worker(app, instance_path, log_path, pool="prefork", **extra):
     finally:
         process.terminate()
         process.wait(30)
+
+
+def call(url, owner, method="GET", body=None, timeout=60):
+    """``(status, json body, headers)`` of one JSON request with ``owner``'s token
+    (a 4xx/5xx is an answer too, not an exception)."""
+    import json
+    import urllib.error
+    import urllib.request
+
+    request = urllib.request.Request(
+        url, method=method, data=json.dumps(body).encode() if body is not None else None,
+        headers={"Authorization": f"Bearer {owner.token}", "Content-Type": "application/json",
+                 "Accept": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as answer:
+            return answer.status, json.loads(answer.read()), answer.headers
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read()), error.headers
+
