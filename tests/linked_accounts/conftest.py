@@ -148,3 +148,11 @@ def dance():
     from types import SimpleNamespace
 
     return SimpleNamespace(link=_link, start=_start_linking)
+
+
+@pytest.fixture(scope="module")
+def password():
+    """The test users' password (a fixture: ``from conftest import`` finds
+    whichever conftest module was imported first)."""
+    return PASSWORD
+

@@ -23,15 +23,13 @@ def api(app):
 
 
 @pytest.fixture()
-def link(app, physicist, dance):
+def link(app, physicist, dance, password):
     """``link(fake, name)``: the physicist links their account there, in a browser
     of its own (closed after, so its request context does not outlive it)."""
-    from conftest import PASSWORD
-
     def linking(fake, name):
         with app.test_client() as browser:
             answer = browser.post("/login/", data={"email": physicist.email,
-                                                   "password": PASSWORD})
+                                                   "password": password})
             assert answer.status_code == 302
             assert dance.link(browser, fake, name).status_code == 302
 

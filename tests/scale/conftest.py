@@ -61,6 +61,19 @@ def web(app, database, location, schemas, experiment_roles):
 
 
 @pytest.fixture(scope="module")
+def all_instances():
+    """HAProxy's names of the instances."""
+    return {f"web{n}" for n in range(1, INSTANCES + 1)}
+
+
+@pytest.fixture(scope="module")
+def states():
+    """``states(state_dir, expected)``: wait until HAProxy reports ``expected``
+    (a fixture: ``from conftest import`` finds whichever conftest came first)."""
+    return wait_for_states
+
+
+@pytest.fixture(scope="module")
 def balanced(web, balancer_port, tmp_path_factory):
     """HAProxy over the instances; yields ``(url, state_dir)`` once all are UP."""
     state_dir = tmp_path_factory.mktemp("balancer")

@@ -7,16 +7,14 @@ import threading
 import time
 
 import requests
-from conftest import INSTANCES, wait_for_states
 from flask_security.utils import hash_password
 from invenio_db import db
 
 PASSWORD = "scale-secret-123"
-ALL_INSTANCES = {f"web{n}" for n in range(1, INSTANCES + 1)}
 
 
 def test_a_session_started_on_one_instance_holds_on_every_instance(
-        balanced, create_user):
+        balanced, create_user, all_instances):
     url, _ = balanced
     member = create_user("scale-session@cern.ch", roles=["cms-members@cern.ch"])
     member.user.password = hash_password(PASSWORD)
@@ -31,26 +29,27 @@ def test_a_session_started_on_one_instance_holds_on_every_instance(
     logged_in_at = login.headers["X-CAP-Backend"]
 
     served_by = set()
-    for _ in range(2 * INSTANCES):
+    for _ in range(2 * len(all_instances)):
         me = browser.get(f"{url}/api/me", timeout=10)
         assert me.status_code == 200, me.text
         assert me.json()["email"] == "scale-session@cern.ch"
         served_by.add(me.headers["X-CAP-Backend"])
-    assert served_by == ALL_INSTANCES, f"logged in on {logged_in_at}"
+    assert served_by == all_instances, f"logged in on {logged_in_at}"
 
 
-def test_the_rate_limit_is_counted_once_for_all_instances(balanced):
+def test_the_rate_limit_is_counted_once_for_all_instances(balanced, all_instances):
     url, _ = balanced
     answers = [requests.get(f"{url}/api/jsonschemas/", timeout=10) for _ in range(15)]
     statuses = [answer.status_code for answer in answers]
     # 12 per minute for a guest, wherever the requests land: not 12 per instance.
     assert 429 not in statuses[:12] and statuses[12:] == [429, 429, 429], statuses
-    assert {answer.headers["X-CAP-Backend"] for answer in answers[:12]} == ALL_INSTANCES
+    assert {answer.headers["X-CAP-Backend"] for answer in answers[:12]} == all_instances
     assert int(answers[-1].headers["Retry-After"]) > 0
     assert answers[-1].json()["status"] == 429
 
 
-def test_a_killed_instance_fails_only_its_in_flight_requests(balanced, web, create_user):
+def test_a_killed_instance_fails_only_its_in_flight_requests(
+        balanced, web, create_user, all_instances, states):
     url, state_dir = balanced
     owner = create_user("scale-traffic@cern.ch", roles=["cms-members@cern.ch"])
     results = []  # (started, finished, status or exception name, backend, depid)
@@ -89,7 +88,7 @@ def test_a_killed_instance_fails_only_its_in_flight_requests(balanced, web, crea
     killed_at = time.monotonic()  # the instance is gone (killing it takes a moment)
     time.sleep(4)
     victim.start()
-    wait_for_states(state_dir, {"web2": "UP"})
+    states(state_dir, {"web2": "UP"})
     rejoined_at = time.monotonic()
     time.sleep(3)
     stop.set()
@@ -105,7 +104,7 @@ def test_a_killed_instance_fails_only_its_in_flight_requests(balanced, web, crea
     assert len(after_kill) > 20 and all(r[2] in (200, 201) for r in after_kill)
     # While it was away the others served; once back, it serves again.
     away = {r[3] for r in results if killed_at + 1 < r[0] < rejoined_at - 1}
-    assert away == ALL_INSTANCES - {"web2"}
+    assert away == all_instances - {"web2"}
     assert "web2" in {r[3] for r in results if r[0] > rejoined_at}
 
     # Nothing a client was told was created is missing.
