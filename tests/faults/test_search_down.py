@@ -56,7 +56,6 @@ def publishable(title):
             "people": [{"name": "A. Physicist", "email": "search-fault@cern.ch"}]}
 
 
-
 def indexed(app, alias):
     """``{id: (version, title)}`` of every document of ``alias`` in the engine."""
     from invenio_search import current_search_client

@@ -69,28 +69,27 @@ def zenodo(fakes):
     fakes[2].reset()
 
 
-@pytest.fixture(scope="module")
-def physicist(app, database, create_user, experiment_roles):
-    """A CMS member with a password (to log in) and a personal token (``.headers``)."""
+def member_with_password(create_user, email):
+    """A committed CMS member who can log in with ``PASSWORD``."""
     from flask_security.utils import hash_password
     from invenio_db import db
 
-    person = create_user("sofia.andersson@cern.ch", roles=["cms-members@cern.ch"])
+    person = create_user(email, roles=["cms-members@cern.ch"])
     person.user.password = hash_password(PASSWORD)
     db.session.commit()
     return person
+
+
+@pytest.fixture(scope="module")
+def physicist(app, database, create_user, experiment_roles):
+    """A CMS member with a password (to log in) and a personal token (``.headers``)."""
+    return member_with_password(create_user, "sofia.andersson@cern.ch")
 
 
 @pytest.fixture(scope="module")
 def other_physicist(app, database, create_user, experiment_roles):
     """Another CMS member with a password."""
-    from flask_security.utils import hash_password
-    from invenio_db import db
-
-    person = create_user("bob.other@cern.ch", roles=["cms-members@cern.ch"])
-    person.user.password = hash_password(PASSWORD)
-    db.session.commit()
-    return person
+    return member_with_password(create_user, "bob.other@cern.ch")
 
 
 @pytest.fixture()
