@@ -65,3 +65,17 @@ def test_api_answers_carry_the_security_headers(app, client, path, status):
     assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
     assert answer.headers["X-Content-Type-Options"] == "nosniff"
     assert answer.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+
+
+def test_each_app_searches_its_own_hosts(app_config, create_app):
+    """Two apps of one process, two engines: neither takes the other's hosts
+    (invenio-search writes the hosts into SEARCH_CLIENT_CONFIG as it builds)."""
+    from invenio_search import current_search_client
+
+    clients = []
+    for port in (9201, 9202):
+        built = create_app(**{**app_config, "SEARCH_HOSTS": [{"host": "127.0.0.1", "port": port}]})
+        with built.app_context():
+            clients.append(current_search_client.transport.hosts)
+    assert clients == [[{"host": "127.0.0.1", "port": 9201}],
+                       [{"host": "127.0.0.1", "port": 9202}]]

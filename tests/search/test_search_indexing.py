@@ -1,14 +1,12 @@
-"""cap index reindex / check, and writes during a search outage.
+"""cap index reindex / check.
 
-The database is the source of truth: rebuilding, checking and catching up
-after an outage all start from ``records_metadata``.
+The database is the source of truth: rebuilding and checking start from
+``records_metadata`` (catching up after an outage: tests/faults/test_search_down.py).
 """
 
-import socket
 import threading
 import uuid
 
-import pytest
 from invenio_db import db
 from invenio_records.models import RecordMetadata
 from invenio_search import current_search_client
@@ -165,64 +163,3 @@ def test_reindex_command(app, env, refresh):
     assert "Reindexed 2 documents into 4 indexes." in result.output
     result = runner.invoke(index_cli, ["reindex", "--type", "nope"])
     assert result.exit_code == 2 and "--type" in result.output
-
-
-def _closed_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture
-def search_outage(app):
-    """The app's SEARCH_HOSTS pointed at a closed port until ``restore()``."""
-    ext = app.extensions["invenio-search"]
-    saved_client, saved_hosts = ext._client, app.config["SEARCH_HOSTS"]
-    saved_config = app.config.get("SEARCH_CLIENT_CONFIG")
-
-    class Outage:
-        def start(self):
-            dead = [{"host": "127.0.0.1", "port": _closed_port()}]
-            app.config["SEARCH_HOSTS"] = dead
-            # invenio-search keeps the hosts it first built with in this dict.
-            app.config["SEARCH_CLIENT_CONFIG"] = {**(saved_config or {}), "hosts": dead}
-            ext._client = None  # rebuilt from the (dead) hosts on next use
-
-        def restore(self):
-            app.config["SEARCH_HOSTS"] = saved_hosts
-            app.config["SEARCH_CLIENT_CONFIG"] = saved_config
-            ext._client = saved_client
-
-    outage = Outage()
-    yield outage
-    outage.restore()
-
-
-def test_writes_during_an_outage_are_queued_then_caught_up(app, env, complete, refresh,
-                                                          search_outage):
-    u = env.users
-    existing = generic(env, "before the outage")
-    refresh()
-    search_outage.start()
-    with pytest.raises(Exception):  # noqa: B017  (the engine really is unreachable)
-        current_search_client.info()
-    created = generic(env, "created while down")
-    env.service.update(u.owner.identity, existing.pid, {"title": "updated while down"})
-    to_publish = env.service.create(u.owner.identity, {"$ana_type": "generic", **complete})
-    published = env.service.publish(u.owner.identity, to_publish.pid)
-    search_outage.restore()
-    refresh()
-    # The engine still shows the old state; the database has everything.
-    report = indexing.check()
-    assert str(created.id) in report["missing"]
-    assert str(existing.id) in report["stale"]
-    result = app.test_cli_runner().invoke(index_cli, ["run"])  # process_bulk_queue
-    assert result.exit_code == 0, result.output
-    refresh()
-    assert indexing.check() == {"missing": [], "stale": [], "orphan": []}
-    answer = current_search_client.search(
-        index=build_alias_name("deposits"), body={"query": {"match": {"title": "down"}}}
-    )
-    assert {hit["_id"] for hit in answer["hits"]["hits"]} == {str(created.id), str(existing.id)}
-    records = current_search_client.search(index=build_alias_name("records"))["hits"]["hits"]
-    assert [hit["_source"]["control_number"] for hit in records] == [published.recid]

@@ -27,8 +27,15 @@ class CAPCore:
             self.init_app(app)
 
     def init_app(self, app):
-        """Register the extension; ping idle database connections before use."""
+        """Register the extension; ping idle database connections before use;
+        give the app a search client configuration of its own."""
         db.install(app)
+        # invenio-search builds its client by writing SEARCH_HOSTS into the
+        # SEARCH_CLIENT_CONFIG dict itself (a setdefault in its client builder,
+        # invenio_search/ext.py, 3.x). That dict comes from cap.config, one for
+        # the whole process, so the first app built fixed every later app's
+        # hosts: a copy per app keeps each app on its own SEARCH_HOSTS.
+        app.config["SEARCH_CLIENT_CONFIG"] = dict(app.config.get("SEARCH_CLIENT_CONFIG") or {})
         app.extensions["cap-core"] = self
 
 
