@@ -48,7 +48,8 @@ def test_hashed_files_are_compressed_and_immutable(app, client):
         none = client.get(url)
         assert "Content-Encoding" not in none.headers and none.data == plain
         assert none.headers["Cache-Control"] == "public, max-age=31536000, immutable"
-        again = client.get(url, headers={"Accept-Encoding": "br", "If-None-Match": br.headers["ETag"]})
+        again = client.get(url, headers={"Accept-Encoding": "br",
+                                         "If-None-Match": br.headers["ETag"]})
         assert again.status_code == 304
 
 

@@ -774,7 +774,8 @@ def test_editor_and_record_fit_a_390_px_screen(
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(f"{cap_server}/published/{recid}")
     expect(page.get_by_role("region", name="Access").locator("tbody tr").first).to_be_visible()
-    broken = page.evaluate("""() => [...document.querySelectorAll("table.access td:not(:first-child)")]
+    broken = page.evaluate("""() => [
+        ...document.querySelectorAll("table.access td:not(:first-child)")]
         .flatMap((td) => {
           const split = [];
           const walker = document.createTreeWalker(td, NodeFilter.SHOW_TEXT);

@@ -1,6 +1,7 @@
 """In a real browser: type-ahead in the search box, the record's revision list
 and diff, editing a file's tags, and suggestions that fill their siblings
-(issue 24), keywords from the CMS keyword list. Same served app and Chromium as ``test_browser.py``."""
+(issue 24), keywords from the CMS keyword list. Same served app and Chromium as
+``test_browser.py``."""
 
 import re
 
@@ -205,8 +206,9 @@ def test_picks_fill_their_empty_siblings_and_triggers_say_their_scope(
     name.press_sequentially("Carberry", delay=20)
     orcid = page.get_by_role("listbox", name="Suggestions from ORCID")
     orcid.get_by_role("option", name=re.compile("Josiah")).first.click()
-    expect(page.locator("#field_basic_info_people_info_0_orcid")).to_have_value("0000-0002-1825-0097")
-    expect(page.locator("#field_basic_info_people_info_0_affiliation")).to_have_value("Brown University")
+    people = "#field_basic_info_people_info_0"
+    expect(page.locator(f"{people}_orcid")).to_have_value("0000-0002-1825-0097")
+    expect(page.locator(f"{people}_affiliation")).to_have_value("Brown University")
 
     page.get_by_role("group", name="Primary datasets").get_by_role("button", name="Add").click()
     path = page.get_by_label(re.compile(r"^Dataset path")).first
@@ -216,14 +218,16 @@ def test_picks_fill_their_empty_siblings_and_triggers_say_their_scope(
     expect(path).to_have_value(DATASETS[2])
     year = page.locator("#field_input_data_primary_datasets_0_year")
     expect(year).to_have_value("2017")
-    page.get_by_role("group", name=re.compile("^Triggers")).first.get_by_role("button", name="Add").click()
+    triggers = page.get_by_role("group", name=re.compile("^Triggers")).first
+    triggers.get_by_role("button", name="Add").click()
     expect(trigger_note).to_have_text(
-        f"Suggestions: the HLT triggers of {DATASETS[2]} in 2017 (from the dataset path and year above).")
+        f"Suggestions: the HLT triggers of {DATASETS[2]} in 2017 "
+        "(from the dataset path and year above).")
     screenshot(page, artifacts, "25-suggestions-fill-siblings")
     wait_saved(page)
     page.reload()
-    expect(page.locator("#field_basic_info_people_info_0_affiliation")).to_have_value("Brown University")
-    expect(page.locator("#field_input_data_primary_datasets_0_year")).to_have_value("2017")
+    expect(page.locator(f"{people}_affiliation")).to_have_value("Brown University")
+    expect(year).to_have_value("2017")
 
 
 @pytest.fixture(scope="module")

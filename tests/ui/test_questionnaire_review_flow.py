@@ -248,7 +248,8 @@ def test_the_questionnaire_flow(app, cap_server, worker, people, smtp, api, chro
         # The owner administers the deposit: blind copies listed apart, as Bcc.
         bcc = mails.locator("li").first.locator("div", has=owner.locator("dt", has_text="Bcc"))
         expect(bcc).to_contain_text(f"hn-cms-hig-21-004@cern.ch, {HIG_CONTACT}")
-        expect(mails.locator("li").first).to_contain_text(re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC"))
+        expect(mails.locator("li").first).to_contain_text(
+            re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC"))
         mails.scroll_into_view_if_needed()
         mails.screenshot(path=str(artifacts / "notifications-trail.png"))
         screenshot(owner, artifacts, "30-questionnaire-approved")
@@ -312,7 +313,8 @@ def test_a_refusing_smtp_server_is_retried_and_the_publish_kept(
     expect(mails).to_contain_text(f"{retries + 1} attempts")
     expect(mails.locator(".alert-danger")).to_contain_text("554 5.7.1 Relaying refused")
     mails.screenshot(path=str(artifacts / "notifications-failed.png"))
-    shutil.copy(artifacts / "notifications-failed.png", DOCS_SCREENSHOTS / "notifications-failed.png")
+    shutil.copy(artifacts / "notifications-failed.png",
+                DOCS_SCREENSHOTS / "notifications-failed.png")
     failed = api("GET", "/notifications/failed", people.admin)
     assert row["id"] in [hit["id"] for hit in failed.json()["hits"]["hits"]]
     assert api("GET", "/notifications/failed", people.owner).status_code == 403

@@ -3,6 +3,7 @@ format listed, each a download of what GET /api/records/<recid>?format=<name>
 answers; publishing to the fake Zenodo shows the DOI on the record."""
 
 import io
+from pathlib import Path
 
 import pytest
 from invenio_app.factory import create_app as create_ui_and_api
@@ -59,11 +60,11 @@ def test_export_menu_downloads_each_format(cap_server, browser_page, ui_user, ui
     with page.expect_download() as download:
         menu.get_by_role("menuitem", name="BibTeX").click()
     assert download.value.suggested_filename == f"{recid}.bib"
-    bibtex = open(download.value.path(), encoding="utf-8").read()
+    bibtex = Path(download.value.path()).read_text(encoding="utf-8")
     assert bibtex.startswith(f"@misc{{{recid},") and "Andersson, Sofia" in bibtex
     with page.expect_download() as download:
         menu.get_by_role("menuitem", name="DataCite XML").click()
-    xml = open(download.value.path(), encoding="utf-8").read()
+    xml = Path(download.value.path()).read_text(encoding="utf-8")
     assert "http://datacite.org/schema/kernel-4" in xml and TITLE in xml
 
 

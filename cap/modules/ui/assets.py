@@ -4,11 +4,11 @@ and cache headers.
 vite writes one ``<entry>.<hash>.js``/``.css`` per entry (``cap-ui``, the
 app; ``api-docs``, the API documentation page), the chunks they share and
 ``.vite/manifest.json`` (see ``ui/vite.config.js``); templates ask for the
-logical names (``cap-ui.js``, ``api-docs.css``) and get the current hashed URL. A hashed file never changes
-under its name, so it is cached for a year as ``immutable``; other files of
-the folder (``favicon.svg``, copied as is) are revalidated (``no-cache``, with
-their ETag). Each built file has ``.br`` and ``.gz`` copies made at build time,
-sent with ``Content-Encoding`` to browsers that accept them.
+logical names (``cap-ui.js``, ``api-docs.css``) and get the current hashed URL.
+A hashed file never changes under its name, so it is cached for a year as
+``immutable``; other files of the folder (``favicon.svg``, copied as is) are
+revalidated (``no-cache``, with their ETag). Each built file has ``.br`` and
+``.gz`` copies made at build time, sent with ``Content-Encoding`` to browsers that accept them.
 """
 
 import json
