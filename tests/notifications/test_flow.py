@@ -150,9 +150,9 @@ def test_review_signal_sends_the_review_messages(api, env, questionnaire, mailbo
                 "outdated": False, "comments": []},
     )
     message, envelope = envelope_of(mailbox, "Review of")
-    assert message["Subject"] == f"[CMS-STATS] Review of {recid}: request_changes"
+    assert message["Subject"] == f"[CMS-STATS] Review of {recid}: Changes requested"
     assert envelope == {u.owner.email, u.colleague.email, COMMITTEE, "maria.rossi@cern.ch"}
-    assert f"request_changes by {u.colleague.email}" in message.get_content()
+    assert f"Decision: Changes requested by {u.colleague.email}" in message.get_content()
     trail = api.get(f"/deposits/{pid}/notifications", headers=u.owner.headers).json
     assert [hit["action"] for hit in trail["hits"]["hits"]] == ["publish", "review"]
 
@@ -167,7 +167,7 @@ def test_review_of_a_draft_and_of_an_unknown_record(api, env, questionnaire, mai
         app, record_id=str(draft.id), user_id=u.colleague.id,
         review={"type": "approved", "body": "Fine.", "reviewer": u.colleague.id})
     message, envelope = envelope_of(mailbox, "Review of")
-    assert message["Subject"] == f"[CMS-STATS] Review of {draft.pid}: approved"
+    assert message["Subject"] == f"[CMS-STATS] Review of {draft.pid}: Approved"
     assert f"/drafts/{draft.pid}" in message.get_content()
     mailbox.reset()
     review_created.send(app, record_id=str(uuid.uuid4()), review={})

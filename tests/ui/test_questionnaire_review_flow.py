@@ -190,7 +190,7 @@ def test_the_questionnaire_flow(app, cap_server, worker, people, smtp, api, chro
         login(committee, cap_server, people.committee.email, ui_password)
         review_on_record_page(committee, cap_server, recid, "Request changes",
                               "Give the fit range of the DNN output.")
-        changes, envelope = mail(mailbox, f"[CMS-STATS] Review of {recid}: request_changes")
+        changes, envelope = mail(mailbox, f"[CMS-STATS] Review of {recid}: Changes requested")
         assert envelope == {people.owner.email, people.committee.email, COMMITTEE,
                             "maria.rossi@cern.ch"}
         assert "Give the fit range of the DNN output." in changes.get_content()
@@ -228,7 +228,7 @@ def test_the_questionnaire_flow(app, cap_server, worker, people, smtp, api, chro
         panel = review_on_record_page(committee, cap_server, recid, "Approve",
                                       "The fit range is documented now.")
         expect(panel.locator(".review").last).to_contain_text("approved")
-        mail(mailbox, f"[CMS-STATS] Review of {recid}: approved")
+        mail(mailbox, f"[CMS-STATS] Review of {recid}: Approved")
         panel.scroll_into_view_if_needed()
         panel.screenshot(path=str(artifacts / "review-panel-flow.png"))
         goto_until(committee, f"{cap_server}/search?tab=published&q=&collection={TYPE}",
@@ -244,7 +244,7 @@ def test_the_questionnaire_flow(app, cap_server, worker, people, smtp, api, chro
         owner.goto(f"{cap_server}/published/{recid}")
         mails = owner.get_by_role("region", name="Notifications")
         expect(mails.locator("li")).to_have_count(4)
-        expect(mails.get_by_text(f"[CMS-STATS] Review of {recid}: approved")).to_be_visible()
+        expect(mails.get_by_text(f"[CMS-STATS] Review of {recid}: Approved")).to_be_visible()
         # The owner administers the deposit: blind copies listed apart, as Bcc.
         bcc = mails.locator("li").first.locator("div", has=owner.locator("dt", has_text="Bcc"))
         expect(bcc).to_contain_text(f"hn-cms-hig-21-004@cern.ch, {HIG_CONTACT}")

@@ -11,6 +11,8 @@ from functools import cached_property
 
 from invenio_accounts.models import User
 
+from cap.modules.reviews.api import REVIEW_DECISIONS
+
 
 @dataclass
 class Event:
@@ -38,6 +40,12 @@ def _email(user_id):
     return user.email if user is not None else None
 
 
+def review_decision(review):
+    """A review's type as people read it ("Changes requested"); an unknown type as it is."""
+    kind = (review or {}).get("type")
+    return REVIEW_DECISIONS.get(kind, kind)
+
+
 def reviewer_email(review):
     """The reviewer's address of a review dict (an address, ``{email}`` or a user id)."""
     reviewer = (review or {}).get("reviewer")
@@ -54,7 +62,8 @@ class NotificationContext:
     CTX_METHODS = (
         "action", "title", "revision", "draft_revision", "draft_id", "published_id",
         "draft_url", "published_url", "working_id", "working_url", "submitter_email",
-        "creator_email", "reviewer_email", "review", "cms_stats_committee_by_pag",
+        "creator_email", "reviewer_email", "review", "review_decision",
+        "cms_stats_committee_by_pag",
         "get_cms_stat_recipients",
     )
     RECIPIENT_METHODS = ("get_owner", "get_submitter", "get_reviewer", "get_cms_stat_recipients")
@@ -108,6 +117,7 @@ class NotificationContext:
             "creator_email": lambda: self._owner_email,
             "reviewer_email": lambda: reviewer_email(event.review),
             "review": lambda: dict(event.review or {}),
+            "review_decision": lambda: review_decision(event.review),
             "cms_stats_committee_by_pag": lambda: {
                 "working_group": self._working_group(),
                 "contacts": list(self._committee.get(self._working_group(), [])),

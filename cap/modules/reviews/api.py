@@ -15,6 +15,10 @@ REVIEW_KEY = "_review"
 REVIEW_TYPES = ("approved", "request_changes", "declined")
 """What a review says (legacy CAP's three)."""
 
+REVIEW_DECISIONS = {"approved": "Approved", "request_changes": "Changes requested",
+                    "declined": "Declined"}
+"""How a review's type reads in a sentence (mails)."""
+
 UPDATE_ACTIONS = ("comment", "delete", "resolve")
 """What can be done to an existing review."""
 
