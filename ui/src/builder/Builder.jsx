@@ -67,8 +67,15 @@ export default function Builder({ initial, previous, scope, experiments, refs, o
     setSelected(node.id);
   }
 
+  // A top-level field's new key also follows it into its tab.
   function change(id, changes) {
-    setFields((fields) => updateField(fields, id, changes));
+    setState((s) => {
+      const at = find(s.fields, id);
+      const fields = updateField(s.fields, id, changes);
+      if (!at || at.parent || !("key" in changes)) return { ...s, fields };
+      const rename = (k) => (k === at.node.key ? changes.key : k);
+      return { ...s, fields, layout: { ...s.layout, groups: s.layout.groups.map((g) => ({ ...g, fields: g.fields.map(rename) })) } };
+    });
   }
 
   function remove(id) {

@@ -43,6 +43,8 @@ const OWN = new Set([
   "type", "title", "description", "pattern", "format", "enum", "properties", "required",
   "items", "$ref", "x-cap-permission", "placeholder",
 ]);
+// What an array node edits of its entries' schema.
+const ITEM_OWN = new Set(["type", "properties", "required", "pattern", "format", "enum", "$ref"]);
 const OWN_UI = new Set(["ui:placeholder", "ui:widget", "ui:options", "ui:order", "items"]);
 
 let counter = 0;
@@ -162,14 +164,17 @@ function fieldFrom(key, schema, ui, required) {
     } else if (items.type === "object" || items.properties) {
       node.itemKind = "object";
       node.children = fieldsOf(items, itemUi);
-      node.itemExtra = extraOf(items);
+      // An entry's own title and description are the entry's, not the list's.
+      node.itemExtra = extraOf(items, ITEM_OWN);
     } else {
       node.itemKind = "string";
+      // Lists of numbers stay lists of numbers (the builder edits texts' rules).
+      node.itemType = items.type || "string";
       node.pattern = items.pattern || "";
       node.format = items.format || "";
       node.enum = Array.isArray(items.enum) ? items.enum.map(String) : [];
       node.suggest = (itemUi["ui:options"] || {}).suggest || node.suggest;
-      node.itemExtra = pick(items, OWN);
+      node.itemExtra = pick(items, ITEM_OWN);
     }
   }
   return node;
@@ -191,6 +196,15 @@ function uiOptions(node) {
   return options;
 }
 
+// Conditions set in the builder cannot join `dependencies` it keeps as
+// they are (of another shape): say so rather than drop either.
+function checkDependencies(generated, kept, where) {
+  if (generated.dependencies && kept && kept.dependencies) {
+    throw new Error(`${where}: its "dependencies" are more than conditions the builder edits; `
+      + "remove them (export, edit, import) before adding conditions.");
+  }
+}
+
 // [schema, uiSchema] of one field.
 function fieldTo(node) {
   const schema = {};
@@ -205,15 +219,17 @@ function fieldTo(node) {
       schema.items = { $ref: node.ref };
     } else if (node.itemKind === "object") {
       const [items, itemUi] = objectTo(node.children);
+      checkDependencies(items, node.itemExtra, node.key);
       schema.items = { ...(node.itemExtra || {}), ...items };
       if (Object.keys(itemUi).length) ui.items = itemUi;
     } else {
-      schema.items = { ...(node.itemExtra || {}), type: "string", ...stringSchema(node) };
+      schema.items = { ...(node.itemExtra || {}), type: node.itemType || "string", ...stringSchema(node) };
       const options = uiOptions(node);
       if (Object.keys(options).length) ui.items = { "ui:options": options };
     }
   } else if (node.kind === "object") {
     const [sub, subUi] = objectTo(node.children);
+    checkDependencies(sub, node.extra, node.key);
     Object.assign(schema, sub);
     Object.assign(ui, subUi);
   } else {
@@ -370,6 +386,7 @@ export function parseJson(text, part) {
 // The definition of the builder's state, as POST /api/jsonschemas/ takes it.
 export function toDefinition(state) {
   const [schema, ui] = objectTo(state.fields);
+  checkDependencies(schema, state.rootExtra, "The form");
   const depositSchema = { ...state.rootExtra, ...schema };
   const options = { ...state.rootUiExtra, ...layoutOptions(state), ...ui };
   const config = { ...state.configExtra, pid_format: state.pidFormat || null, reviewable: state.reviewable };
@@ -482,8 +499,18 @@ function replaceList(fields, parentId, list) {
   return mapTree(fields, (l) => l.map((n) => (n.id === parentId ? { ...n, children: list } : n)));
 }
 
+// Changes to field `id`; a new key is also followed by the conditions of
+// its siblings that test it.
 export function updateField(fields, id, changes) {
-  return mapTree(fields, (l) => l.map((n) => (n.id === id ? { ...n, ...changes } : n)));
+  const at = find(fields, id);
+  const renamed = at && "key" in changes && changes.key !== at.node.key ? at.node.key : null;
+  return mapTree(fields, (l) => l.map((n) => {
+    if (n.id === id) return { ...n, ...changes };
+    if (renamed !== null && l === at.list && n.condition && n.condition.field === renamed) {
+      return { ...n, condition: { ...n.condition, field: changes.key } };
+    }
+    return n;
+  }));
 }
 
 export function removeField(fields, id) {
