@@ -15,7 +15,9 @@ Documents are set up once per module and committed:
 
 The review cells work on fresh CMS statistics questionnaires (a reviewable
 type) shared like ``D``; ``schema_admin`` also holds the schema-level review
-rights of that type (and none on ``cms-analysis``).
+rights of that type (and none on ``cms-analysis``), and administers the
+type ``mx-versioned`` (no documents), whose new versions the content builder
+saves.
 
 Cells that change state (delete, publish, edit, discard, file deletion)
 work on fresh documents made for the cell; the others leave the module's
@@ -42,6 +44,7 @@ ROLES = ("anonymous", "owner", "shared_read", "shared_update", "shared_admin", "
          "cms_member", "atlas_member", "schema_admin", "superuser")
 EGROUP = "ana-group@cern.ch"
 QUESTIONNAIRE = "cms-stats-questionnaire"
+VERSIONED = "mx-versioned"
 
 NONE = frozenset()
 DP = frozenset({"D", "P"})
@@ -132,6 +135,9 @@ MATRIX = {
     "review draft":           (401,  403,   403,   403,   403,   403,   404,  404,   201,   201),
     "review record":          (401,  403,   403,   403,   403,   403,   403,  404,   201,   201),
     "review unreviewable":    (401,  403,   403,   403,   403,   403,   404,  404,   403,   409),
+    # POST /jsonschemas/ of a new version of an existing type (the content
+    # builder's save): its administrators and superusers; a fresh number each.
+    "create schema version":  (401,  403,   403,   403,   403,   403,   403,  403,   201,   201),
     # A fresh D unshared from everyone it was shared with: searched at once.
     "search after unshare":   (401,  HIT,   MISS,  MISS,  MISS,  MISS,  MISS, MISS,  HIT,   HIT),
 }
@@ -226,8 +232,24 @@ def people(create_user, experiment_roles):
     for action in ("deposit-schema-review", "record-schema-review"):
         db_.session.add(ActionUsers.allow(ParameterizedActionNeed(action, QUESTIONNAIRE),
                                           user_id=people["schema_admin"].id))
+    db_.session.add(ActionUsers.allow(ParameterizedActionNeed("deposit-schema-admin", VERSIONED),
+                                      user_id=people["schema_admin"].id))
     db_.session.commit()
     return people
+
+
+@pytest.fixture(scope="module")
+def versioned_type(app, database, people):
+    """``VERSIONED`` v1.0.0 (a title only); the indexes of its versions go with the module."""
+    from cap.modules.schemas import api
+    from cap.modules.schemas.proxies import current_schemas_service
+
+    definition = {"name": VERSIONED, "version": "1.0.0", "experiment": "CMS", "deposit_schema": {
+        "type": "object", "properties": {"general_title": {"type": "string"}}}}
+    current_schemas_service.create(people["superuser"].identity, definition)
+    yield SimpleNamespace(definition=definition, minors=itertools.count(1))
+    api.delete_index_names([index for schema in api.versions_of(VERSIONED)
+                            for index in api.index_names(schema)])
 
 
 def _share(service, person, pid, people):
@@ -249,7 +271,7 @@ def _add_file(deposit, key, content=b"content"):
 
 
 @pytest.fixture(scope="module")
-def docs(app, database, location, schemas, people):
+def docs(app, database, location, schemas, people, versioned_type):
     """The module's documents, committed."""
     from cap.modules.deposit.proxies import current_deposit_service as service
 
@@ -307,7 +329,7 @@ def docs(app, database, location, schemas, people):
     record = records.read(owner.identity, published.recid)
     return SimpleNamespace(
         service=service, records=records, fresh=fresh_for, people=people,
-        fresh_questionnaire=fresh_questionnaire,
+        fresh_questionnaire=fresh_questionnaire, versioned=versioned_type,
         D=draft.pid, D_bucket=draft["_bucket"], D_metadata=draft.metadata,
         P=published.pid, R=published.recid, R_bucket=record["_bucket"],
         AP=atlas_deposit.pid, AR=atlas_deposit.recid,
@@ -423,6 +445,10 @@ def _item(client, docs, role, headers, column, expected):
     if column == "unsigned repo event":
         return client.post("/repos/event", headers={**headers, "X-GitHub-Event": "push"},
                            data=json.dumps({"repository": {"id": 1}})).status_code
+    if column == "create schema version":  # refused ones create nothing
+        version = f"1.{next(docs.versioned.minors)}.0"
+        return client.post("/jsonschemas/", headers=headers, data=json.dumps(
+            {**docs.versioned.definition, "version": version})).status_code
     if column == "GET CADI suggestions":
         return client.get("/cms/cadi?query=EXO", headers=headers).status_code
     if column == "PATCH draft":

@@ -426,6 +426,48 @@ def test_validate_endpoint(client, users, test_schema, valid_document):
     assert denied.status_code == 403
 
 
+def test_tabs_and_conditional_fields_as_the_collaborations_write_them(
+    db, client, users, definition
+):
+    """The layout the content builder writes (legacy CAP's questionnaire form):
+    tabs in ``deposit_options``, a field shown by an answer in ``dependencies``;
+    kept as sent, and documents validated by the branch their answer picks."""
+    definition["deposit_schema"]["properties"]["ml"] = {
+        "type": "object",
+        "properties": {"use": {"type": "string", "enum": ["Yes", "No"]}},
+        "dependencies": {"use": {"oneOf": [
+            {"properties": {"use": {"enum": ["Yes"]}, "details": {"type": "string"}}},
+            {"properties": {"use": {"enum": ["No"]}}},
+        ]}},
+    }
+    definition["deposit_options"] = {
+        "ui:object": "tabView",
+        "ui:options": {"tabs": [{"id": "basics", "name": "basics", "title": "Basics",
+                                 "content": ["title", "basic_info"]}]},
+        "ui:order": ["title", "basic_info", "ml", "*"],
+        "ml": {"ui:order": ["use", "details", "*"]},
+    }
+    created = client.post("/jsonschemas/", headers=users.superuser.headers,
+                          data=json.dumps(definition))
+    assert created.status_code == 201, created.json
+    assert created.json["deposit_options"] == definition["deposit_options"]
+    assert created.json["deposit_schema"]["properties"]["ml"] == (
+        definition["deposit_schema"]["properties"]["ml"])
+
+    base = {"title": "T", "basic_info": {"cadi_id": "EXO-19-001"}}
+    documents = [
+        {**base, "ml": {"use": "Yes", "details": "A boosted decision tree"}},
+        {**base, "ml": {"use": "No"}},
+        {**base, "ml": {"use": "Yes", "details": 5}},
+        {**base, "ml": {"use": "Maybe"}},
+    ]
+    response = client.post("/jsonschemas/test-analysis/1.0.0/validate",
+                           headers=users.cms.headers, data=json.dumps(documents))
+    assert response.status_code == 200
+    assert [r["valid"] for r in response.json] == [True, True, False, False]
+    assert all(e["field"][0] == "ml" for r in response.json[2:] for e in r["errors"])
+
+
 # Permissions
 # ===========
 

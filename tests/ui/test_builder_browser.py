@@ -2,7 +2,9 @@
 CMS type with a nested array and a CADI autocomplete field at /admin/types,
 previews it in the deposit form, has a broken pattern refused on its field,
 saves it; a CMS member then creates a draft of it and finds it in search under
-the type's new facet. Screenshots: docs/screenshots/builder-*.png."""
+the type's new facet. A type administrator (no superuser) lays a new version
+of their type out in tabs, with a conditional field and an e-group field, and
+a member fills its form. Screenshots: docs/screenshots/builder-*.png."""
 
 import re
 import shutil
@@ -16,6 +18,7 @@ from test_browser import goto_until, login, screenshot, wait_saved
 create_app = create_ui_and_api
 
 TYPE = "cms-builder-demo"
+LAYOUT_TYPE = "cms-builder-layout"
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
@@ -42,18 +45,59 @@ def superuser(app, database, ui_password, experiment_roles):
     return user
 
 
-@pytest.fixture()
-def built_type_indexes(app):
-    """The indexes of the versions the test builds, deleted after it."""
-    yield
+def delete_indexes(name):
+    """The indexes of every version of type ``name``."""
     from cap.modules.schemas import api
     from cap.modules.schemas.errors import SchemaNotFoundError
 
     try:
-        versions = api.versions_of(TYPE)
+        versions = api.versions_of(name)
     except SchemaNotFoundError:
         return
-    api.delete_index_names([name for schema in versions for name in api.index_names(schema)])
+    api.delete_index_names([index for schema in versions for index in api.index_names(schema)])
+
+
+@pytest.fixture()
+def built_type_indexes(app):
+    """The indexes of the versions the test builds, deleted after it."""
+    yield
+    delete_indexes(TYPE)
+
+
+@pytest.fixture()
+def layout_type(app, cap_server, superuser):
+    """v1.0.0 of a CMS type made by a superuser: a title and a basic-information group."""
+    from invenio_access.utils import get_identity
+
+    from cap.modules.schemas.proxies import current_schemas_service
+
+    current_schemas_service.create(get_identity(superuser), {
+        "name": LAYOUT_TYPE, "version": "1.0.0", "fullname": "Layout demo", "experiment": "CMS",
+        "deposit_schema": {"type": "object", "required": ["general_title"], "properties": {
+            "general_title": {"type": "string", "title": "Title"},
+            "basic_info": {"type": "object", "title": "Basic information", "properties": {
+                "cadi_id": {"type": "string", "title": "CADI ID"}}},
+        }},
+        "deposit_options": {"ui:order": ["general_title", "basic_info", "*"]},
+    })
+    yield LAYOUT_TYPE
+    delete_indexes(LAYOUT_TYPE)
+
+
+@pytest.fixture()
+def type_admin(app, create_user, ui_password, layout_type):
+    """An administrator of the layout type only (``deposit-schema-admin`` on it), no superuser."""
+    from flask_security.utils import hash_password
+    from invenio_access.models import ActionUsers
+    from invenio_access.permissions import ParameterizedActionNeed
+    from invenio_db import db
+
+    person = create_user("ui-type-admin@inveniosoftware.org")
+    person.user.password = hash_password(ui_password)
+    db.session.add(ActionUsers.allow(ParameterizedActionNeed("deposit-schema-admin", layout_type),
+                                     user_id=person.id))
+    db.session.commit()
+    return person
 
 
 def shot(page, artifacts, name):
@@ -200,4 +244,125 @@ def test_build_a_type_preview_save_deposit_and_find_it(
                facet.get_by_text("/DoubleMuon/Run2018A/MINIAOD"), seconds=20)
     expect(member.locator(".hit").first).to_contain_text("Built in the browser")
     shot(member, artifacts, "builder-search-facet")
+    member.close()
+
+
+def test_a_type_administrator_lays_out_a_version_in_tabs_with_a_conditional_field(
+    app, cap_server, browser_page, context, type_admin, ui_user, ui_password, artifacts,
+):
+    from cap.modules.schemas import api
+
+    page = browser_page
+    login(page, cap_server, type_admin.email, ui_password)
+    page.goto(f"{cap_server}/admin/types")
+    expect(page.get_by_role("heading", name="Deposit types")).to_be_visible()
+    # Their type only, and no new types: those are for superusers.
+    expect(page.get_by_role("button", name="New type…")).to_have_count(0)
+    expect(page.get_by_role("button", name="New version of cms-analysis")).to_have_count(0)
+    page.get_by_role("button", name=f"New version of {LAYOUT_TYPE}").click()
+    expect(page.get_by_label("Version", exact=True)).to_have_value("1.1.0")
+    expect(page.get_by_label("Experiment")).to_be_disabled()
+
+    # The conveners' e-group, suggested from the CERN directory.
+    add_field(page, "conveners", parent="basic_info", title="Conveners' e-group")
+    editor = page.locator(".field-editor")
+    expect(editor.get_by_label("Suggestions").locator("option[value='users']")).to_have_text(
+        "CERN users (directory)")
+    editor.get_by_label("Suggestions").select_option("egroups")
+    # A group answered yes or no, its details shown only after a yes.
+    add_field(page, "ml", kind="object", title="Machine learning")
+    add_field(page, "ml_use", parent="ml", title="Machine learning used?")
+    editor.get_by_label("Allowed values (one a line; empty: any)").fill("Yes\nNo")
+    add_field(page, "ml_details", parent="ml", title="Machine-learning details")
+    editor.get_by_label("Show only when").select_option("ml_use")
+    expect(page.get_by_role("alert").filter(has_text="pick the values")).to_be_visible()
+    editor.get_by_role("group", name="Values that show it").get_by_label("Yes").check()
+    expect(editor.get_by_label("Required to publish")).to_be_disabled()
+    badge = page.locator(".field-row[data-field='ml_details'] .condition-badge")
+    expect(badge).to_have_text("if ml_use")
+
+    # Tabs: the title and the basic information together, machine learning its own.
+    page.get_by_role("tab", name="Layout").click()
+    page.get_by_label("Show the top-level fields as tabs").check()
+    page.get_by_role("button", name="Add a tab").click()
+    page.get_by_label("Tab title").fill("Basics")
+    page.get_by_label("Tab of general_title").select_option(label="Basics")
+    page.get_by_label("Tab of basic_info").select_option(label="Basics")
+    shot(page, artifacts, "builder-layout-tabs")
+    page.get_by_role("tab", name="Fields").click()
+
+    # The preview draws the form as a depositor gets it: tabs, the condition, the e-groups.
+    preview = page.get_by_role("region", name="Preview")
+    tabs = preview.get_by_role("tablist")
+    expect(tabs.get_by_role("tab")).to_have_text(["Basics", "Machine learning"])
+    expect(tabs.get_by_role("tab", name="Basics")).to_have_attribute("aria-selected", "true")
+    conveners = preview.get_by_label("Conveners' e-group", exact=True)
+    conveners.press_sequentially("cms-hig", delay=20)
+    listbox = preview.get_by_role("listbox", name="Suggestions from The CERN directory")
+    expect(listbox.get_by_role("option").first).to_contain_text("cms-higgs-conveners@cern.ch")
+    conveners.press("ArrowDown")
+    conveners.press("Enter")
+    expect(conveners).to_have_value("cms-higgs-conveners@cern.ch")
+    expect(preview.get_by_label("Machine learning used?")).to_be_hidden()
+    tabs.get_by_role("tab", name="Machine learning").click()
+    used = preview.get_by_label("Machine learning used?")
+    expect(used).to_be_visible()
+    expect(conveners).to_be_hidden()
+    details = preview.get_by_label("Machine-learning details")
+    expect(details).to_have_count(0)
+    used.select_option("Yes")
+    expect(details).to_be_visible()
+    details.fill("A boosted decision tree")
+    shot(page, artifacts, "builder-layout-preview")
+    used.select_option("No")
+    expect(details).to_have_count(0)
+    # The publish check shows the tab holding what is missing.
+    preview.get_by_role("button", name="Check as at publish").click()
+    expect(tabs.get_by_role("tab", name="Basics")).to_have_attribute("aria-selected", "true")
+    expect(tabs.get_by_role("tab", name="Basics")).to_contain_text("!")
+    expect(preview.locator("#field_general_title__error")).to_contain_text("Required")
+
+    page.get_by_role("button", name="Review and save…").click()
+    dialog = page.get_by_role("dialog", name="Review the changes")
+    expect(dialog).to_contain_text("Changes from v1.0.0")
+    expect(dialog.locator("tr.diff-added", has_text="deposit_options.ui:object")).to_contain_text(
+        "tabView")
+    shot(page, artifacts, "builder-layout-diff")
+    dialog.get_by_role("button", name=f"Save {LAYOUT_TYPE} v1.1.0").click()
+    expect(page.get_by_role("status").filter(has_text=f"Saved {LAYOUT_TYPE} v1.1.0")).to_be_visible(
+        timeout=20000)
+
+    stored = api.get_schema(LAYOUT_TYPE, "1.1.0")
+    assert stored.deposit_options["ui:object"] == "tabView"
+    assert stored.deposit_options["ui:options"] == {"tabs": [{
+        "id": "basics", "name": "basics", "title": "Basics",
+        "content": ["general_title", "basic_info"]}]}
+    assert stored.deposit_options["basic_info"]["conveners"]["ui:options"] == {"suggest": "egroups"}
+    ml = stored.deposit_schema["properties"]["ml"]
+    assert list(ml["properties"]) == ["ml_use"]
+    assert ml["dependencies"] == {"ml_use": {"oneOf": [
+        {"properties": {"ml_use": {"enum": ["Yes"]},
+                        "ml_details": {"type": "string", "title": "Machine-learning details"}}},
+        {"properties": {"ml_use": {"enum": ["No"]}}},
+    ]}}
+    assert stored.deposit_options["ml"]["ui:order"] == ["ml_use", "ml_details", "*"]
+    # The conditional field is searchable like the others.
+    assert stored.deposit_mapping["properties"]["ml"]["properties"]["ml_details"] == {
+        "type": "keyword"}
+
+    # A CMS member's deposit editor draws the saved version the same way.
+    member = context.new_page()
+    context.clear_cookies()
+    login(member, cap_server, ui_user.email, ui_password)
+    member.get_by_label("Type").select_option(LAYOUT_TYPE)
+    member.get_by_label("Title (optional)").fill("Laid out in tabs")
+    member.get_by_role("button", name="Create draft").click()
+    member.wait_for_url(re.compile(r"/drafts/\w+"), timeout=30000)
+    form_tabs = member.locator(".form-tabs").get_by_role("tablist")
+    expect(form_tabs.get_by_role("tab")).to_have_text(["Basics", "Machine learning"])
+    form_tabs.get_by_role("tab", name="Machine learning").click()
+    member.get_by_label("Machine learning used?").select_option("Yes")
+    member.get_by_label("Machine-learning details").fill("A boosted decision tree")
+    wait_saved(member)
+    shot(member, artifacts, "builder-layout-deposit")
     member.close()

@@ -117,12 +117,26 @@ function deref(root, node) {
   return out;
 }
 
+// A property's schema, also where it is a conditional one (shown when
+// another field has some value: `dependencies` -> `oneOf` branches).
+function propertyOf(node, key) {
+  const own = (node.properties || {})[key];
+  if (own) return own;
+  for (const dependency of Object.values(node.dependencies || {})) {
+    for (const branch of (dependency && dependency.oneOf) || []) {
+      const found = ((branch && branch.properties) || {})[key];
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
 // The JSON schema of the value at `parts` (array indexes step into items).
 export function schemaAt(root, parts) {
   let node = deref(root, root);
   for (const part of parts) {
     if (!node) return undefined;
-    node = /^\d+$/.test(String(part)) ? node.items : (node.properties || {})[part];
+    node = /^\d+$/.test(String(part)) ? node.items : propertyOf(node, part);
     node = deref(root, node);
   }
   return node;
@@ -160,4 +174,15 @@ export function mergeErrors(a, b) {
     else out[key] = mergeErrors(a[key], value);
   }
   return out;
+}
+
+// A uiSchema with `fn` applied to every node (its ui: options as they are,
+// the nodes of its fields and array items first).
+export function mapUiSchema(uiSchema, fn) {
+  if (Array.isArray(uiSchema) || !uiSchema || typeof uiSchema !== "object") return uiSchema;
+  const out = {};
+  for (const [key, value] of Object.entries(uiSchema)) {
+    out[key] = key.startsWith("ui:") ? value : mapUiSchema(value, fn);
+  }
+  return fn(out);
 }

@@ -67,8 +67,15 @@ export default function Builder({ initial, previous, scope, experiments, refs, o
     setSelected(node.id);
   }
 
+  // A top-level field's new key also follows it into its tab.
   function change(id, changes) {
-    setFields((fields) => updateField(fields, id, changes));
+    setState((s) => {
+      const at = find(s.fields, id);
+      const fields = updateField(s.fields, id, changes);
+      if (!at || at.parent || !("key" in changes)) return { ...s, fields };
+      const rename = (k) => (k === at.node.key ? changes.key : k);
+      return { ...s, fields, layout: { ...s.layout, groups: s.layout.groups.map((g) => ({ ...g, fields: g.fields.map(rename) })) } };
+    });
   }
 
   function remove(id) {
@@ -129,7 +136,8 @@ export default function Builder({ initial, previous, scope, experiments, refs, o
     }
   }
 
-  const node = selected ? (find(state.fields, selected) || {}).node : null;
+  const at = selected ? find(state.fields, selected) : null;
+  const node = at ? at.node : null;
   const terms = termFields(state);
 
   return (
@@ -213,16 +221,11 @@ export default function Builder({ initial, previous, scope, experiments, refs, o
                 onSelect={setSelected} onAdd={add} onRemove={remove}
                 onMove={(id, parentId, index) => setFields((f) => moveField(f, id, parentId, index))}
                 onNudge={(id, direction) => setFields((f) => nudge(f, id, direction))} />
-              <FieldEditor key={selected || "none"} node={node} refs={refs}
+              <FieldEditor key={selected || "none"} node={node} siblings={at ? at.list : []} refs={refs}
                 error={node ? fieldErrors[node.id] : null} onChange={change} />
             </div>
           )}
-          {tab === "Layout" && (
-            <div role="tabpanel" aria-label="Layout" className="panel">
-              <p>The form shows the fields in the tree's order (drag them, or use the arrows); each group
-                of fields is a section. Stored as the definition's <code>deposit_options</code>.</p>
-            </div>
-          )}
+          {tab === "Layout" && <LayoutPart state={state} set={set} />}
           {tab === "Search" && (
             <SearchPart state={state} set={set} terms={terms} />
           )}
@@ -282,6 +285,65 @@ export default function Builder({ initial, previous, scope, experiments, refs, o
             </p>
           </div>
         </div>
+      )}
+    </div>
+  );
+}
+
+// Sections, order and tabs of the form (the root of `deposit_options`);
+// conditions are set on each field.
+function LayoutPart({ state, set }) {
+  const { layout } = state;
+  const setLayout = (changes) => set({ layout: { ...layout, ...changes } });
+  const groupOf = (key) => layout.groups.findIndex((g) => g.fields.includes(key));
+  function assign(key, index) {
+    setLayout({
+      groups: layout.groups.map((g, i) => ({
+        ...g, fields: i === index ? [...g.fields.filter((k) => k !== key), key] : g.fields.filter((k) => k !== key),
+      })),
+    });
+  }
+  return (
+    <div role="tabpanel" aria-label="Layout" className="panel layout-part">
+      <p>The form shows the fields in the tree's order (drag them, or use the arrows); each group
+        of fields is a section. A field shown only when another has some value is set on the field
+        (Fields: <em>Show only when</em>). Stored as the definition's <code>deposit_options</code>.</p>
+      <label className="checkbox block">
+        <input type="checkbox" checked={layout.tabs} onChange={(e) => setLayout({ tabs: e.target.checked })} />
+        {" "}Show the top-level fields as tabs
+      </label>
+      {layout.tabs && (
+        <>
+          <p className="muted">Each top-level field is a tab of its own, unless gathered with others in a tab below.</p>
+          <h3>Tabs</h3>
+          {layout.groups.map((g, i) => (
+            <div className="row-edit" key={`group-${i}`} role="group" aria-label={`Tab ${i + 1}`}>
+              <input className="form-control" aria-label="Tab title" value={g.title} placeholder="title"
+                onChange={(e) => setLayout({ groups: layout.groups.map((x, j) => (j === i ? { ...x, title: e.target.value } : x)) })} />
+              <button type="button" className="btn btn-small" aria-label={`Remove tab ${g.title || i + 1}`}
+                onClick={() => setLayout({ groups: layout.groups.filter((_, j) => j !== i) })}>✕</button>
+            </div>
+          ))}
+          <button type="button" className="btn" onClick={() => setLayout({ groups: [...layout.groups, { id: "", title: "", fields: [] }] })}>
+            Add a tab</button>
+          <table className="layout-table">
+            <thead><tr><th>Top-level field</th><th>Tab</th></tr></thead>
+            <tbody>
+              {state.fields.filter((f) => f.key).map((f) => (
+                <tr key={f.id}>
+                  <td>{f.title || f.key} <code>{f.key}</code></td>
+                  <td>
+                    <select className="form-control" aria-label={`Tab of ${f.key}`} value={groupOf(f.key)}
+                      onChange={(e) => assign(f.key, Number(e.target.value))}>
+                      <option value={-1}>(a tab of its own)</option>
+                      {layout.groups.map((g, i) => <option key={`o-${i}`} value={i}>{g.title || `Tab ${i + 1}`}</option>)}
+                    </select>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
       )}
     </div>
   );

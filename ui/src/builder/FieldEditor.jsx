@@ -1,6 +1,13 @@
-// What one field is: key, type, texts, rules, widget, suggestions and who
-// may change it (x-cap-permission).
-import { DAS_KINDS, FORMATS, KINDS, SUGGESTS, WIDGETS } from "./model.js";
+// What one field is: key, type, texts, rules, widget, suggestions, who
+// may change it (x-cap-permission) and when it is shown (a condition on a
+// sibling: a yes/no field or a text with allowed values).
+import { DAS_KINDS, FORMATS, KINDS, SUGGESTS, WIDGETS, conditionValues } from "./model.js";
+
+const SUGGEST_NAMES = {
+  "": "(none)", cadi: "CADI analyses", das: "DAS datasets", triggers: "HLT triggers", orcid: "ORCID people",
+  ror: "ROR organisations", users: "CERN users (directory)", egroups: "CERN e-groups (directory)",
+};
+const valueName = (v) => (v === true ? "yes" : v === false ? "no" : v);
 
 const list = (text) => text.split(/[\n,]/).map((s) => s.trim()).filter(Boolean);
 const KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -25,7 +32,46 @@ function ListText({ label, value, onChange, id }) {
   );
 }
 
-export default function FieldEditor({ node, refs, error, onChange }) {
+// "Show only when <sibling> is one of <values>".
+function Condition({ node, siblings, set }) {
+  const controllers = siblings.filter((s) => s.id !== node.id && s.key && conditionValues(s).length);
+  const condition = node.condition;
+  const controller = condition && siblings.find((s) => s.key === condition.field);
+  const values = conditionValues(controller);
+  const toggle = (value, on) => set({
+    condition: { ...condition, values: on ? [...condition.values, value] : condition.values.filter((v) => v !== value) },
+  });
+  return (
+    <fieldset className="condition">
+      <legend>Conditional</legend>
+      <div className="form-group">
+        <label htmlFor="fe-when">Show only when</label>
+        <select id="fe-when" className="form-control" value={condition ? condition.field : ""}
+          onChange={(e) => set(e.target.value ? { condition: { field: e.target.value, values: [] }, required: false } : { condition: null })}>
+          <option value="">(always shown)</option>
+          {condition && !controller && <option value={condition.field}>{condition.field} (not beside it)</option>}
+          {controllers.map((c) => <option key={c.id} value={c.key}>{c.title ? `${c.title} (${c.key})` : c.key}</option>)}
+        </select>
+        {!controllers.length && !condition && (
+          <p className="muted">A yes/no field, or a text with allowed values, beside this one can show or hide it.</p>
+        )}
+      </div>
+      {condition && (
+        <div role="group" aria-label="Values that show it" className="condition-values">
+          <span>is one of:</span>
+          {values.map((v) => (
+            <label key={String(v)} className="checkbox">
+              <input type="checkbox" checked={condition.values.includes(v)} onChange={(e) => toggle(v, e.target.checked)} />
+              {" "}{valueName(v)}
+            </label>
+          ))}
+        </div>
+      )}
+    </fieldset>
+  );
+}
+
+export default function FieldEditor({ node, siblings, refs, error, onChange }) {
   if (!node) return <p className="muted">Select a field to edit it.</p>;
   const set = (changes) => onChange(node.id, changes);
   const isString = node.kind === "string" || (node.kind === "array" && node.itemKind === "string");
@@ -68,7 +114,9 @@ export default function FieldEditor({ node, refs, error, onChange }) {
         <Text id="fe-placeholder" label="Placeholder" value={node.placeholder} onChange={(placeholder) => set({ placeholder })} />
       )}
       <div className="form-group checkbox">
-        <label><input type="checkbox" checked={node.required} onChange={(e) => set({ required: e.target.checked })} /> Required to publish</label>
+        <label><input type="checkbox" checked={node.required && !node.condition} disabled={Boolean(node.condition)}
+          onChange={(e) => set({ required: e.target.checked })} /> Required to publish</label>
+        {node.condition && <p className="muted">A conditional field is never required: drafts stay savable whatever the answers.</p>}
       </div>
       {isString && (
         <>
@@ -88,7 +136,7 @@ export default function FieldEditor({ node, refs, error, onChange }) {
           <div className="form-group">
             <label htmlFor="fe-suggest">Suggestions</label>
             <select id="fe-suggest" className="form-control" value={node.suggest} onChange={(e) => set({ suggest: e.target.value })}>
-              {SUGGESTS.map((s) => <option key={s} value={s}>{{ "": "(none)", cadi: "CADI analyses", das: "DAS datasets", triggers: "HLT triggers", orcid: "ORCID people", ror: "ROR organisations" }[s]}</option>)}
+              {SUGGESTS.map((s) => <option key={s} value={s}>{SUGGEST_NAMES[s]}</option>)}
             </select>
           </div>
           {node.suggest === "das" && (
@@ -109,6 +157,7 @@ export default function FieldEditor({ node, refs, error, onChange }) {
           </select>
         </div>
       )}
+      <Condition node={node} siblings={siblings || []} set={set} />
       <fieldset className="read-only-for">
         <legend>Only these may change it (others see it read-only)</legend>
         <ListText key={`u-${node.id}`} id="fe-ro-users" label="Users (emails, comma-separated)"

@@ -56,6 +56,10 @@ export default function FieldTree({ fields, selected, errors, onSelect, onMove, 
                   {node.required && <abbr className="required" title="required to publish">*</abbr>}
                   <span className="kind">{kindLabel(node)}</span>
                   {node.suggest && <span className="kind suggest-badge">{node.suggest}</span>}
+                  {node.condition && (
+                    <span className="kind condition-badge" title={`shown only when ${node.condition.field} is one of the chosen values`}>
+                      if {node.condition.field}</span>
+                  )}
                   {problem && <span className="field-error-badge" title={problem}>!</span>}
                 </button>
                 <span className="field-actions">

@@ -4,11 +4,22 @@
 //
 // A field node: {id, key, kind, title, description, placeholder, required,
 // pattern, format, enum, widget, suggest, suggestKind, readOnlyUsers,
-// readOnlyRoles, ref, itemKind, children, extra, uiExtra}. kind is string |
+// readOnlyRoles, ref, itemKind, children, condition, extra, uiExtra}. kind is string |
 // number | integer | boolean | object | array | ref; an array holds objects
 // (children), strings or one $ref (itemKind). `extra` and `uiExtra` keep what
 // the builder does not edit (other JSON Schema keywords, other ui: options),
 // so a definition loaded and saved again keeps them.
+//
+// `condition` ({field, values} or null) makes a conditional field: shown
+// only while its sibling `field` holds one of `values`. It is stored as the
+// collaborations' definitions do, in the parent's `dependencies`:
+// {field: {oneOf: [{properties: {field: {enum: [values]}, key: {...}}}, ...]}},
+// a branch per set of values showing the same fields, every value of the
+// sibling in one branch (so exactly one always matches).
+//
+// The layout (`state.layout`): {tabs, groups: [{id, title, fields}],
+// optionsExtra}: the top-level fields as tabs (`"ui:object": "tabView"`),
+// several of them gathered in one tab by `ui:options.tabs`.
 
 export const KINDS = ["string", "number", "integer", "boolean", "object", "array", "ref"];
 export const FORMATS = ["", "date", "date-time", "email", "uri"];
@@ -19,7 +30,7 @@ export const WIDGETS = {
   integer: ["", "updown", "range", "select"],
   boolean: ["", "checkbox", "radio", "select"],
 };
-export const SUGGESTS = ["", "cadi", "das", "triggers", "orcid", "ror"];
+export const SUGGESTS = ["", "cadi", "das", "triggers", "orcid", "ror", "users", "egroups"];
 export const DAS_KINDS = ["", "primary", "mc"];
 export const SCHEMA_ACTIONS = [
   "deposit-schema-read", "deposit-schema-update", "deposit-schema-admin", "deposit-schema-review",
@@ -32,6 +43,8 @@ const OWN = new Set([
   "type", "title", "description", "pattern", "format", "enum", "properties", "required",
   "items", "$ref", "x-cap-permission", "placeholder",
 ]);
+// What an array node edits of its entries' schema.
+const ITEM_OWN = new Set(["type", "properties", "required", "pattern", "format", "enum", "$ref"]);
 const OWN_UI = new Set(["ui:placeholder", "ui:widget", "ui:options", "ui:order", "items"]);
 
 let counter = 0;
@@ -45,7 +58,7 @@ export function newField(kind = "string", key = "") {
     id: newId(), key, kind, title: "", description: "", placeholder: "", required: false,
     pattern: "", format: "", enum: [], widget: "", suggest: "", suggestKind: "",
     readOnlyUsers: [], readOnlyRoles: [], ref: "", itemKind: "object", children: [],
-    extra: {}, uiExtra: {},
+    condition: null, extra: {}, uiExtra: {},
   };
 }
 
@@ -61,14 +74,57 @@ function kindOf(schema) {
   return "string";
 }
 
+// The conditional fields of an object schema's `dependencies`, as the
+// builder writes them: {key: {schema, field, values}}; null when there are
+// none, or when the dependencies say more than that (kept as they are).
+function conditionalFields(schema) {
+  const dependencies = schema && schema.dependencies;
+  if (!dependencies || typeof dependencies !== "object" || Array.isArray(dependencies)) return null;
+  const own = schema.properties || {};
+  const out = {};
+  for (const [field, dependency] of Object.entries(dependencies)) {
+    if (!dependency || !Array.isArray(dependency.oneOf) || Object.keys(dependency).length !== 1) return null;
+    for (const branch of dependency.oneOf) {
+      if (!branch || typeof branch !== "object" || Object.keys(branch).some((k) => k !== "properties")) return null;
+      const properties = branch.properties || {};
+      const test = properties[field];
+      if (!test || !Array.isArray(test.enum) || Object.keys(test).length !== 1) return null;
+      for (const [key, sub] of Object.entries(properties)) {
+        if (key === field) continue;
+        const seen = out[key];
+        // One field, one schema: the same key shown with other texts per
+        // value is more than a condition.
+        if (key in own || (seen && (seen.field !== field || JSON.stringify(seen.schema) !== JSON.stringify(sub)))) return null;
+        out[key] = { schema: sub, field, values: [...((seen && seen.values) || []), ...test.enum] };
+      }
+    }
+  }
+  return out;
+}
+
 // Fields of an object schema (with its uiSchema), in the form's order.
 function fieldsOf(schema, ui) {
-  const props = (schema && schema.properties) || {};
+  const conditional = conditionalFields(schema);
+  const props = { ...((schema && schema.properties) || {}) };
+  for (const [key, c] of Object.entries(conditional || {})) props[key] = c.schema;
   const required = new Set((schema && schema.required) || []);
   const order = (ui && ui["ui:order"]) || [];
   const keys = Object.keys(props);
   const ordered = [...order.filter((k) => keys.includes(k)), ...keys.filter((k) => !order.includes(k))];
-  return ordered.map((key) => fieldFrom(key, props[key] || {}, (ui && ui[key]) || {}, required.has(key)));
+  return ordered.map((key) => {
+    const node = fieldFrom(key, props[key] || {}, (ui && ui[key]) || {}, required.has(key));
+    const c = conditional && conditional[key];
+    if (c) node.condition = { field: c.field, values: [...new Set(c.values)] };
+    return node;
+  });
+}
+
+// A schema's keywords the builder does not edit: `dependencies` too, unless
+// its fields became conditional ones.
+function extraOf(schema, skip = OWN) {
+  const extra = pick(schema, skip);
+  if (conditionalFields(schema)) delete extra.dependencies;
+  return extra;
 }
 
 function fieldFrom(key, schema, ui, required) {
@@ -95,7 +151,10 @@ function fieldFrom(key, schema, ui, required) {
         ? { "ui:options": pick(options, new Set(["suggest", "suggest_kind", "placeholder"])) } : {}),
     },
   });
-  if (node.kind === "object") node.children = fieldsOf(schema, ui);
+  if (node.kind === "object") {
+    node.children = fieldsOf(schema, ui);
+    node.extra = extraOf(schema);
+  }
   if (node.kind === "array") {
     const items = schema.items || {};
     const itemUi = ui.items || {};
@@ -105,14 +164,17 @@ function fieldFrom(key, schema, ui, required) {
     } else if (items.type === "object" || items.properties) {
       node.itemKind = "object";
       node.children = fieldsOf(items, itemUi);
-      node.itemExtra = pick(items, OWN);
+      // An entry's own title and description are the entry's, not the list's.
+      node.itemExtra = extraOf(items, ITEM_OWN);
     } else {
       node.itemKind = "string";
+      // Lists of numbers stay lists of numbers (the builder edits texts' rules).
+      node.itemType = items.type || "string";
       node.pattern = items.pattern || "";
       node.format = items.format || "";
       node.enum = Array.isArray(items.enum) ? items.enum.map(String) : [];
       node.suggest = (itemUi["ui:options"] || {}).suggest || node.suggest;
-      node.itemExtra = pick(items, OWN);
+      node.itemExtra = pick(items, ITEM_OWN);
     }
   }
   return node;
@@ -134,6 +196,15 @@ function uiOptions(node) {
   return options;
 }
 
+// Conditions set in the builder cannot join `dependencies` it keeps as
+// they are (of another shape): say so rather than drop either.
+function checkDependencies(generated, kept, where) {
+  if (generated.dependencies && kept && kept.dependencies) {
+    throw new Error(`${where}: its "dependencies" are more than conditions the builder edits; `
+      + "remove them (export, edit, import) before adding conditions.");
+  }
+}
+
 // [schema, uiSchema] of one field.
 function fieldTo(node) {
   const schema = {};
@@ -148,15 +219,17 @@ function fieldTo(node) {
       schema.items = { $ref: node.ref };
     } else if (node.itemKind === "object") {
       const [items, itemUi] = objectTo(node.children);
+      checkDependencies(items, node.itemExtra, node.key);
       schema.items = { ...(node.itemExtra || {}), ...items };
       if (Object.keys(itemUi).length) ui.items = itemUi;
     } else {
-      schema.items = { ...(node.itemExtra || {}), type: "string", ...stringSchema(node) };
+      schema.items = { ...(node.itemExtra || {}), type: node.itemType || "string", ...stringSchema(node) };
       const options = uiOptions(node);
       if (Object.keys(options).length) ui.items = { "ui:options": options };
     }
   } else if (node.kind === "object") {
     const [sub, subUi] = objectTo(node.children);
+    checkDependencies(sub, node.extra, node.key);
     Object.assign(schema, sub);
     Object.assign(ui, subUi);
   } else {
@@ -174,17 +247,65 @@ function fieldTo(node) {
   return [schema, ui];
 }
 
+// The values a field can take that a condition may test: a boolean's two,
+// or the allowed values of a text.
+export function conditionValues(node) {
+  if (!node || node.condition) return [];
+  if (node.kind === "boolean") return [true, false];
+  if (node.kind === "string") return [...new Set(node.enum.map((v) => v.trim()).filter(Boolean))];
+  return [];
+}
+
+// `dependencies` of the conditional fields among `children` (see the top).
+function dependenciesOf(children, schemas) {
+  const dependencies = {};
+  for (const field of [...new Set(children.filter((c) => c.condition).map((c) => c.condition.field))]) {
+    const values = conditionValues(children.find((c) => c.key === field));
+    const shown = children.filter((c) => c.condition && c.condition.field === field);
+    if (!values.length) {
+      throw new Error(`${shown.map((c) => c.key).join(", ")}: shown only when "${field}" has some value, `
+        + `but "${field}" is not a yes/no field or a text with allowed values beside it.`);
+    }
+    const never = shown.filter((c) => !c.condition.values.some((v) => values.includes(v)));
+    if (never.length) {
+      throw new Error(`${never.map((c) => c.key).join(", ")}: pick the values of "${field}" that show it.`);
+    }
+    const branches = new Map();
+    for (const value of values) {
+      const keys = shown.filter((c) => c.condition.values.includes(value)).map((c) => c.key);
+      const id = keys.join("\n");
+      if (!branches.has(id)) branches.set(id, { values: [], keys });
+      branches.get(id).values.push(value);
+    }
+    dependencies[field] = {
+      oneOf: [...branches.values()].map((b) => ({
+        properties: {
+          [field]: { enum: b.values },
+          ...Object.fromEntries(b.keys.map((k) => [k, schemas[k]])),
+        },
+      })),
+    };
+  }
+  return dependencies;
+}
+
 function objectTo(children) {
   const schema = { type: "object", properties: {} };
   const ui = {};
   const required = [];
+  const schemas = {};
   for (const child of children) {
     const [sub, subUi] = fieldTo(child);
-    schema.properties[child.key] = sub;
+    schemas[child.key] = sub;
+    if (!child.condition) schema.properties[child.key] = sub;
     if (Object.keys(subUi).length) ui[child.key] = subUi;
-    if (child.required) required.push(child.key);
+    // A conditional field is never required: a draft must stay savable
+    // whichever branch its answers take.
+    if (child.required && !child.condition) required.push(child.key);
   }
   if (required.length) schema.required = required;
+  const dependencies = dependenciesOf(children, schemas);
+  if (Object.keys(dependencies).length) schema.dependencies = dependencies;
   if (children.length) ui["ui:order"] = [...children.map((c) => c.key), "*"];
   return [schema, ui];
 }
@@ -195,6 +316,8 @@ export function fromDefinition(definition) {
   const schema = def.deposit_schema || { type: "object", properties: {} };
   const ui = def.deposit_options || {};
   const config = def.config || {};
+  const fields = fieldsOf(schema, ui);
+  const { tabs: groups, ...optionsExtra } = ui["ui:options"] || {};
   return {
     meta: {
       name: def.name || "", version: def.version || "1.0.0", fullname: def.fullname || "",
@@ -202,9 +325,17 @@ export function fromDefinition(definition) {
       is_indexed: def.is_indexed !== false, use_deposit_as_record: def.use_deposit_as_record !== false,
       allow_all: Boolean(def.allow_all),
     },
-    fields: fieldsOf(schema, ui),
-    rootExtra: pick(schema, new Set(["type", "properties", "required"])),
-    rootUiExtra: pick(ui, new Set(["ui:order", ...Object.keys(schema.properties || {})])),
+    fields,
+    rootExtra: extraOf(schema, new Set(["type", "properties", "required"])),
+    rootUiExtra: pick(ui, new Set(["ui:order", "ui:object", "ui:options", ...fields.map((f) => f.key)])),
+    layout: {
+      tabs: ui["ui:object"] === "tabView",
+      groups: (Array.isArray(groups) ? groups : []).map((g) => ({
+        id: String(g.id || g.name || g.title || ""), title: g.title || g.name || g.id || "",
+        fields: Array.isArray(g.content) ? g.content : [],
+      })),
+      optionsExtra,
+    },
     facets: Object.entries(config.facets || {}).map(([name, f]) => ({
       name, field: ((f && f.terms) || {}).field || "", size: ((f && f.terms) || {}).size || 10,
       title: (f && f.title) || "",
@@ -223,6 +354,25 @@ export function fromDefinition(definition) {
   };
 }
 
+// A tab's id from its title: "Basic information" -> "basic_information".
+export function tabId(title) {
+  return String(title).trim().toLowerCase().replace(/[^a-z0-9]+/g, "_").replace(/^_|_$/g, "") || "tab";
+}
+
+// The root's `ui:object` / `ui:options` of the layout (tabs, their groups).
+function layoutOptions(state) {
+  const layout = state.layout || { tabs: false, groups: [], optionsExtra: {} };
+  const keys = new Set(state.fields.map((f) => f.key));
+  const groups = layout.tabs ? layout.groups
+    .map((g) => ({ id: g.id || tabId(g.title), title: g.title, content: g.fields.filter((k) => keys.has(k)) }))
+    .filter((g) => g.title.trim() && g.content.length) : [];
+  const options = { ...layout.optionsExtra, ...(groups.length ? { tabs: groups.map((g) => ({ ...g, name: g.id })) } : {}) };
+  return {
+    ...(layout.tabs ? { "ui:object": "tabView" } : {}),
+    ...(Object.keys(options).length ? { "ui:options": options } : {}),
+  };
+}
+
 // The JSON of a text box, or raises naming the part.
 export function parseJson(text, part) {
   if (!text || !text.trim()) return null;
@@ -236,8 +386,9 @@ export function parseJson(text, part) {
 // The definition of the builder's state, as POST /api/jsonschemas/ takes it.
 export function toDefinition(state) {
   const [schema, ui] = objectTo(state.fields);
+  checkDependencies(schema, state.rootExtra, "The form");
   const depositSchema = { ...state.rootExtra, ...schema };
-  const options = { ...state.rootUiExtra, ...ui };
+  const options = { ...state.rootUiExtra, ...layoutOptions(state), ...ui };
   const config = { ...state.configExtra, pid_format: state.pidFormat || null, reviewable: state.reviewable };
   const facets = state.facets.filter((f) => f.name && f.field);
   if (facets.length) {
@@ -256,9 +407,13 @@ export function toDefinition(state) {
     deposit_options: options,
     deposit_mapping: state.mappingEdited ? parseJson(state.mapping, "Search mapping") : generateMapping(state.fields),
   };
-  if (state.recordSchema !== undefined && state.recordSchema !== null) definition.record_schema = state.recordSchema;
+  // Records that use the deposit's parts take this version's: the previous
+  // version's (as GET shows them) would contradict a changed deposit schema.
+  if (!state.meta.use_deposit_as_record) {
+    if (state.recordSchema !== undefined && state.recordSchema !== null) definition.record_schema = state.recordSchema;
+    if (state.recordMapping) definition.record_mapping = state.recordMapping;
+  }
   if (state.recordOptions) definition.record_options = state.recordOptions;
-  if (state.recordMapping) definition.record_mapping = state.recordMapping;
   return definition;
 }
 
@@ -344,8 +499,18 @@ function replaceList(fields, parentId, list) {
   return mapTree(fields, (l) => l.map((n) => (n.id === parentId ? { ...n, children: list } : n)));
 }
 
+// Changes to field `id`; a new key is also followed by the conditions of
+// its siblings that test it.
 export function updateField(fields, id, changes) {
-  return mapTree(fields, (l) => l.map((n) => (n.id === id ? { ...n, ...changes } : n)));
+  const at = find(fields, id);
+  const renamed = at && "key" in changes && changes.key !== at.node.key ? at.node.key : null;
+  return mapTree(fields, (l) => l.map((n) => {
+    if (n.id === id) return { ...n, ...changes };
+    if (renamed !== null && l === at.list && n.condition && n.condition.field === renamed) {
+      return { ...n, condition: { ...n.condition, field: changes.key } };
+    }
+    return n;
+  }));
 }
 
 export function removeField(fields, id) {

@@ -1,17 +1,19 @@
 // The deposit form: react-jsonschema-form with CAP's fields (autocomplete),
-// templates, eval-free validator and options. The deposit editor and the
-// content builder's live preview both render this one component, so the
-// preview is what a depositor gets.
+// templates, layout (tabs), eval-free validator and options. The deposit
+// editor and the content builder's live preview both render this one
+// component, so the preview is what a depositor gets.
 import Form from "@rjsf/core";
 import { useMemo } from "react";
+import { mapUiSchema } from "../util.js";
 import { draftValidator } from "../validator.js";
+import { withLayout } from "./FormLayout.jsx";
 import { FORM_TEMPLATES } from "./FormTemplates.jsx";
-import SuggestField, { withSuggestFields } from "./Suggest.jsx";
+import SuggestField, { withSuggestField } from "./Suggest.jsx";
 
 const FIELDS = { suggest: SuggestField };
 
 export default function DepositForm({ schema, uiSchema, ...props }) {
-  const ui = useMemo(() => withSuggestFields(uiSchema || {}), [uiSchema]);
+  const ui = useMemo(() => mapUiSchema(uiSchema || {}, (node) => withLayout(withSuggestField(node))), [uiSchema]);
   return (
     <Form
       schema={schema}

@@ -1,5 +1,6 @@
 // One autocomplete field for the deposit editor, chosen by the UI options of
-// a schema field: `ui:options.suggest` = cadi | das | triggers | orcid | ror | keywords.
+// a schema field: `ui:options.suggest` = cadi | das | triggers | orcid | ror | keywords |
+// users | egroups.
 //
 // - das:      /api/cms/primary-datasets|mc-datasets|datasets?query=  (suggest_kind;
 //             picking one fills an empty `year` sibling)
@@ -9,6 +10,10 @@
 // - orcid:    /api/services/orcid?name=   (picking a person also fills the
 //             empty name / orcid / affiliation siblings)
 // - ror:      /api/services/ror?query=
+// - users:    /api/services/ldap/user/mail?query=  (people of the CERN directory,
+//             by address; the field holds the email)
+// - egroups:  /api/services/ldap/egroup/mail?query=  (e-groups, by name or
+//             address; the field holds the e-group's address)
 // - keywords: /api/cms/keywords?query=  (the CMS analysis keyword list; with
 //             `suggest_separator` the field holds several terms, e.g. "a, b":
 //             the last one is completed, those already there are not offered)
@@ -33,7 +38,7 @@ const MIN_CHARS = 2;
 const CADI_ID = /^[A-Z0-9]{3}-\d{2}-\d{3}$/;
 const SOURCE_NAMES = {
   das: "DAS", triggers: "The trigger list", orcid: "ORCID", ror: "ROR", cadi: "CADI",
-  keywords: "The CMS keyword list",
+  keywords: "The CMS keyword list", users: "The CERN directory", egroups: "The CERN directory",
 };
 
 function getPath(data, path) {
@@ -137,6 +142,22 @@ function lookup(source, text, options, data, path) {
           label: org.name,
           detail: [(org.acronyms || []).join(", "), [org.city, org.country].filter(Boolean).join(", "), org.ror]
             .filter(Boolean).join(" · "),
+        })),
+      };
+    case "users":
+      return {
+        url: `services/ldap/user/mail?${query({ query: text })}`,
+        options: (answer) => (answer || []).map((person) => ({
+          value: person.email, label: person.email,
+          detail: [person.display_name, person.department].filter(Boolean).join(" · "),
+        })),
+      };
+    case "egroups":
+      return {
+        url: `services/ldap/egroup/mail?${query({ query: text })}`,
+        options: (answer) => (answer || []).map((group) => ({
+          value: group.email, label: group.email,
+          detail: [group.name, group.description].filter(Boolean).join(" · "),
         })),
       };
     default:
@@ -403,14 +424,10 @@ function TriggerScope({ context, data, path }) {
   );
 }
 
-// `uiSchema` with the suggest field set wherever ui:options.suggest is.
-export function withSuggestFields(uiSchema) {
-  if (Array.isArray(uiSchema) || !uiSchema || typeof uiSchema !== "object") return uiSchema;
-  const out = {};
-  for (const [key, value] of Object.entries(uiSchema)) {
-    out[key] = key.startsWith("ui:") ? value : withSuggestFields(value);
-  }
-  const options = uiSchema["ui:options"];
-  if (options && options.suggest && !uiSchema["ui:field"]) out["ui:field"] = "suggest";
-  return out;
+// A uiSchema node with the suggest field set where ui:options.suggest is
+// (applied to every node by mapUiSchema).
+export function withSuggestField(node) {
+  const options = node["ui:options"];
+  if (options && options.suggest && !node["ui:field"]) return { ...node, "ui:field": "suggest" };
+  return node;
 }
