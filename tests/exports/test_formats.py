@@ -1,5 +1,6 @@
 """Each export format of a record, from every shipped type's example, checked
-against the format's schema (DataCite) or read back by a parser of it."""
+against the format's schema (DataCite, oai_dc, CSL, schema.org, MARC 21; see
+conftest.py) or read back by a parser of it (BibTeX)."""
 
 import json
 from importlib.resources import files
@@ -277,3 +278,55 @@ def test_the_xsd_refuses_what_datacite_refuses():
     root.remove(root.find("dcite:creators", NS))
     assert not DATACITE_XSD.validate(root)
     assert "creators" in str(DATACITE_XSD.error_log)
+
+
+def variants():
+    """A generic record with people (ORCID, ROR) and related ids, one with a
+    Zenodo DOI, and a collaboration's record without people."""
+    doi = {**GENERIC, "_zenodo": {"doi": "10.5072/zenodo.1001"}}
+    return [generic(), citation_of(item("generic", doi), url=URL, publisher=PUBLISHER),
+            citation_of(item("cms-analysis", {"general_title": "Alone"}, "CMS"), url=URL,
+                        publisher=PUBLISHER)]
+
+
+@pytest.mark.parametrize(("name", "folder"), LATEST, ids=[n for n, _ in LATEST])
+def test_every_example_is_valid_in_every_format(name, folder, oai_dc_errors, csl_errors,
+                                                schemaorg_errors, marc21_errors):
+    for citation in [example_citation(name, folder), *variants()]:
+        assert oai_dc_errors(etree.fromstring(dublin_core_xml(citation).encode())) == []
+        assert csl_errors(csl_json(citation)) == []
+        assert schemaorg_errors(schemaorg_json_ld(citation)) == []
+        assert marc21_errors(etree.fromstring(marcxml(citation).encode())) == []
+
+
+def test_the_schemas_refuse_broken_documents(oai_dc_errors, csl_errors, schemaorg_errors,
+                                             marc21_errors):
+    """Each check can fail: one document each format's schema refuses."""
+    dc = etree.fromstring(dublin_core_xml(generic()).encode())
+    etree.SubElement(dc, f"{{{NS['dc']}}}author").text = "Plato"  # no such DC element
+    assert "author" in " ".join(oai_dc_errors(dc))
+    dc = etree.fromstring(dublin_core_xml(generic()).encode())
+    etree.SubElement(dc.find("dc:title", NS), f"{{{NS['dc']}}}title")  # text only
+    assert oai_dc_errors(dc)
+
+    (entry,) = csl_json(generic())
+    assert csl_errors([{**entry, "type": "analysis"}])  # not a CSL item type
+    assert csl_errors([{**entry, "author": [{"name": "Plato"}]}])  # not a CSL name
+    assert csl_errors([{**entry, "keywords": ["a"]}])  # CSL says "keyword", a string
+
+    body = schemaorg_json_ld(generic())
+    assert schemaorg_errors({**body, "@type": "Analysis"}) == [
+        "$: 'Analysis' is not a schema.org type"]
+    assert schemaorg_errors({**body, "autor": "Plato"}) == [
+        "$.autor: not a schema.org property"]
+    assert schemaorg_errors({**body, "creator": [{"@type": "Person", "isbn": "1"}]}) == [
+        "$.creator.isbn: not a property of Person"]
+    assert schemaorg_errors({**body, "publisher": {"@type": "Dataset", "name": "P"}}) == [
+        "$.publisher: a Dataset is not in its range"]
+
+    record = etree.fromstring(marcxml(cms()).encode())
+    record.find("marc:datafield[@tag='245']", NS).set("ind1", "7")  # 245 ind1 is 0 or 1
+    assert marc21_errors(record)
+    record = etree.fromstring(marcxml(cms()).encode())
+    record.find("marc:datafield[@tag='653']", NS).set("tag", "699")  # no 699 in MARC 21
+    assert marc21_errors(record) == ["no MARC 21 bibliographic field 699__"]

@@ -66,6 +66,23 @@ def test_export_contents(client, env, published, complete):
     assert json.loads(get("csl").data)[0]["id"] == recid
 
 
+def test_each_export_of_a_published_record_validates(client, env, published, oai_dc_errors,
+                                                     csl_errors, schemaorg_errors,
+                                                     marc21_errors):
+    """What the API answers, against each format's schema (DataCite: test_formats)."""
+    recid = published["recid"]
+
+    def get(name):
+        answer = client.get(f"/records/{recid}?format={name}", headers=env.users.owner.headers)
+        assert answer.status_code == 200
+        return answer.data
+
+    assert oai_dc_errors(etree.fromstring(get("dublincore"))) == []
+    assert csl_errors(json.loads(get("csl"))) == []
+    assert schemaorg_errors(json.loads(get("json-ld"))) == []
+    assert marc21_errors(etree.fromstring(get("marcxml"))) == []
+
+
 def test_bad_format_and_access(client, env, published):
     recid = published["recid"]
     u = env.users
