@@ -47,6 +47,8 @@ DATA = ROOT / "cap" / "modules" / "services" / "data"
 HOST = "127.0.0.1"
 ROR_PAGE = 20
 QUERY_WORDS = {"and", "or", "not", "given", "family", "names", "other"}
+READY = "demo upstreams ready"
+"""The line printed once every server listens (``./scripts/run`` waits for it)."""
 
 
 def load(name):
@@ -208,6 +210,7 @@ def main():
     print(f"demo REANA:     {reana.url}/api", flush=True)
     print(f"demo GitHub:    {github.url}", flush=True)
     print(f"demo GitLab:    {gitlab.url}", flush=True)
+    print(READY, flush=True)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
