@@ -139,7 +139,9 @@ class FakeRepository:
     def push(self, branch, files, message="Update the analysis"):
         """A new commit on ``branch`` with ``files`` changed; returns its sha."""
         parent = self.branches.get(branch, self.branches[self.default_branch])
-        sha = new_sha(self.full_name)
+        # Random: a push after a restart of the demo is a new commit too (the seeded
+        # commits repeat, so what CAP snapshotted of them still matches).
+        sha = new_sha(f"{self.full_name}-{uuid.uuid4()}")
         self.commits[sha] = {**self.commits[parent], **files}
         self.messages[sha] = message
         self.branches[branch] = sha
