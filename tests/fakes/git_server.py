@@ -506,6 +506,8 @@ class FakeGitHub(FakeGitHost):
                                   "documentation_url": "https://docs.github.com/rest"}, 404)
             return self.json({"message": "Requires authentication",
                               "documentation_url": "https://docs.github.com/rest"}, 401)
+        if not rest and request.method == "GET":
+            return self.json([self.public_hook(h) for h in repository.hooks.values()])
         if not rest and request.method == "POST":
             body = request.get_json(force=True, silent=True) or {}
             config = body.get("config") or {}
@@ -747,6 +749,8 @@ class FakeGitLab(FakeGitHost):
             if login is not None:
                 return self.json({"message": "403 Forbidden"}, 403)
             return self.json({"message": "401 Unauthorized"}, 401)
+        if not rest and request.method == "GET":
+            return self.json([self.public_hook(h) for h in repository.hooks.values()])
         if not rest and request.method == "POST":
             body = request.get_json(force=True, silent=True) or request.form.to_dict()
             if not body.get("url"):

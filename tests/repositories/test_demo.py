@@ -4,6 +4,7 @@ CAP's hooks across a restart of ``./scripts/run``."""
 import hashlib
 import json
 
+import requests
 from test_attach import REPO, stored
 from test_webhooks import MAIN_KEY, deliver, only_hook, repositories
 
@@ -40,7 +41,7 @@ def test_no_demo_repository_no_demo_snapshot(env, experiment_roles):
 
 def test_a_restarted_demo_host_keeps_the_hooks_cap_made(upload, draft, client, env, app,
                                                        git_hosts, tmp_path, monkeypatch):
-    from fakes.git_server import hosts_config, start_github
+    from fakes.git_server import TOKEN, hosts_config, start_github
 
     state = tmp_path / "github-hooks.json"
     first = start_github(state_file=state)
@@ -57,6 +58,10 @@ def test_a_restarted_demo_host_keeps_the_hooks_cap_made(upload, draft, client, e
     again = start_github(first.server.server_port, state_file=state)
     try:
         assert again.find("cms-hig/hzz4l-analysis").hooks[hook_id]["secret"] == secret
+        listed = requests.get(f"{again.url}/repos/cms-hig/hzz4l-analysis/hooks", timeout=5,
+                              headers={"Authorization": f"token {TOKEN}"}).json()
+        assert [(h["id"], h["events"]) for h in listed] == [(hook_id, ["push"])]
+        assert "secret" not in listed[0]  # the API never shows it
         assert current_repositories_service.check_webhooks() == 0  # none dead
         sha = again.find("cms-hig/hzz4l-analysis").push("main", {"README.md": b"v2\n"})
         answer = deliver(client, *again.delivery(hook_id, "push", branch="main"))
