@@ -22,7 +22,9 @@ payloads in ``cap/modules/services/data/`` (the files the test fakes serve):
 - GitHub (REST v3) on ``CAP_DEMO_GITHUB_PORT`` (default 5107) and GitLab
   (API v4, as gitlab.cern.ch) on ``CAP_DEMO_GITLAB_PORT`` (default 5108):
   demo repositories, real tar.gz archives, hooks that deliver signed events
-  (``POST /_fake/push {repository, branch, tag?}`` pushes and delivers).
+  (``POST /_fake/push {repository, branch, tag?}`` pushes and delivers); the
+  hooks CAP creates are kept under ``CAP_DEMO_STATE_DIR`` (``./scripts/run``:
+  ``var/demo-upstreams/``), so a restart does not leave CAP's hooks dangling.
 - OAuth for linked accounts: GitHub (``/login/oauth/...``), GitLab
   (``/oauth/...``) and Zenodo (``/oauth/...``) on the same ports approve
   every request as ``sandersson`` (``tests/fakes/oauth.py``).
@@ -47,6 +49,8 @@ DATA = ROOT / "cap" / "modules" / "services" / "data"
 HOST = "127.0.0.1"
 ROR_PAGE = 20
 QUERY_WORDS = {"and", "or", "not", "given", "family", "names", "other"}
+READY = "demo upstreams ready"
+"""The line printed once every server listens (``./scripts/run`` waits for it)."""
 
 
 def load(name):
@@ -188,8 +192,11 @@ def main():
     cadi = FakeCadi(cadi_port)
     zenodo = FakeZenodo(zenodo_port)
     reana = FakeReana(reana_port)
-    github = start_github(int(os.environ.get("CAP_DEMO_GITHUB_PORT", "5107")))
-    gitlab = start_gitlab(int(os.environ.get("CAP_DEMO_GITLAB_PORT", "5108")))
+    state = os.environ.get("CAP_DEMO_STATE_DIR")
+    github = start_github(int(os.environ.get("CAP_DEMO_GITHUB_PORT", "5107")),
+                          state and Path(state) / "github-hooks.json")
+    gitlab = start_gitlab(int(os.environ.get("CAP_DEMO_GITLAB_PORT", "5108")),
+                          state and Path(state) / "gitlab-hooks.json")
     servers = [
         serve("ORCID", orcid_port, orcid_routes(), "application/vnd.orcid+json"),
         serve("ROR", ror_port, ror_routes()),
@@ -208,6 +215,7 @@ def main():
     print(f"demo REANA:     {reana.url}/api", flush=True)
     print(f"demo GitHub:    {github.url}", flush=True)
     print(f"demo GitLab:    {gitlab.url}", flush=True)
+    print(READY, flush=True)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())

@@ -42,7 +42,10 @@ personal private one the instance's token does not see.
 first), ``"slow downloads"`` (only archives and raw files are slow),
 ``"flaky"`` (503 ``flaky_failures`` times).
 ``./scripts/run`` serves both as its demo GitHub and GitLab
-(``scripts/lib/demo_upstreams.py``).
+(``scripts/lib/demo_upstreams.py``), each with a ``state_file`` that keeps
+the hooks across restarts: CAP's subscriptions outlive the demo process, as
+they outlive a real host's restart. Nothing else is kept (pushed commits,
+repositories created through the API, linked accounts' tokens).
 """
 
 import base64
@@ -53,8 +56,10 @@ import io
 import itertools
 import json
 import tarfile
+import threading
 import time
 import uuid
+from pathlib import Path
 from urllib.parse import unquote, urlencode
 
 import requests
@@ -134,7 +139,9 @@ class FakeRepository:
     def push(self, branch, files, message="Update the analysis"):
         """A new commit on ``branch`` with ``files`` changed; returns its sha."""
         parent = self.branches.get(branch, self.branches[self.default_branch])
-        sha = new_sha(self.full_name)
+        # Random: a push after a restart of the demo is a new commit too (the seeded
+        # commits repeat, so what CAP snapshotted of them still matches).
+        sha = new_sha(f"{self.full_name}-{uuid.uuid4()}")
         self.commits[sha] = {**self.commits[parent], **files}
         self.messages[sha] = message
         self.branches[branch] = sha
@@ -152,15 +159,17 @@ class FakeGitHost(FakeUpstream):
     host = ""
     token_prefix, token_lifetime = "", None
 
-    def __init__(self):
-        """Start with the demo repositories."""
+    def __init__(self, state_file=None):
+        """Start with the demo repositories, and the hooks ``state_file`` kept (if any)."""
         super().__init__()
+        self.state_file = Path(state_file) if state_file else None
+        self._state_lock = threading.Lock()
         self.repositories = {}
         self.tokens = {TOKEN}
         self.hook_calls = []
-        self._hook_ids = itertools.count(400000001)
         self.oauth = self.new_oauth()
         self.seed()
+        self.load_hooks()
 
     def new_oauth(self):
         """Fresh OAuth state, ``sandersson`` approving."""
@@ -178,6 +187,43 @@ class FakeGitHost(FakeUpstream):
         self.hook_calls = []
         self.oauth = self.new_oauth()
         self.seed()
+        self.save_hooks()
+
+    def load_hooks(self):
+        """The hooks of ``state_file`` back on their repositories; new hook ids follow the
+        kept ones (hosts never reuse one, and CAP knows its hooks by id)."""
+        state = {}
+        if self.state_file is not None and self.state_file.exists():
+            state = json.loads(self.state_file.read_text(encoding="utf-8"))
+        for full_name, hooks in state.get("hooks", {}).items():
+            repository = self.find(full_name)
+            if repository is not None:  # one created through the API is not kept
+                repository.hooks = {hook["id"]: hook for hook in hooks}
+        kept = [hook_id for r in self.repositories.values() for hook_id in r.hooks]
+        self._hook_ids = itertools.count(max(kept, default=400000000) + 1)
+
+    def save_hooks(self):
+        """Write every repository's hooks to ``state_file`` (when there is one)."""
+        if self.state_file is None:
+            return
+        state = {"hooks": {r.full_name: list(r.hooks.values())
+                           for r in self.repositories.values() if r.hooks}}
+        with self._state_lock:  # deliveries are served in threads
+            self.state_file.parent.mkdir(parents=True, exist_ok=True)
+            partial = self.state_file.with_name(self.state_file.name + ".partial")
+            partial.write_text(json.dumps(state, indent=1), encoding="utf-8")
+            partial.replace(self.state_file)  # a crash mid-write keeps the old file
+
+    def keep_hook(self, repository, hook):
+        """Add a hook created through the API; returns it."""
+        repository.hooks[hook["id"]] = hook
+        self.save_hooks()
+        return hook
+
+    def drop_hook(self, repository, hook_id):
+        """Remove a hook deleted through the API."""
+        del repository.hooks[hook_id]
+        self.save_hooks()
 
     def add(self, repository):
         """Add ``repository``; returns it."""
@@ -460,6 +506,8 @@ class FakeGitHub(FakeGitHost):
                                   "documentation_url": "https://docs.github.com/rest"}, 404)
             return self.json({"message": "Requires authentication",
                               "documentation_url": "https://docs.github.com/rest"}, 401)
+        if not rest and request.method == "GET":
+            return self.json([self.public_hook(h) for h in repository.hooks.values()])
         if not rest and request.method == "POST":
             body = request.get_json(force=True, silent=True) or {}
             config = body.get("config") or {}
@@ -477,15 +525,14 @@ class FakeGitHub(FakeGitHost):
                 "url": f"https://api.github.com/repos/{repository.full_name}/hooks/{hook_id}",
                 "secret": config.get("secret"), "creator": login,
             }
-            repository.hooks[hook_id] = hook
-            return self.json(self.public_hook(hook), 201)
+            return self.json(self.public_hook(self.keep_hook(repository, hook)), 201)
         hook = repository.hooks.get(int(rest[0])) if rest and rest[0].isdigit() else None
         if hook is None:
             return self.json({"message": "Not Found"}, 404)
         if len(rest) == 2 and rest[1] == "pings" and request.method == "POST":
             return Response("", status=204)
         if request.method == "DELETE":
-            del repository.hooks[hook["id"]]
+            self.drop_hook(repository, hook["id"])
             return Response("", status=204)
         return self.json(self.public_hook(hook))
 
@@ -702,6 +749,8 @@ class FakeGitLab(FakeGitHost):
             if login is not None:
                 return self.json({"message": "403 Forbidden"}, 403)
             return self.json({"message": "401 Unauthorized"}, 401)
+        if not rest and request.method == "GET":
+            return self.json([self.public_hook(h) for h in repository.hooks.values()])
         if not rest and request.method == "POST":
             body = request.get_json(force=True, silent=True) or request.form.to_dict()
             if not body.get("url"):
@@ -715,13 +764,12 @@ class FakeGitLab(FakeGitHost):
                 "enable_ssl_verification": True, "created_at": "2026-12-01T09:00:00.000Z",
                 "token": body.get("token"), "creator": login,
             }
-            repository.hooks[hook_id] = hook
-            return self.json(self.public_hook(hook), 201)
+            return self.json(self.public_hook(self.keep_hook(repository, hook)), 201)
         hook = repository.hooks.get(int(rest[0])) if rest and rest[0].isdigit() else None
         if hook is None:
             return self.json({"message": "404 Not Found"}, 404)
         if request.method == "DELETE":
-            del repository.hooks[hook["id"]]
+            self.drop_hook(repository, hook["id"])
             return Response("", status=204)
         return self.json(self.public_hook(hook))
 
@@ -773,16 +821,18 @@ class FakeGitLab(FakeGitHost):
         return headers, json.dumps(payload).encode()
 
 
-def start_github(port=0):
-    """A started fake GitHub; ``.url`` is its API base URL."""
-    fake = FakeGitHub()
+def start_github(port=0, state_file=None):
+    """A started fake GitHub (its hooks kept in ``state_file``, if given); ``.url`` is its
+    API base URL."""
+    fake = FakeGitHub(state_file)
     fake.url = fake.start(port)
     return fake
 
 
-def start_gitlab(port=0):
-    """A started fake GitLab; ``.url`` is its API base URL (``.../api/v4``)."""
-    fake = FakeGitLab()
+def start_gitlab(port=0, state_file=None):
+    """A started fake GitLab (its hooks kept in ``state_file``, if given); ``.url`` is its
+    API base URL (``.../api/v4``)."""
+    fake = FakeGitLab(state_file)
     fake.url = fake.start(port)
     return fake
 

@@ -37,8 +37,9 @@ class FakeUpstream:
         return f"http://127.0.0.1:{self.server.server_port}{self.base_path}"
 
     def stop(self):
-        """Stop serving."""
+        """Stop serving and free the port (a restarted fake may take it again)."""
         self.server.shutdown()
+        self.server.server_close()
 
     def wsgi(self, environ, start_response):
         """Log and answer one request."""

@@ -30,6 +30,23 @@ def _identity(user):
     return identity
 
 
+def demo_draft(email, data):
+    """``(pid, identity of its owner, created)`` of the demo draft titled
+    ``data["general_title"]``: the one a previous ``cap setup --demo`` made, else a
+    new one of ``email`` from ``data``; ``None`` without that user."""
+    user = User.query.filter_by(email=email).one_or_none()
+    if user is None:
+        return None
+    identity = _identity(user)
+    existing = RecordMetadata.query.filter(
+        RecordMetadata.json["general_title"].as_string() == data["general_title"],
+        RecordMetadata.json["control_number"].is_(None),
+    ).first()
+    if existing is not None:
+        return existing.json["_deposit"]["id"], identity, False
+    return current_deposit_service.create(identity, data).pid, identity, True
+
+
 def _folder(schema):
     return Path(current_app.config["CAP_SCHEMAS_DIR"]) / schema.name / f"v{schema.version}"
 

@@ -11,8 +11,10 @@ from sqlalchemy_utils.functions import create_database, database_exists
 
 from ..cms.cadi.demo import load_demo_cadi
 from ..cms.das.demo import load_demo_cms_lookups
+from ..core.errors import CAPError
 from ..core.health import COMPONENTS, check_component
 from ..deposit.demo import load_demo_deposits
+from ..repositories.demo import load_demo_snapshot
 from ..reviews.demo import load_demo_reviewers
 from ..schemas.cli import load_all as load_schemas
 from ..workflows.demo import load_demo_workflow
@@ -89,4 +91,13 @@ def setup(demo):
         click.echo("  " + load_demo_cadi())
         click.echo("demo draft with a REANA workflow ...")
         click.echo(f"  draft {load_demo_workflow()}")
+        click.echo("demo draft with a repository snapshot ...")
+        try:
+            snapshot = load_demo_snapshot()
+        except CAPError as error:  # the git host refused or is down: the rest stands
+            click.secho(f"  not attached: {error.message}", fg="yellow")
+        else:
+            url = current_app.config["CAP_REPOSITORIES_DEMO_URL"]
+            click.echo(f"  draft {snapshot[0]}: {url} ({snapshot[1]})" if snapshot
+                       else "  none (CAP_REPOSITORIES_DEMO_URL names no repository)")
     click.secho("setup complete", fg="green")

@@ -24,3 +24,7 @@ CAP_REPOSITORIES_RETRIES = 2
 
 CAP_REPOSITORIES_WEBHOOK_URL = None
 """Where git hosts deliver events; ``None``: ``SITE_API_URL`` + ``/repos/event``."""
+
+CAP_REPOSITORIES_DEMO_URL = None
+"""The repository (at a ref) ``cap setup --demo`` snapshots into a demo draft; ``None``:
+no such draft (``./scripts/run`` names its demo GitHub's analysis at ``v1.0.0``)."""
