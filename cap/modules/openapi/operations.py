@@ -27,8 +27,11 @@ JSON_PATCH = {
 OCTETS = {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}
 
 PAGING = [
-    query("page", {"type": "integer", "minimum": 1}, "Page number, from 1."),
-    query("size", {"type": "integer", "minimum": 1}, "Hits per page."),
+    query("page", {"type": "integer", "minimum": 1},
+          "Page number, from 1 (default 1). When given, a number: an empty `page=` is a 400."),
+    query("size", {"type": "integer", "minimum": 1},
+          "Hits per page, from 1 to the server's maximum page size (default: its page size). "
+          "When given, a number: an empty `size=` is a 400."),
 ]
 SEARCH = [
     query("q", {"type": "string"}, "Query: DAS-style terms (`dataset:/A/B/C`) or a query string."),

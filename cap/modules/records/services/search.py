@@ -47,15 +47,23 @@ def _invalid(field, message):
 
 
 def _int_param(params, name, default, minimum, maximum=None):
+    """``params[name]`` as a number within bounds; ``default`` when absent.
+
+    Present but empty (``?size=``) is refused like any other non-number, as
+    invenio-records-resources' search arguments do: a client that sends a
+    parameter means a value, and a silent default would hide its bug.
+    """
     value = params.get(name)
-    if value in (None, ""):
+    if value is None:
         return default
+    bound = f"between {minimum} and {maximum}" if maximum else f"at least {minimum}"
+    if not str(value).strip():
+        raise _invalid(name, f"{name} is empty: give an integer {bound}, or leave {name} out.")
     try:
         number = int(value)
     except (TypeError, ValueError):
         raise _invalid(name, f"{name} must be an integer.") from None
     if number < minimum or (maximum is not None and number > maximum):
-        bound = f"between {minimum} and {maximum}" if maximum else f"at least {minimum}"
         raise _invalid(name, f"{name} must be {bound}.")
     return number
 
