@@ -96,7 +96,7 @@ def test_suggestions_and_look_ups_come_from_the_synced_copy_first(env, client, f
     assert client.get("/cms/cadi/EXO-99-998", headers=member.headers).status_code == 502
     assert client.get("/cms/cadi?query=E", headers=member.headers).json == {"hits": []}
     assert client.get("/cms/cadi?query=EXO&size=x", headers=member.headers).status_code == 400
-    for size in ("0", "21", "-1"):
+    for size in ("0", "21", "-1", ""):
         answer = client.get(f"/cms/cadi?query=EXO&size={size}", headers=member.headers)
         assert answer.status_code == 400
         assert answer.json["errors"][0]["field"] == ["size"]

@@ -11,6 +11,7 @@ from invenio_search.engine import dsl, search
 from invenio_search.utils import build_alias_name
 
 from ...access.generators import identity_user_id
+from ...core.args import int_arg
 from ...core.errors import (
     InvalidRequestError,
     PermissionDeniedError,
@@ -44,28 +45,6 @@ BUILTIN_FACET_LABELS = {
 
 def _invalid(field, message):
     return InvalidRequestError(message, [field_error(field, message)])
-
-
-def _int_param(params, name, default, minimum, maximum=None):
-    """``params[name]`` as a number within bounds; ``default`` when absent.
-
-    Present but empty (``?size=``) is refused like any other non-number, as
-    invenio-records-resources' search arguments do: a client that sends a
-    parameter means a value, and a silent default would hide its bug.
-    """
-    value = params.get(name)
-    if value is None:
-        return default
-    bound = f"between {minimum} and {maximum}" if maximum else f"at least {minimum}"
-    if not str(value).strip():
-        raise _invalid(name, f"{name} is empty: give an integer {bound}, or leave {name} out.")
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        raise _invalid(name, f"{name} must be an integer.") from None
-    if number < minimum or (maximum is not None and number > maximum):
-        raise _invalid(name, f"{name} must be {bound}.")
-    return number
 
 
 def _as_list(value):
@@ -201,11 +180,11 @@ class SearchParams:
         self.q = (params.get("q") or "").strip()
         # DAS-style field terms (dataset=..., trigger=...) out of the free text.
         self.text, self.field_queries = parse_query(self.q)
-        self.size = _int_param(
-            params, "size", config["CAP_DEPOSIT_DEFAULT_PAGE_SIZE"], 1,
+        self.size = int_arg(
+            "size", params.get("size"), config["CAP_DEPOSIT_DEFAULT_PAGE_SIZE"], 1,
             config["CAP_DEPOSIT_MAX_PAGE_SIZE"],
         )
-        self.page = _int_param(params, "page", 1, 1)
+        self.page = int_arg("page", params.get("page"), 1, 1)
         if self.page * self.size > config["CAP_DEPOSIT_MAX_RESULT_WINDOW"]:
             raise _invalid("page", "page * size goes beyond the result window.")
         self.facets, self.sorts, self.facet_labels, self.value_labels = schema_options()
