@@ -65,6 +65,17 @@ def test_checks_and_renderings_answer_200_as_described(spec, path):
     assert "200" in responses and "201" not in responses
 
 
+def test_packages_are_described_as_zips_and_builds_as_accepted(spec):
+    """scripts/fuzz found the package export answering application/zip and the
+    background build 202 where the description said JSON and 201 (ST105, ST103)."""
+    package = "/records/{recid}/export/package"
+    for path in (package, package + "/builds/{build_id}/file"):
+        assert set(spec["paths"][path]["get"]["responses"]["200"]["content"]) == {
+            "application/zip"}
+    build = spec["paths"][package + "/builds"]["post"]["responses"]
+    assert "202" in build and "201" not in build
+
+
 def test_records_have_one_path_only(spec):
     """invenio-records-rest's own /records endpoints are not registered."""
     operations = {op["operationId"] for path in spec["paths"].values() for op in path.values()}

@@ -19,12 +19,17 @@ def query(name, schema, description):
             "description": description}
 
 
+class Media(dict):
+    """A success answer that is not JSON: its whole content map, ``{media type: {schema}}``."""
+
+
 JSON_OBJECT = {"application/json": {"schema": ref("Object")}}
 JSON_PATCH = {
     "application/json-patch+json": {"schema": {"type": "array", "items": {"type": "object"}}},
     "application/json": {"schema": {"type": "array", "items": {"type": "object"}}},
 }
 OCTETS = {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}
+ZIP = Media({"application/zip": {"schema": {"type": "string", "format": "binary"}}})
 
 PAGING = [
     query("page", {"type": "integer", "minimum": 1},
@@ -102,6 +107,11 @@ OPERATIONS = {
             query("size", {"type": "integer", "minimum": 1}, "How many suggestions at most."),
         ],
     },
+    # The package of a record is a zip; a background build is accepted (202), then followed.
+    "cap_packages.export_package GET": {"success": {"200": ZIP}},
+    "cap_packages.start_build POST": {"success": {"202": ref("Object")}},
+    "cap_packages.build_status GET": {"success": {"200": ref("Object")}},
+    "cap_packages.build_file GET": {"success": {"200": ZIP}},
     "invenio_files_rest.object_api PUT": {"body": OCTETS},
     "invenio_files_rest.location_api POST": {"success": {"200": ref("Object")}},
     "invenio_accounts_rest_auth.login POST": {
