@@ -76,6 +76,17 @@ def test_packages_are_described_as_zips_and_builds_as_accepted(spec):
     assert "202" in build and "201" not in build
 
 
+def test_downloads_zenodo_and_public_are_described_as_answered(spec):
+    """scripts/fuzz: a file download answers its own media type (ST105), pushing
+    to Zenodo 202 (ST103); making a record public answers 200."""
+    download = spec["paths"]["/files/{bucket_id}/{key}"]["get"]["responses"]["200"]
+    assert set(download["content"]) == {"*/*"}
+    zenodo = spec["paths"]["/records/{recid}/actions/zenodo"]["post"]["responses"]
+    assert "202" in zenodo and "201" not in zenodo
+    public = spec["paths"]["/records/{recid}/actions/public"]["post"]["responses"]
+    assert "200" in public and "201" not in public
+
+
 def test_records_have_one_path_only(spec):
     """invenio-records-rest's own /records endpoints are not registered."""
     operations = {op["operationId"] for path in spec["paths"].values() for op in path.values()}

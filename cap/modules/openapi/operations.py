@@ -30,6 +30,7 @@ JSON_PATCH = {
 }
 OCTETS = {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}
 ZIP = Media({"application/zip": {"schema": {"type": "string", "format": "binary"}}})
+ANY_FILE = Media({"*/*": {"schema": {"type": "string", "format": "binary"}}})
 
 PAGING = [
     query("page", {"type": "integer", "minimum": 1},
@@ -112,7 +113,13 @@ OPERATIONS = {
     "cap_packages.start_build POST": {"success": {"202": ref("Object")}},
     "cap_packages.build_status GET": {"success": {"200": ref("Object")}},
     "cap_packages.build_file GET": {"success": {"200": ZIP}},
+    # A download answers in the file's own media type.
+    "invenio_files_rest.object_api GET": {"success": {"200": ANY_FILE}},
     "invenio_files_rest.object_api PUT": {"body": OCTETS},
+    # Pushing to Zenodo goes on in the background (202); making a record public
+    # changes it, creates nothing (200).
+    "cap_zenodo.publish POST": {"success": {"202": ref("Item")}},
+    "cap_oaipmh_api.set_public POST": {"success": {"200": ref("Item")}},
     "invenio_files_rest.location_api POST": {"success": {"200": ref("Object")}},
     "invenio_accounts_rest_auth.login POST": {
         # ``{email, password}`` of a local (demo) account; a caller already
