@@ -85,6 +85,17 @@ def test_downloads_zenodo_and_public_are_described_as_answered(spec):
     assert "202" in zenodo and "201" not in zenodo
     public = spec["paths"]["/records/{recid}/actions/public"]["post"]["responses"]
     assert "200" in public and "201" not in public
+    remove = spec["paths"]["/files/{bucket_id}/{key}"]["delete"]["responses"]
+    assert "204" in remove and "200" not in remove
+
+
+def test_validate_takes_one_document_or_a_list(spec):
+    """scripts/fuzz: a list of documents (the contract's body) was described as
+    invalid, an object only (ST201)."""
+    body = spec["paths"]["/jsonschemas/{name}/{version}/validate"]["post"]["requestBody"]
+    kinds = body["content"]["application/json"]["schema"]["anyOf"]
+    assert {"$ref": "#/components/schemas/Object"} in kinds
+    assert {"type": "array", "items": {"$ref": "#/components/schemas/Object"}} in kinds
 
 
 def test_records_have_one_path_only(spec):

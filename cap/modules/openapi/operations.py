@@ -74,8 +74,13 @@ OPERATIONS = {
     "cap_schemas.update PUT": {"body": JSON_OBJECT},
     "cap_schemas.patch PATCH": {"body": JSON_PATCH},
     "cap_schemas.delete DELETE": {"success": {"204": None}},
-    # A check, not a creation: 200 with the list of results (one per document).
-    "cap_schemas.validate POST": {"body": JSON_OBJECT, "success": {"200": {"type": "array"}}},
+    # A check, not a creation: 200 with the list of results (one per document);
+    # the body is one document or a list of them.
+    "cap_schemas.validate POST": {
+        "body": {"application/json": {"schema": {"anyOf": [
+            ref("Object"), {"type": "array", "items": ref("Object")}]}}},
+        "success": {"200": {"type": "array"}},
+    },
     "cap_schemas.permissions POST": {"body": {"application/json": {"schema": {}}}},
     "cap_schemas.permissions DELETE": {"body": {"application/json": {"schema": {}}}},
     "cap_exports.latex POST": {
@@ -116,6 +121,7 @@ OPERATIONS = {
     # A download answers in the file's own media type.
     "invenio_files_rest.object_api GET": {"success": {"200": ANY_FILE}},
     "invenio_files_rest.object_api PUT": {"body": OCTETS},
+    "invenio_files_rest.object_api DELETE": {"success": {"204": None}},
     # Pushing to Zenodo goes on in the background (202); making a record public
     # changes it, creates nothing (200).
     "cap_zenodo.publish POST": {"success": {"202": ref("Item")}},
