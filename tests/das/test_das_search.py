@@ -80,6 +80,8 @@ def test_paging(client, users, searchable_datasets):
         ({"size": "0"}, "size"),
         ({"size": "1000"}, "size"),
         ({"page": "x"}, "page"),
+        ({"size": ""}, "size"),  # empty is no default (issue 21)
+        ({"page": ""}, "page"),
         ({"size": "100", "page": "101"}, "page"),
     ],
 )

@@ -4,6 +4,7 @@ import socket
 import time
 
 import pytest
+from fakes.ldap_server import egroup, start_directory
 
 from cap.modules.core.errors import (
     InvalidRequestError,
@@ -62,9 +63,7 @@ def test_search_users_by_prefix(directory):
 
 def test_search_escapes_wildcards(directory, fake_ldap):
     """A ``*`` in the query is sent as a literal character, not a wildcard."""
-    directory.search_users("*")
-    # (What the server receives; the fake's in-memory matcher is too lax
-    # about escaped stars to check the answer here.)
+    assert directory.search_users("*") == []  # no address starts with a star
     assert fake_ldap.searches[-1]["filter"].endswith("(mail=\\2a*))")
     assert [u["email"] for u in directory.search_users("st*")] == ["st*r@cern.ch"]
     assert fake_ldap.searches[-1]["filter"].endswith("(mail=st\\2a*))")
@@ -145,3 +144,23 @@ def test_recovers_after_failure(directory, fake_ldap):
         directory.lookup_user("john.doe@cern.ch")
     fake_ldap.mode = "ok"
     assert directory.lookup_user("john.doe@cern.ch")["display_name"] == "John Doe"
+
+
+@pytest.mark.parametrize("query", ["(╯°□°）╯︵ ┻━┻)", "cms-(members)", "a\\b"])
+def test_filter_characters_in_a_query_are_sent_escaped(directory, fake_ldap, query):
+    """A prefix holding ``(``, ``)`` or ``\\`` is a plain value to the directory
+    (scripts/fuzz's one 5xx was the fake directory failing on it): nothing found."""
+    assert directory.search_egroups(query) == []
+    assert directory.search_users(query) == []
+    assert "\\28" in fake_ldap.searches[-1]["filter"] or "\\5c" in fake_ldap.searches[-1]["filter"]
+
+
+def test_a_name_holding_parentheses_is_found():
+    """The value's parentheses match themselves."""
+    server = start_directory(entries=[egroup("cms-odd(1)", "An odd name")])
+    try:
+        directory = make_client(server.url)
+        assert [g["name"] for g in directory.search_egroups("cms-odd(")] == ["cms-odd(1)"]
+        assert directory.lookup_egroup("cms-odd(1)")["description"] == "An odd name"
+    finally:
+        server.stop()

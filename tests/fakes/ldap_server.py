@@ -1,10 +1,13 @@
 """A minimal LDAP v3 server on 127.0.0.1 for tests: anonymous bind and search.
 
 Requests are parsed from their BER bytes (pyasn1 cannot decode ldap3's
-recursive filter definitions); searches are
-answered from an in-memory directory held by an ldap3 ``MOCK_SYNC``
-connection (which evaluates filters), and the entries are sent back as
-real ``SearchResultEntry`` / ``SearchResultDone`` messages over TCP.
+recursive filter definitions); searches are answered from an in-memory
+directory, the filter evaluated on the decoded tree as a directory does
+(case-insensitive values, RFC 4511 4.5.1.7), and the entries are sent back
+as real ``SearchResultEntry`` / ``SearchResultDone`` messages over TCP.
+(ldap3's ``MOCK_SYNC`` strategy cannot be the matcher: it turns the filter
+back into a string without escaping it, so a value holding ``(`` or ``)``
+is a "malformed filter" there while any real directory answers it.)
 ``mode`` makes it misbehave: ``"hang"`` never answers a search,
 ``"garbage"`` answers bytes that are not LDAP.
 """
@@ -12,7 +15,6 @@ real ``SearchResultEntry`` / ``SearchResultDone`` messages over TCP.
 import socketserver
 import threading
 
-from ldap3 import BASE, LEVEL, MOCK_SYNC, SUBTREE, Connection, Server
 from ldap3.protocol.rfc4511 import (
     LDAPDN,
     AttributeDescription,
@@ -32,8 +34,6 @@ from ldap3.protocol.rfc4511 import (
 from ldap3.strategy.base import BaseStrategy
 from ldap3.utils.conv import escape_filter_chars
 from pyasn1.codec.ber import encoder
-
-SCOPES = {0: BASE, 1: LEVEL, 2: SUBTREE}
 
 
 def _tlv(data, offset=0):
@@ -87,6 +87,69 @@ def filter_string(element):
     return f"({attribute}{operator}{_escape(parts[1][3])})"
 
 
+def _values(attributes, name):
+    """The values of attribute ``name`` (any case), lower-cased."""
+    return [
+        str(value).lower()
+        for key, values in attributes.items() if key.lower() == name.lower()
+        for value in (values if isinstance(values, list) else [values])
+    ]
+
+
+def _has_substrings(value, initial, middle, final):
+    if not value.startswith(initial):
+        return False
+    position = len(initial)
+    for piece in middle:
+        found = value.find(piece, position)
+        if found == -1:
+            return False
+        position = found + len(piece)
+    return len(value) - position >= len(final) and value.endswith(final)
+
+
+def filter_matcher(element):
+    """A predicate over an entry's attributes for a BER-encoded search filter
+    (the assertion values are raw bytes on the wire: no escapes to undo)."""
+    _, _, number, value = element
+    if number in (0, 1):  # and, or
+        children = [filter_matcher(child) for child in _children(value)]
+        combine = all if number == 0 else any
+        return lambda attributes: combine(child(attributes) for child in children)
+    if number == 2:  # not
+        child = filter_matcher(_children(value)[0])
+        return lambda attributes: not child(attributes)
+    if number == 7:  # present
+        return lambda attributes: bool(_values(attributes, value.decode()))
+    parts = _children(value)
+    attribute = parts[0][3].decode()
+    if number == 4:  # substrings
+        initial, middle, final = "", [], ""
+        for _, _, kind, piece in _children(parts[1][3]):
+            text = piece.decode("utf-8", "replace").lower()
+            if kind == 0:
+                initial = text
+            elif kind == 1:
+                middle.append(text)
+            else:
+                final = text
+        return lambda attributes: any(_has_substrings(v, initial, middle, final)
+                                      for v in _values(attributes, attribute))
+    wanted = parts[1][3].decode("utf-8", "replace").lower()
+    compare = {3: str.__eq__, 5: str.__ge__, 6: str.__le__, 8: str.__eq__}[number]
+    return lambda attributes: any(compare(v, wanted) for v in _values(attributes, attribute))
+
+
+def _in_scope(dn, base, scope):
+    dn, base = dn.lower(), base.lower()
+    if scope == 0:  # baseObject
+        return dn == base
+    parent = dn.partition(",")[2]
+    if scope == 1:  # singleLevel
+        return parent == base
+    return dn == base or dn.endswith("," + base)  # wholeSubtree
+
+
 def parse_request(data):
     """``(message_id, operation, fields)`` of a BER-encoded LDAPMessage."""
     _, _, _, body, _ = _tlv(data)
@@ -101,6 +164,7 @@ def parse_request(data):
             "scope": int.from_bytes(parts[1][3], "big"),
             "size_limit": int.from_bytes(parts[3][3], "big"),
             "filter": filter_string(parts[6]),
+            "match": filter_matcher(parts[6]),
             "attributes": [attr[3].decode() for attr in _children(parts[7][3])],
         }
     return message_id, operation, fields
@@ -146,28 +210,29 @@ class FakeLDAP:
         """An empty directory, behaving normally."""
         self.mode = "ok"
         self.searches = []
-        self._dit = Connection(Server("fake"), client_strategy=MOCK_SYNC)
-        self._dit.bind()
+        self._entries = []
         self._lock = threading.Lock()
 
     def add(self, dn, attributes):
         """Add an entry (attribute values are strings or lists of strings)."""
-        self._dit.strategy.add_entry(dn, attributes)
+        values = {name: value if isinstance(value, list) else [value]
+                  for name, value in attributes.items()}
+        with self._lock:
+            self._entries.append((dn, values))
 
     def search(self, request):
         """Entries matching a decoded search request: ``[(dn, {attr: [values]})]``."""
-        attributes = [str(a) for a in request["attributes"]] or ["*"]
         if not request["base"]:  # the root DSE: nothing to tell
             return []
+        wanted = {name.lower() for name in request["attributes"]} - {"*"}
         with self._lock:
-            self._dit.search(
-                request["base"],
-                request["filter"],
-                search_scope=SCOPES[request["scope"]],
-                attributes=attributes,
-            )
-            response = self._dit.response or []
-        return [(item["dn"], item["raw_attributes"]) for item in response]
+            entries = list(self._entries)
+        return [
+            (dn, {name: values for name, values in attributes.items()
+                  if not wanted or name.lower() in wanted})
+            for dn, attributes in entries
+            if _in_scope(dn, request["base"], request["scope"]) and request["match"](attributes)
+        ]
 
     def start(self, port=0):
         """Serve on loopback ``port`` (0: a free one) in a daemon thread."""

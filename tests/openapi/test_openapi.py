@@ -65,6 +65,39 @@ def test_checks_and_renderings_answer_200_as_described(spec, path):
     assert "200" in responses and "201" not in responses
 
 
+def test_packages_are_described_as_zips_and_builds_as_accepted(spec):
+    """scripts/fuzz found the package export answering application/zip and the
+    background build 202 where the description said JSON and 201 (ST105, ST103)."""
+    package = "/records/{recid}/export/package"
+    for path in (package, package + "/builds/{build_id}/file"):
+        assert set(spec["paths"][path]["get"]["responses"]["200"]["content"]) == {
+            "application/zip"}
+    build = spec["paths"][package + "/builds"]["post"]["responses"]
+    assert "202" in build and "201" not in build
+
+
+def test_downloads_zenodo_and_public_are_described_as_answered(spec):
+    """scripts/fuzz: a file download answers its own media type (ST105), pushing
+    to Zenodo 202 (ST103); making a record public answers 200."""
+    download = spec["paths"]["/files/{bucket_id}/{key}"]["get"]["responses"]["200"]
+    assert set(download["content"]) == {"*/*"}
+    zenodo = spec["paths"]["/records/{recid}/actions/zenodo"]["post"]["responses"]
+    assert "202" in zenodo and "201" not in zenodo
+    public = spec["paths"]["/records/{recid}/actions/public"]["post"]["responses"]
+    assert "200" in public and "201" not in public
+    remove = spec["paths"]["/files/{bucket_id}/{key}"]["delete"]["responses"]
+    assert "204" in remove and "200" not in remove
+
+
+def test_validate_takes_one_document_or_a_list(spec):
+    """scripts/fuzz: a list of documents (the contract's body) was described as
+    invalid, an object only (ST201)."""
+    body = spec["paths"]["/jsonschemas/{name}/{version}/validate"]["post"]["requestBody"]
+    kinds = body["content"]["application/json"]["schema"]["anyOf"]
+    assert {"$ref": "#/components/schemas/Object"} in kinds
+    assert {"type": "array", "items": {"$ref": "#/components/schemas/Object"}} in kinds
+
+
 def test_records_have_one_path_only(spec):
     """invenio-records-rest's own /records endpoints are not registered."""
     operations = {op["operationId"] for path in spec["paths"].values() for op in path.values()}

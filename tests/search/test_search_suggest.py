@@ -93,6 +93,7 @@ def test_size_limits_the_answer(client, env, drafts):
         ({"field": "title", "q": "x", "type": "no-such-type"}, "type"),
         ({"field": "title", "q": "x", "size": "many"}, "size"),
         ({"field": "title", "q": "x", "size": "500"}, "size"),
+        ({"field": "title", "q": "x", "size": ""}, "size"),  # empty is no default
     ],
 )
 def test_bad_requests_name_the_field(client, env, drafts, args, field):

@@ -1,10 +1,10 @@
 """``GET /dashboard`` and ``GET /collection/<name>[/<version>]`` (login required)."""
 
-from flask import Blueprint, current_app, g, request
+from flask import Blueprint, current_app, g
 
 from ..core.db import read_only
 from ..core.errors import register_error_handlers
-from ..records.resources.http import answer, search_links
+from ..records.resources.http import answer, search_links, search_params
 from ..records.resources.resource import aggregations_body
 from ..records.resources.serializers import serialize_full
 from . import service
@@ -22,15 +22,10 @@ def dashboard():
     return answer(body)
 
 
-def _args():
-    params = {key: request.args.getlist(key) for key in request.args}
-    return {k: (v[0] if len(v) == 1 else v) for k, v in params.items()}
-
-
 @read_only
 def collection(name, version=None):
     """Published records of one type (and version), with facets."""
-    result, schema = service.collection(g.identity, name, version, _args())
+    result, schema = service.collection(g.identity, name, version, search_params())
     path = f"collection/{schema.name}" + (f"/{schema.version}" if version else "")
     base = f"{current_app.config['SITE_API_URL']}/{path}"
     return answer({

@@ -6,6 +6,7 @@ from urllib.parse import quote
 from flask import current_app
 
 from ..cms.cadi.permissions import require_cms_access
+from ..core.args import int_arg
 from ..core.errors import (
     InvalidRequestError,
     UpstreamTimeoutError,
@@ -54,20 +55,6 @@ def harvest_keywords(url=None):
     return load
 
 
-def _size(value):
-    config = current_app.config
-    if value in (None, ""):
-        return config["CAP_KEYWORDS_DEFAULT_SIZE"]
-    try:
-        size = int(value)
-    except (TypeError, ValueError):
-        size = -1
-    if not 1 <= size <= config["CAP_KEYWORDS_MAX_SIZE"]:
-        message = f"size must be a number from 1 to {config['CAP_KEYWORDS_MAX_SIZE']}."
-        raise InvalidRequestError(message, [field_error("size", message)])
-    return size
-
-
 def analyses_link(keyword):
     """Search URL of the drafts that carry ``keyword``: the ``keyword=`` search term,
     which knows where each schema version keeps keywords (``CAP_SEARCH_QUERY_FIELDS``)."""
@@ -82,7 +69,10 @@ def search(identity, query=None, size=None, category=None):
     if query is not None and len(query) > 200:
         message = "The query is longer than 200 characters."
         raise InvalidRequestError(message, [field_error("query", message)])
-    total, hits = search_keywords(query, _size(size), category=category or None)
+    config = current_app.config
+    size = int_arg("size", size, config["CAP_KEYWORDS_DEFAULT_SIZE"], 1,
+                   config["CAP_KEYWORDS_MAX_SIZE"])
+    total, hits = search_keywords(query, size, category=category or None)
     for hit in hits:
         hit["links"] = {"analyses": analyses_link(hit["keyword"])}
     return {"hits": hits, "total": total}

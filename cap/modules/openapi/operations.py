@@ -19,16 +19,25 @@ def query(name, schema, description):
             "description": description}
 
 
+class Media(dict):
+    """A success answer that is not JSON: its whole content map, ``{media type: {schema}}``."""
+
+
 JSON_OBJECT = {"application/json": {"schema": ref("Object")}}
 JSON_PATCH = {
     "application/json-patch+json": {"schema": {"type": "array", "items": {"type": "object"}}},
     "application/json": {"schema": {"type": "array", "items": {"type": "object"}}},
 }
 OCTETS = {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}
+ZIP = Media({"application/zip": {"schema": {"type": "string", "format": "binary"}}})
+ANY_FILE = Media({"*/*": {"schema": {"type": "string", "format": "binary"}}})
 
 PAGING = [
-    query("page", {"type": "integer", "minimum": 1}, "Page number, from 1."),
-    query("size", {"type": "integer", "minimum": 1}, "Hits per page."),
+    query("page", {"type": "integer", "minimum": 1},
+          "Page number, from 1 (default 1). When given, a number: an empty `page=` is a 400."),
+    query("size", {"type": "integer", "minimum": 1},
+          "Hits per page, from 1 to the server's maximum page size (default: its page size). "
+          "When given, a number: an empty `size=` is a 400."),
 ]
 SEARCH = [
     query("q", {"type": "string"}, "Query: DAS-style terms (`dataset:/A/B/C`) or a query string."),
@@ -65,8 +74,13 @@ OPERATIONS = {
     "cap_schemas.update PUT": {"body": JSON_OBJECT},
     "cap_schemas.patch PATCH": {"body": JSON_PATCH},
     "cap_schemas.delete DELETE": {"success": {"204": None}},
-    # A check, not a creation: 200 with the list of results (one per document).
-    "cap_schemas.validate POST": {"body": JSON_OBJECT, "success": {"200": {"type": "array"}}},
+    # A check, not a creation: 200 with the list of results (one per document);
+    # the body is one document or a list of them.
+    "cap_schemas.validate POST": {
+        "body": {"application/json": {"schema": {"anyOf": [
+            ref("Object"), {"type": "array", "items": ref("Object")}]}}},
+        "success": {"200": {"type": "array"}},
+    },
     "cap_schemas.permissions POST": {"body": {"application/json": {"schema": {}}}},
     "cap_schemas.permissions DELETE": {"body": {"application/json": {"schema": {}}}},
     "cap_exports.latex POST": {
@@ -99,7 +113,19 @@ OPERATIONS = {
             query("size", {"type": "integer", "minimum": 1}, "How many suggestions at most."),
         ],
     },
+    # The package of a record is a zip; a background build is accepted (202), then followed.
+    "cap_packages.export_package GET": {"success": {"200": ZIP}},
+    "cap_packages.start_build POST": {"success": {"202": ref("Object")}},
+    "cap_packages.build_status GET": {"success": {"200": ref("Object")}},
+    "cap_packages.build_file GET": {"success": {"200": ZIP}},
+    # A download answers in the file's own media type.
+    "invenio_files_rest.object_api GET": {"success": {"200": ANY_FILE}},
     "invenio_files_rest.object_api PUT": {"body": OCTETS},
+    "invenio_files_rest.object_api DELETE": {"success": {"204": None}},
+    # Pushing to Zenodo goes on in the background (202); making a record public
+    # changes it, creates nothing (200).
+    "cap_zenodo.publish POST": {"success": {"202": ref("Item")}},
+    "cap_oaipmh_api.set_public POST": {"success": {"200": ref("Item")}},
     "invenio_files_rest.location_api POST": {"success": {"200": ref("Object")}},
     "invenio_accounts_rest_auth.login POST": {
         # ``{email, password}`` of a local (demo) account; a caller already

@@ -13,7 +13,7 @@ import re
 from werkzeug.utils import import_string
 
 from .components import SCHEMAS, SECURITY_SCHEMES
-from .operations import OPERATIONS, SKIPPED_ENDPOINTS, ref
+from .operations import OPERATIONS, SKIPPED_ENDPOINTS, Media, ref
 
 CONVERTER_SCHEMAS = {
     "default": {"type": "string", "minLength": 1, "pattern": "^[^/]+$"},
@@ -67,8 +67,11 @@ def docstring_parts(view):
 
 
 def content(schema):
-    """A JSON content map for ``schema`` (``None``: an answer without a body)."""
-    return None if schema is None else {"application/json": {"schema": schema}}
+    """The content map of an answer: JSON of ``schema``, a :class:`Media` map as it
+    is, ``None`` for an answer without a body."""
+    if schema is None or isinstance(schema, Media):
+        return schema
+    return {"application/json": {"schema": schema}}
 
 
 def operation_of(app, rule, method):

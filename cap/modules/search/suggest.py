@@ -18,6 +18,7 @@ from invenio_search import current_search_client
 from invenio_search.utils import build_alias_name
 
 from ..access.policies import DepositPermissionPolicy, RecordPermissionPolicy
+from ..core.args import int_arg
 from ..core.errors import InvalidRequestError, PermissionDeniedError, field_error
 from ..schemas.api import list_schemas
 from ..schemas.errors import SchemaNotFoundError
@@ -162,13 +163,8 @@ def suggest(identity, field, prefix, schema_name=None, size=None):
         raise _invalid("q", "q (the prefix) is required.")
     if len(prefix) > config["CAP_SEARCH_SUGGEST_MAX_LENGTH"]:
         raise _invalid("q", f"q is longer than {config['CAP_SEARCH_SUGGEST_MAX_LENGTH']}.")
-    try:
-        size = int(size) if size not in (None, "") else config["CAP_SEARCH_SUGGEST_SIZE"]
-    except (TypeError, ValueError):
-        raise _invalid("size", "size must be an integer.") from None
-    most = config["CAP_SEARCH_SUGGEST_MAX_SIZE"]
-    if not 1 <= size <= most:
-        raise _invalid("size", f"size must be between 1 and {most}.")
+    size = int_arg("size", size, config["CAP_SEARCH_SUGGEST_SIZE"], 1,
+                   config["CAP_SEARCH_SUGGEST_MAX_SIZE"])
     try:
         fields = suggestion_fields(field, schema_name)
     except SchemaNotFoundError:

@@ -10,6 +10,8 @@ from datetime import datetime
 from urllib.parse import urlparse
 
 CADI_ID = re.compile(r"^[A-Z0-9]{3}-\d{2}-\d{3}$")
+CADI_ID_PREFIX = re.compile(r"[A-Z0-9-]*")
+"""What the start of a CADI id can hold (to be fully matched)."""
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 
 # CADI key -> cadi_info key (text fields).

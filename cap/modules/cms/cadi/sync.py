@@ -34,7 +34,7 @@ from ...deposit.records.api import STATUS_PUBLISHED, Deposit
 from ...deposit.services.sharing import resolve_grantee
 from ...services.status import record_status
 from .models import CadiAnalysis, CadiSyncRun
-from .parser import MalformedAnalysis, is_skipped, parse_analysis
+from .parser import CADI_ID_PREFIX, MalformedAnalysis, is_skipped, parse_analysis
 from .proxies import current_cadi_client
 
 OUTCOMES = ("created", "updated", "unchanged", "skipped", "failed")
@@ -107,13 +107,17 @@ def local_analyses(prefix, size=10):
     """``[(cadi_id, cadi_info)]`` of synced analyses whose id starts with ``prefix``.
 
     Our synced copy (the guard table and the drafts' ``cadi_info``), so
-    suggestions need no call to CADI. Ids in order.
+    suggestions need no call to CADI. Ids in order. A prefix holding anything
+    but letters, digits and ``-`` starts no id: nothing is asked (the
+    database refuses some characters, NUL, outright).
     """
-    escaped = prefix.upper().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    prefix = prefix.upper()
+    if not CADI_ID_PREFIX.fullmatch(prefix):
+        return []
     rows = (
         db.session.query(CadiAnalysis.cadi_id, RecordMetadata.json)
         .join(RecordMetadata, RecordMetadata.id == CadiAnalysis.deposit_uuid)
-        .filter(CadiAnalysis.cadi_id.like(f"{escaped}%", escape="\\"))
+        .filter(CadiAnalysis.cadi_id.startswith(prefix))
         .filter(RecordMetadata.json.isnot(None))
         .order_by(CadiAnalysis.cadi_id)
         .limit(size)

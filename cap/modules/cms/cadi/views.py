@@ -7,6 +7,7 @@ import time
 
 from flask import Blueprint, current_app, g, jsonify, request
 
+from ...core.args import int_arg
 from ...core.errors import (
     InvalidRequestError,
     UpstreamTimeoutError,
@@ -27,11 +28,7 @@ def cadi_suggestions():
     """``{hits: [{cadi_id, name, status}]}``: synced analyses whose id starts with ``query``."""
     require_cms_access(g.identity)
     query = (request.args.get("query") or "").strip()
-    size = request.args.get("size", "10")
-    if not size.isdigit() or not 1 <= int(size) <= SUGGEST_MAX:
-        message = f"size must be a number from 1 to {SUGGEST_MAX}."
-        raise InvalidRequestError(message, [field_error("size", message)])
-    size = int(size)
+    size = int_arg("size", request.args.get("size"), 10, 1, SUGGEST_MAX)
     if len(query) < 2:
         return jsonify({"hits": []}), 200
     hits = [

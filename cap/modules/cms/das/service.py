@@ -2,6 +2,7 @@
 
 from flask import current_app
 
+from ...core.args import int_arg
 from ...core.errors import InvalidRequestError, field_error
 from . import api
 from .names import KINDS
@@ -11,24 +12,13 @@ from .permissions import require_cms
 def page_params(params, prefix="CAP_DAS"):
     """``(size, page)`` from query arguments, bounded by the configuration."""
     config = current_app.config
-    errors = []
-    values = {}
-    for name, default in (("size", config[f"{prefix}_DEFAULT_SIZE"]), ("page", 1)):
-        raw = params.get(name)
-        try:
-            value = int(raw) if raw not in (None, "") else default
-        except (TypeError, ValueError):
-            value = None
-        if value is None or value < 1:
-            errors.append(field_error(name, f"{name} must be a positive number."))
-        values[name] = value
-    if not errors and values["size"] > config[f"{prefix}_MAX_SIZE"]:
-        errors.append(field_error("size", f"size may be at most {config[f'{prefix}_MAX_SIZE']}."))
-    if not errors and values["page"] * values["size"] > 10000:
-        errors.append(field_error("page", "page * size may be at most 10000."))
-    if errors:
-        raise InvalidRequestError("Invalid paging.", errors)
-    return values["size"], values["page"]
+    size = int_arg("size", params.get("size"), config[f"{prefix}_DEFAULT_SIZE"], 1,
+                   config[f"{prefix}_MAX_SIZE"])
+    page = int_arg("page", params.get("page"), 1, 1)
+    if page * size > 10000:
+        message = "page * size may be at most 10000."
+        raise InvalidRequestError(message, [field_error("page", message)])
+    return size, page
 
 
 class DatasetService:

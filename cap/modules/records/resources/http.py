@@ -86,6 +86,12 @@ def answer(body, status=200, revision=None, mimetype=JSON):
     return response
 
 
+def search_params():
+    """The query parameters of a search (a list for a repeated one)."""
+    params = {key: request.args.getlist(key) for key in request.args}
+    return {k: (v[0] if len(v) == 1 else v) for k, v in params.items()}
+
+
 def search_links(endpoint_url, params, total):
     """``self``/``prev``/``next`` links of a result page."""
     args = [(k, v) for k, v in request.args.items(multi=True) if k not in ("page", "size")]

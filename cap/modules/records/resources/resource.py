@@ -6,7 +6,7 @@ from flask import Blueprint, current_app, g, request
 from ...core.db import read_only
 from ...core.errors import register_error_handlers
 from ..proxies import current_export_formats, current_record_service
-from .http import answer, chosen_mimetype, search_links
+from .http import answer, chosen_mimetype, search_links, search_params
 from .serializers import (
     BASIC,
     CSV,
@@ -20,12 +20,6 @@ from .serializers import (
 
 ITEM_MIMETYPES = [JSON, BASIC, PERMISSIONS]
 SEARCH_MIMETYPES = [JSON, BASIC, CSV]
-
-
-def search_params():
-    """The query parameters of a search (a list for a repeated one)."""
-    params = {key: request.args.getlist(key) for key in request.args}
-    return {k: (v[0] if len(v) == 1 else v) for k, v in params.items()}
 
 
 def aggregations_body(result):

@@ -11,6 +11,7 @@ from invenio_search.engine import dsl, search
 from invenio_search.utils import build_alias_name
 
 from ...access.generators import identity_user_id
+from ...core.args import int_arg
 from ...core.errors import (
     InvalidRequestError,
     PermissionDeniedError,
@@ -44,20 +45,6 @@ BUILTIN_FACET_LABELS = {
 
 def _invalid(field, message):
     return InvalidRequestError(message, [field_error(field, message)])
-
-
-def _int_param(params, name, default, minimum, maximum=None):
-    value = params.get(name)
-    if value in (None, ""):
-        return default
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        raise _invalid(name, f"{name} must be an integer.") from None
-    if number < minimum or (maximum is not None and number > maximum):
-        bound = f"between {minimum} and {maximum}" if maximum else f"at least {minimum}"
-        raise _invalid(name, f"{name} must be {bound}.")
-    return number
 
 
 def _as_list(value):
@@ -193,11 +180,11 @@ class SearchParams:
         self.q = (params.get("q") or "").strip()
         # DAS-style field terms (dataset=..., trigger=...) out of the free text.
         self.text, self.field_queries = parse_query(self.q)
-        self.size = _int_param(
-            params, "size", config["CAP_DEPOSIT_DEFAULT_PAGE_SIZE"], 1,
+        self.size = int_arg(
+            "size", params.get("size"), config["CAP_DEPOSIT_DEFAULT_PAGE_SIZE"], 1,
             config["CAP_DEPOSIT_MAX_PAGE_SIZE"],
         )
-        self.page = _int_param(params, "page", 1, 1)
+        self.page = int_arg("page", params.get("page"), 1, 1)
         if self.page * self.size > config["CAP_DEPOSIT_MAX_RESULT_WINDOW"]:
             raise _invalid("page", "page * size goes beyond the result window.")
         self.facets, self.sorts, self.facet_labels, self.value_labels = schema_options()
