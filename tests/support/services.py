@@ -13,6 +13,7 @@ import shutil
 import socket
 import subprocess
 import uuid
+from contextlib import suppress
 from pathlib import Path
 
 from support.live import free_port
@@ -64,8 +65,14 @@ class PrivateService:
         return done.stdout
 
     def start(self):
-        """Start and wait until it answers."""
-        return self.run("start")
+        """Start and wait until it answers; stopped again when it does not
+        (a process that came up late is not left running after the test)."""
+        try:
+            return self.run("start")
+        except (RuntimeError, subprocess.TimeoutExpired):
+            with suppress(RuntimeError, subprocess.TimeoutExpired):
+                self.run("stop")
+            raise
 
     def stop(self):
         """Stop (graceful, then killed after the script's timeout)."""
