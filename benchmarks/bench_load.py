@@ -23,7 +23,6 @@ import json
 import os
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 if not __package__:  # run as a file: python benchmarks/bench_load.py
@@ -51,33 +50,6 @@ def make_accounts(count):
         tokens.append(fixtures.ensure_personal_token(user, name="load").access_token)
         db.session.commit()
     return tokens
-
-
-class RSSSampler:
-    """The summed RSS of a process and its children, sampled every second."""
-
-    def __init__(self, pid):
-        """Sample ``pid`` (gunicorn's master) and its workers."""
-        self.pid, self.peak, self.last = pid, 0, 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self):
-        while not self._stop.wait(1):
-            try:
-                pids = [self.pid, *common.children(self.pid)]
-                total = sum(common.proc_status_kib(pid, "VmRSS") for pid in pids)
-            except (OSError, KeyError):
-                continue  # a worker replaced between the listing and the read
-            self.last, self.peak = total, max(self.peak, total)
-
-    def __enter__(self):
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self._stop.set()
-        self._thread.join(5)
 
 
 def run_step(base, tokens, users, seconds, out):
@@ -133,7 +105,7 @@ def main(argv=None):
         knee = None
         with common.gunicorn_server() as (base, master):
             for users in steps:
-                with RSSSampler(master) as rss:
+                with common.RSSSampler(master) as rss:
                     rows = run_step(base, tokens, users, args.seconds, out)
                 p95, _ = report(users, rows, rss)
                 if knee is None and p95 > KNEE_P95_MS:

@@ -26,6 +26,7 @@ created and dropped. Run:
 """
 
 import argparse
+import json
 import os
 import random
 import statistics
@@ -88,22 +89,39 @@ def _metadata(rng, name, i):
     return {"basic_info": {"analysis_title": title}}
 
 
-def synthetic_rows(n, user_id, base_url, seed=1):
-    """``records_metadata`` rows: drafts (a fifth of them also published as records)."""
-    rng = random.Random(seed)
+def _overlay(base, extra):
+    """``base`` with ``extra``'s values in place of its own, object by object."""
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(base.get(key), dict):
+            _overlay(base[key], value)
+        else:
+            base[key] = value
+    return base
+
+
+def synthetic_rows(n, user_id, base_url, seed=1, start=0, full=False):
+    """``records_metadata`` rows: drafts (a fifth of them also published as records).
+
+    Rows ``start`` to ``start + n`` (a later batch continues the numbering).
+    ``full``: each document is its type's complete ``example.json`` (a
+    filled-in form, 1.2-5.7 KB of JSON) with the generated fields in place
+    of the example's; otherwise the generated fields alone (~0.5 KB).
+    """
+    rng = random.Random(seed + start)
     now = datetime.now(UTC).replace(tzinfo=None)
-    versions = {}
+    versions, examples = {}, {}
     from cap.modules.schemas.api import get_schema
 
     for name, _, _ in TYPES:
         versions[name] = get_schema(name).version
+        examples[name] = common.example_text(name) if full else "{}"
     weights = [share for _, _, share in TYPES]
-    for i in range(n):
+    for i in range(start, start + n):
         name, experiment, _ = rng.choices(TYPES, weights)[0]
         owner = user_id if rng.random() < 0.3 else 10_000 + rng.randint(0, 500)
         published = rng.random() < 0.2
         depid = uuid.uuid4().hex
-        data = {
+        data = _overlay(json.loads(examples[name]), {
             "$schema": f"{base_url}/schemas/{'records' if published else 'deposits/records'}/"
                        f"{name}-v{versions[name]}.json",
             "_deposit": {"id": depid, "status": "published" if published else "draft",
@@ -111,7 +129,7 @@ def synthetic_rows(n, user_id, base_url, seed=1):
             "_access": {f"{'record' if published else 'deposit'}-admin":
                         {"users": [owner], "roles": []}},
             **_metadata(rng, name, i),
-        }
+        })
         if experiment:
             data["_experiment"] = experiment
         if published:
@@ -120,25 +138,30 @@ def synthetic_rows(n, user_id, base_url, seed=1):
                "updated": now}
 
 
-def insert_synthetic(n, user_id, batch=5000):
-    """Bulk insert ``n`` rows with SQLAlchemy core; returns the seconds it took."""
+def insert_synthetic(n, user_id, batch=5000, start=0, full=False, progress=None):
+    """Bulk insert ``n`` rows with SQLAlchemy core (see :func:`synthetic_rows`);
+    returns the seconds it took. ``progress(rows)`` after each batch."""
     from flask import current_app
     from invenio_db import db
     from invenio_records.models import RecordMetadata
 
     base = current_app.config["SITE_API_URL"].rstrip("/")
     table = RecordMetadata.__table__
-    start = time.perf_counter()
+    start_time = time.perf_counter()
     rows = []
-    for row in synthetic_rows(n, user_id, base):
+    for row in synthetic_rows(n, user_id, base, start=start, full=full):
         rows.append(row)
         if len(rows) == batch:
             db.session.execute(table.insert(), rows)
+            if progress is not None:
+                progress(len(rows))
             rows = []
     if rows:
         db.session.execute(table.insert(), rows)
+        if progress is not None:
+            progress(len(rows))
     db.session.commit()
-    return time.perf_counter() - start
+    return time.perf_counter() - start_time
 
 
 def reindex_all(quiet=False):
@@ -244,14 +267,14 @@ def measure_latency(app, user, built, rounds):
     return api_all, direct_all, cpu, lines
 
 
-def measure_suggest(app, user, rounds):
+def measure_suggest(app, user, rounds, suggests=SUGGESTS):
     """``/suggest`` timings through the test client."""
     from invenio_db import db
 
     client = app.test_client()
     headers = common.auth(user)
     times = []
-    for args in SUGGESTS:
+    for args in suggests:
         def one(args=args):
             response = client.get("/suggest", query_string=args, headers=headers)
             db.session.remove()
@@ -295,7 +318,8 @@ def _load(calls, clients, per_client):
 
 def measure_throughput(user, built, clients, per_client):
     """Gunicorn-served API vs OpenSearch, the same searches from ``clients``
-    concurrent loopback clients: ``(api, direct)`` of ``(requests/s, p95)``."""
+    concurrent loopback clients: ``(api, direct)`` of ``(requests/s, p95)``,
+    and the server's RSS peak in KiB (master and workers, sampled each second)."""
     headers = common.auth(user)
 
     def api_call(path, args):
@@ -315,14 +339,14 @@ def measure_throughput(user, built, clients, per_client):
 
     api_calls = [api_call(path, args) for path, args, _ in built]
     engine_calls = [engine_call(request) for _, _, request in built]
-    with common.gunicorn_server() as (base, _):
+    with common.gunicorn_server() as (base, master), common.RSSSampler(master) as rss:
         _load(api_calls, clients, len(api_calls))  # warm-up: every worker, every query
         _load(engine_calls, clients, len(engine_calls))
         results = {}
         for name, calls in (("api", api_calls), ("direct", engine_calls)):
             seconds, times = _load(calls, clients, per_client)
             results[name] = (len(times) / seconds, common.percentile(times, 95))
-    return results["api"], results["direct"]
+    return results["api"], results["direct"], rss.peak
 
 
 def main(argv=None):
@@ -355,14 +379,15 @@ def main(argv=None):
               f"direct {common.summary(cpu['direct'])}; CAP's own work p50 "
               f"{(statistics.median(cpu['api']) - statistics.median(cpu['direct'])) * 1000:.1f} ms")
         print(f"suggest        {common.summary(suggest)} (aim: typical < 50 ms)")
-        (api_rate, api_p95), (engine_rate, engine_p95) = measure_throughput(
+        (api_rate, api_p95), (engine_rate, engine_p95), rss = measure_throughput(
             user, built, args.clients, args.requests)
         share = api_rate / engine_rate
         print(f"throughput, {args.clients} clients x {args.requests} searches: gunicorn "
               f"({os.environ.get('CAP_WORKERS', '2')} workers) {api_rate:.0f} req/s, "
               f"p95 {api_p95 * 1000:.1f} ms | engine {engine_rate:.0f} req/s, "
               f"p95 {engine_p95 * 1000:.1f} ms = {share:.0%} (aim >= {AIM_THROUGHPUT:.0%}) "
-              f"{common.verdict(share >= AIM_THROUGHPUT)}")
+              f"{common.verdict(share >= AIM_THROUGHPUT)}; gunicorn RSS peak "
+              f"{rss / 1024:.0f} MiB")
     print(f"load average at end: {' '.join(Path('/proc/loadavg').read_text().split()[:3])}")
 
 

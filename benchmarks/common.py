@@ -17,6 +17,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -110,11 +111,17 @@ def _remove_if_empty(path):
         path.rmdir()
 
 
+def example_text(name):
+    """The JSON text of the latest version's ``example.json`` of a deposit type:
+    a complete document, as a filled-in form."""
+    folder = ROOT / "cap" / "jsonschemas" / name
+    latest = max(folder.iterdir(), key=lambda p: tuple(int(x) for x in p.name[1:].split(".")))
+    return (latest / "example.json").read_text()
+
+
 def cms_document():
     """A complete cms-analysis (passes publish validation) a member may write."""
-    folder = ROOT / "cap" / "jsonschemas" / "cms-analysis"
-    latest = max(folder.iterdir(), key=lambda p: tuple(int(x) for x in p.name[1:].split(".")))
-    document = json.loads((latest / "example.json").read_text())
+    document = json.loads(example_text("cms-analysis"))
     document.pop("cadi_info", None)  # field permission: conveners only
     # A CADI id belongs to one analysis: repeated creates would be refused.
     document["basic_info"].pop("cadi_id", None)
@@ -194,6 +201,40 @@ def gunicorn_server(workers=None):
             process.kill()
             process.wait()
         log.close()
+
+
+class RSSSampler:
+    """The summed RSS (KiB) of a process and its children, sampled every second."""
+
+    def __init__(self, pid):
+        """Sample ``pid`` (e.g. gunicorn's master) and its children (workers)."""
+        self.pid, self.peak, self.last = pid, 0, 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self):
+        while True:
+            try:
+                total = tree_rss_kib(self.pid)
+            except (OSError, KeyError):
+                total = None  # a worker replaced between the listing and the read
+            if total is not None:
+                self.last, self.peak = total, max(self.peak, total)
+            if self._stop.wait(1):
+                return
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join(5)
+
+
+def tree_rss_kib(pid):
+    """The summed RSS (KiB) of ``pid`` and its children."""
+    return sum(proc_status_kib(one, "VmRSS") for one in (pid, *children(pid)))
 
 
 def children(pid):
