@@ -261,6 +261,29 @@ def test_beat_task_follows_unfinished_runs(flow, app):
     assert follow_workflows.apply().get() == {"seen": 0, "failed": 0}
 
 
+def test_beat_task_stops_at_a_reana_that_is_down_and_skips_only_a_lost_run(flow):
+    from cap.modules.workflows.tasks import follow_workflows
+
+    runs = [flow.create(name="higgs-fit") for _ in range(3)]
+    for run in runs:
+        flow.call("post", f"/workflows/reana/{run['id']}/start")
+    before = {r.id: (r.status, r.updated) for r in Workflow.query.all()}
+    flow.reana.mode = "down"
+    del flow.reana.requests[:]
+    assert follow_workflows.apply().get() == {"seen": 0, "failed": 3}
+    # One run's status asked (and retried), not every run's: the pass stopped there.
+    statuses = [path for method, path in flow.reana.requests if path.endswith("/status")]
+    assert len(statuses) == 1 + 1  # CAP_REANA_RETRIES=1
+    assert len(set(statuses)) == 1
+    assert {r.id: (r.status, r.updated) for r in Workflow.query.all()} == before
+    flow.reana.mode = "ok"
+    # A run REANA lost is that run's trouble only: the others move on.
+    flow.reana.workflows[runs[0]["reana_id"]]["status"] = "deleted"
+    assert follow_workflows.apply().get() == {"seen": 2, "failed": 1}
+    assert [Workflow.query.get(r["id"]).status for r in runs] == ["queued", "pending",
+                                                                   "pending"]
+
+
 def test_readers_see_updaters_run_others_learn_nothing(flow):
     workflow = flow.create(name="higgs-fit")
     wid = workflow["id"]

@@ -3,8 +3,10 @@
 Each call carries the experiment's access token (``access_token``, as
 REANA asks for it) and a timeout; connection errors, timeouts and
 502/503/504 answers are retried with exponential backoff. A REANA that
-stays down is :class:`~cap.modules.core.errors.UpstreamUnavailableError`
-(502) or :class:`~cap.modules.core.errors.UpstreamTimeoutError` (504);
+stays down is :class:`ReanaUnreachable` (an
+:class:`~cap.modules.core.errors.UpstreamUnavailableError`, 502) or
+:class:`ReanaTimeout` (an :class:`~cap.modules.core.errors.UpstreamTimeoutError`,
+504), whatever the call;
 REANA refusing a request (4xx) is a plain :class:`ReanaRefusal` carrying
 REANA's message.
 """
@@ -23,6 +25,14 @@ TOKEN_REFUSALS = ("Token not valid.", "User access token revoked.")
 """reana-server's 403 messages about the token itself (``get_user_from_token``);
 its other 403s refuse the operation (a ``ValueError``: already started, quota
 exceeded, an unknown run on start)."""
+
+
+class ReanaUnreachable(UpstreamUnavailableError):
+    """REANA did not answer (no connection, or 502/503/504) after the retries."""
+
+
+class ReanaTimeout(UpstreamTimeoutError):
+    """REANA did not answer in time after the retries."""
 
 
 class ReanaRefusal(Exception):  # noqa: N818 (REANA's answer, not our error)
@@ -75,15 +85,15 @@ class ReanaClient:
                     method, url, params=params, timeout=self.timeout, **kwargs
                 )
             except requests.Timeout:
-                error = UpstreamTimeoutError("REANA did not answer in time; try again later.")
+                error = ReanaTimeout("REANA did not answer in time; try again later.")
             except requests.RequestException as exc:
-                error = UpstreamUnavailableError(
+                error = ReanaUnreachable(
                     f"REANA is unreachable ({type(exc).__name__}); try again later."
                 )
             else:
                 if response.status_code not in RETRY_STATUSES:
                     return response
-                error = UpstreamUnavailableError(
+                error = ReanaUnreachable(
                     f"REANA is unavailable (it answered {response.status_code}); "
                     "try again later."
                 )

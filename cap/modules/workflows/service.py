@@ -39,7 +39,7 @@ from ..core.errors import (
 from ..deposit.records.api import Deposit
 from ..records.api import PublishedRecord
 from . import spec as specs
-from .client import ReanaRefusal
+from .client import ReanaRefusal, ReanaTimeout, ReanaUnreachable
 from .compare import compare_file, md5
 from .models import Workflow
 
@@ -386,15 +386,27 @@ class WorkflowService:
         return attached, None
 
     def follow_all(self):
-        """Read the status of every unfinished run (the beat task): ``{seen, failed}``."""
-        seen = failed = 0
+        """Read the status of every unfinished run (the beat task): ``{seen, failed}``.
+
+        A REANA that does not answer (down, or too slow) ends the pass at the
+        first run: the others would each wait out the same timeouts and retries,
+        and the next beat tries them all again. Their rows stay as they were and
+        count as failed. One run's own trouble (REANA lost it, an experiment
+        without a token) skips that run only.
+        """
         ids = [row.id for row in Workflow.query.filter(
             Workflow.status.notin_(("finished", "failed", "stopped", "deleted"))).all()]
+        seen = failed = 0
         for workflow_id in ids:
             try:
                 self.refresh(system_identity, workflow_id)
                 seen += 1
-            except Exception:  # REANA down or one run gone: the next beat tries again
+            except (ReanaUnreachable, ReanaTimeout) as error:
+                left = len(ids) - seen - failed
+                current_app.logger.warning("Following workflows stopped, %d of %d left: %s",
+                                           left, len(ids), error.message)
+                return {"seen": seen, "failed": failed + left}
+            except Exception:  # one run's trouble (REANA lost it, say): the next beat retries
                 failed += 1
                 current_app.logger.warning("Following workflow %s failed.", workflow_id,
                                            exc_info=True)
