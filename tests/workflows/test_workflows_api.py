@@ -284,6 +284,23 @@ def test_beat_task_stops_at_a_reana_that_is_down_and_skips_only_a_lost_run(flow)
                                                                    "pending"]
 
 
+def test_a_run_reana_lost_is_a_clear_409_and_can_be_rerun_or_deleted(flow):
+    workflow = flow.create(name="higgs-fit")
+    flow.call("post", f"/workflows/reana/{workflow['id']}/start")
+    flow.reana.workflows[workflow["reana_id"]]["status"] = "deleted"  # gone at REANA
+    for method, url in (("get", "status"), ("get", "logs"), ("get", "files"),
+                        ("post", "stop")):
+        answer = flow.call(method, f"/workflows/reana/{workflow['id']}/{url}")
+        assert answer.status_code == 409, (url, answer.json)
+        assert answer.json["message"].startswith("REANA no longer has this run")
+        assert "REANA_WORKON" not in answer.json["message"]  # reana-client's, not ours
+    assert flow.call("get", f"/workflows/reana/{workflow['id']}").json["status"] == "queued"
+    again = flow.call("post", f"/workflows/reana/{workflow['id']}/rerun")
+    assert again.status_code == 201, again.json
+    assert flow.call("delete", f"/workflows/reana/{workflow['id']}").status_code == 204
+    assert flow.call("get", f"/workflows/reana/{workflow['id']}").status_code == 404
+
+
 def test_readers_see_updaters_run_others_learn_nothing(flow):
     workflow = flow.create(name="higgs-fit")
     wid = workflow["id"]

@@ -27,6 +27,11 @@ its other 403s refuse the operation (a ``ValueError``: already started, quota
 exceeded, an unknown run on start)."""
 
 
+UNKNOWN_RUN = "but that workflow does not exist"
+"""What reana-server says of a run it does not have (``REANA_WORKON`` is reana-client's
+setting, which CAP's users never see)."""
+
+
 class ReanaUnreachable(UpstreamUnavailableError):
     """REANA did not answer (no connection, or 502/503/504) after the retries."""
 
@@ -43,6 +48,12 @@ class ReanaRefusal(Exception):  # noqa: N818 (REANA's answer, not our error)
         super().__init__(message)
         self.status = status
         self.message = message
+
+    @property
+    def run_unknown(self):
+        """Whether REANA has no such run (reana-server's 404, and its 403 on start, say
+        "REANA_WORKON is set to <id>, but that workflow does not exist")."""
+        return self.status in (403, 404) and UNKNOWN_RUN in self.message
 
     @property
     def token_refused(self):

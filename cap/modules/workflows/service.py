@@ -51,12 +51,23 @@ def _now():
     return datetime.now(UTC).replace(tzinfo=None)
 
 
+class RunLostError(ConflictError):
+    """REANA no longer has the run."""
+
+    def __init__(self):
+        """Say what may have happened, and what still works."""
+        super().__init__("REANA no longer has this run: it was deleted there, or "
+                         "CAP_REANA_URL names another REANA. Rerun it, or delete it here.")
+
+
 @contextlib.contextmanager
 def reana_call():
     """REANA's refusals as CAP's plain errors (its down-ness is already one)."""
     try:
         yield
     except ReanaRefusal as error:
+        if error.run_unknown:
+            raise RunLostError() from None
         if error.token_refused:
             raise UpstreamUnavailableError(
                 "REANA refused CAP's access token for this experiment; tell the CAP "
@@ -319,7 +330,7 @@ class WorkflowService:
     def delete(self, identity, workflow_id, uow=None):
         """Delete the run at REANA and here (attached outputs stay in the draft)."""
         workflow, _ = self._get(identity, workflow_id, "run", for_update=True)
-        with contextlib.suppress(NotFoundError), reana_call():
+        with contextlib.suppress(RunLostError), reana_call():
             self.client.delete(self._token(workflow.experiment), workflow.reana_id)
         db.session.delete(workflow)
 
