@@ -301,6 +301,29 @@ def test_a_run_reana_lost_is_a_clear_409_and_can_be_rerun_or_deleted(flow):
     assert flow.call("get", f"/workflows/reana/{workflow['id']}").status_code == 404
 
 
+def test_runs_are_numbered_per_draft_whatever_reana_counts(flow):
+    first = flow.create(name="higgs-fit")
+    flow.call("post", f"/workflows/reana/{first['id']}/start")
+    assert flow.run_to_end(first["id"])["status"] == "finished"
+    # REANA counts again from 1 (another REANA, a new token) or is far ahead (the
+    # token's other drafts): the draft's runs go on from its own last one.
+    flow.reana.runs.clear()
+    second = flow.create(name="higgs-fit")
+    assert flow.reana.workflows[second["reana_id"]]["name"] == "higgs-fit.1"
+    assert second["run_number"] == 2
+    flow.call("post", f"/workflows/reana/{second['id']}/start", body={"parameters": {
+        "mass": 130}})
+    assert flow.run_to_end(second["id"])["status"] == "finished"
+    flow.reana.runs = dict.fromkeys(flow.reana.runs, 41)
+    assert flow.create(name="higgs-fit")["run_number"] == 3
+    assert flow.create(name="other")["run_number"] == 1
+    # Run 1's outputs are still the draft's, beside run 2's.
+    files = _draft_files(flow.pid)
+    assert json.loads(files["higgs-fit/run-1/results/table.json"].file.storage().open()
+                      .read())["parameters"]["mass"] == 125
+    assert "higgs-fit/run-2/results/table.json" in files
+
+
 def test_readers_see_updaters_run_others_learn_nothing(flow):
     workflow = flow.create(name="higgs-fit")
     wid = workflow["id"]

@@ -236,17 +236,29 @@ class WorkflowService:
                 with contextlib.suppress(Exception):
                     self.client.delete(token, reana_id)
                 raise
-        reana_name = str(created.get("workflow_name") or "")
-        run = reana_name.rsplit(".", 1)[-1]
         workflow = Workflow(
             deposit_uuid=deposit.id, depid=deposit.pid, user_id=user_id,
             experiment=experiment, name=name, reana_id=reana_id,
-            run_number=int(run) if run.isdigit() else 1,
+            run_number=self._next_run_number(deposit, name),
             engine=specification["workflow"]["type"], status="created",
             specification=specification, parameters=parameters, **extra,
         )
         db.session.add(workflow)
         return workflow
+
+    @staticmethod
+    def _next_run_number(deposit, name):
+        """The draft's next run number of workflow ``name``: 1, 2, ... per draft.
+
+        Not REANA's: it counts every run of the experiment's token under that name
+        (all its drafts'), and starts again on another REANA or a new token, which
+        would give a draft two runs of one number and one output key. The draft's
+        row is locked until the commit, so two runs created at once do not share one.
+        """
+        db.session.query(Deposit.model_cls).filter_by(id=deposit.id).with_for_update().one()
+        last = db.session.query(db.func.max(Workflow.run_number)).filter_by(
+            deposit_uuid=deposit.id, name=name).scalar()
+        return (last or 0) + 1
 
     def _start(self, workflow, overrides):
         """Start at REANA with every parameter value of the run (a rerun's are its
