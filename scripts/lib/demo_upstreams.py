@@ -18,7 +18,9 @@ payloads in ``cap/modules/services/data/`` (the files the test fakes serve):
 - Zenodo's deposition API on ``CAP_DEMO_ZENODO_PORT`` (default 5105), the
   test suite's fake (token ``zenodo-test-token``, DOIs under 10.5072);
 - REANA's REST API on ``CAP_DEMO_REANA_PORT`` (default 5106): runs progress
-  each time their status is read and write their declared outputs;
+  each time their status is read and write their declared outputs; the runs
+  are kept under ``CAP_DEMO_STATE_DIR`` too, so a restart does not lose the
+  runs CAP follows;
 - GitHub (REST v3) on ``CAP_DEMO_GITHUB_PORT`` (default 5107) and GitLab
   (API v4, as gitlab.cern.ch) on ``CAP_DEMO_GITLAB_PORT`` (default 5108):
   demo repositories, real tar.gz archives, hooks that deliver signed events
@@ -191,8 +193,8 @@ def main():
     )
     cadi = FakeCadi(cadi_port)
     zenodo = FakeZenodo(zenodo_port)
-    reana = FakeReana(reana_port)
     state = os.environ.get("CAP_DEMO_STATE_DIR")
+    reana = FakeReana(reana_port, state and Path(state) / "reana.json")
     github = start_github(int(os.environ.get("CAP_DEMO_GITHUB_PORT", "5107")),
                           state and Path(state) / "github-hooks.json")
     gitlab = start_gitlab(int(os.environ.get("CAP_DEMO_GITLAB_PORT", "5108")),

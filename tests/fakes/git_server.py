@@ -56,17 +56,15 @@ import io
 import itertools
 import json
 import tarfile
-import threading
 import time
 import uuid
-from pathlib import Path
 from urllib.parse import unquote, urlencode
 
 import requests
 from werkzeug.wrappers import Response
 
 from fakes.oauth import FakeOAuth
-from fakes.upstream import FakeUpstream
+from fakes.upstream import FakeUpstream, StateFile
 
 TOKEN = "demo-git-token"
 """The token the fakes accept for authenticated calls (hooks, private repositories)."""
@@ -162,8 +160,7 @@ class FakeGitHost(FakeUpstream):
     def __init__(self, state_file=None):
         """Start with the demo repositories, and the hooks ``state_file`` kept (if any)."""
         super().__init__()
-        self.state_file = Path(state_file) if state_file else None
-        self._state_lock = threading.Lock()
+        self.state_file = StateFile(state_file)
         self.repositories = {}
         self.tokens = {TOKEN}
         self.hook_calls = []
@@ -192,9 +189,7 @@ class FakeGitHost(FakeUpstream):
     def load_hooks(self):
         """The hooks of ``state_file`` back on their repositories; new hook ids follow the
         kept ones (hosts never reuse one, and CAP knows its hooks by id)."""
-        state = {}
-        if self.state_file is not None and self.state_file.exists():
-            state = json.loads(self.state_file.read_text(encoding="utf-8"))
+        state = self.state_file.load()
         for full_name, hooks in state.get("hooks", {}).items():
             repository = self.find(full_name)
             if repository is not None:  # one created through the API is not kept
@@ -204,15 +199,8 @@ class FakeGitHost(FakeUpstream):
 
     def save_hooks(self):
         """Write every repository's hooks to ``state_file`` (when there is one)."""
-        if self.state_file is None:
-            return
-        state = {"hooks": {r.full_name: list(r.hooks.values())
-                           for r in self.repositories.values() if r.hooks}}
-        with self._state_lock:  # deliveries are served in threads
-            self.state_file.parent.mkdir(parents=True, exist_ok=True)
-            partial = self.state_file.with_name(self.state_file.name + ".partial")
-            partial.write_text(json.dumps(state, indent=1), encoding="utf-8")
-            partial.replace(self.state_file)  # a crash mid-write keeps the old file
+        self.state_file.save({"hooks": {r.full_name: list(r.hooks.values())
+                                        for r in self.repositories.values() if r.hooks}})
 
     def keep_hook(self, repository, hook):
         """Add a hook created through the API; returns it."""

@@ -47,15 +47,21 @@ the same bytes, so a rerun reproduces, and ``drift`` (added to every number)
 makes one differ. ``mode``: ``"ok"``, ``"down"`` (503 everywhere),
 ``"garbage"`` (HTML instead of JSON); ``fail_next``: that many answers are
 503 first.
+
+``./scripts/run`` serves it as its demo REANA with a ``state_file``
+(``var/demo-upstreams/reana.json``) that keeps the runs, their run numbers
+and workspaces across restarts: a run CAP started before a restart of the
+demo is still REANA's afterwards, as it would be on a real REANA.
 """
 
+import base64
 import json
 import threading
 import uuid
 from datetime import UTC, datetime
 from urllib.parse import parse_qs, unquote, urlparse
 
-from .upstream import JSONHandler, ServedFake
+from .upstream import JSONHandler, ServedFake, StateFile
 
 TOKENS = {"cms": "reana-cms-token", "atlas": "reana-atlas-token",
           "default": "reana-default-token"}
@@ -95,7 +101,34 @@ def run_outputs(parameters, outputs, drift=0.0):
 
 
 class FakeReana(ServedFake):
-    """State of the fake, shared with its handler."""
+    """State of the fake, shared with its handler; kept in ``state_file`` when given
+    (the demo's: its runs and workspaces outlive a restart, as a real REANA's do)."""
+
+    def __init__(self, port=0, state_file=None):
+        """Serve on ``port``, with the runs ``state_file`` kept (if any)."""
+        self.state_file = StateFile(state_file)
+        super().__init__(port)
+        with self.lock:
+            self.load()
+
+    def load(self):
+        """The runs and run numbers of ``state_file`` back."""
+        state = self.state_file.load()
+        for workflow in state.get("workflows", []):
+            workflow["workspace"] = {path: base64.b64decode(data)
+                                     for path, data in workflow["workspace"].items()}
+            self.workflows[workflow["id"]] = workflow
+        self.runs.update({(token, name): run for token, name, run in state.get("runs", [])})
+
+    def save(self):
+        """Write the runs and run numbers to ``state_file`` (when there is one)."""
+        if self.state_file.path is None:
+            return
+        workflows = [{**w, "workspace": {path: base64.b64encode(data).decode()
+                                         for path, data in w["workspace"].items()}}
+                     for w in self.workflows.values()]
+        self.state_file.save({"workflows": workflows,
+                              "runs": [[*key, run] for key, run in self.runs.items()]})
 
     def reset(self):
         """No workflows, good behaviour."""
@@ -198,7 +231,8 @@ class FakeReana(ServedFake):
                     return self._send(403, {"message": "Token not valid."})
                 parts = [unquote(p) for p in url.path.split("/")[3:]]  # after /api/workflows
                 with fake.lock:
-                    return self._workflows(method, parts, query, body, token)
+                    self._workflows(method, parts, query, body, token)
+                    fake.save()  # a status read moves a run on too
 
             def _workflows(self, method, parts, query, body, token):
                 if not parts:
@@ -363,6 +397,6 @@ class FakeReana(ServedFake):
         return Handler
 
 
-def start_reana(port=0):
-    """A started fake REANA server."""
-    return FakeReana(port)
+def start_reana(port=0, state_file=None):
+    """A started fake REANA server (its runs kept in ``state_file``, if given)."""
+    return FakeReana(port, state_file)

@@ -8,9 +8,39 @@ import contextlib
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request
+
+
+class StateFile:
+    """A demo fake's state kept across restarts, as a real service keeps its own.
+
+    ``path`` ``None``: nothing is kept (the tests' fakes). A crash mid-write
+    keeps the previous file.
+    """
+
+    def __init__(self, path=None):
+        """Keep nothing until written."""
+        self.path = Path(path) if path else None
+        self._lock = threading.Lock()
+
+    def load(self):
+        """The kept state, ``{}`` when none."""
+        if self.path is None or not self.path.exists():
+            return {}
+        return json.loads(self.path.read_text(encoding="utf-8"))
+
+    def save(self, state):
+        """Write ``state`` (JSON-able) in place of the kept one."""
+        if self.path is None:
+            return
+        with self._lock:  # requests are served in threads
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            partial = self.path.with_name(self.path.name + ".partial")
+            partial.write_text(json.dumps(state, indent=1), encoding="utf-8")
+            partial.replace(self.path)
 
 
 class FakeUpstream:

@@ -116,3 +116,7 @@ def test_reanas_refusals_tell_the_token_from_the_operation(client, reana):
         client.status(TOKEN, "4e576cf9-a946-4346-9cde-7712f8dcbb3f")
     assert refused.value.status == 404
     assert "REANA_WORKON" in refused.value.message
+    assert refused.value.run_unknown and not refused.value.token_refused
+    with pytest.raises(ReanaRefusal) as refused:  # reana-server looks it up itself: 403
+        client.start(TOKEN, "4e576cf9-a946-4346-9cde-7712f8dcbb3f")
+    assert (refused.value.status, refused.value.run_unknown) == (403, True)

@@ -261,6 +261,69 @@ def test_beat_task_follows_unfinished_runs(flow, app):
     assert follow_workflows.apply().get() == {"seen": 0, "failed": 0}
 
 
+def test_beat_task_stops_at_a_reana_that_is_down_and_skips_only_a_lost_run(flow):
+    from cap.modules.workflows.tasks import follow_workflows
+
+    runs = [flow.create(name="higgs-fit") for _ in range(3)]
+    for run in runs:
+        flow.call("post", f"/workflows/reana/{run['id']}/start")
+    before = {r.id: (r.status, r.updated) for r in Workflow.query.all()}
+    flow.reana.mode = "down"
+    del flow.reana.requests[:]
+    assert follow_workflows.apply().get() == {"seen": 0, "failed": 3}
+    # One run's status asked (and retried), not every run's: the pass stopped there.
+    statuses = [path for method, path in flow.reana.requests if path.endswith("/status")]
+    assert len(statuses) == 1 + 1  # CAP_REANA_RETRIES=1
+    assert len(set(statuses)) == 1
+    assert {r.id: (r.status, r.updated) for r in Workflow.query.all()} == before
+    flow.reana.mode = "ok"
+    # A run REANA lost is that run's trouble only: the others move on.
+    flow.reana.workflows[runs[0]["reana_id"]]["status"] = "deleted"
+    assert follow_workflows.apply().get() == {"seen": 2, "failed": 1}
+    assert [Workflow.query.get(r["id"]).status for r in runs] == ["queued", "pending",
+                                                                   "pending"]
+
+
+def test_a_run_reana_lost_is_a_clear_409_and_can_be_rerun_or_deleted(flow):
+    workflow = flow.create(name="higgs-fit")
+    flow.call("post", f"/workflows/reana/{workflow['id']}/start")
+    flow.reana.workflows[workflow["reana_id"]]["status"] = "deleted"  # gone at REANA
+    for method, url in (("get", "status"), ("get", "logs"), ("get", "files"),
+                        ("post", "stop")):
+        answer = flow.call(method, f"/workflows/reana/{workflow['id']}/{url}")
+        assert answer.status_code == 409, (url, answer.json)
+        assert answer.json["message"].startswith("REANA no longer has this run")
+        assert "REANA_WORKON" not in answer.json["message"]  # reana-client's, not ours
+    assert flow.call("get", f"/workflows/reana/{workflow['id']}").json["status"] == "queued"
+    again = flow.call("post", f"/workflows/reana/{workflow['id']}/rerun")
+    assert again.status_code == 201, again.json
+    assert flow.call("delete", f"/workflows/reana/{workflow['id']}").status_code == 204
+    assert flow.call("get", f"/workflows/reana/{workflow['id']}").status_code == 404
+
+
+def test_runs_are_numbered_per_draft_whatever_reana_counts(flow):
+    first = flow.create(name="higgs-fit")
+    flow.call("post", f"/workflows/reana/{first['id']}/start")
+    assert flow.run_to_end(first["id"])["status"] == "finished"
+    # REANA counts again from 1 (another REANA, a new token) or is far ahead (the
+    # token's other drafts): the draft's runs go on from its own last one.
+    flow.reana.runs.clear()
+    second = flow.create(name="higgs-fit")
+    assert flow.reana.workflows[second["reana_id"]]["name"] == "higgs-fit.1"
+    assert second["run_number"] == 2
+    flow.call("post", f"/workflows/reana/{second['id']}/start", body={"parameters": {
+        "mass": 130}})
+    assert flow.run_to_end(second["id"])["status"] == "finished"
+    flow.reana.runs = dict.fromkeys(flow.reana.runs, 41)
+    assert flow.create(name="higgs-fit")["run_number"] == 3
+    assert flow.create(name="other")["run_number"] == 1
+    # Run 1's outputs are still the draft's, beside run 2's.
+    files = _draft_files(flow.pid)
+    assert json.loads(files["higgs-fit/run-1/results/table.json"].file.storage().open()
+                      .read())["parameters"]["mass"] == 125
+    assert "higgs-fit/run-2/results/table.json" in files
+
+
 def test_readers_see_updaters_run_others_learn_nothing(flow):
     workflow = flow.create(name="higgs-fit")
     wid = workflow["id"]

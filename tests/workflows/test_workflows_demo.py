@@ -5,7 +5,7 @@ from invenio_files_rest.models import ObjectVersion
 
 from cap.modules.deposit.records.api import Deposit
 from cap.modules.instance.fixtures import load_demo_users
-from cap.modules.workflows.demo import OWNER, load_demo_workflow
+from cap.modules.workflows.demo import DEMO_FILES, OWNER, load_demo_workflow
 from cap.modules.workflows.proxies import current_workflow_service as workflows
 
 
@@ -30,3 +30,40 @@ def test_demo_draft_creates_runs_and_reruns(env, reana, experiment_roles):
     again = workflows.rerun(identity, run.id, {"width": 5})
     assert again.run_number == 2
     assert [w.run_number for w in workflows.list_for_deposit(identity, pid)] == [2, 1]
+
+
+def test_a_restarted_demo_reana_keeps_the_runs_cap_follows(tmp_path):
+    """``./scripts/run``'s REANA keeps its runs in a state file: a run started before a
+    restart of the demo goes on after it, with its workspace and the next run number."""
+    import io
+
+    from fakes.reana_server import TOKENS, start_reana
+
+    from cap.modules.workflows.client import ReanaClient
+    from cap.modules.workflows.spec import parse
+
+    state = tmp_path / "reana.json"
+    specification = parse("reana.yaml", (DEMO_FILES / "reana.yaml").read_bytes())
+    token = TOKENS["cms"]
+    first = start_reana(state_file=state)
+    try:
+        client = ReanaClient(first.url, retries=0)
+        created = client.create(token, "higgs-fit", specification)
+        client.upload(token, created["workflow_id"], "code/fit.py", io.BytesIO(b"fit\n"))
+        client.start(token, created["workflow_id"], {"mass": 126})
+        assert client.status(token, created["workflow_id"])["status"] == "pending"
+    finally:
+        first.stop()
+
+    again = start_reana(first.port, state_file=state)
+    try:
+        run = created["workflow_id"]
+        assert [client.status(token, run)["status"] for _ in range(2)] == ["running",
+                                                                           "finished"]
+        assert client.download(token, run, "code/fit.py") == b"fit\n"
+        assert b'"mass": 126' in client.download(token, run, "results/table.json")
+        assert client.create(token, "higgs-fit", specification)["workflow_name"] == (
+            "higgs-fit.2")
+    finally:
+        again.stop()
+

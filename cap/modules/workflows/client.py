@@ -3,8 +3,10 @@
 Each call carries the experiment's access token (``access_token``, as
 REANA asks for it) and a timeout; connection errors, timeouts and
 502/503/504 answers are retried with exponential backoff. A REANA that
-stays down is :class:`~cap.modules.core.errors.UpstreamUnavailableError`
-(502) or :class:`~cap.modules.core.errors.UpstreamTimeoutError` (504);
+stays down is :class:`ReanaUnreachable` (an
+:class:`~cap.modules.core.errors.UpstreamUnavailableError`, 502) or
+:class:`ReanaTimeout` (an :class:`~cap.modules.core.errors.UpstreamTimeoutError`,
+504), whatever the call;
 REANA refusing a request (4xx) is a plain :class:`ReanaRefusal` carrying
 REANA's message.
 """
@@ -25,6 +27,19 @@ its other 403s refuse the operation (a ``ValueError``: already started, quota
 exceeded, an unknown run on start)."""
 
 
+UNKNOWN_RUN = "but that workflow does not exist"
+"""What reana-server says of a run it does not have (``REANA_WORKON`` is reana-client's
+setting, which CAP's users never see)."""
+
+
+class ReanaUnreachable(UpstreamUnavailableError):
+    """REANA did not answer (no connection, or 502/503/504) after the retries."""
+
+
+class ReanaTimeout(UpstreamTimeoutError):
+    """REANA did not answer in time after the retries."""
+
+
 class ReanaRefusal(Exception):  # noqa: N818 (REANA's answer, not our error)
     """REANA refused the request (a 4xx): the service says what it means here."""
 
@@ -33,6 +48,12 @@ class ReanaRefusal(Exception):  # noqa: N818 (REANA's answer, not our error)
         super().__init__(message)
         self.status = status
         self.message = message
+
+    @property
+    def run_unknown(self):
+        """Whether REANA has no such run (reana-server's 404, and its 403 on start, say
+        "REANA_WORKON is set to <id>, but that workflow does not exist")."""
+        return self.status in (403, 404) and UNKNOWN_RUN in self.message
 
     @property
     def token_refused(self):
@@ -75,15 +96,15 @@ class ReanaClient:
                     method, url, params=params, timeout=self.timeout, **kwargs
                 )
             except requests.Timeout:
-                error = UpstreamTimeoutError("REANA did not answer in time; try again later.")
+                error = ReanaTimeout("REANA did not answer in time; try again later.")
             except requests.RequestException as exc:
-                error = UpstreamUnavailableError(
+                error = ReanaUnreachable(
                     f"REANA is unreachable ({type(exc).__name__}); try again later."
                 )
             else:
                 if response.status_code not in RETRY_STATUSES:
                     return response
-                error = UpstreamUnavailableError(
+                error = ReanaUnreachable(
                     f"REANA is unavailable (it answered {response.status_code}); "
                     "try again later."
                 )

@@ -1,7 +1,7 @@
 """Tables of the workflows module.
 
 ``cap_workflow`` is one REANA run of a deposit's workflow: its REANA id,
-the run number REANA gave it, the specification and parameters it was
+its run number (per draft and workflow name), the specification and parameters it was
 started with, its last known status, and the outputs attached back to the
 draft. A reproduction (``recid`` set) is a rerun of a published record's
 workflow whose outputs are compared with the record's preserved ones

@@ -39,7 +39,7 @@ from ..core.errors import (
 from ..deposit.records.api import Deposit
 from ..records.api import PublishedRecord
 from . import spec as specs
-from .client import ReanaRefusal
+from .client import ReanaRefusal, ReanaTimeout, ReanaUnreachable
 from .compare import compare_file, md5
 from .models import Workflow
 
@@ -51,12 +51,23 @@ def _now():
     return datetime.now(UTC).replace(tzinfo=None)
 
 
+class RunLostError(ConflictError):
+    """REANA no longer has the run."""
+
+    def __init__(self):
+        """Say what may have happened, and what still works."""
+        super().__init__("REANA no longer has this run: it was deleted there, or "
+                         "CAP_REANA_URL names another REANA. Rerun it, or delete it here.")
+
+
 @contextlib.contextmanager
 def reana_call():
     """REANA's refusals as CAP's plain errors (its down-ness is already one)."""
     try:
         yield
     except ReanaRefusal as error:
+        if error.run_unknown:
+            raise RunLostError() from None
         if error.token_refused:
             raise UpstreamUnavailableError(
                 "REANA refused CAP's access token for this experiment; tell the CAP "
@@ -225,17 +236,29 @@ class WorkflowService:
                 with contextlib.suppress(Exception):
                     self.client.delete(token, reana_id)
                 raise
-        reana_name = str(created.get("workflow_name") or "")
-        run = reana_name.rsplit(".", 1)[-1]
         workflow = Workflow(
             deposit_uuid=deposit.id, depid=deposit.pid, user_id=user_id,
             experiment=experiment, name=name, reana_id=reana_id,
-            run_number=int(run) if run.isdigit() else 1,
+            run_number=self._next_run_number(deposit, name),
             engine=specification["workflow"]["type"], status="created",
             specification=specification, parameters=parameters, **extra,
         )
         db.session.add(workflow)
         return workflow
+
+    @staticmethod
+    def _next_run_number(deposit, name):
+        """The draft's next run number of workflow ``name``: 1, 2, ... per draft.
+
+        Not REANA's: it counts every run of the experiment's token under that name
+        (all its drafts'), and starts again on another REANA or a new token, which
+        would give a draft two runs of one number and one output key. The draft's
+        row is locked until the commit, so two runs created at once do not share one.
+        """
+        db.session.query(Deposit.model_cls).filter_by(id=deposit.id).with_for_update().one()
+        last = db.session.query(db.func.max(Workflow.run_number)).filter_by(
+            deposit_uuid=deposit.id, name=name).scalar()
+        return (last or 0) + 1
 
     def _start(self, workflow, overrides):
         """Start at REANA with every parameter value of the run (a rerun's are its
@@ -319,7 +342,7 @@ class WorkflowService:
     def delete(self, identity, workflow_id, uow=None):
         """Delete the run at REANA and here (attached outputs stay in the draft)."""
         workflow, _ = self._get(identity, workflow_id, "run", for_update=True)
-        with contextlib.suppress(NotFoundError), reana_call():
+        with contextlib.suppress(RunLostError), reana_call():
             self.client.delete(self._token(workflow.experiment), workflow.reana_id)
         db.session.delete(workflow)
 
@@ -386,15 +409,27 @@ class WorkflowService:
         return attached, None
 
     def follow_all(self):
-        """Read the status of every unfinished run (the beat task): ``{seen, failed}``."""
-        seen = failed = 0
+        """Read the status of every unfinished run (the beat task): ``{seen, failed}``.
+
+        A REANA that does not answer (down, or too slow) ends the pass at the
+        first run: the others would each wait out the same timeouts and retries,
+        and the next beat tries them all again. Their rows stay as they were and
+        count as failed. One run's own trouble (REANA lost it, an experiment
+        without a token) skips that run only.
+        """
         ids = [row.id for row in Workflow.query.filter(
             Workflow.status.notin_(("finished", "failed", "stopped", "deleted"))).all()]
+        seen = failed = 0
         for workflow_id in ids:
             try:
                 self.refresh(system_identity, workflow_id)
                 seen += 1
-            except Exception:  # REANA down or one run gone: the next beat tries again
+            except (ReanaUnreachable, ReanaTimeout) as error:
+                left = len(ids) - seen - failed
+                current_app.logger.warning("Following workflows stopped, %d of %d left: %s",
+                                           left, len(ids), error.message)
+                return {"seen": seen, "failed": failed + left}
+            except Exception:  # one run's trouble (REANA lost it, say): the next beat retries
                 failed += 1
                 current_app.logger.warning("Following workflow %s failed.", workflow_id,
                                            exc_info=True)
