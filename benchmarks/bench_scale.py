@@ -177,12 +177,7 @@ def celery_worker():
         run_tasks(1, timeout=120)
         yield process.pid
     finally:
-        process.terminate()
-        try:
-            process.wait(30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        common.stop_process(process)
         log.close()
         with _celery().connection_for_write() as connection, suppress(Exception):
             connection.default_channel.queue_delete(QUEUE)

@@ -194,13 +194,18 @@ def gunicorn_server(workers=None):
             raise RuntimeError("gunicorn did not answer /api/ping in 60 s")
         yield base, process.pid
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process)
         log.close()
+
+
+def stop_process(process):
+    """SIGTERM a child process (its graceful stop); killed when still there after 30 s."""
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 class RSSSampler:
