@@ -69,6 +69,24 @@ class GunicornServer:
         self.application.run()
 
 
+def close_pooled_broker_connections():
+    """Close this process's pooled broker connections; call it before a fork.
+
+    A child made by :mod:`multiprocessing` runs kombu's after-fork clean-up
+    (``ConnectionPool.close_after_fork``), which closes the connections it
+    inherited through py-amqp's ``Transport.close()``: that calls
+    ``shutdown(SHUT_RDWR)``, which ends the socket for every process sharing
+    it, so the parent's pooled connections die too and its next use of one
+    (a task sent, the bulk queue drained) is a ``ConnectionResetError``.
+    Closed here first (``resize`` with ``reset``: the same size, every
+    connection closed, the pool refilled), the parent opens fresh ones.
+    """
+    from kombu import pools
+
+    for pool in list(pools.connections.values()):
+        pool.resize(pool.limit, reset=True)
+
+
 class GunicornProcess:
     """A real gunicorn serving ``app`` on ``port`` in a forked process, which a
     test may start, kill (SIGKILL, workers included) and start again.
@@ -102,6 +120,7 @@ class GunicornProcess:
         import time
         import urllib.request
 
+        close_pooled_broker_connections()
         self.process = multiprocessing.get_context("fork").Process(target=self._serve,
                                                                    daemon=True)
         self.process.start()
