@@ -164,9 +164,9 @@ RECORDS_REST_ENDPOINTS = {}
 INDEXER_RECORD_TO_INDEX = "cap.modules.records.indexer:record_to_index"
 
 # A record whose indexing failed is queued for the bulk consumer on a pooled
-# broker connection; RabbitMQ may have closed it while it sat idle
-# (ConnectionResetError on publish). Kombu reconnects and publishes again
-# instead of losing the queued retry.
+# broker connection, which may be dead by then (the broker restarted, the
+# network dropped it: ConnectionResetError on publish). Kombu reconnects and
+# publishes again instead of losing the queued retry.
 INDEXER_MQ_PUBLISH_KWARGS = {
     "retry": True,
     "retry_policy": {"interval_start": 0, "interval_step": 1, "interval_max": 5,
