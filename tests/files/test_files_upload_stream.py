@@ -166,3 +166,28 @@ def test_a_readinto_body_is_received_into_reused_buffers_intact(tmp_path):
     assert answer[1:] == (len(content), f"md5:{hashlib.md5(content).hexdigest()}")
     assert (tmp_path / "data").read_bytes() == content
     assert upload_threads() == []
+
+
+class ThreadRecordingStorage(CAPFileStorage):
+    """Notes the thread that writes each chunk."""
+
+    def write_chunk(self, dst, chunk):
+        self.writers.append(threading.current_thread().name)
+        super().write_chunk(dst, chunk)
+
+
+@pytest.mark.parametrize(("length", "pipelined"), [(10, False), (999, False), (1000, True),
+                                                   (5000, True)])
+def test_a_body_of_unknown_size_is_pipelined_only_past_one_chunk(tmp_path, length, pipelined):
+    """Most files are small and sent without a size: they are copied in the
+    caller's thread; a body that fills its first chunk (more may follow) goes
+    through the pipeline."""
+    content = os.urandom(length)
+    storage = ThreadRecordingStorage(str(tmp_path / "data"))
+    storage.writers = []
+    answer = storage.save(io.BytesIO(content), chunk_size=1000)
+    assert answer[1:] == (length, f"md5:{hashlib.md5(content).hexdigest()}")
+    assert (tmp_path / "data").read_bytes() == content
+    in_helper = {name.startswith("cap-upload-write") for name in storage.writers}
+    assert in_helper == {pipelined}
+    assert upload_threads() == []

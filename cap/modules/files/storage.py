@@ -149,9 +149,12 @@ class CAPStorageMixin:
                 for future in in_flight.popleft():
                     future.result()  # hashed / on disk, or raises
 
-        # A body of one chunk or less is copied in this thread: two helper
-        # threads would cost more than they save.
-        pipelined = size is None or size > chunk_size
+        # The first chunk is read plainly, and decides: a body of one chunk or
+        # less (most files, often of unknown size) is copied in this thread,
+        # with no helper threads and no reusable buffers to allocate.
+        check_sizelimit(size_limit, bytes_written, size)
+        chunk = src.read(chunk_size)
+        pipelined = len(chunk) == chunk_size if size is None else size > chunk_size
         readinto = getattr(src, "readinto", None) if pipelined else None
         # Enough buffers for the chunks in flight and the one being received:
         # the buffer filled next was the one of a chunk already settled.
@@ -168,15 +171,7 @@ class CAPStorageMixin:
             else:
                 hasher = writer = InlineExecutor()
             try:
-                while True:
-                    check_sizelimit(size_limit, bytes_written, size)
-                    if buffers:
-                        buffer = buffers[received % len(buffers)]
-                        chunk = memoryview(buffer)[:readinto(buffer) or 0]
-                    else:
-                        chunk = src.read(chunk_size)
-                    if not chunk:
-                        break
+                while chunk:
                     received += 1
                     in_flight.append([writer.submit(self.write_chunk, dst, chunk),
                                       hasher.submit(digest.update, chunk)])
@@ -184,6 +179,12 @@ class CAPStorageMixin:
                     if progress_callback:
                         progress_callback(None, bytes_written)
                     settle(self.UPLOAD_PIPELINE_DEPTH)
+                    check_sizelimit(size_limit, bytes_written, size)
+                    if buffers:
+                        buffer = buffers[received % len(buffers)]
+                        chunk = memoryview(buffer)[:readinto(buffer) or 0]
+                    else:
+                        chunk = src.read(chunk_size)
                 settle(0)
             except BaseException:
                 for futures in in_flight:  # the chunks not started yet are dropped
