@@ -11,7 +11,7 @@ import io
 import json
 import os
 import uuid
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -48,9 +48,17 @@ INDEXER_QUEUE = f"indexer-test-{RUN_ID}"
 
 
 def pytest_sessionfinish(session, exitstatus):
-    """Drop this run's database."""
+    """Drop this run's database and the schema indexes kept between modules."""
+    import urllib.request
+
     if database_exists(TEST_DATABASE_URI):
         drop_database(TEST_DATABASE_URI)
+    for hosts, prefix, *_ in map(json.loads, KEPT_INDEXES):
+        for host in hosts if prefix.startswith("test-") else ():
+            with suppress(OSError):  # a module's own engine is gone already
+                urllib.request.urlopen(urllib.request.Request(
+                    f"http://{host['host']}:{host['port']}/{prefix}*", method="DELETE"),
+                    timeout=30)
 
 
 @pytest.fixture(scope="module")
@@ -177,18 +185,52 @@ def experiment_roles(app, database):
     load_roles()
 
 
+KEPT_INDEXES = {}
+"""Schema indexes kept from one module to the next: ``{key: state}``, by
+engine, prefix, index settings and names (:func:`_kept_indexes_key`), with the
+state (:func:`_index_state`) they were in when made."""
+
+
+def _kept_indexes_key(app, names):
+    config = app.config
+    return json.dumps([config["SEARCH_HOSTS"], config["SEARCH_INDEX_PREFIX"],
+                       config.get("CAP_SCHEMAS_INDEX_SETTINGS"), names],
+                      sort_keys=True, default=str)
+
+
+def _index_state(names):
+    """What a module may have changed in the indexes ``names``: which exist,
+    behind which names, with which aliases, mappings and shard settings, and
+    how many documents they hold."""
+    indexes = current_search_client.indices.get(index=",".join(names), ignore_unavailable=True)
+    count = current_search_client.count(index=",".join(names), ignore_unavailable=True)
+    return count["count"], {
+        name: (index["aliases"], index["mappings"],
+               {key: index["settings"]["index"].get(key)
+                for key in ("number_of_shards", "number_of_replicas", "provided_name")})
+        for name, index in indexes.items()}
+
+
 @pytest.fixture(scope="module")
 def schemas(app, database):
-    """Every schema of cap/jsonschemas loaded, with its indexes (deleted at teardown)."""
+    """Every schema of cap/jsonschemas loaded, with its indexes.
+
+    Making some 40 indexes cost seconds a module, so a module finds those the
+    previous one left when they are as made (same engine and settings, no
+    mapping, alias or document changed); otherwise they are made again.
+    ``pytest_sessionfinish`` deletes them.
+    """
     from cap.modules.schemas import api
 
     loaded = [schema for schema, _ in api.load_from_directory()]
-    names = []
-    for schema in loaded:
-        api.create_indexes(schema)
-        names += api.index_names(schema)
+    names = [name for schema in loaded for name in api.index_names(schema)]
+    key = _kept_indexes_key(app, names)
+    if key not in KEPT_INDEXES or KEPT_INDEXES[key] != _index_state(names):
+        api.delete_index_names(names)
+        for schema in loaded:
+            api.create_indexes(schema)
+        KEPT_INDEXES[key] = _index_state(names)
     yield {schema.name: schema for schema in api.list_schemas(latest_only=True)}
-    api.delete_index_names(names)
 
 
 @pytest.fixture(autouse=True)
@@ -199,16 +241,18 @@ def _empty_indexes(request):
     if "schemas" not in request.fixturenames and not request.node.get_closest_marker(
             "indexes_documents"):
         return
-    # The minimal OpenSearch has no delete-by-query: delete hit by hit.
+    # The minimal OpenSearch has no delete-by-query: the hits, in one bulk request.
     _refresh()
+    hits = []
     for alias in ("deposits", "records"):
         answer = current_search_client.search(
             index=build_alias_name(alias), body={"size": 1000, "_source": False},
             ignore=[404],
         )
-        for hit in answer.get("hits", {}).get("hits", []):
-            current_search_client.delete(index=hit["_index"], id=hit["_id"], ignore=[404])
-    _refresh()
+        hits += answer.get("hits", {}).get("hits", [])
+    if hits:
+        current_search_client.bulk(body=[{"delete": {"_index": hit["_index"], "_id": hit["_id"]}}
+                                         for hit in hits], refresh=True)
 
 
 @pytest.fixture(scope="module")
