@@ -41,6 +41,18 @@ def app_config(app_config, cluster):
     return app_config
 
 
+@pytest.fixture(scope="module")
+def schemas(app, database):
+    """Every schema loaded, indexes for the generic type only: the test uses no
+    other, and each index's shards and replicas are placed across the nodes."""
+    from cap.modules.schemas import api
+
+    for schema, _ in api.load_from_directory():
+        if schema.name == "generic":
+            api.create_indexes(schema)
+    return {schema.name: schema for schema in api.list_schemas(latest_only=True)}
+
+
 def draft(env, title):
     return env.service.create(env.users.owner.identity, {"$ana_type": "generic", "title": title})
 
