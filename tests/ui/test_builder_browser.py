@@ -184,6 +184,10 @@ def test_build_a_type_preview_save_deposit_and_find_it(
     expect(cadi).to_have_value(re.compile(r"^HIG-\d{2}-\d{3}$"))
     preview.get_by_role("group", name="Datasets").get_by_role("button", name="Add").click()
     expect(preview.get_by_label("Dataset name", exact=True)).to_be_visible()
+    # The array's buttons show what they do (rjsf's own draw an icon font we do not ship).
+    datasets = preview.get_by_role("group", name="Datasets")
+    expect(datasets.get_by_role("button", name="Remove", exact=True)).to_have_text("×")
+    expect(datasets.get_by_role("button", name="Add", exact=True)).to_have_text("+ Add")
     preview.get_by_label("Year", exact=True).fill("2018")
     preview.get_by_role("button", name="Check as at publish").click()
     expect(preview.get_by_role("status").filter(has_text="Publishing would refuse")).to_be_visible()
