@@ -62,15 +62,24 @@ def test_requests_fail_cleanly_while_the_database_restarts(server, draft, restar
     answers, stop = [], threading.Event()
 
     def traffic():
+        """``(sent, answered, status or the error)``: a request that fails in
+        the client is an answer too, so the thread keeps going."""
         while not stop.is_set():
-            answers.append((time.monotonic(), call(item_url, owner)[0]))
+            sent_at = time.monotonic()
+            try:
+                outcome = call(item_url, owner, timeout=20)[0]
+            except Exception as error:  # noqa: BLE001 - reported by the asserts below
+                outcome = repr(error)
+            answers.append((sent_at, time.monotonic(), outcome))
             time.sleep(0.05)
 
     sender = threading.Thread(target=traffic)
     sender.start()
     try:
         time.sleep(0.5)
+        stopped_at = time.monotonic()
         private_postgres.stop()
+        down_at = time.monotonic()
         status, body, headers = call(item_url, owner)
         assert status == 503, body
         assert body["message"].startswith("The database is not available right now")
@@ -87,13 +96,19 @@ def test_requests_fail_cleanly_while_the_database_restarts(server, draft, restar
         stop.set()
         sender.join(30)
 
-    assert {status for _, status in answers} <= {200, 503}, answers
+    # Seconds from the stop command, for the messages: (sent, answered, outcome).
+    timeline = [(round(sent - stopped_at, 2), round(answered - stopped_at, 2), outcome)
+                for sent, answered, outcome in answers]
+    context = (f"down after {down_at - stopped_at:.2f}s, started at "
+               f"{started_at - stopped_at:.2f}s: {timeline}")
+    assert not sender.is_alive(), context
+    assert {outcome for *_, outcome in answers} <= {200, 503}, context
     # Served, then refused while down, then served again: nothing else.
-    statuses = [status for _, status in answers]
-    assert statuses[0] == 200 and 503 in statuses, statuses
-    after = [status for at, status in answers if at > started_at]
+    statuses = [outcome for *_, outcome in answers]
+    assert statuses[0] == 200 and 503 in statuses, context
+    after = [outcome for sent, _, outcome in answers if sent > started_at]
     # At most the first request after the restart meets a dead pooled connection.
-    assert after and set(after[1:]) == {200}, after
+    assert after and set(after[1:]) == {200}, context
     status, body, _ = call(item_url, owner)
     assert status == 200 and body["metadata"]["general_title"] == "Before the restart"
     status, body, _ = call(item_url, owner, "PUT", {"general_title": "After the restart"})
