@@ -45,6 +45,8 @@ install_requires = [
 tests_require = [
     "pytest-invenio==4.0.3",
     "pytest-cov>=5",
+    # ./scripts/test runs the suite in two processes (one module each at a time).
+    "pytest-xdist==3.8.0",
     "ruff>=0.8",
     # deploy/k8s checked offline against the Kubernetes JSON schemas it ships.
     "kubernetes-validate==1.37.0",

@@ -42,7 +42,11 @@ TEST_DATABASE_URI = make_url(
 TEST_DATABASE_URI = TEST_DATABASE_URI.set(
     database=f"{TEST_DATABASE_URI.database}_{RUN_ID}"
 ).render_as_string(hide_password=False)
-TEST_INDEX_PREFIX = os.environ.get("CAP_TEST_INDEX_PREFIX", f"test-{RUN_ID}-")
+# ./scripts/test names the run's indexes (and deletes them all at its end);
+# each pytest-xdist worker (gw0, gw1, ...) gets a prefix of its own under it.
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER")
+TEST_INDEX_PREFIX = os.environ.get("CAP_TEST_INDEX_PREFIX", f"test-{RUN_ID}-") + (
+    f"{XDIST_WORKER}-" if XDIST_WORKER else "")
 # A private bulk-indexing queue, so parallel runs never eat each other's messages.
 INDEXER_QUEUE = f"indexer-test-{RUN_ID}"
 
@@ -115,6 +119,9 @@ def app_config(app_config, directory_server):
         CAP_SERVICES_STATUS_KEY=f"cap:test-{RUN_ID}:services:status",
         # invenio-access's action cache (Redis DB shared with dev): this run's own keys.
         ACCESS_ACTION_CACHE_PREFIX=f"cap:test-{RUN_ID}:access::action::",
+        # Rate-limit counters of this run's own: another run's (or xdist
+        # worker's) user 1 is someone else.
+        RATELIMIT_KEY_PREFIX=f"cap-test-{RUN_ID}",
         # Dataset/trigger names are checked on save once a list is loaded (e.g.
         # by a `cap setup --demo` test): off unless a test module turns it on.
         CAP_DAS_VALIDATE=False,
