@@ -8,6 +8,7 @@ trigger can see the dataset and year next to it).
 """
 
 from ...schemas.keywords import marked_fields as _marked
+from ...schemas.keywords import schema_marked_values
 
 
 def marked_fields(document, keyword):
@@ -27,45 +28,10 @@ def _hashable(value):
 
 def schema_marked_fields(schema, keyword, kind="deposit"):
     """Marked fields of a stored schema version (``$ref`` resolved), cached."""
-    return _marked_for(schema.id, str(schema.updated), kind, keyword, schema)
-
-
-_cache = {}
-
-
-def _marked_for(schema_id, updated, kind, keyword, schema):
-    from ...schemas.api import resolve_refs
-
-    key = (schema_id, updated, kind, keyword)
-    if schema_id is None or key not in _cache:
-        fields = marked_fields(resolve_refs(schema.document(kind)), keyword)
-        if schema_id is None:
-            return fields
-        if len(_cache) > 512:
-            _cache.clear()
-        _cache[key] = fields
-    return _cache[key]
-
-
-def values_at(document, parts):
-    """``[(path, value, parents)]`` at ``parts`` of ``document``.
-
-    ``path`` is the dotted path with array indexes (``input_data.primary_datasets.0.path``),
-    ``parents`` the objects from the top down to the one holding the value.
-    """
-    results = []
-
-    def visit(node, index, path, parents):
-        if index == len(parts):
-            results.append((".".join(path), node, parents))
-            return
-        part = parts[index]
-        if part == "*":
-            if isinstance(node, list):
-                for position, item in enumerate(node):
-                    visit(item, index + 1, [*path, str(position)], parents)
-        elif isinstance(node, dict) and part in node:
-            visit(node[part], index + 1, [*path, part], [*parents, node])
-
-    visit(document, 0, [], [])
-    return results
+    return sorted(
+        {
+            (parts, value if _hashable(value) else True)
+            for parts, value in schema_marked_values(schema, keyword, kind)
+        },
+        key=repr,
+    )

@@ -11,9 +11,9 @@ list has been loaded (or with ``CAP_DAS_VALIDATE`` off).
 from flask import current_app
 
 from ...core.errors import field_error
-from ...schemas.keywords import DAS_PATH
+from ...schemas.keywords import DAS_PATH, values_at
 from . import api
-from .keywords import schema_marked_fields, values_at
+from .keywords import schema_marked_fields
 from .names import KIND_DATA, KIND_MC
 
 KIND_LABEL = {KIND_DATA: "collision data", KIND_MC: "Monte Carlo"}

@@ -16,8 +16,8 @@ from flask import current_app
 from invenio_search.engine import search
 
 from ...core.errors import field_error
-from ...schemas.keywords import CMS_TRIGGER, CMS_TRIGGER_FIELD
-from ..das.keywords import schema_marked_fields, values_at
+from ...schemas.keywords import CMS_TRIGGER, CMS_TRIGGER_FIELD, values_at
+from ..das.keywords import schema_marked_fields
 from . import api
 
 

@@ -42,6 +42,7 @@ from ..minters import mint_depid
 from ..records.api import STATUS_DRAFT, STATUS_PUBLISHED
 from .components import Cloning, Publication
 from .config import DepositServiceConfig
+from .copying import with_copies
 from .errors import DraftPublishedError, NotPublishedError, UnknownDepositTypeError
 from .sharing import GRANTEE_TYPES, check_owner_kept, resolve_grantee
 from .uow import RecordIndexOp
@@ -187,6 +188,8 @@ class DepositService(SearchService):
     def _validate(self, schema, metadata, deposit=None, lenient=False):
         """``(metadata to store, refused, reported)`` of a draft save.
 
+        The values of fields the schema marks ``x-cap-copy`` are copied first
+        (:mod:`.copying`), so the copies are validated (and protected) too.
         Without ``required`` always. A save fails on any error, as cap-client
         and the legacy service expect, unless ``lenient`` (the editor's
         autosave, ``Prefer: handling=lenient``): then only types count, as
@@ -200,7 +203,7 @@ class DepositService(SearchService):
         api = self.config.schemas()
         message = "The metadata does not validate."
         check_json(metadata)  # before the validators recurse into it
-        metadata = normalized(schema.document("deposit"), metadata)
+        metadata = with_copies(schema, normalized(schema.document("deposit"), metadata))
         refused, reported = api.validate_draft(schema, metadata)
         if not lenient and (refused or reported):
             raise ValidationError(message, sorted(refused + reported, key=by_field))
