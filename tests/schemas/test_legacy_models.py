@@ -1,8 +1,8 @@
 """Constructs of the real legacy CAP models, loaded as they are (issue 14).
 
 The definitions under ``data/legacy-models`` are our own, written to hold
-what the legacy cms-analysis, atlas-analysis and cms-stats-questionnaire
-v0.0.2 definitions and the schemas they ``$ref`` do (the legacy files are
+what the legacy cms-analysis, atlas-analysis, cms-stats-questionnaire
+v0.0.2, lhcb and alice-analysis definitions and the schemas they ``$ref`` do (the legacy files are
 GPL-3: not copied): system schemas with ``is_indexed: false`` and empty
 mappings (``_deposit`` with tuple ``items``, ``_files`` and ``_review`` as
 top-level arrays, ``use_deposit_as_record: false`` without a record
@@ -13,7 +13,10 @@ document-type level without an index body, ``"enabled": "false"`` as a
 string, Joda ``YYYY`` in date formats, ``half_float`` and nested
 ``copy_to``, user mappings of our system fields, a ``$ref``'d draft-06
 schema with local ``#/definitions`` references and ``const``, a relative
-``$id``.
+``$id`` (draft-04 ``id`` too, and ``$id`` on nested fields as lhcb has), a type
+that is an array ``$ref``'d three levels deep (alice: trains, their
+configuration files' file-grabber objects with an object-level ``x-cap-file``,
+derived datasets), definitions without a mapping or form options at all.
 """
 
 import json
@@ -26,8 +29,12 @@ from cap.modules.schemas import api
 from cap.modules.schemas.cli import schemas as schemas_cli
 
 DATA = Path(__file__).parent / "data" / "legacy-models"
-NAMES = ("lm-deposit", "lm-files", "lm-review", "lm-steps", "lm-workflow", "lm-likelihood",
-         "lm-limits", "lm-analysis", "lm-atlas", "lm-questionnaire")
+NAMES = ("lm-deposit", "lm-files", "lm-review", "lm-access", "lm-steps", "lm-workflow",
+         "lm-likelihood", "lm-limits", "lm-file-grabber", "lm-alice-datasets", "lm-alice-train",
+         "lm-analysis", "lm-atlas", "lm-questionnaire", "lm-lhcb", "lm-alice")
+TYPES = ("lm-analysis", "lm-atlas", "lm-questionnaire", "lm-lhcb", "lm-alice")
+"""The five deposit types (cms-analysis, atlas-analysis, cms-stats-questionnaire, lhcb,
+alice-analysis); the other definitions are the schemas they ``$ref``."""
 
 
 def legacy(name):
@@ -43,6 +50,9 @@ def test_every_definition_posts_as_it_is(client, db, users):
     for name in NAMES:
         answer = post(client, users.superuser, legacy(name))
         assert answer.status_code == 201, (name, answer.json)
+    for name in TYPES:  # each deposit type has its indexes (the whole index bodies applied)
+        for index in api.index_names(api.get_schema(name)):
+            assert current_search_client.indices.exists(index=index), (name, index)
     # use_deposit_as_record false without a record schema: records take any JSON, as in
     # legacy CAP (its record schema column defaulted to {}).
     assert answer.json and api.get_schema("lm-steps").document("record") == {}
@@ -51,6 +61,8 @@ def test_every_definition_posts_as_it_is(client, db, users):
 def test_cli_loads_the_folder(db, cli_runner):
     result = cli_runner(schemas_cli, None, "load", str(DATA))
     assert result.exit_code == 0, result.output
+    for name in NAMES:
+        assert api.get_schema(name).version == legacy(name)["version"], name
 
 
 @pytest.fixture()
@@ -98,10 +110,31 @@ QUESTIONNAIRE = {
     "context": {"group": "HIG", "cadi_id": "HIG-20-001", "deadline": "2020-06-01"},
     "ml": {"answer": "Yes", "details": [{"command": "train.py"}]},
 }
+LHCB = {
+    "general_title": "Legacy-model LHCb rare decay",
+    "basic_info": {
+        "analysis_title": "B0 -> K* mu mu", "working_group": "RD", "keywords": "rare",
+        "proponents": [{"name": "Ada", "orcid": "0000-0002-1825-0097"}],
+    },
+    "selections": [{"dataset_type": "real_data", "line": "B2XMuMu", "bookkeeping": ["/LHCb/2018"]}],
+    "productions": [{"input_dataset": "/LHCb/2018/DST", "scripts": ["ntuple.py"]}],
+    "resources": {"publications": [{"arxiv_id": "2003.04831"}]},
+}
+ALICE = {
+    "general_title": "Legacy-model ALICE flow",
+    "basic_info": {"analysis_title": "Anisotropic flow", "description": "v2 in Pb-Pb."},
+    "train_analysis": [{
+        "train_id": "PWGCF/123", "configuration_files": [
+            {"name": {"url": "root://eos/alice/config.C", "key": "config.C"}},
+        ],
+        "derived_dataset": [{"dataset": "LHC18q", "runs": [{"label": "good", "numbers": ["1"]}]}],
+    }],
+}
 
 
 @pytest.mark.parametrize("name, metadata", [
     ("lm-analysis", ANALYSIS), ("lm-atlas", ATLAS), ("lm-questionnaire", QUESTIONNAIRE),
+    ("lm-lhcb", LHCB), ("lm-alice", ALICE),
 ])
 def test_documents_save_publish_read_back_and_are_found(loaded, users, refresh, name, metadata):
     from cap.modules.deposit.proxies import current_deposit_service as deposits
@@ -175,7 +208,7 @@ def test_the_form_inlines_refs_and_their_local_refs(loaded):
     assert form["limits"]["properties"]["cls_observed"] == {"type": "number"}
 
 
-@pytest.mark.parametrize("name", ["lm-analysis", "lm-questionnaire"])
+@pytest.mark.parametrize("name", TYPES)
 def test_generated_documents_save_publish_and_read_back(loaded, users, name):
     """Documents hypothesis-jsonschema draws from the legacy definitions (``$ref`` inlined)."""
     from hypothesis import HealthCheck, assume, given, settings
