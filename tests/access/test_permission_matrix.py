@@ -88,6 +88,7 @@ MATRIX = {
     "PUT record file tags":   (401,  403,   403,   403,   403,   403,   403,  404,   403,   403),
     "GET CADI suggestions":   (401,  200,   403,   403,   403,   403,   200,  403,   403,   200),
     "GET fixity report":      (401,  403,   403,   403,   403,   403,   403,  403,   403,   200),
+    "POST fixity re-check":   (401,  403,   403,   403,   403,   403,   403,  403,   403,   200),
     "GET draft notifications": (401, 200,   200,   200,   200,   200,   404,  404,   200,   200),
     "GET failed notifications": (401, 403,  403,   403,   403,   403,   403,  403,   403,   200),
     "GET schema notifications": (401, 403,  403,   403,   403,   403,   403,  403,   200,   200),
@@ -480,6 +481,9 @@ def _item(client, docs, role, headers, column, expected):
         return HIT if pid in {hit["id"] for hit in answer.json["hits"]["hits"]} else MISS
     if column == "GET fixity report":
         return client.get("/admin/fixity", headers=headers).status_code
+    if column == "POST fixity re-check":  # reads D's file again: its bytes stay
+        file_id = ObjectVersion.get(docs.D_bucket, "data.txt").file_id
+        return client.post(f"/admin/fixity/{file_id}/verify", headers=headers).status_code
     if column == "GET published draft":
         return client.get(f"/deposits/{p}", headers=headers).status_code
     if column == "PUT published draft":

@@ -1,6 +1,7 @@
 """Fixity: stored files re-read, mismatches and missing files found, admins alerted once."""
 
 import io
+import uuid
 
 import pytest
 from invenio_access.permissions import system_identity
@@ -169,6 +170,28 @@ def test_report_endpoint_lists_failures_with_their_record(client, stored, users)
     assert hit["uses"][0]["pid"] == "fx1" and hit["uses"][0]["key"] == "corrupted.txt"
     assert client.get("/admin/fixity", headers=users.owner.headers).status_code == 403
     assert client.get("/admin/fixity").status_code == 401
+
+
+def test_recheck_endpoint_reads_one_file_again(client, db, stored, users):
+    version = stored["corrupted.txt"]
+    corrupt(version, stored.backend)
+    FixityService().verify(system_identity)
+    url = f"/admin/fixity/{version.file_id}/verify"
+    assert client.post(url, headers=users.owner.headers).status_code == 403
+    assert client.post(url).status_code == 401
+
+    other = FileInstance.query.get(stored["other.txt"].file_id)
+    other_checked_at = other.last_check_at
+    corrupt(version, stored.backend)  # repaired
+    answer = client.post(url, headers=users.admin.headers)
+
+    assert answer.status_code == 200
+    assert answer.json["status"] == "ok" and answer.json["uses"][0]["key"] == "corrupted.txt"
+    assert client.get("/admin/fixity", headers=users.admin.headers).json["hits"]["total"] == 0
+    db.session.refresh(other)
+    assert other.last_check_at == other_checked_at  # only the file asked for was read
+    unknown = client.post(f"/admin/fixity/{uuid.uuid4()}/verify", headers=users.admin.headers)
+    assert unknown.status_code == 404
 
 
 def run(app, *args):

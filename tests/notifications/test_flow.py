@@ -239,3 +239,35 @@ def test_invalid_rules_are_refused_naming_the_field(api, env):
     assert api.get(url, headers=u.admin.headers).json == before  # nothing half-written
     assert api.put("/jsonschemas/no-such/notifications", data=json.dumps(RULES),
                    headers=u.admin.headers).status_code == 404
+
+
+@pytest.fixture(scope="module")
+def questionnaire_admin(create_user):
+    """A CMS member who administers the questionnaire type only (no superuser)."""
+    from invenio_access.models import ActionUsers
+    from invenio_access.permissions import ParameterizedActionNeed
+    from invenio_db import db
+
+    person = create_user("stats-type-admin@cern.ch", roles=["cms-members@cern.ch"])
+    db.session.add(ActionUsers.allow(
+        ParameterizedActionNeed("deposit-schema-admin", "cms-stats-questionnaire"),
+        user_id=person.id))
+    db.session.commit()
+    return person
+
+
+def test_a_type_admin_reads_and_changes_the_rules_of_their_type_only(
+        api, env, questionnaire_admin):
+    headers = questionnaire_admin.headers
+    own = "/jsonschemas/cms-stats-questionnaire/notifications"
+    read = api.get(own, headers=headers)
+    assert read.status_code == 200 and set(read.json["actions"]) == {"publish", "review"}
+    changed = api.put(own, data=json.dumps(RULES), headers=headers)
+    assert changed.status_code == 200 and changed.json == RULES
+    assert api.get(own, headers=headers).json == RULES
+
+    other = "/jsonschemas/cms-analysis/notifications"
+    before = api.get(other, headers=env.users.admin.headers).json
+    assert api.get(other, headers=headers).status_code == 403
+    assert api.put(other, data=json.dumps(RULES), headers=headers).status_code == 403
+    assert api.get(other, headers=env.users.admin.headers).json == before

@@ -6,6 +6,7 @@ import Deposit from "./pages/Deposit.jsx";
 import Record from "./pages/Record.jsx";
 import LinkedAccounts from "./pages/LinkedAccounts.jsx";
 import Types from "./pages/Types.jsx";
+import AdminHealth from "./pages/AdminHealth.jsx";
 import NavSearch from "./components/NavSearch.jsx";
 
 const PAGES = {
@@ -16,6 +17,7 @@ const PAGES = {
   collection: Search,
   "linked-accounts": LinkedAccounts,
   types: Types,
+  "admin-health": AdminHealth,
 };
 
 const mount = document.getElementById("cap-app");

@@ -19,6 +19,7 @@ from invenio_records.models import RecordMetadata
 from invenio_records_files.models import RecordsBuckets
 
 from ..access.policies import PermissionPolicy
+from ..core.errors import NotFoundError
 from .models import FixityAlert
 
 OK, MISMATCH, UNREADABLE = "ok", "mismatch", "unreadable"
@@ -158,14 +159,21 @@ class FixityService:
         if file_ids is None:
             file_ids = [row.id for row in self._selection(record_id).with_entities(FileInstance.id)]
         for file_id in file_ids:
-            file_instance = db.session.get(FileInstance, file_id)
-            file_instance.verify_checksum(throws=False)
-            db.session.commit()
+            file_instance = self._check(db.session.get(FileInstance, file_id))
             if status_of(file_instance) != OK:
                 failed.append(file_instance)
             if progress:
                 progress(file_instance)
         return results_of(failed)
+
+    def verify_file(self, identity, file_id):
+        """Re-read one file now (the admin page's re-check); its result, passed or not."""
+        FixityPermissionPolicy("verify").require(identity)
+        file_instance = files_to_check().filter(FileInstance.id == file_id).one_or_none()
+        if file_instance is None:
+            raise NotFoundError(f"No stored file {file_id}.")
+        [result] = results_of([self._check(file_instance)])
+        return result
 
     def report(self, identity):
         """Every file whose last check failed, with where it is used."""
@@ -193,6 +201,13 @@ class FixityService:
             alert.checked_at = result.checked_at
             db.session.add(alert)
         db.session.commit()
+
+    @staticmethod
+    def _check(file_instance):
+        """Re-read one file and commit the outcome (files-rest's ``last_check``)."""
+        file_instance.verify_checksum(throws=False)
+        db.session.commit()
+        return file_instance
 
     @staticmethod
     def _selection(record_id):

@@ -1,4 +1,8 @@
-"""``GET /admin/fixity``: the files whose last fixity check failed (superusers)."""
+"""The fixity report for superusers.
+
+- ``GET /admin/fixity``: the files whose last fixity check failed;
+- ``POST /admin/fixity/<file_id>/verify``: re-read one file now, its result.
+"""
 
 from flask import Blueprint, g, jsonify
 
@@ -35,9 +39,16 @@ def fixity_report():
     return jsonify({"hits": {"total": len(hits), "hits": hits}}), 200
 
 
+def verify_file(file_id):
+    """Check one file again (after a repair, say); the outcome either way."""
+    return jsonify(result_dump(FixityService().verify_file(g.identity, file_id))), 200
+
+
 def create_blueprint(app):
     """Blueprint of the fixity report."""
     blueprint = Blueprint("cap_files_fixity", __name__)
     blueprint.add_url_rule("/admin/fixity", "fixity_report", fixity_report, methods=["GET"])
+    blueprint.add_url_rule("/admin/fixity/<uuid:file_id>/verify", "verify_file", verify_file,
+                           methods=["POST"])
     register_error_handlers(blueprint)
     return blueprint

@@ -38,6 +38,7 @@ def notification_item(row, blind_copies=True):
         recipients.pop("bcc", None)
     return {
         "id": row.id,
+        "depid": row.depid,
         "action": row.action,
         "subject": row.subject,
         "recipients": recipients,

@@ -118,6 +118,8 @@ OPERATIONS = {
     "cap_packages.start_build POST": {"success": {"202": ref("Object")}},
     "cap_packages.build_status GET": {"success": {"200": ref("Object")}},
     "cap_packages.build_file GET": {"success": {"200": ZIP}},
+    # A check run now, not a creation: 200 with the file's result.
+    "cap_files_fixity.verify_file POST": {"success": {"200": ref("Object")}},
     # A download answers in the file's own media type.
     "invenio_files_rest.object_api GET": {"success": {"200": ANY_FILE}},
     "invenio_files_rest.object_api PUT": {"body": OCTETS},

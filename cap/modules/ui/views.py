@@ -11,9 +11,13 @@ from flask_security.utils import get_post_logout_redirect, logout_user
 from flask_wtf import FlaskForm
 from invenio_pidstore.errors import PIDDeletedError
 
+from ..access.policies import NotificationPermissionPolicy
 from ..core.errors import NotFoundError, PermissionDeniedError
 from ..deposit.proxies import current_deposit_service
 from ..exports.formats import page_citation
+from ..files.fixity import FixityPermissionPolicy, FixityService
+from ..files.fixity_views import result_dump
+from ..notifications.proxies import current_notification_service
 from ..oaipmh.proxies import current_oaipmh_service
 from ..oaipmh.service import world_identity
 from ..records.proxies import current_record_service
@@ -123,6 +127,25 @@ def types():
     return render_page("types", "Deposit types", scope=scope, experiments=experiments)
 
 
+@login_required
+def admin_health():
+    """What admins must act on: files whose fixity check failed, mails never
+    sent. A real 403 for all but those the two reports are for (superusers)."""
+    try:
+        fixity = [result_dump(result) for result in FixityService().report(g.identity)]
+        failed_mails = current_notification_service.list_failed(g.identity)
+    except PermissionDeniedError:
+        abort(403)
+    return render_page("admin-health", "Admin", fixity=fixity, failedMails=failed_mails)
+
+
+def shows_admin_link():
+    """Template global: whether the header links the admin page, asked of the
+    policies of its two reports."""
+    return (FixityPermissionPolicy("read_report").allows(g.identity)
+            and NotificationPermissionPolicy("manage").allows(g.identity))
+
+
 def favicon():
     """``/favicon.ico``, which browsers and feed readers ask for whatever the
     page links: the bundle's icon."""
@@ -170,10 +193,12 @@ def create_blueprint(app):
     rule("/collection/<name>", "collection", collection)
     rule("/collection/<name>/<version>", "collection", collection)
     rule("/admin/types", "types", types)
+    rule("/admin/health", "admin_health", admin_health)
     rule("/docs/api", "api_docs", api_docs)
     rule("/favicon.ico", "favicon", favicon)
     rule(app.config["SECURITY_LOGOUT_URL"], "logout", logout, methods=["POST"])
     blueprint.before_app_request(confirm_logout)
     blueprint.after_app_request(html_no_cache)
     blueprint.add_app_template_global(LogoutForm, "cap_logout_form")
+    blueprint.add_app_template_global(shows_admin_link, "cap_shows_admin_link")
     return blueprint
