@@ -186,6 +186,13 @@ function makeValidator({ required }) {
 export const draftValidator = makeValidator({ required: false });
 export const publishValidator = makeValidator({ required: true });
 
+// What the form's own (draft) validation already flags in `data`, as an
+// error schema: the `shown` of inlineErrors, so that the publish check or
+// the server does not say it a second time under the same field.
+export function draftErrorSchema(schema, data) {
+  return draftValidator.validateFormData(data || {}, schema).errorSchema;
+}
+
 // Every field publishing lacks or refuses, at once, as `[{field, message}]`
 // in form order: a missing group of fields counts as its own missing
 // fields (filled with {} and checked again), not as one line for the group.

@@ -11,7 +11,7 @@ from flask_security.utils import get_post_logout_redirect, logout_user
 from flask_wtf import FlaskForm
 from invenio_pidstore.errors import PIDDeletedError
 
-from ..access.policies import NotificationPermissionPolicy
+from ..access.policies import NotificationPermissionPolicy, SchemaPermissionPolicy
 from ..core.errors import NotFoundError, PermissionDeniedError
 from ..deposit.proxies import current_deposit_service
 from ..exports.formats import page_citation
@@ -146,6 +146,11 @@ def shows_admin_link():
             and NotificationPermissionPolicy("manage").allows(g.identity))
 
 
+def may_design_types():
+    """Whether the header links the content builder: the policy's ``design``."""
+    return SchemaPermissionPolicy("design").allows(g.identity)
+
+
 def favicon():
     """``/favicon.ico``, which browsers and feed readers ask for whatever the
     page links: the bundle's icon."""
@@ -201,4 +206,5 @@ def create_blueprint(app):
     blueprint.after_app_request(html_no_cache)
     blueprint.add_app_template_global(LogoutForm, "cap_logout_form")
     blueprint.add_app_template_global(shows_admin_link, "cap_shows_admin_link")
+    blueprint.add_app_template_global(may_design_types, "cap_may_design_types")
     return blueprint

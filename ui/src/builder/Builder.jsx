@@ -4,7 +4,7 @@
 // version); the server's refusals are shown on the fields they name.
 import { useMemo, useRef, useState } from "react";
 import { api } from "../api.js";
-import { errorText } from "../util.js";
+import { errorText, fieldPath } from "../util.js";
 import FieldEditor from "./FieldEditor.jsx";
 import FieldTree from "./FieldTree.jsx";
 import Preview from "./Preview.jsx";
@@ -35,6 +35,9 @@ export default function Builder({ initial, previous, scope, experiments, refs, o
   const [problems, setProblems] = useState(null);
   const [review, setReview] = useState(null);
   const [busy, setBusy] = useState(false);
+  // The version as the server created it, while its grants are still refused.
+  const [savedVersion, setSavedVersion] = useState(null);
+  const [grantsProblem, setGrantsProblem] = useState(null);
   const fileInput = useRef(null);
   const isNewVersion = Boolean(previous);
   const set = (changes) => setState((s) => ({ ...s, ...changes }));
@@ -102,8 +105,11 @@ export default function Builder({ initial, previous, scope, experiments, refs, o
     try {
       const definition = JSON.parse(await file.text());
       const next = fromDefinition(definition);
-      // A type administrator versions their own type only.
-      if (!scope.any) next.meta = { ...next.meta, name: state.meta.name, experiment: state.meta.experiment };
+      // A new version stays one of this type, numbered as the builder
+      // numbered it (the file's version may well exist); a type
+      // administrator also keeps the type's experiment.
+      if (isNewVersion) next.meta = { ...next.meta, name: state.meta.name, version: state.meta.version };
+      if (!scope.any) next.meta = { ...next.meta, experiment: state.meta.experiment };
       setState({ ...next, grants: state.grants });
       setSelected(next.fields[0] ? next.fields[0].id : null);
       setProblems(null);
@@ -112,25 +118,43 @@ export default function Builder({ initial, previous, scope, experiments, refs, o
     }
   }
 
+  // The grants of the Access tab, posted once the version exists.
+  async function postGrants(name) {
+    const grants = state.grants.filter((g) => g.who.trim());
+    if (!grants.length) return;
+    await api(`jsonschemas/${encodeURIComponent(name)}/permissions`, {
+      method: "POST",
+      body: grants.map((g) => (g.type === "user"
+        ? { type: "user", email: g.who.trim(), action: g.action }
+        : { type: "egroup", name: g.who.trim(), action: g.action })),
+    });
+  }
+
+  // The version, then its grants. A version the server created stays
+  // created: refused grants are said apart, and retried alone.
   async function save() {
     setBusy(true);
     setProblems(null);
+    let data = savedVersion;
     try {
-      const { data } = await api("jsonschemas/", { method: "POST", body: built.definition });
-      const grants = state.grants.filter((g) => g.who.trim());
-      if (grants.length) {
-        await api(`jsonschemas/${encodeURIComponent(data.name)}/permissions`, {
-          method: "POST",
-          body: grants.map((g) => (g.type === "user"
-            ? { type: "user", email: g.who.trim(), action: g.action }
-            : { type: "egroup", name: g.who.trim(), action: g.action })),
-        });
+      if (!data) {
+        ({ data } = await api("jsonschemas/", { method: "POST", body: built.definition }));
+        setSavedVersion(data);
       }
+    } catch (error) {
+      setReview(null);
+      setProblems({ message: errorText(error), errors: (error.body && error.body.errors) || [] });
+      setBusy(false);
+      return;
+    }
+    try {
+      await postGrants(data.name);
       setReview(null);
       onSaved(data);
     } catch (error) {
       setReview(null);
-      setProblems({ message: errorText(error), errors: (error.body && error.body.errors) || [] });
+      setTab("Access");
+      setGrantsProblem({ message: errorText(error), errors: (error.body && error.body.errors) || [] });
     } finally {
       setBusy(false);
     }
@@ -152,8 +176,8 @@ export default function Builder({ initial, previous, scope, experiments, refs, o
           <button type="button" className="btn" onClick={() => fileInput.current.click()}>Import JSON…</button>
           <input ref={fileInput} type="file" accept="application/json,.json" hidden onChange={importFile}
             aria-label="Import a definition file" data-testid="import-definition" />
-          <button type="button" className="btn" onClick={onCancel}>Cancel</button>
-          <button type="button" className="btn btn-primary" disabled={!built.definition || busy}
+          <button type="button" className="btn" onClick={() => (savedVersion ? onSaved(savedVersion) : onCancel())}>Cancel</button>
+          <button type="button" className="btn btn-primary" disabled={!built.definition || busy || Boolean(savedVersion)}
             onClick={() => setReview(diff(asDefinition(previous), built.definition))}>Review and save…</button>
         </div>
       </header>
@@ -205,6 +229,16 @@ export default function Builder({ initial, previous, scope, experiments, refs, o
           )}
         </div>
       )}
+      {savedVersion && grantsProblem && (
+        <div className="alert alert-warning builder-grants-problem" role="alert">
+          <p>Saved {savedVersion.name} v{savedVersion.version}, but not its grants: {grantsProblem.message}</p>
+          <p>Correct them under Access and retry; the version itself is saved and stays as it is.</p>
+          <p className="actions">
+            <button type="button" className="btn btn-primary" disabled={busy} onClick={save}>Retry the grants</button>
+            <button type="button" className="btn" onClick={() => onSaved(savedVersion)}>Leave without them</button>
+          </p>
+        </div>
+      )}
       {built.error && <p className="alert alert-warning" role="alert">{built.error}</p>}
 
       <div className="builder-layout">
@@ -253,7 +287,7 @@ export default function Builder({ initial, previous, scope, experiments, refs, o
             </div>
           )}
           {tab === "Access" && (
-            <GrantsPart state={state} set={set} previous={previous} />
+            <GrantsPart state={state} set={set} previous={previous} errors={grantsProblem ? grantsProblem.errors : []} />
           )}
         </div>
         <Preview schema={preview.deposit_schema} uiSchema={preview.deposit_options} />
@@ -395,7 +429,7 @@ function SearchPart({ state, set, terms }) {
   );
 }
 
-function GrantsPart({ state, set, previous }) {
+function GrantsPart({ state, set, previous, errors }) {
   const [current, setCurrent] = useState(null);
   const row = (i, changes) => set({ grants: state.grants.map((g, j) => (j === i ? { ...g, ...changes } : g)) });
   function load() {
@@ -422,7 +456,8 @@ function GrantsPart({ state, set, previous }) {
             <option value="egroup">e-group</option>
             <option value="user">user</option>
           </select>
-          <input className="form-control" aria-label="E-group or email" value={g.who} onChange={(e) => row(i, { who: e.target.value })} />
+          <input className="form-control" aria-label="E-group or email" value={g.who} onChange={(e) => row(i, { who: e.target.value })}
+            aria-invalid={errors.some((e) => fieldPath(e.field).startsWith(`${i}.`)) ? true : undefined} />
           <select className="form-control" aria-label="Right" value={g.action} onChange={(e) => row(i, { action: e.target.value })}>
             {SCHEMA_ACTIONS.map((a) => <option key={a} value={a}>{a}</option>)}
           </select>

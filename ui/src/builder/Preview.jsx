@@ -5,7 +5,7 @@ import { Component, useEffect, useMemo, useRef, useState } from "react";
 import { api } from "../api.js";
 import DepositForm from "../components/DepositForm.jsx";
 import { inlineErrors, schemaAt } from "../util.js";
-import { publishProblems } from "../validator.js";
+import { draftErrorSchema, publishProblems } from "../validator.js";
 
 const REF = /\/schemas\/deposits\/records\/(.+)-v(\d+\.\d+\.\d+)\.json$/;
 
@@ -56,6 +56,12 @@ export default function Preview({ schema, uiSchema }) {
     },
   }), [shown]);
 
+  // The publish check's problems under their fields, less what the form's
+  // own validation shows already.
+  const extraErrors = useMemo(
+    () => (problems ? inlineErrors(problems, draftErrorSchema(shown, data)) : undefined), [problems, shown, data],
+  );
+
   function check() {
     const found = publishProblems(shown, data);
     setProblems(found);
@@ -83,7 +89,7 @@ export default function Preview({ schema, uiSchema }) {
           formData={data}
           formContext={formContext}
           onChange={({ formData }) => { setData(formData); if (problems) setProblems(publishProblems(shown, formData)); }}
-          extraErrors={problems ? inlineErrors(problems, null) : undefined}
+          extraErrors={extraErrors}
         />
       </ErrorBoundary>
     </section>

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { draftValidator, publishProblems } from "../validator.js";
+import { draftErrorSchema, publishProblems } from "../validator.js";
 import { api, sameOrigin } from "../api.js";
 import Files from "../components/Files.jsx";
 import DepositForm from "../components/DepositForm.jsx";
@@ -97,7 +97,7 @@ export default function Deposit({ pid, emptyFileMessage }) {
         setDeposit((d) => ({ ...d, ...resp.data, schemas: d.schemas, can_update: d.can_update, can_admin: d.can_admin }));
         const refused = resp.data.not_saved || [];
         holdersOf(refused).then(setHolders);
-        const shown = draftValidator.validateFormData(data, schemaRef.current).errorSchema;
+        const shown = draftErrorSchema(schemaRef.current, data);
         setServerErrors(inlineErrors([...refused, ...(resp.data.errors || [])], shown));
         if (pending.current) {
           writeLocal(pid, revision.current, pending.current);
@@ -126,7 +126,7 @@ export default function Deposit({ pid, emptyFileMessage }) {
         setSaveState("error");
         lastError.current = errorText(err) || "the server did not answer";
         setSaveError(lastError.current);
-        const shown = draftValidator.validateFormData(data, schemaRef.current).errorSchema;
+        const shown = draftErrorSchema(schemaRef.current, data);
         setServerErrors(inlineErrors(err.body && err.body.errors, shown));
         if (!err.status || err.status >= 500) timer.current = setTimeout(() => save(), RETRY_MS);
       }
@@ -142,7 +142,7 @@ export default function Deposit({ pid, emptyFileMessage }) {
     unsaved.current = true;
     writeLocal(pid, revision.current, next);
     setSaveState("unsaved");
-    setPublishErrors((old) => old && inlineErrors(publishProblems(schemaRef.current, next), null));
+    setPublishErrors((old) => old && inlineErrors(publishProblems(schemaRef.current, next), draftErrorSchema(schemaRef.current, next)));
     clearTimeout(timer.current);
     timer.current = setTimeout(() => save(), AUTOSAVE_MS);
   }, [pid, save]);
@@ -229,7 +229,7 @@ export default function Deposit({ pid, emptyFileMessage }) {
 
   // Every missing or invalid field under its field; the first scrolled to.
   function showProblems(problems) {
-    setPublishErrors(inlineErrors(problems, null));
+    setPublishErrors(inlineErrors(problems, draftErrorSchema(schemaRef.current, dataRef.current)));
     if (problems.length) goTo(problems[0].field);
   }
 
