@@ -469,9 +469,15 @@ class FakeGitHub(FakeGitHost):
         return self.json({"message": "Not Found"}, 404)
 
     def create_repository(self, request, org):
-        """``POST /orgs/{org}/repos``: a new repository with a README (token required)."""
-        if not self.authorized(request):
+        """``POST /orgs/{org}/repos``: a new repository with a README, by the instance's
+        token or the OAuth token of a member of the organisation (who then admins it)."""
+        login = None if self.authorized(request) else self.oauth.user_of(request)
+        if login is None and not self.authorized(request):
             return self.json({"message": "Requires authentication"}, 401)
+        if login is not None and not any(r.owner == org and login in r.members
+                                         for r in self.repositories.values()):
+            return self.json({"message": "Not Found",
+                              "documentation_url": "https://docs.github.com/rest"}, 404)
         body = request.get_json(force=True, silent=True) or {}
         name = str(body.get("name") or "")
         if not name or self.find(f"{org}/{name}"):
@@ -483,7 +489,7 @@ class FakeGitHub(FakeGitHost):
             files["LICENSE"] = f"{body['license_template'].upper()} License\n".encode()
         repository = self.add(FakeRepository(
             482910400 + len(self.repositories), org, name, private=bool(body.get("private")),
-            files=files,
+            files=files, members={login} if login else (),
         ))
         return self.json(self.repo_json(repository), 201)
 
