@@ -72,6 +72,8 @@ class RepositoryTemplate:
     host: str
     owner: str
     """The group (organisation) the repository is made in: its path, or a GitLab id."""
+    owner_is_id: bool
+    """``owner`` is legacy's ``org_id``: the group's path is known once it is made."""
     repo_name: object
     """Our ``{field.path}`` text, or legacy CAP's ``{template | template_file, ctx}``."""
     description: object
@@ -102,7 +104,8 @@ class RepositoryTemplate:
         if credentials not in CREDENTIALS:
             raise _config_error(name, "authentication", f"type is one of "
                                                         f"{', '.join(CREDENTIALS)}.")
-        return cls(name=name, host=host, owner=str(owner), repo_name=repo_name,
+        return cls(name=name, host=host, owner=str(owner),
+                   owner_is_id=not config.get("org_name"), repo_name=repo_name,
                    description=description, private=bool(config.get("private", True)),
                    event_type=event_type, credentials=credentials,
                    license_template=config.get("license") or None)

@@ -183,17 +183,16 @@ class RepositoriesService:
                                                    self._draft_url(deposit)), None
         except InvalidRequestError as refused:
             name, error = None, _refusal(refused)
-        owner_given_by_id = template.owner.isdigit()
         created = name is not None and any(
             w.host == template.host and w.name.lower() == name.lower()
-            and (owner_given_by_id or w.owner.lower() == template.owner.lower())
+            and (template.owner_is_id or w.owner.lower() == template.owner.lower())
             for w in webhooks)
         return {
             "name": template.name, "host": template.host, "owner": template.owner,
             "repository": name, "private": template.private,
             "event_type": template.event_type, "credentials": template.credentials,
             "url": RepositoryURL(template.host, template.owner, name).web_url
-            if name and not owner_given_by_id else None,
+            if name and not template.owner_is_id else None,
             "created": created, "error": error,
         }
 
