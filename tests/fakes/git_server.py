@@ -17,7 +17,7 @@ Shapes follow the real APIs (the fields CAP reads, plus the usual company):
   ``GET /projects/{id}/repository/commits/{ref}``,
   ``GET /projects/{id}/repository/archive.tar.gz?sha=``,
   ``GET /projects/{id}/repository/files/{path}/raw?ref=``,
-  ``POST|GET|DELETE /projects/{id}/hooks[/{id}]``, ``GET /groups/{path}``,
+  ``POST|GET|DELETE /projects/{id}/hooks[/{id}]``, ``GET /groups/{id|path}``,
   ``POST /projects``.
 
 Private repositories answer 404 without a token (as both do); hooks need a
@@ -469,18 +469,27 @@ class FakeGitHub(FakeGitHost):
         return self.json({"message": "Not Found"}, 404)
 
     def create_repository(self, request, org):
-        """``POST /orgs/{org}/repos``: a new repository with a README (token required)."""
-        if not self.authorized(request):
+        """``POST /orgs/{org}/repos``: a new repository with a README, by the instance's
+        token or the OAuth token of a member of the organisation (who then admins it)."""
+        login = None if self.authorized(request) else self.oauth.user_of(request)
+        if login is None and not self.authorized(request):
             return self.json({"message": "Requires authentication"}, 401)
+        if login is not None and not any(r.owner == org and login in r.members
+                                         for r in self.repositories.values()):
+            return self.json({"message": "Not Found",
+                              "documentation_url": "https://docs.github.com/rest"}, 404)
         body = request.get_json(force=True, silent=True) or {}
         name = str(body.get("name") or "")
         if not name or self.find(f"{org}/{name}"):
             return self.json({"message": "Repository creation failed.", "errors": [
                 {"resource": "Repository", "code": "custom", "field": "name",
                  "message": "name already exists on this account"}]}, 422)
+        files = {"README.md": f"# {name}\n\n{body.get('description') or ''}\n".encode()}
+        if body.get("license_template"):
+            files["LICENSE"] = f"{body['license_template'].upper()} License\n".encode()
         repository = self.add(FakeRepository(
             482910400 + len(self.repositories), org, name, private=bool(body.get("private")),
-            files={"README.md": f"# {name}\n\n{body.get('description') or ''}\n".encode()},
+            files=files, members={login} if login else (),
         ))
         return self.json(self.repo_json(repository), 201)
 
@@ -631,6 +640,15 @@ class FakeGitLab(FakeGitHost):
                 "web_url": f"https://{self.host}/{login}",
                 "avatar_url": None, "email": f"{login}@cern.ch"}
 
+    GROUPS = {"cms-hig": 3012, "atlas-cap": 3107}
+    """The groups (path -> id) projects may be created in."""
+
+    def group(self, key):
+        """The path of the group of an id or a path, or ``None``."""
+        if key.isdigit():
+            return next((path for path, id_ in self.GROUPS.items() if id_ == int(key)), None)
+        return key if key in self.GROUPS else None
+
     def project(self, key):
         """The project of an id or a (url-encoded) path."""
         if key.isdigit():
@@ -645,7 +663,8 @@ class FakeGitLab(FakeGitHost):
             "id": repository.id, "name": repository.name, "path": repository.name,
             "path_with_namespace": full, "name_with_namespace": f"{repository.owner} / "
                                                                f"{repository.name}",
-            "namespace": {"id": 3012, "name": repository.owner, "path": repository.owner,
+            "namespace": {"id": self.GROUPS.get(repository.owner, 3012),
+                          "name": repository.owner, "path": repository.owner,
                           "kind": "group", "full_path": repository.owner},
             "default_branch": repository.default_branch,
             "visibility": "private" if repository.private else "public",
@@ -672,8 +691,11 @@ class FakeGitLab(FakeGitHost):
                 return self.json({"message": "401 Unauthorized"}, 401)
             return self.json([self.project_json(r) for r in repositories])
         if parts[:1] == ["groups"] and len(parts) == 2:
-            return self.json({"id": 3012, "name": parts[1], "path": parts[1],
-                              "full_path": parts[1], "visibility": "internal"})
+            group = self.group(parts[1])
+            if group is None:
+                return self.json({"message": "404 Group Not Found"}, 404)
+            return self.json({"id": self.GROUPS[group], "name": group, "path": group,
+                              "full_path": group, "visibility": "internal"})
         if parts == ["projects"] and request.method == "POST":
             return self.create_project(request)
         if parts[:1] != ["projects"] or len(parts) < 2:
@@ -717,15 +739,15 @@ class FakeGitLab(FakeGitHost):
         if not self.authorized(request):
             return self.json({"message": "401 Unauthorized"}, 401)
         body = request.get_json(force=True, silent=True) or {}
-        name, group = str(body.get("name") or ""), "cms-hig"  # the one group (id 3012)
-        if str(body.get("namespace_id")) != "3012":
+        name, group = str(body.get("name") or ""), self.group(str(body.get("namespace_id")))
+        if group is None or not str(body.get("namespace_id")).isdigit():
             return self.json({"message": {"namespace": ["is not valid"]}}, 400)
         if not name or self.find(f"{group}/{name}"):
             return self.json({"message": {"name": ["has already been taken"]}}, 400)
         repository = self.add(FakeRepository(
             15900 + len(self.repositories), group, name,
             private=body.get("visibility") != "public",
-            files={"README.md": f"# {name}\n".encode()},
+            files={"README.md": f"# {name}\n\n{body.get('description') or ''}\n".encode()},
         ))
         return self.json(self.project_json(repository), 201)
 

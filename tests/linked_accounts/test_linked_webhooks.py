@@ -160,3 +160,40 @@ def test_gitlab_tag_push_of_a_personal_project(api, link, gitlab, physicist, dra
     tags = head_tags(draft, "repositories/gitlab.cern.ch/sandersson/thesis-notebooks/"
                             "v2.0.0.tar.gz")
     assert tags["commit"] == sha
+
+
+def test_a_legacy_user_template_creates_the_repository_with_the_linked_account(
+        api, env, draft, physicist, link, github, unlinked):
+    """Legacy CAP's ``authentication: {type: user}``: the caller's own account creates it
+    (a member of the organisation), and so the hook."""
+    from cap.modules.schemas.models import Schema
+
+    template = {"host": "github.com", "org_name": "cms-hig", "authentication": {"type": "user"},
+                "repo_name": {"template": "recast-{{ id }}",
+                              "ctx": {"id": {"type": "path", "path": "_deposit.id"}}},
+                "private": True}
+    rows = Schema.query.filter_by(name="generic").all()
+    saved = {row.id: row.config for row in rows}
+    for row in rows:
+        row.config = {**(row.config or {}), "repositories": {"mine": template}}
+    db.session.commit()
+    url = f"/api/deposits/{draft.pid}/actions/create_repository"
+    try:
+        answer = api.post(url, headers=physicist.headers, data=json.dumps({"name": "mine"}))
+        assert answer.status_code == 400
+        assert "link it first" in answer.json["message"]
+        assert github.find(f"cms-hig/recast-{draft.pid}") is None
+
+        link(github, "github")
+        answer = api.post(url, headers=physicist.headers, data=json.dumps({"name": "mine"}))
+        assert answer.status_code == 201, answer.json
+    finally:
+        for row in Schema.query.filter_by(name="generic").all():
+            row.config = saved[row.id]
+        db.session.commit()
+    repository = github.find(f"cms-hig/recast-{draft.pid}")
+    assert repository.private and repository.members == {"sandersson"}
+    (hook,) = repository.hooks.values()
+    assert hook["creator"] == "sandersson"
+    (webhook,) = GitWebhook.query.filter_by(name=f"recast-{draft.pid}").all()
+    assert webhook.user_id == physicist.id

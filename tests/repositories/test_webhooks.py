@@ -1,7 +1,9 @@
 """Webhooks: subscribing drafts, signed deliveries on ``POST /repos/event``, disconnecting."""
 
+import gzip
 import json
 
+import requests
 from test_attach import REPO, stored
 
 from cap.modules.repositories.models import GitDelivery, GitSnapshot, GitWebhook
@@ -206,3 +208,95 @@ def test_legacy_web_ui_body_names_the_event_in_webhook(upload, draft, github):
     (hook,) = github.find("cms-hig/hzz4l-analysis").hooks.values()
     assert hook["events"] == ["release"]
     assert upload(draft.pid, {"url": REPO, "webhook": "merge"}).status_code == 400
+
+
+def test_a_signed_github_release_snapshots_the_tag(upload, draft, github, client, env):
+    answer = upload(draft.pid, {"url": REPO, "webhook": True, "event_type": "release"})
+    assert answer.status_code == 201, answer.json
+    hook_id = only_hook(github, "cms-hig/hzz4l-analysis")
+    repository = github.find("cms-hig/hzz4l-analysis")
+    repository.push("main", {"analysis/fit.py": b"WORKSPACE = 'v2.json'\n"})
+    sha = repository.tag("v2.0.0")
+    # A push is not this hook's event.
+    answer = deliver(client, *github.delivery(hook_id, "push", branch="main"))
+    assert answer.status_code == 200 and answer.json["snapshots"] == 0
+
+    answer = deliver(client, *github.delivery(hook_id, "release", tag="v2.0.0"))
+    assert answer.status_code == 202, answer.json
+    assert answer.json["snapshots"] == 1
+    data, tags = stored(draft, "repositories/github.com/cms-hig/hzz4l-analysis/v2.0.0.tar.gz")
+    assert (tags["commit"], tags["ref"], tags["type"]) == (sha, "v2.0.0", "repository")
+    assert b"v2.json" in gzip.decompress(data)  # the tag's tree, not the first commit's
+    (webhook,) = repositories(client, env.users.owner, draft.pid)["webhooks"]
+    assert webhook["branch"] is None
+    assert [(s["event"], s["ref"], s["sha"], s["status"]) for s in webhook["snapshots"]][-1] \
+        == ("release", "v2.0.0", sha, "done")
+    # Forged: 401, nothing new.
+    before = snapshot_count()
+    answer = deliver(client, *github.delivery(hook_id, "release", tag="v2.0.0",
+                                              secret="not-the-secret"))
+    assert answer.status_code == 401
+    assert snapshot_count() == before
+
+
+def test_a_gitlab_push_of_the_followed_branch_snapshots_it(upload, draft, gitlab, client, env):
+    answer = upload(draft.pid, {"url": f"{FITS}/-/tree/main", "webhook": True,
+                                "event_type": "push"})
+    assert answer.status_code == 201, answer.json
+    hook_id = only_hook(gitlab, "cms-hig/hzz4l-fits")
+    hook = gitlab.find("cms-hig/hzz4l-fits").hooks[hook_id]
+    assert hook["push_events"] and not hook["tag_push_events"]
+    assert hook["push_events_branch_filter"] == "main"
+    project = gitlab.find("cms-hig/hzz4l-fits")
+    sha = project.push("main", {"fits/limits.json": b"{\"mu\": 0.98}"})
+
+    answer = deliver(client, *gitlab.delivery(hook_id, "push", branch="main"))
+    assert answer.status_code == 202, answer.json
+    assert answer.json["snapshots"] == 1
+    data, tags = stored(draft, "repositories/gitlab.cern.ch/cms-hig/hzz4l-fits/main.tar.gz")
+    assert (tags["commit"], tags["ref"]) == (sha, "main")
+    assert b"\"mu\": 0.98" in gzip.decompress(data)
+    (webhook,) = repositories(client, env.users.owner, draft.pid)["webhooks"]
+    assert (webhook["event_type"], webhook["branch"]) == ("push", "main")
+    assert [(s["event"], s["sha"], s["status"]) for s in webhook["snapshots"]][-1] == \
+        ("push", sha, "done")
+
+    # Another branch, a wrong token, the same delivery again: nothing new.
+    before = snapshot_count()
+    project.push("dev", {"README.md": b"dev\n"})
+    answer = deliver(client, *gitlab.delivery(hook_id, "push", branch="dev"))
+    assert answer.status_code == 200 and answer.json["snapshots"] == 0
+    headers, body = gitlab.delivery(hook_id, "push", branch="main", secret="wrong-token")
+    assert deliver(client, headers, body).status_code == 401
+    headers, body = gitlab.delivery(hook_id, "push", branch="main")
+    assert deliver(client, headers, body).status_code == 202
+    assert deliver(client, headers, body).json["snapshots"] == 0
+    assert snapshot_count() == before + 1
+
+
+def test_the_fakes_demo_push_trigger(upload, draft, github, gitlab, client):
+    """``POST /_fake/push`` (what a demo user runs against ``./scripts/run``'s fakes):
+    a new commit, a tag when asked, and the delivery left to the caller here
+    (``deliver: false``; the UI test has the fake deliver to a live server)."""
+    assert upload(draft.pid, {"url": REPO, "webhook": True,
+                              "event_type": "release"}).status_code == 201
+    hook_id = only_hook(github, "cms-hig/hzz4l-analysis")
+    answer = requests.post(f"{github.url}/_fake/push", timeout=5, json={
+        "repository": "cms-hig/hzz4l-analysis", "tag": "v3.0.0", "deliver": False})
+    assert answer.status_code == 200
+    sha = answer.json()["sha"]
+    repository = github.find("cms-hig/hzz4l-analysis")
+    assert repository.branches["main"] == repository.tags["v3.0.0"] == sha
+    assert repository.commits[sha]["CHANGELOG.md"] == b"Pushed for the demo\n"
+    assert answer.json()["deliveries"] == []
+    assert deliver(client, *github.delivery(hook_id, "release", tag="v3.0.0")).status_code \
+        == 202
+    _, tags = stored(draft, "repositories/github.com/cms-hig/hzz4l-analysis/v3.0.0.tar.gz")
+    assert tags["commit"] == sha
+    # GitLab's, under its API base; an unknown repository is a 404.
+    answer = requests.post(f"{gitlab.url}/_fake/push", timeout=5, json={
+        "repository": "cms-hig/hzz4l-fits", "branch": "dev", "deliver": False})
+    assert answer.status_code == 200
+    assert gitlab.find("cms-hig/hzz4l-fits").branches["dev"] == answer.json()["sha"]
+    assert requests.post(f"{github.url}/_fake/push", timeout=5,
+                         json={"repository": "cms-hig/nope"}).status_code == 404

@@ -499,3 +499,19 @@ def test_autocompleted_fields():
     latest = SchemaType(SCHEMAS_DIR / "cms-analysis" / "v2.0.0").deposit_options
     assert latest["additional_resources"]["keywords"]["ui:options"] == {
         "suggest": "keywords", "suggest_separator": ","}
+
+
+def test_repository_templates_name_fields_of_their_schema(stype):
+    """Each shipped repository template is one the service reads, on a default host,
+    and its ``{field.path}`` placeholders name fields of the deposit schema."""
+    from cap.modules.repositories.config import CAP_REPOSITORIES_HOSTS
+    from cap.modules.repositories.schema_templates import PLACEHOLDER, RepositoryTemplate
+
+    templates = stype.config["config"].get("repositories", {})
+    known = {path for path, _ in schema_paths(stype.deposit)}
+    for name, config in templates.items():
+        template = RepositoryTemplate.from_config(name, config, CAP_REPOSITORIES_HOSTS)
+        for text in (template.repo_name, template.description):
+            assert set(PLACEHOLDER.findall(text)) <= known, (stype.name, name, text)
+    if (stype.name, stype.version) == ("atlas-analysis", "2.1.0"):
+        assert templates["gitlab"]["repo_name"] == "analysis-{basic_info.glance_id}"

@@ -1,5 +1,7 @@
 """Defaults of the repositories module (``CAP_REPOSITORIES_*``)."""
 
+from pathlib import Path
+
 CAP_REPOSITORIES_HOSTS = {
     "github.com": {"type": "github", "api_url": "https://api.github.com", "token": None},
     "gitlab.cern.ch": {"type": "gitlab", "api_url": "https://gitlab.cern.ch/api/v4",
@@ -28,3 +30,7 @@ CAP_REPOSITORIES_WEBHOOK_URL = None
 CAP_REPOSITORIES_DEMO_URL = None
 """The repository (at a ref) ``cap setup --demo`` snapshots into a demo draft; ``None``:
 no such draft (``./scripts/run`` names its demo GitHub's analysis at ``v1.0.0``)."""
+
+CAP_REPOSITORIES_TEMPLATES_DIR = str(Path(__file__).parent / "templates")
+"""Where a legacy repository template's ``template_file`` is looked up (and nowhere else);
+it holds the names legacy CAP's schemas use (``repos/name/atlas.html``...)."""

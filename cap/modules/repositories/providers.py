@@ -54,6 +54,9 @@ class Repository:
     project_id: str
     default_branch: str
     private: bool
+    full_name: str | None = None
+    """``owner/name`` as the host answered it (set by ``create_repository``: a GitLab
+    group may be given by its id)."""
 
 
 @dataclass(frozen=True)
@@ -242,11 +245,15 @@ class GitHubClient(GitHostClient):
         """The commit a branch, tag or sha names."""
         return self.json("GET", f"repos/{owner}/{name}/commits/{quote(ref, safe='')}")["sha"]
 
-    def create_repository(self, owner, name, description, private):
-        """A new repository of the organisation ``owner``, with a README."""
-        body = self.json("POST", f"orgs/{owner}/repos", json={
-            "name": name, "description": description, "private": private, "auto_init": True})
-        return Repository(str(body["id"]), body["default_branch"], bool(body.get("private")))
+    def create_repository(self, owner, name, description, private, license_template=None):
+        """A new repository of the organisation ``owner``, with a README (and the
+        ``license_template``'s LICENSE, e.g. ``mit``, when given)."""
+        body = {"name": name, "description": description, "private": private, "auto_init": True}
+        if license_template:
+            body["license_template"] = license_template
+        body = self.json("POST", f"orgs/{owner}/repos", json=body)
+        return Repository(str(body["id"]), body["default_branch"], bool(body.get("private")),
+                          body["full_name"])
 
     def archive(self, owner, name, project_id, sha, max_size):
         """The tar.gz of the repository at ``sha``."""
@@ -340,15 +347,16 @@ class GitLabClient(GitHostClient):
         return self.json("GET", f"projects/{project_id}/repository/commits/"
                                 f"{quote(ref, safe='')}")["id"]
 
-    def create_repository(self, owner, name, description, private):
-        """A new project in the group ``owner``, with a README."""
-        group = self.json("GET", f"groups/{quote(owner, safe='')}")
+    def create_repository(self, owner, name, description, private, license_template=None):
+        """A new project in the group ``owner`` (its path or id), with a README
+        (GitLab has no license templates at creation: ``license_template`` is not sent)."""
+        group = self.json("GET", f"groups/{quote(str(owner), safe='')}")
         body = self.json("POST", "projects", json={
             "name": name, "path": name, "namespace_id": group["id"],
             "description": description, "initialize_with_readme": True,
             "visibility": "private" if private else "public"})
         return Repository(str(body["id"]), body.get("default_branch") or "main",
-                          body.get("visibility") != "public")
+                          body.get("visibility") != "public", body["path_with_namespace"])
 
     def archive(self, owner, name, project_id, sha, max_size):
         """The tar.gz of the project at ``sha``."""

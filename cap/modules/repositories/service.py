@@ -13,7 +13,6 @@ written; its snapshot waits (``waiting``).
 """
 
 import json
-import re
 import secrets
 
 from flask import current_app
@@ -39,9 +38,11 @@ from ..core.uow import TaskOp
 from ..deposit.proxies import current_deposit_service
 from ..deposit.records.api import Deposit
 from ..linked_accounts.proxies import current_linked_accounts_service
+from ..notifications.rules import Sandboxes
 from .models import EVENT_TYPES, GitDelivery, GitSnapshot, GitSubscription, GitWebhook
 from .providers import CLIENTS, EVENT_HEADERS, CredentialsRefusedError
-from .urls import NAME, RepositoryURL, parse_repository_url
+from .schema_templates import RepositoryTemplate
+from .urls import RepositoryURL, parse_repository_url
 
 UPLOAD_KEYS = ("url", "webhook", "event_type")
 """The body of ``actions/upload``: cap-client 1.4 sends all three; legacy CAP's
@@ -56,24 +57,6 @@ def snapshot_key(target, ref):
     """Where a snapshot goes in the bucket: ``repositories/<host>/<owner>/<repo>/<ref>.tar.gz``."""
     base = f"repositories/{target.host}/{target.owner}/{target.name}/{ref}"
     return f"{base}/{target.path}" if target.path else f"{base}.tar.gz"
-
-
-_PLACEHOLDER = re.compile(r"\{([\w.]+)\}")
-
-
-def fill_template(template, deposit):
-    """``template`` with each ``{field.path}`` replaced by the draft's value there
-    (400 naming the field when it is empty; the result must be a repository name)."""
-    def value(match):
-        found = deposit
-        for part in match.group(1).split("."):
-            found = found.get(part) if isinstance(found, dict) else None
-        if found in (None, "") or isinstance(found, (dict, list)):
-            message = f"Fill {match.group(1)} first: the repository's name is made from it."
-            raise InvalidRequestError(message, [field_error(match.group(1), message)])
-        return str(found)
-
-    return _PLACEHOLDER.sub(value, template or "")
 
 
 def dump_snapshot(snapshot):
@@ -100,8 +83,18 @@ def dump_webhook(webhook, snapshots):
     }
 
 
+def _refusal(error):
+    """A refusal as a preview shows it: ``{message, field}``."""
+    return {"message": error.message, "field": error.errors[0]["field"] if error.errors else []}
+
+
 class RepositoriesService:
-    """Snapshots of code repositories in drafts, and the webhooks that bring new ones."""
+    """Snapshots of code repositories in drafts, the webhooks that bring new ones, and
+    the repositories the drafts' schema templates create."""
+
+    def __init__(self):
+        """No template sandbox yet: it follows the app's templates folder."""
+        self._sandboxes_by_folder = {}
 
     @property
     def hosts(self):
@@ -132,20 +125,75 @@ class RepositoriesService:
         return deposit
 
     def repositories(self, identity, pid):
-        """The draft's snapshots and hooks (``application/repositories+json``)."""
+        """The draft's snapshots, hooks and repository templates
+        (``application/repositories+json``)."""
         deposit = self._draft(identity, pid, "read")
-        return self._answer(deposit.id)
+        return self._answer(deposit)
 
-    def _answer(self, deposit_id):
-        snapshots = GitSnapshot.query.filter_by(deposit_id=deposit_id).order_by(
+    def _answer(self, deposit):
+        snapshots = GitSnapshot.query.filter_by(deposit_id=deposit.id).order_by(
             GitSnapshot.created
         ).all()
         webhooks = GitWebhook.query.join(GitSubscription).filter(
-            GitSubscription.deposit_id == deposit_id
+            GitSubscription.deposit_id == deposit.id
         ).order_by(GitWebhook.id).all()
         return {
             "webhooks": [dump_webhook(w, snapshots) for w in webhooks],
             "snapshots": [dump_snapshot(s) for s in snapshots],
+            "templates": self._previews(deposit, webhooks),
+        }
+
+    # -- repository templates -------------------------------------------------
+    def _sandboxes(self):
+        """The Jinja sandbox of legacy templates, over ``CAP_REPOSITORIES_TEMPLATES_DIR``."""
+        folder = current_app.config["CAP_REPOSITORIES_TEMPLATES_DIR"]
+        if folder not in self._sandboxes_by_folder:
+            self._sandboxes_by_folder[folder] = Sandboxes(folder)
+        return self._sandboxes_by_folder[folder]
+
+    @staticmethod
+    def _template_configs(deposit):
+        schema = current_deposit_service.config.schemas().get_schema_by_url(deposit["$schema"])
+        return (schema.config or {}).get("repositories") or {}
+
+    @staticmethod
+    def _draft_url(deposit):
+        """The draft's page (a legacy template's ``draft_url``), as its ``links.html``."""
+        return current_app.config["SITE_UI_URL"] + \
+            current_app.config["CAP_DEPOSIT_UI_PATH"].format(pid=deposit.pid)
+
+    def _previews(self, deposit, webhooks):
+        """What "Create repository" of each template of the draft's schema would make:
+        the name (``None``, and the error naming the field to fill, while it cannot be
+        made), and whether the draft follows that repository already (``created``)."""
+        previews = []
+        for name, config in self._template_configs(deposit).items():
+            try:
+                template = RepositoryTemplate.from_config(name, config, self.hosts)
+            except InvalidRequestError as refused:  # the schema's config is wrong
+                previews.append({"name": name, "repository": None, "created": False,
+                                 "error": _refusal(refused)})
+                continue
+            previews.append(self._preview(template, deposit, webhooks))
+        return previews
+
+    def _preview(self, template, deposit, webhooks):
+        try:
+            name, error = template.repository_name(deposit, self._sandboxes(),
+                                                   self._draft_url(deposit)), None
+        except InvalidRequestError as refused:
+            name, error = None, _refusal(refused)
+        created = name is not None and any(
+            w.host == template.host and w.name.lower() == name.lower()
+            and (template.owner_is_id or w.owner.lower() == template.owner.lower())
+            for w in webhooks)
+        return {
+            "name": template.name, "host": template.host, "owner": template.owner,
+            "repository": name, "private": template.private,
+            "event_type": template.event_type, "credentials": template.credentials,
+            "url": RepositoryURL(template.host, template.owner, name).web_url
+            if name and not template.owner_is_id else None,
+            "created": created, "error": error,
         }
 
     @staticmethod
@@ -224,7 +272,7 @@ class RepositoriesService:
         db.session.add(snapshot)
         db.session.flush()
         self._queue(snapshot, uow)
-        return self._answer(deposit.id)
+        return self._answer(deposit)
 
     @staticmethod
     def _queue(snapshot, uow):
@@ -294,41 +342,43 @@ class RepositoriesService:
 
     @unit_of_work()
     def create_repository(self, identity, pid, data, uow=None):
-        """Create the repository a template of the draft's schema describes
-        (``config.repositories.<name>``: ``host``, ``org_name``, ``repo_name`` with
-        ``{field.path}`` placeholders filled from the draft, ``description``,
-        ``private``, ``event_type``), and subscribe the draft to its events."""
+        """Create the repository the draft's schema template ``data["name"]`` describes
+        (:mod:`.schema_templates`), and subscribe the draft to its events."""
         deposit = self._draft(identity, pid, "update")
         name = data.get("name") if isinstance(data, dict) else None
-        schema = current_deposit_service.config.schemas().get_schema_by_url(deposit["$schema"])
-        templates = (schema.config or {}).get("repositories") or {}
-        if name not in templates:
-            message = (f"Use one of this deposit type's templates: {', '.join(templates)}."
-                       if templates else "This deposit type has no repository templates.")
+        configs = self._template_configs(deposit)
+        if name not in configs:
+            message = (f"Use one of this deposit type's templates: {', '.join(configs)}."
+                       if configs else "This deposit type has no repository templates.")
             raise InvalidRequestError(message, [field_error("name", message)])
-        template = templates[name]
-        host, owner = template["host"], template["org_name"]
-        repo_name = fill_template(template["repo_name"], deposit)
-        if not NAME.match(repo_name):
-            message = f"The template makes {repo_name!r}, which is not a repository name."
-            raise InvalidRequestError(message, [field_error("name", message)])
-        target = RepositoryURL(host, owner, repo_name)
-        client = self.client(host)
-        if not client.token:
-            message = f"CAP has no credentials at {host} to create repositories."
-            raise InvalidRequestError(message, [field_error("name", message)])
+        template = RepositoryTemplate.from_config(name, configs[name], self.hosts)
+        sandboxes, draft_url = self._sandboxes(), self._draft_url(deposit)
+        repo_name = template.repository_name(deposit, sandboxes, draft_url)
+        description = template.render(template.description, deposit, sandboxes, draft_url)
+        host = template.host
+        if template.credentials == "user":
+            client = self.client(host, identity_user_id(identity))
+            if not client.oauth:
+                message = (f"This deposit type's repositories are created with your own "
+                           f"{host} account: link it first.")
+                raise InvalidRequestError(message, [field_error("name", message)])
+        else:
+            client = self.client(host)
+            if not client.token:
+                message = f"CAP has no credentials at {host} to create repositories."
+                raise InvalidRequestError(message, [field_error("name", message)])
         try:
-            repository = client.create_repository(
-                owner, repo_name, fill_template(template.get("description", ""), deposit),
-                bool(template.get("private", True)),
-            )
+            repository = client.create_repository(template.owner, repo_name, description,
+                                                  template.private, template.license_template)
         except NotFoundError:
-            message = f"{host} refused to create {owner}/{repo_name} (does it exist already?)."
+            message = (f"{host} refused to create {template.owner}/{repo_name} "
+                       "(does it exist already?).")
             raise ConflictError(message, [field_error("name", message)]) from None
-        event_type = template.get("event_type", "release")
-        self._subscribe(identity, deposit, target, repository, event_type,
+        owner, _, created_name = repository.full_name.rpartition("/")
+        target = RepositoryURL(host, owner, created_name)
+        self._subscribe(identity, deposit, target, repository, template.event_type,
                         repository.default_branch, client)
-        return {**self._answer(deposit.id), "created": target.web_url}
+        return {**self._answer(deposit), "created": target.web_url}
 
     @unit_of_work()
     def disconnect(self, identity, pid, data, uow=None):
@@ -360,7 +410,7 @@ class RepositoriesService:
                 GitSnapshot.query.filter_by(webhook_id=webhook.id).update({"webhook_id": None})
                 db.session.delete(webhook)
         db.session.flush()
-        return self._answer(deposit.id)
+        return self._answer(deposit)
 
     # -- deliveries ---------------------------------------------------------
     @unit_of_work()

@@ -37,9 +37,10 @@ export default function Repositories({ deposit, canUpdate, onFiles }) {
     return data;
   }, [base]);
 
+  // Read again after each save: the templates' names are made of the draft's fields.
   useEffect(() => {
     load().catch((err) => setError(errorText(err)));
-  }, [load]);
+  }, [load, deposit.updated]);
 
   // The repositories of the user's linked git accounts, to pick one from.
   useEffect(() => {
@@ -108,6 +109,23 @@ export default function Repositories({ deposit, canUpdate, onFiles }) {
     }
   }
 
+  // A repository from a template of the draft's type; the service says what it makes.
+  async function createRepository(template) {
+    setBusy(true);
+    setError(null);
+    setDone(null);
+    try {
+      const { data } = await api(`${base}/actions/create_repository`, {
+        method: "POST", body: { name: template.name },
+      });
+      await afterChange(`Created ${data.created}; a snapshot is taken at every ${template.event_type}.`);
+    } catch (err) {
+      setError(errorText(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
   async function disconnect(hook) {
     if (!window.confirm(`Stop following ${hook.owner}/${hook.name} (${hook.event_type})?`)) return;
     setBusy(true);
@@ -128,6 +146,7 @@ export default function Repositories({ deposit, canUpdate, onFiles }) {
 
   const snapshots = (state && state.snapshots) || [];
   const webhooks = (state && state.webhooks) || [];
+  const templates = (state && state.templates) || [];
   return (
     <section className="panel repositories-panel" aria-labelledby="repositories-title">
       <h2 id="repositories-title">Code repositories</h2>
@@ -160,9 +179,32 @@ export default function Repositories({ deposit, canUpdate, onFiles }) {
             </select>
           </div>
           <button className="btn" type="submit" disabled={busy || !url.trim()}>Connect repository</button>
-          {done && <p className="alert alert-success" role="status">{done}</p>}
         </form>
       )}
+      {canUpdate && templates.length > 0 && (
+        <>
+          <h3>New repository for this analysis</h3>
+          <ul className="repository-templates" aria-label="Repository templates">
+            {templates.map((t) => (
+              <li key={t.name}>
+                {t.repository ? (
+                  <span>
+                    {t.created && t.url ? <a href={t.url}>{t.host}/{t.owner}/{t.repository}</a>
+                      : <>{t.host}/{t.owner}/<strong>{t.repository}</strong></>}
+                    {" "}({t.private ? "private" : "public"}, every {t.event_type} snapshotted)
+                  </span>
+                ) : <span className="muted">{t.host ? `${t.host}/${t.owner}: ` : `${t.name}: `}{t.error && t.error.message}</span>}
+                {t.created ? <span className="badge">Created</span> : (
+                  <button className="btn" type="button" disabled={busy || !t.repository}
+                    aria-label={`Create repository ${t.repository || t.name}`}
+                    onClick={() => createRepository(t)}>Create repository</button>
+                )}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+      {done && <p className="alert alert-success" role="status">{done}</p>}
       {error && <p className="alert alert-danger" role="alert">{error}</p>}
       <h3>Snapshots</h3>
       {snapshots.length ? (
