@@ -42,7 +42,8 @@ def test_setup_twice_is_safe(app, db, cli_runner):
     )
 
     # The generic demo record is opened to the world, once; the others stay closed.
-    opened = [line for line in first.output.splitlines() if "opened by its owner" in line]
+    opened = [line for line in first.output.splitlines()
+              if "open to the world (by its owner)" in line]
     assert len(opened) == 1, first.output
     recid = opened[0].split()[1]
     record = PublishedRecord.get_by_pid(recid)

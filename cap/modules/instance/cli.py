@@ -86,7 +86,7 @@ def setup(demo):
             click.echo(f"  {email}: {kind} draft {pid}" + (f", record {recid}" if recid else ""))
         click.echo("demo record open to the world (OAI-PMH, public page) ...")
         public = load_demo_public_record()
-        click.echo(f"  record {public}: opened by its owner" if public
+        click.echo(f"  record {public} open to the world (by its owner)" if public
                    else "  none (no published demo record of its type)")
         click.echo("demo reviewers ...")
         for egroup, kind in load_demo_reviewers():
