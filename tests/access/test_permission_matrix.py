@@ -167,7 +167,8 @@ def zenodo(zenodo_server):
     auth = {"Authorization": f"Bearer {TOKEN}"}
     deposition = requests.post(f"{server.url}/api/deposit/depositions", json={
         "metadata": {"upload_type": "dataset", "title": "T", "creators": [{"name": "A"}],
-                     "description": "D"}}, headers=auth, timeout=5).json()
+                     "description": "D", "license": "cc-by-4.0"}},
+        headers=auth, timeout=5).json()
     requests.put(f"{deposition['links']['bucket']}/a.txt", data=b"a", headers=auth, timeout=5)
     requests.post(deposition["links"]["publish"], headers=auth, timeout=5)
     return server

@@ -12,8 +12,8 @@ provider (invenio-oauth2server's: ``GET /oauth/authorize``, ``POST
 /oauth/token`` for codes and refresh tokens, whose answer names the user;
 tokens live 3600 s; no revocation endpoint); each deposition remembers
 whose it is (``owner``: ``instance`` or the account's login). Publishing
-checks the metadata Zenodo requires. ``mode = "down"`` answers 503;
-``calls`` lists ``(method, path)``.
+checks the metadata Zenodo requires (a license for open or embargoed
+access). ``mode = "down"`` answers 503; ``calls`` lists ``(method, path)``.
 """
 
 import hashlib
@@ -30,6 +30,8 @@ from fakes.oauth import FakeOAuth
 TOKEN = "zenodo-test-token"
 DOI_PREFIX = "10.5072/zenodo"
 REQUIRED = ("upload_type", "title", "creators", "description")
+LICENSED_ACCESS = ("open", "embargoed")
+"""``access_right`` values for which Zenodo requires a ``license``."""
 DEMO_LOGIN = "sandersson"
 USER_IDS = {DEMO_LOGIN: "7431"}
 """Zenodo user ids of the accounts that approve OAuth requests."""
@@ -202,6 +204,8 @@ class FakeZenodo:
         metadata = deposition["metadata"]
         errors = [{"field": f"metadata.{name}", "message": "Field is required."}
                   for name in REQUIRED if not metadata.get(name)]
+        if metadata.get("access_right", "open") in LICENSED_ACCESS and not metadata.get("license"):
+            errors.append({"field": "metadata.license", "message": "Field is required."})
         if not self.buckets[deposition["bucket"]]:
             errors.append({"field": "files", "message": "Minimum one file must be provided."})
         if errors:

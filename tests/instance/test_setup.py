@@ -11,7 +11,9 @@ from invenio_accounts.models import Role, User
 from invenio_files_rest.models import Location
 from invenio_oauth2server.models import Token
 
+from cap.modules.access.generators import schema_name_of
 from cap.modules.instance.cli import setup
+from cap.modules.records.api import PublishedRecord
 
 
 def _counts():
@@ -39,9 +41,18 @@ def test_setup_twice_is_safe(app, db, cli_runner):
         app.config["CAP_SUPERUSER_ROLES"]
     )
 
+    # The generic demo record is opened to the world, once; the others stay closed.
+    opened = [line for line in first.output.splitlines()
+              if "open to the world (by its owner)" in line]
+    assert len(opened) == 1, first.output
+    recid = opened[0].split()[1]
+    record = PublishedRecord.get_by_pid(recid)
+    assert record["_public"] is True and schema_name_of(record) == "generic"
+
     second = cli_runner(setup, None, "--demo")
     assert second.exit_code == 0, second.output
     assert _counts() == after_first
+    assert opened[0] in second.output.splitlines()  # the same record, left as it is
     # The same tokens are printed again, not new ones.
     tokens_first = sorted(line for line in first.output.splitlines() if "token:" in line)
     tokens_second = sorted(line for line in second.output.splitlines() if "token:" in line)

@@ -47,7 +47,8 @@ def _publish(service, user, ana_type, metadata):
 
 @pytest.fixture(scope="module")
 def published(app, database, location, users, live_port):
-    """Records of opened schemas (``opened``), of a closed one (``closed``),
+    """Records of opened schemas (``opened``; the generic ones also ``generic``),
+    of a closed one (``closed``),
     and a draft never published, all committed and indexed; the app served.
 
     The schemas are loaded here rather than with the ``schemas`` fixture,
@@ -91,6 +92,6 @@ def published(app, database, location, users, live_port):
     with serving(app, live_port) as url:
         yield SimpleNamespace(
             url=url,
-            opened=set(opened), closed=set(closed), draft=draft.pid,
+            opened=set(opened), generic=set(opened[:2]), closed=set(closed), draft=draft.pid,
         )
     api.delete_index_names(names)

@@ -29,7 +29,10 @@ def test_identify_formats_and_sets(published):
     assert [f.metadataPrefix for f in sickle.ListMetadataFormats()] == ["oai_dc", "datacite"]
     assert {s.setSpec: s.setName for s in sickle.ListSets()} == {
         "alice": "ALICE Collaboration", "atlas": "ATLAS Collaboration",
-        "cms": "CMS Collaboration", "lhcb": "LHCb Collaboration"}
+        "cms": "CMS Collaboration", "lhcb": "LHCb Collaboration",
+        # The deposit types whose records may be opened, under the set of types.
+        "type": "Deposit types (collections)", "type:cms-analysis": "CMS Analysis",
+        "type:generic": "Generic analysis"}
 
 
 def test_list_records_harvests_every_opened_record_and_nothing_else(published):
@@ -42,7 +45,7 @@ def test_list_records_harvests_every_opened_record_and_nothing_else(published):
         assert oai_id(closed) not in identifiers
     titles = {r.metadata["title"][0] for r in records}
     assert {"Recasting dark matter", "Second", "Another CMS analysis"} <= titles
-    cms = [r for r in records if r.header.setSpecs == ["cms"]]
+    cms = [r for r in records if r.header.setSpecs == ["cms", "type:cms-analysis"]]
     assert len(cms) == 2 and all(r.metadata["creator"] for r in cms)
     assert records[0].header.datestamp.endswith("Z")
 
@@ -66,7 +69,7 @@ def test_resumption_tokens_carry_size_and_cursor(published):
 def test_sets_and_dates_select(published):
     sickle = harvester(published)
     cms = list(sickle.ListIdentifiers(metadataPrefix="oai_dc", set="cms"))
-    assert len(cms) == 2 and all(h.setSpecs == ["cms"] for h in cms)
+    assert len(cms) == 2 and all(h.setSpecs == ["cms", "type:cms-analysis"] for h in cms)
     try:
         list(sickle.ListIdentifiers(metadataPrefix="oai_dc", set="atlas"))
         raise AssertionError("the closed ATLAS record was harvested")
@@ -79,6 +82,22 @@ def test_sets_and_dates_select(published):
         raise AssertionError("records updated before 2000")
     except NoRecordsMatch:
         pass
+
+
+def test_type_sets_select(published):
+    """``type:<schema name>`` selects one deposit type; ``type``, every type."""
+    sickle = harvester(published)
+    headers = list(sickle.ListIdentifiers(metadataPrefix="oai_dc", set="type:generic"))
+    records = list(sickle.ListRecords(metadataPrefix="oai_dc", set="type:generic"))
+    assert {h.identifier for h in headers} == {r.header.identifier for r in records} == {
+        oai_id(recid) for recid in published.generic}
+    assert all(h.setSpecs == ["type:generic"] for h in headers)
+    assert {r.metadata["title"][0] for r in records} == {"Recasting dark matter", "Second"}
+    cms = list(sickle.ListIdentifiers(metadataPrefix="oai_dc", set="type:cms-analysis"))
+    assert {h.identifier for h in cms} == {
+        oai_id(recid) for recid in published.opened - published.generic}
+    every = list(sickle.ListIdentifiers(metadataPrefix="oai_dc", set="type"))
+    assert {h.identifier for h in every} == {oai_id(recid) for recid in published.opened}
 
 
 def test_get_record_in_datacite(published):
@@ -103,6 +122,10 @@ def test_closed_records_drafts_and_protocol_errors(published):
         ("badVerb", {}),
         ("badArgument", {"verb": "ListRecords"}),
         ("badArgument", {"verb": "ListRecords", "metadataPrefix": "oai_dc", "set": "nope"}),
+        # A type none of whose versions opens records is no set.
+        ("badArgument", {"verb": "ListRecords", "metadataPrefix": "oai_dc",
+                         "set": "type:atlas-analysis"}),
+        ("badArgument", {"verb": "ListRecords", "metadataPrefix": "oai_dc", "set": "type:"}),
         ("badArgument", {"verb": "ListRecords", "metadataPrefix": "oai_dc", "from": "yesterday"}),
         ("badArgument", {"verb": "ListRecords", "metadataPrefix": "oai_dc",
                          "from": "2026-01-01", "until": "2026-12-31T00:00:00Z"}),

@@ -87,3 +87,24 @@ def test_only_the_records_admins_set_it_and_only_true_or_false(published, per_re
     with pytest.raises(Exception, match="public must be true or false"):
         service.set_public(users.atlas.identity, recid, "yes")
     assert recid not in harvested(published)
+
+
+def test_the_record_answer_says_whether_it_is_open_and_who_may_flip_it(published, per_record,
+                                                                      users):
+    from cap.modules.records.proxies import current_record_service as records
+    from cap.modules.records.resources.serializers import serialize_full
+
+    recid = per_record
+    answer = serialize_full(records.read(users.atlas.identity, recid))
+    assert answer["public"] is False and answer["can_open"] is True  # its owner
+    service.set_public(users.atlas.identity, recid, True)
+    answer = serialize_full(records.read(users.admin.identity, recid))
+    assert answer["public"] is True and answer["can_open"] is True  # a superuser
+    # An old revision is not flipped: the answer does not offer it.
+    assert "can_open" not in serialize_full(records.read(users.atlas.identity, recid,
+                                                         revision=0))
+    # A schema opening all its records leaves nothing to flip, even for the owner.
+    cms = next(r for r in published.opened - published.generic
+               if records.read(users.owner.identity, r).is_owner)
+    answer = serialize_full(records.read(users.owner.identity, cms))
+    assert answer["public"] is False and answer["can_open"] is False

@@ -12,10 +12,16 @@ from invenio_files_rest.models import ObjectVersion
 
 from cap.modules.schemas.api import get_schema
 
+LICENSE = "cc0-1.0"
+"""``CAP_ZENODO_LICENSE`` here (the default is ``cc-by-4.0``)."""
+
 
 @pytest.fixture(scope="module")
 def app_config(app_config, zenodo_server):
-    app_config.update(zenodo_server.config, CAP_ZENODO_TIMEOUT=5, CAP_ZENODO_RETRIES=1)
+    """The fake Zenodo, and a license other than the default: the one sent is the
+    instance's choice."""
+    app_config.update(zenodo_server.config, CAP_ZENODO_TIMEOUT=5, CAP_ZENODO_RETRIES=1,
+                      CAP_ZENODO_LICENSE=LICENSE)
     return app_config
 
 
@@ -59,6 +65,7 @@ def test_publish_then_new_version(client, env, allowed, record, zenodo_server):
     assert meta["creators"] == [{"name": "Andersson, Sofia", "orcid": "0000-0002-1825-0097",
                                  "affiliation": "Stockholm University"}]
     assert meta["keywords"] == ["reinterpretation", "dark matter"]
+    assert meta["license"] == LICENSE and meta["access_right"] == "open"
     assert meta["related_identifiers"][0]["identifier"].endswith(f"/published/{record}")
     files = zenodo_server.buckets[deposition["bucket"]]
     assert {key: f["data"] for key, f in files.items()} == {
@@ -79,6 +86,7 @@ def test_publish_then_new_version(client, env, allowed, record, zenodo_server):
     assert second["files"] == ["notes.txt"]
     new = zenodo_server.depositions[1002]
     assert list(zenodo_server.buckets[new["bucket"]]) == ["notes.txt"]  # the inherited file removed
+    assert new["metadata"]["license"] == LICENSE  # set again, not only inherited
     assert ("POST", "/api/deposit/depositions/1001/actions/newversion") in zenodo_server.calls
 
 

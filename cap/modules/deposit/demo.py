@@ -24,7 +24,8 @@ from ..schemas.api import list_schemas, validate
 from .proxies import current_deposit_service
 
 
-def _identity(user):
+def demo_identity(user):
+    """The identity of a demo user, logged in."""
     identity = get_identity(user)
     identity.provides.add(authenticated_user)
     return identity
@@ -37,7 +38,7 @@ def demo_draft(email, data):
     user = User.query.filter_by(email=email).one_or_none()
     if user is None:
         return None
-    identity = _identity(user)
+    identity = demo_identity(user)
     existing = RecordMetadata.query.filter(
         RecordMetadata.json["general_title"].as_string() == data["general_title"],
         RecordMetadata.json["control_number"].is_(None),
@@ -67,6 +68,23 @@ def _attach_example_files(schema, deposit):
     db.session.commit()
 
 
+def demo_record(schema):
+    """``(recid, identity of its owner)`` of the record :func:`load_demo_deposits`
+    published from ``schema``'s example (found by its title), or ``None``."""
+    example = _example(schema)
+    if example is None:
+        return None
+    rows = RecordMetadata.query.filter(
+        RecordMetadata.json["general_title"].as_string() == example["general_title"],
+        RecordMetadata.json["control_number"].isnot(None),
+    )
+    row = next((row for row in rows if schema_name_of(row.json) == schema.name), None)
+    if row is None:
+        return None
+    owner = db.session.get(User, row.json["_deposit"]["created_by"])
+    return row.json["control_number"], demo_identity(owner)
+
+
 def _types_of(user):
     """Deposit types the user already created drafts of."""
     rows = RecordMetadata.query.filter(
@@ -80,7 +98,7 @@ def load_demo_deposits(publish=True):
     """Create the demo drafts; returns ``[(email, type, pid, recid or None)]``."""
     emails = [spec["email"] for spec in current_app.config["CAP_DEMO_USERS"]]
     users = [u for u in (User.query.filter_by(email=e).one_or_none() for e in emails) if u]
-    identities = [(user, _identity(user)) for user in users]
+    identities = [(user, demo_identity(user)) for user in users]
     # Members first: the superuser could create everything.
     identities.sort(key=lambda pair: is_superuser(pair[1]))
     created = []

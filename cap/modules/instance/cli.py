@@ -14,6 +14,7 @@ from ..cms.das.demo import load_demo_cms_lookups
 from ..core.errors import CAPError
 from ..core.health import COMPONENTS, check_component
 from ..deposit.demo import load_demo_deposits
+from ..oaipmh.demo import load_demo_public_record
 from ..repositories.demo import load_demo_snapshot
 from ..reviews.demo import load_demo_reviewers
 from ..schemas.cli import load_all as load_schemas
@@ -83,6 +84,10 @@ def setup(demo):
         click.echo("demo drafts and records ...")
         for email, kind, pid, recid in load_demo_deposits():
             click.echo(f"  {email}: {kind} draft {pid}" + (f", record {recid}" if recid else ""))
+        click.echo("demo record open to the world (OAI-PMH, public page) ...")
+        public = load_demo_public_record()
+        click.echo(f"  record {public} open to the world (by its owner)" if public
+                   else "  none (no published demo record of its type)")
         click.echo("demo reviewers ...")
         for egroup, kind in load_demo_reviewers():
             click.echo(f"  {egroup} reviews {kind}")

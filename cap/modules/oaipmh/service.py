@@ -18,6 +18,7 @@ from invenio_search import current_search_client
 from invenio_search.engine import dsl
 from invenio_search.utils import build_alias_name
 
+from ..access.generators import schema_name_of
 from ..access.policies import RecordPermissionPolicy
 from ..core.errors import InvalidRequestError, NotFoundError, PermissionDeniedError, field_error
 from ..core.uow import RecordCommitOp
@@ -25,9 +26,20 @@ from ..records.api import PublishedRecord
 from ..records.indexer import get_indexer
 from ..records.services.results import hit_items, record_item
 from ..records.services.service import readable_record
-from ..schemas.api import PER_RECORD, PUBLIC_RECORDS_KEY, get_schema_by_url
+from ..schemas.api import (
+    PER_RECORD,
+    PUBLIC_RECORDS_KEY,
+    get_schema,
+    get_schema_by_url,
+    opens_per_record,
+    per_record_schema_versions,
+    public_schema_versions,
+)
 
 SORT = [{"updated": "asc"}, {"control_number": "asc"}]
+
+TYPE_SETS = "type"
+"""``setSpec`` of the set of deposit types; ``type:<schema name>`` is one type's."""
 
 
 def world_identity():
@@ -57,19 +69,44 @@ class OAIPMHService:
     record_cls = PublishedRecord
 
     def sets(self):
-        """``[(setSpec, setName)]``: one set per experiment."""
-        return [(name.lower(), f"{name} Collaboration")
-                for name in sorted(current_app.config["CAP_EXPERIMENTS"])]
+        """``[(setSpec, setName)]``: one set per experiment, then the deposit types
+        (``type``) and one set per type whose records its collaboration may open
+        (``type:<schema name>``, named by the type's latest full name)."""
+        experiments = [(name.lower(), f"{name} Collaboration")
+                       for name in sorted(current_app.config["CAP_EXPERIMENTS"])]
+        types = [(f"{TYPE_SETS}:{name}", get_schema(name).fullname or name)
+                 for name in self._type_names()]
+        return experiments + [(TYPE_SETS, "Deposit types (collections)")] + types
 
-    def experiment_of_set(self, spec):
-        """The experiment of a ``setSpec`` (``None`` if no such set)."""
-        return next((name for name in current_app.config["CAP_EXPERIMENTS"]
-                     if name.lower() == spec), None)
+    def _type_names(self):
+        """The deposit types with a schema version that opens records."""
+        return sorted({name for name, _ in
+                       public_schema_versions() | per_record_schema_versions()})
 
-    def _filter(self, identity, experiment=None, since=None, until=None):
+    def set_filter(self, spec):
+        """The search filter of the set ``spec`` (:class:`NotFoundError` when there
+        is no such set)."""
+        if spec == TYPE_SETS:
+            return dsl.Q("exists", field="_schema.name")
+        type_name = spec.removeprefix(f"{TYPE_SETS}:")
+        if type_name != spec and type_name in self._type_names():
+            return dsl.Q("term", **{"_schema.name": type_name})
+        experiment = next((name for name in current_app.config["CAP_EXPERIMENTS"]
+                           if name.lower() == spec), None)
+        if experiment is None:
+            raise NotFoundError(f"No set {spec!r}.")
+        return dsl.Q("term", _experiment=experiment)
+
+    def sets_of(self, item):
+        """The ``setSpec`` of each set a harvested item is in (its experiment's, its type's)."""
+        specs = [item.data["_experiment"].lower()] if item.data.get("_experiment") else []
+        type_name = schema_name_of(item.data)
+        return [*specs, f"{TYPE_SETS}:{type_name}"] if type_name else specs
+
+    def _filter(self, identity, spec=None, since=None, until=None):
         filters = [self.policy_cls(self.action).query_filter(identity)]
-        if experiment:
-            filters.append(dsl.Q("term", _experiment=experiment))
+        if spec:
+            filters.append(self.set_filter(spec))
         if since or until:
             bounds = {"gte": since.isoformat()} if since else {}
             if until:
@@ -77,11 +114,10 @@ class OAIPMHService:
             filters.append(dsl.Q("range", updated=bounds))
         return dsl.Q("bool", filter=filters).to_dict()
 
-    def harvest(self, identity, experiment=None, since=None, until=None, after=None,
-                size=100):
-        """A :class:`Harvest` page of what ``identity`` may harvest, optionally of one
-        experiment, updated in ``[since, until]``, after the sort values ``after``."""
-        body = {"query": self._filter(identity, experiment, since, until), "sort": SORT,
+    def harvest(self, identity, spec=None, since=None, until=None, after=None, size=100):
+        """A :class:`Harvest` page of what ``identity`` may harvest, optionally of the
+        set ``spec``, updated in ``[since, until]``, after the sort values ``after``."""
+        body = {"query": self._filter(identity, spec, since, until), "sort": SORT,
                 "size": size, "track_total_hits": True}
         if after:
             body["search_after"] = after
@@ -124,7 +160,7 @@ class OAIPMHService:
                                  for_update=True)
         self.policy_cls("open", record=record).require(identity)
         schema = get_schema_by_url(record["$schema"])
-        if (schema.config or {}).get(PUBLIC_RECORDS_KEY) != PER_RECORD:
+        if not opens_per_record(schema):
             raise PermissionDeniedError(
                 f"Records of {schema.name} v{schema.version} are not opened one by one: "
                 f"its collaboration has not allowed it (schema config {PUBLIC_RECORDS_KEY}: "

@@ -103,8 +103,8 @@ def _header(parent, item):
     header = _add(parent, "header")
     _add(header, "identifier", _identifier(item.data["control_number"]))
     _add(header, "datestamp", _datestamp(item.updated))
-    if item.data.get("_experiment"):
-        _add(header, "setSpec", item.data["_experiment"].lower())
+    for spec in service.sets_of(item):
+        _add(header, "setSpec", spec)
 
 
 def _record(parent, item, prefix):
@@ -161,7 +161,8 @@ def list_metadata_formats(root, args):
 
 
 def list_sets(root, args):
-    """ListSets: one set per experiment (the list is complete: no token)."""
+    """ListSets: one set per experiment, the deposit types and one set per type
+    (the list is complete: no token)."""
     if "resumptionToken" in args:
         raise OAIError("badResumptionToken", "ListSets answers in one page.")
     element = _add(root, "ListSets")
@@ -207,17 +208,15 @@ def _list_state(args):
 
 def _list(root, args, verb):
     state = _list_state(args)
-    experiment = None
-    if state["set"]:
-        experiment = service.experiment_of_set(state["set"])
-        if experiment is None:
-            raise OAIError("badArgument", f"No set {state['set']!r}.")
     since = _parse_date("from", state["from"])[0] if state["from"] else None
     until = _parse_date("until", state["until"], end=True)[0] if state["until"] else None
     if since and until and since > until:
         raise OAIError("badArgument", "from is after until.")
     size = current_app.config["CAP_OAIPMH_PAGE_SIZE"]
-    page = service.harvest(world(), experiment, since, until, state["after"], size)
+    try:
+        page = service.harvest(world(), state["set"], since, until, state["after"], size)
+    except NotFoundError as error:  # no such set
+        raise OAIError("badArgument", str(error)) from None
     if not page.items:
         raise OAIError("noRecordsMatch", "No record matches these arguments.")
     element = _add(root, verb)

@@ -671,6 +671,11 @@ def _opening(schema):
     return PER_RECORD if value == PER_RECORD else None
 
 
+def opens_per_record(schema):
+    """Whether the schema version lets each record's admins open their record."""
+    return _opening(schema) == PER_RECORD
+
+
 def _schema_versions(opening):
     return {(schema.name, schema.version)
             for schema in Schema.query.filter(Schema.config.isnot(None))

@@ -7,6 +7,7 @@ import Notifications from "../components/Notifications.jsx";
 import MetadataView from "../components/MetadataView.jsx";
 import ExportMenu from "../components/ExportMenu.jsx";
 import ZenodoPanel from "../components/ZenodoPanel.jsx";
+import PublicControl from "../components/PublicControl.jsx";
 import { ReproducibilityBadge } from "../components/Workflows.jsx";
 import Revisions from "../components/Revisions.jsx";
 import ReviewPanel from "../components/ReviewPanel.jsx";
@@ -22,6 +23,9 @@ export default function Record({ recid }) {
   const [canEdit, setCanEdit] = useState(null);
   // The draft's form schema when the reader may read the draft (in form order).
   const [formSchema, setFormSchema] = useState(null);
+  // Whether the reader may open or close the record to the world (the record's
+  // own answer says so; other answers, e.g. Zenodo's, do not repeat it).
+  const [canOpen, setCanOpen] = useState(false);
   const params = new URLSearchParams(window.location.search);
   const revision = params.get("revision");
   const base = `records/${encodeURIComponent(recid)}`;
@@ -30,6 +34,7 @@ export default function Record({ recid }) {
     api(revision ? `${base}?revision=${encodeURIComponent(revision)}` : base)
       .then(({ data }) => {
         setRecord(data);
+        setCanOpen(Boolean(data.can_open) && !revision);
         document.title = `${titleOf(data.metadata) || data.recid} · CAP`;
         const s = data.schema;
         if (s && s.name) {
@@ -82,7 +87,9 @@ export default function Record({ recid }) {
         <div>
           <h1>{titleOf(record.metadata) || record.recid}</h1>
           <p className="muted">
-            <span className="badge badge-published">published</span> {record.recid} · {s.fullname || s.name} v{s.version}
+            <span className="badge badge-published">published</span>
+            {record.public && <> <span className="badge badge-public">open to the world</span></>}
+            {" "}{record.recid} · {s.fullname || s.name} v{s.version}
             {cadiOf(record.metadata) && <> · CADI {cadiOf(record.metadata)}</>}
             {" "}· {record.experiment} · submitted by {(record.created_by && record.created_by.email) || "unknown"}
             {" "}· published {fmtDate(record.created)} · updated {fmtDate(record.updated)}
@@ -93,6 +100,7 @@ export default function Record({ recid }) {
           {record.draft_id && canEdit && (
             <button type="button" className="btn" onClick={edit}>Edit</button>
           )}
+          {canOpen && <PublicControl record={record} onChanged={setRecord} />}
           <a className="btn" href={sameOrigin(record.links.self)}>JSON</a>
           <ExportMenu record={record} />
         </div>

@@ -94,6 +94,9 @@ def serialize_full(item):
         body["draft_id"] = system.get("id")
         body["links"] = record_links(data["control_number"], data.get("_bucket"))
         body["zenodo"] = data.get("_zenodo")  # its DOIs once published to Zenodo
+        body["public"] = data.get("_public") is True  # its admins opened it to the world
+        if "can_open" in item.abilities:  # read one by one (not in search hits)
+            body["can_open"] = item.abilities["can_open"]
     else:
         pid = system.get("pid") or {}
         body["recid"] = pid.get("value")

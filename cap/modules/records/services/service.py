@@ -12,6 +12,7 @@ from ...core.errors import (
     PermissionDeniedError,
     field_error,
 )
+from ...schemas.api import get_schema_by_url, opens_per_record
 from .config import RecordServiceConfig
 from .diff import file_changes, metadata_changes
 from .results import record_item, record_list, users_by_id
@@ -83,7 +84,7 @@ class RecordService(SearchService):
         record = self._get(recid)
         self._require(identity, "read", record)
         if revision is None:
-            return record_item(identity, record)
+            return record_item(identity, record, abilities=self.abilities(identity, record))
         return record_item(identity, self._revision(record, revision, "revision"))
 
     def _revision(self, record, value, param):
@@ -145,8 +146,12 @@ class RecordService(SearchService):
         }
 
     def abilities(self, identity, record):
-        """What the identity may do with the record."""
-        return {
+        """What the identity may do with the record; ``can_open``: open or close it
+        to the world, where its schema version lets records be opened one by one."""
+        abilities = {
             f"can_{action}": self.policy_cls(action, record=record).allows(identity)
             for action in ("read", "update", "admin")
         }
+        abilities["can_open"] = (opens_per_record(get_schema_by_url(record["$schema"]))
+                                 and self.policy_cls("open", record=record).allows(identity))
+        return abilities
