@@ -109,7 +109,7 @@ def test_bad_revision_is_400_naming_it(client, env, complete):
     assert client.get(f"/records/{recid}?revision=0", headers=h(u.owner)).status_code == 200
 
 
-def test_a_record_reader_reads_the_schema_it_was_published_with(client, env, example):
+def test_a_record_reader_reads_the_schema_it_was_published_with(client, env, example, refresh):
     """Someone a record is shared with, outside the schema's experiment, may read
     the schema version of that record (its page shows the record in its
     words), and no other version; whoever cannot read the record may not."""
@@ -126,6 +126,7 @@ def test_a_record_reader_reads_the_schema_it_was_published_with(client, env, exa
     # A draft's reader is not a record's reader: the schema stays the experiment's.
     assert client.get(url, headers=h(u.atlas)).status_code == 403
     recid = env.service.publish(u.owner.identity, deposit.pid).recid
+    refresh()  # the rule asks the records index, as search does
 
     record = client.get(f"/records/{recid}", headers=h(u.atlas))
     assert record.status_code == 200
