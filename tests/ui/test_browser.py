@@ -724,7 +724,7 @@ def test_a_record_reader_outside_the_experiment_sees_labels(
         "$ana_type": "cms-analysis",
         "general_title": "Read from outside",
         "basic_info": {"analysis_title": "Read from outside", "cms_working_group": "EXO",
-                       "cadi_id": "EXO-19-046"},
+                       "cadi_id": "EXO-19-047"},
     })
     recid = current_deposit_service.publish(owner, draft.pid)["_deposit"]["pid"]["value"]
     record = PublishedRecord.get_by_pid(recid)
