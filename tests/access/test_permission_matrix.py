@@ -79,6 +79,9 @@ MATRIX = {
     "GET record package":     (401,  200,   200,   200,   200,   200,   200,  404,   200,   200),
     "queue package build":    (401,  202,   202,   202,   202,   202,   202,  404,   202,   202),
     "GET record diff":        (401,  200,   200,   200,   200,   200,   200,  404,   200,   200),
+    # The schema version R was published with: whoever reads R reads it (its page
+    # shows R in the schema's words), inside the experiment or not.
+    "GET record's schema":    (401,  200,   200,   200,   200,   200,   200,  403,   200,   200),
     "GET draft file":         (401,  200,   200,   200,   200,   200,   404,  404,   200,   200),
     "PUT draft file":         (401,  200,   403,   200,   200,   403,   404,  404,   200,   200),
     "PUT draft file tags":    (401,  200,   403,   200,   200,   403,   404,  404,   200,   200),
@@ -451,6 +454,12 @@ def _item(client, docs, role, headers, column, expected):
         version = f"1.{next(docs.versioned.minors)}.0"
         return client.post("/jsonschemas/", headers=headers, data=json.dumps(
             {**docs.versioned.definition, "version": version})).status_code
+    if column == "GET record's schema":
+        from cap.modules.schemas.api import get_schema
+
+        _reindex(docs)  # the rule asks the records index (the read policy's filter)
+        version = get_schema("cms-analysis").version  # R's, the latest
+        return client.get(f"/jsonschemas/cms-analysis/{version}", headers=headers).status_code
     if column == "GET CADI suggestions":
         return client.get("/cms/cadi?query=EXO", headers=headers).status_code
     if column == "PATCH draft":

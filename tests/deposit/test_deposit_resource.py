@@ -258,3 +258,50 @@ def test_cadi_ids_are_upper_cased_as_the_schema_says(api, env):
                                  "basic_info": {"cadi_id": "hig-21-904", "abstract": "as typed"}})
     assert made.status_code == 201, made.json
     assert made.json["metadata"]["basic_info"] == {"cadi_id": "HIG-21-904", "abstract": "as typed"}
+
+
+def _patterns(node):
+    """Every ``pattern`` of a JSON Schema, as written and as JSON escapes it."""
+    if isinstance(node, dict):
+        if isinstance(node.get("pattern"), str):
+            yield node["pattern"]
+            yield json.dumps(node["pattern"])[1:-1]
+        for value in node.values():
+            yield from _patterns(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _patterns(value)
+
+
+def test_field_errors_speak_in_the_schema_words_never_a_regex(api, env):
+    """A refused save (400) and a refused publish (422) name each field by its
+    path and say what is wrong in the schema's words: its own message, or the
+    field's title and description, never the pattern."""
+    from cap.modules.schemas.api import get_schema
+
+    u = env.users
+    deposit_schema = get_schema("cms-analysis").deposit_schema
+    basic_info = deposit_schema["properties"]["basic_info"]["properties"]
+    pid = create(api, u.owner, {"$ana_type": "cms-analysis",
+                                "basic_info": {"analysis_title": "T"}}).json["id"]
+    bad = {"basic_info": {"analysis_title": "T", "cadi_id": "abc",
+                          "people_info": [{"name": "Ada", "orcid": "0000"}]}}
+    refused = api.put(f"/deposits/{pid}", data=json.dumps(bad), headers=h(u.owner))
+    assert refused.status_code == 400
+    messages = {".".join(e["field"]): e["message"] for e in refused.json["errors"]}
+    assert messages == {
+        "basic_info.cadi_id": basic_info["cadi_id"]["x-cap-error"],
+        "basic_info.people_info.0.orcid":
+            "ORCID iD is not in the expected form: e.g. 0000-0002-1825-0097",
+    }
+    text = refused.get_data(as_text=True)
+    assert not [pattern for pattern in set(_patterns(deposit_schema)) if pattern in text]
+    assert "does not match" not in text
+
+    unpublishable = api.post(f"/deposits/{pid}/actions/publish", headers=h(u.owner))
+    assert unpublishable.status_code == 422
+    errors = unpublishable.json["errors"]
+    assert {"field": ["basic_info", "cadi_id"], "message": "CADI ID is required"} in errors
+    text = unpublishable.get_data(as_text=True)
+    assert "is a required property" not in text
+    assert not [pattern for pattern in set(_patterns(deposit_schema)) if pattern in text]

@@ -107,3 +107,36 @@ def test_bad_revision_is_400_naming_it(client, env, complete):
         assert answer.status_code == 400, (bad, answer.json)
         assert answer.json["errors"][0]["field"] == ["revision"]
     assert client.get(f"/records/{recid}?revision=0", headers=h(u.owner)).status_code == 200
+
+
+def test_a_record_reader_reads_the_schema_it_was_published_with(client, env, example, refresh):
+    """Someone a record is shared with, outside the schema's experiment, may read
+    the schema version of that record (its page shows the record in its
+    words), and no other version; whoever cannot read the record may not."""
+    from cap.modules.schemas.api import versions_of
+
+    u = env.users
+    data = {"$ana_type": "cms-analysis",
+            **{k: v for k, v in example("cms-analysis").items() if k != "cadi_info"}}
+    deposit = env.service.create(u.owner.identity, data)
+    version = deposit["$schema"].rsplit("-v", 1)[1].removesuffix(".json")
+    url = f"/jsonschemas/cms-analysis/{version}"
+    env.service.update_permissions(u.owner.identity, deposit.pid, [
+        {"email": u.atlas.email, "type": "user", "op": "add", "action": "deposit-read"}])
+    # A draft's reader is not a record's reader: the schema stays the experiment's.
+    assert client.get(url, headers=h(u.atlas)).status_code == 403
+    recid = env.service.publish(u.owner.identity, deposit.pid).recid
+    refresh()  # the rule asks the records index, as search does
+
+    record = client.get(f"/records/{recid}", headers=h(u.atlas))
+    assert record.status_code == 200
+    assert record.json["schema"]["version"] == version
+    answer = client.get(f"{url}?resolve=true", headers=h(u.atlas))
+    assert answer.status_code == 200
+    assert answer.json["deposit_schema"]["properties"]["basic_info"]["title"]
+    assert client.get(url, headers=h(u.stranger)).status_code == 403
+    others = [s.version for s in versions_of("cms-analysis") if s.version != version]
+    assert others and all(
+        client.get(f"/jsonschemas/cms-analysis/{other}", headers=h(u.atlas)).status_code == 403
+        for other in others
+    )

@@ -16,7 +16,7 @@ from cap.modules.schemas.errors import (
     SchemaNotFoundError,
 )
 from cap.modules.schemas.models import Schema
-from cap.modules.schemas.validation import strip_required
+from cap.modules.schemas.validation import build_validator, collect_errors, strip_required
 
 # Loading
 # =======
@@ -241,9 +241,65 @@ def test_full_validation_collects_every_error_with_field_paths(test_schema):
         ["title"],
     ]
     messages = {".".join(e["field"]): e["message"] for e in errors}
-    assert "is a required property" in messages["title"]
-    assert "is a required property" in messages["basic_info.people.1.name"]
-    assert "email" in messages["basic_info.people.1.email"]
+    # Fields without a title are named by their key; the pattern is never echoed.
+    assert messages["title"] == "Title is required"
+    assert messages["basic_info.people.1.name"] == "Name is required"
+    assert messages["basic_info.people.1.email"] == "Email must be an email address"
+    assert messages["basic_info.cadi_id"] == "Cadi id is not in the expected form"
+    assert messages["basic_info.people.2.name"] == "Name must be text"
+
+
+WORDED_SCHEMA = {
+    "type": "object",
+    "title": "Analysis",
+    "properties": {
+        "cadi_id": {
+            "type": "string", "title": "CADI ID", "pattern": "^[A-Z]{3}-\\d{2}-\\d{3}$",
+            "x-cap-error": "A CADI ID looks like HIG-21-004",
+        },
+        "orcid": {
+            "type": "string", "title": "ORCID iD", "pattern": "^\\d{4}(-\\d{4}){3}$",
+            "description": "Sixteen digits in groups of four", "examples": ["0000-0002-1825-0097"],
+        },
+        "ror": {"type": "string", "title": "ROR ID", "pattern": "^0[a-z0-9]{8}$",
+                "errorMessage": {"pattern": "A ROR ID is 0 and eight letters or digits"}},
+        "tag": {"type": "string", "title": "Tag", "pattern": "^v\\d+$", "examples": ["v1"]},
+        "status": {"type": "string", "title": "Status", "enum": ["PUB", "FREE"]},
+        "email": {"type": "string", "title": "Contact", "format": "email"},
+        "note": {"type": "string", "title": "Note", "minLength": 1, "maxLength": 5},
+        "year": {"type": "integer", "title": "Year", "minimum": 2009},
+        "code": {"type": "string", "title": "Code", "maxLength": 3},
+        "tags": {"type": "array", "title": "Tags", "uniqueItems": True},
+        "abstract": {"type": "string", "title": "Abstract"},
+    },
+    "required": ["abstract"],
+}
+
+
+def test_errors_speak_in_the_schema_words_never_a_regex():
+    document = {"cadi_id": "abc", "orcid": "0000", "ror": "x", "tag": "1", "status": "NEW",
+                "email": "nobody", "note": "", "code": "abcd", "year": 1999,
+                "tags": ["a", "a"]}
+    errors = collect_errors(build_validator(WORDED_SCHEMA), document)
+    assert {".".join(e["field"]): e["message"] for e in errors} == {
+        "abstract": "Abstract is required",
+        "cadi_id": "A CADI ID looks like HIG-21-004",  # the schema's own words
+        "orcid": "ORCID iD is not in the expected form: "
+                 "Sixteen digits in groups of four (e.g. 0000-0002-1825-0097)",
+        "ror": "A ROR ID is 0 and eight letters or digits",  # its words for this keyword
+        "tag": "Tag is not in the expected form: e.g. v1",
+        "status": "Status must be one of the listed values: PUB, FREE",
+        "email": "Contact must be an email address",
+        "note": "Note must not be empty",
+        "year": "Year must be at least 2009",
+        "code": "Code must have at most 3 characters",
+        "tags": "Tags has the same entry twice",
+    }
+    assert len(errors) == 11
+    text = json.dumps(errors)
+    for node in WORDED_SCHEMA["properties"].values():
+        if "pattern" in node:
+            assert node["pattern"] not in text and json.dumps(node["pattern"])[1:-1] not in text
 
 
 def test_lenient_validation_ignores_required_only(test_schema):

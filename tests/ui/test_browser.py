@@ -256,6 +256,14 @@ def test_capture_share_publish_find(cap_server, browser_page, ui_user, ui_passwo
     goto_until(page, f"{cap_server}/search?tab=drafts&q=resonances",
                page.locator("tr.hit", has_text=TITLE))
     screenshot(page, artifacts, "09c-search-drafts")
+
+    # A query the engine cannot parse says why, once (the answer's message and
+    # its field error on q are the same text).
+    page.goto(f"{cap_server}/search?tab=published&q=title%3A%28unclosed")
+    refusal = page.get_by_role("alert").filter(has_text="The query is not valid")
+    expect(refusal).to_be_visible()
+    assert refusal.inner_text().count("The query is not valid") == 1, refusal.inner_text()
+    screenshot(page, artifacts, "09d-search-invalid-query")
     page.goto(draft_url)
     expect(page.get_by_role("link", name=recid)).to_be_visible()
 
@@ -680,6 +688,64 @@ def test_a_reader_sees_no_action_it_cannot_use(
     page.wait_for_timeout(1000)  # the draft's answer decides: no Edit for a reader
     expect(page.get_by_role("button", name="Edit")).to_have_count(0)
     screenshot(page, artifacts, "19-record-reader")
+
+
+@pytest.fixture(scope="module")
+def outsider(app, database, ui_password):
+    """A user of no experiment, who logs in with the same password."""
+    from flask_security.utils import hash_password
+    from invenio_accounts.proxies import current_datastore
+    from invenio_db import db
+
+    user = current_datastore.create_user(
+        email="ui-outsider@inveniosoftware.org", password=hash_password(ui_password),
+        active=True)
+    user.confirmed_at = db.func.now()
+    db.session.commit()
+    return user
+
+
+def test_a_record_reader_outside_the_experiment_sees_labels(
+    app, cap_server, browser_page, ui_user, outsider, ui_password, artifacts
+):
+    """A record read by someone who can read neither its draft nor (otherwise) its
+    schema, as a record migrated from legacy CAP with grants of its own: its page
+    is labelled with the schema's titles, not raw keys."""
+    from invenio_access.utils import get_identity
+    from invenio_db import db
+    from invenio_search import current_search_client
+    from invenio_search.utils import build_alias_name
+
+    from cap.modules.deposit.proxies import current_deposit_service
+    from cap.modules.records.api import PublishedRecord
+
+    owner = get_identity(ui_user)
+    draft = current_deposit_service.create(owner, {
+        "$ana_type": "cms-analysis",
+        "general_title": "Read from outside",
+        "basic_info": {"analysis_title": "Read from outside", "cms_working_group": "EXO",
+                       "cadi_id": "EXO-19-047"},
+    })
+    recid = current_deposit_service.publish(owner, draft.pid)["_deposit"]["pid"]["value"]
+    record = PublishedRecord.get_by_pid(recid)
+    record["_access"]["record-read"]["users"].append(outsider.id)
+    record.commit()
+    db.session.commit()
+    current_deposit_service.indexer.index(record)
+    current_search_client.indices.refresh(index=build_alias_name("records"))
+
+    page = browser_page
+    login(page, cap_server, outsider.email, ui_password)
+    with page.expect_response(re.compile(r"/api/jsonschemas/cms-analysis/")) as schema:
+        page.goto(f"{cap_server}/published/{recid}")
+    assert schema.value.status == 200
+    expect(page.get_by_role("heading", name="Read from outside")).to_be_visible()
+    metadata = page.get_by_role("region", name="Metadata")
+    expect(metadata.get_by_role("heading", name="Basic information")).to_be_visible()
+    expect(metadata.locator("dt")).to_contain_text(["Analysis title", "Working group"])
+    expect(metadata).not_to_contain_text("basic info")
+    expect(metadata).not_to_contain_text("analysis title")
+    screenshot(page, artifacts, "19b-record-outside-reader")
 
 
 def test_files_panel_versions_replace_delete_drop_and_empty_files(

@@ -80,16 +80,17 @@ export function inlineErrors(errors, shown) {
   return root;
 }
 
+// An error answer as one line: its message, then each field error that says
+// something more (a search's invalid query gives the same text in both).
 export function errorText(error) {
   if (!error) return "";
   const body = error.body || {};
+  const top = body.message || error.message;
   const details = (body.errors || [])
-    .map((e) => {
-      const field = fieldPath(e.field);
-      return `${field}${field ? ": " : ""}${[].concat(e.messages || e.message || []).join(" ")}`;
-    })
-    .filter(Boolean);
-  return [body.message || error.message, ...details].join(" — ");
+    .map((e) => ({ field: fieldPath(e.field), text: [].concat(e.messages || e.message || []).join(" ") }))
+    .filter((e) => e.text && e.text !== top)
+    .map((e) => `${e.field}${e.field ? ": " : ""}${e.text}`);
+  return [top, ...details].join(" — ");
 }
 
 export function draftUrl(id) {

@@ -30,6 +30,7 @@ from ..core.errors import (
     field_error,
 )
 from ..instance.fixtures import ensure_role
+from ..records.proxies import current_record_service
 from . import api
 from .definition import IMMUTABLE_FIELDS, load_definition
 from .errors import SchemaChangedError, SchemaExistsError, SchemaInUseError, SchemaNotFoundError
@@ -135,9 +136,17 @@ class SchemaService:
     # =======
 
     def read(self, identity, name, version=None):
-        """The schema (latest version by default) if the identity may read it."""
+        """The schema (latest version by default) if the identity may read it.
+
+        A reader of a record may read the version it was published with
+        (its record page shows the record in that schema's words), even
+        without the right to read the schema otherwise.
+        """
         schema = api.get_schema(name, version)
-        require(identity, "read", schema)
+        if not can(identity, "read", schema) and not current_record_service.reads_any_of(
+            identity, api.schema_url(schema, "record")
+        ):
+            raise PermissionDeniedError()
         return schema
 
     def list(self, identity, latest_only=False):

@@ -88,6 +88,20 @@ def check_schema(schema):
     return None
 
 
+class StringTooLongError(JSONSchemaError):
+    """A string longer than the limit of fields whose schema sets no ``maxLength``.
+
+    Raised under the ``type`` keyword (a draft save refuses it as it refuses
+    a wrong type); its own class tells it apart from a wrong type.
+    """
+
+    def __init__(self, length, limit):
+        """Keep the string's ``length`` and the ``limit`` it passes."""
+        super().__init__(f"Is {length} characters long: at most {limit}.")
+        self.length = length
+        self.limit = limit
+
+
 def _limited_type(max_length):
     """The ``type`` keyword, also limiting strings whose schema has no ``maxLength``."""
     check_type = Draft7Validator.VALIDATORS["type"]
@@ -99,10 +113,7 @@ def _limited_type(max_length):
             and "maxLength" not in schema
             and len(instance) > max_length
         ):
-            yield JSONSchemaError(
-                f"Is {len(instance)} characters long: at most {max_length} "
-                "(the limit of fields whose schema sets no maxLength)."
-            )
+            yield StringTooLongError(len(instance), max_length)
 
     return type_and_length
 
@@ -155,6 +166,136 @@ def _field(error):
     return parts
 
 
+# Where a schema gives its own words for a failing keyword: a text, or one
+# per keyword (as ajv-errors has it). The editor reads the same keys
+# (ui/src/validator.js `ownWords`), so both say the same.
+OWN_WORDS_KEYS = ("x-cap-error", "errorMessage")
+
+_FORMATS = {
+    "email": "an email address",
+    "date": "a date (YYYY-MM-DD)",
+    "date-time": "a date and time",
+    "uri": "a web address (https://…)",
+    "url": "a web address (https://…)",
+}
+
+_TYPES = {
+    "integer": "a whole number",
+    "number": "a number",
+    "string": "text",
+    "boolean": "yes or no",
+    "array": "a list",
+    "object": "a group of fields",
+    "null": "empty",
+}
+
+# Enum values are listed in a message up to this many.
+_ENUM_LISTED = 10
+
+
+def own_words(schema, keyword):
+    """The schema's own message for a failing ``keyword``, or ``None``."""
+    for key in OWN_WORDS_KEYS:
+        words = schema.get(key)
+        if isinstance(words, str):
+            return words
+        if isinstance(words, dict) and isinstance(words.get(keyword), str):
+            return words[keyword]
+    return None
+
+
+def _counted(number, word, plural=None):
+    """``"1 character"``, ``"3 characters"``."""
+    return f"{number} {word if number == 1 else plural or word + 's'}"
+
+
+def _title(schema, parts):
+    """What a field is called: its schema's ``title``, else its name."""
+    if isinstance(schema, dict) and isinstance(schema.get("title"), str):
+        return schema["title"]
+    names = [part for part in parts if not str(part).isdigit()]
+    return str(names[-1]).replace("_", " ").capitalize() if names else "The document"
+
+
+def _form_words(schema):
+    """``": <description> (e.g. <example>)"``: the expected form, from the schema."""
+    description = schema.get("description")
+    examples = schema.get("examples")
+    example = f"e.g. {examples[0]}" if isinstance(examples, list) and examples else ""
+    if isinstance(description, str) and description:
+        return f": {description}" + (f" ({example})" if example else "")
+    return f": {example}" if example else ""
+
+
+def _required_words(error, parts):
+    """``"<title> is required"``, the title of the missing property."""
+    if len(parts) == len(error.absolute_path):  # which property is missing is unknown
+        return f"{_title(error.schema, parts)} lacks a required field"
+    properties = error.schema.get("properties") or {}
+    return f"{_title(properties.get(parts[-1]), parts)} is required"
+
+
+def in_words(error, parts):
+    """The message of a JSON Schema ``error`` at field ``parts`` in the schema's words.
+
+    The schema's own words where it gives them (:data:`OWN_WORDS_KEYS`), else
+    a sentence naming the field by its ``title``: never a regular expression
+    (a pattern is described by the field's ``description`` and ``examples``).
+    """
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    words = own_words(schema, error.validator)
+    if words:
+        return words
+    if error.validator == "required":
+        return _required_words(error, parts)
+    title = _title(schema, parts)
+    value = error.validator_value
+    if isinstance(error, StringTooLongError):
+        return (
+            f"{title} is {error.length} characters long: at most {error.limit} "
+            "(the limit of fields whose schema sets no maxLength)"
+        )
+    if error.validator == "pattern":
+        return f"{title} is not in the expected form{_form_words(schema)}"
+    if error.validator == "format":
+        return f"{title} must be {_FORMATS.get(value, f'a valid {value}')}"
+    if error.validator == "enum":
+        listed = ", ".join(str(item) for item in value) if len(value) <= _ENUM_LISTED else ""
+        return f"{title} must be one of the listed values" + (f": {listed}" if listed else "")
+    if error.validator == "type":
+        types = value if isinstance(value, list) else [value]
+        return f"{title} must be " + " or ".join(_TYPES.get(t, t) for t in types)
+    sentences = {
+        "const": "has an unexpected value",
+        "minLength": "must not be empty"
+        if value == 1
+        else f"must have at least {_counted(value, 'character')}",
+        "maxLength": f"must have at most {_counted(value, 'character')}",
+        "minItems": f"needs at least {_counted(value, 'entry', 'entries')}",
+        "maxItems": f"takes at most {_counted(value, 'entry', 'entries')}",
+        "uniqueItems": "has the same entry twice",
+        "minimum": f"must be at least {value}",
+        "maximum": f"must be at most {value}",
+        "exclusiveMinimum": f"must be more than {value}",
+        "exclusiveMaximum": f"must be less than {value}",
+        "multipleOf": f"must be a multiple of {value}",
+        "not": "has a value the schema rules out",
+        "anyOf": "does not fit any of the forms the schema allows",
+        "oneOf": "must fit exactly one of the forms the schema allows",
+        "additionalProperties": "has fields the schema does not know: "
+        + ", ".join(_unknown_properties(error)),
+    }
+    if error.validator in sentences:
+        return f"{title} {sentences[error.validator]}"
+    return f"{title}: {error.message}"
+
+
+def _field_error(error):
+    """The ``{"field", "message"}`` of a JSON Schema ``error``, in the schema's words."""
+    parts = _field(error)
+    return field_error(parts, in_words(error, parts))
+
+
 def by_field(error):
     """Sort key of field errors: by field, then message."""
     return field_label(error["field"]), error["message"]
@@ -163,10 +304,7 @@ def by_field(error):
 def collect_errors(validator, document):
     """Every error of ``document`` as ``[{"field", "message"}]``, ordered by field."""
     try:
-        errors = [
-            field_error(_field(error), error.message)
-            for error in validator.iter_errors(document)
-        ]
+        errors = [_field_error(error) for error in validator.iter_errors(document)]
     except Unresolvable as error:
         return [_unresolvable(error)]
     return sorted(errors, key=by_field)
@@ -202,7 +340,7 @@ def split_draft_errors(validator, document):
     try:
         for error in validator.iter_errors(document):
             if error.validator == "type":
-                refused.append(field_error(_field(error), error.message))
+                refused.append(_field_error(error))
             elif error.validator == "additionalProperties" and error.schema.get(
                 "additionalProperties"
             ) is False:
@@ -210,7 +348,7 @@ def split_draft_errors(validator, document):
                     path = [*error.absolute_path, name]
                     refused.append(field_error(path, "This field is not part of the schema."))
             else:
-                reported.append(field_error(_field(error), error.message))
+                reported.append(_field_error(error))
     except Unresolvable as error:
         # Refused as a whole (field []): a save stores nothing it could not check.
         return [_unresolvable(error)], []

@@ -5,6 +5,9 @@ items (:mod:`.results`).
 """
 
 from invenio_pidstore.errors import PIDDoesNotExistError
+from invenio_search import current_search_client
+from invenio_search.engine import dsl, search
+from invenio_search.utils import build_alias_name
 
 from ...core.errors import (
     InvalidRequestError,
@@ -86,6 +89,32 @@ class RecordService(SearchService):
         if revision is None:
             return record_item(identity, record, abilities=self.abilities(identity, record))
         return record_item(identity, self._revision(record, revision, "revision"))
+
+    def reads_any_of(self, identity, schema_url):
+        """Whether ``identity`` may read a record whose ``$schema`` is ``schema_url``.
+
+        One count through the read policy's search filter (the rule search
+        and item checks share), so as the records index knows them: a record
+        published within the index's refresh interval may not count yet.
+        """
+        if identity is None or identity.id is None:
+            return False
+        query = dsl.Q(
+            "bool",
+            filter=[
+                self.policy_cls("read").query_filter(identity),
+                dsl.Q("term", **{"$schema": schema_url}),
+            ],
+        )
+        try:
+            answer = current_search_client.count(
+                index=build_alias_name(self.config.search_alias),
+                body={"query": query.to_dict()},
+                terminate_after=1,
+            )
+        except search.exceptions.NotFoundError:  # no records index yet
+            return False
+        return answer["count"] > 0
 
     def _revision(self, record, value, param):
         """Revision ``value`` of ``record`` (a query parameter named ``param``)."""
