@@ -20,6 +20,7 @@ def test_rerun_reproduces_the_preserved_outputs_and_the_badge_says_so(flow):
     badge = flow.call("get", f"/workflows/reproduce/{recid}")
     assert badge.status_code == 200
     assert badge.json["status"] == "never"
+    assert badge.json["can_reproduce"] is True  # the owner may rerun it
     answer = flow.call("post", f"/workflows/reproduce/{recid}")
     assert answer.status_code == 201, answer.json
     rerun = answer.json
@@ -33,9 +34,11 @@ def test_rerun_reproduces_the_preserved_outputs_and_the_badge_says_so(flow):
     assert badge["date"]
     assert badge["differences"] == []
     assert badge["workflow"]["comparison"]["compared"] == 2
-    # A reader of the record (CMS colleague of no grant) sees the badge too.
-    assert flow.call("get", f"/workflows/reproduce/{recid}",
-                     flow.users.colleague).status_code == 200
+    # A reader of the record (CMS colleague of no grant) sees the badge too, not
+    # offered the rerun (403 for them).
+    seen = flow.call("get", f"/workflows/reproduce/{recid}", flow.users.colleague)
+    assert seen.status_code == 200 and seen.json["status"] == "reproduced"
+    assert seen.json["can_reproduce"] is False
 
 
 def test_small_numeric_drift_is_within_tolerance_but_larger_differs(flow, app):

@@ -101,8 +101,16 @@ def test_lookup(client, env, allowed, record):
     assert client.get("/services/zenodo/record/1001").status_code == 401
 
 
+def can_zenodo(client, user, recid):
+    """What the record's answer tells ``user``: whether they may push it."""
+    return client.get(f"/records/{recid}", headers=user.headers).json["can_zenodo"]
+
+
 def test_who_may_push(client, env, allowed, record, zenodo_server):
     u = env.users
+    assert can_zenodo(client, u.owner, record) is True
+    assert can_zenodo(client, u.colleague, record) is False
+    assert can_zenodo(client, u.stranger, record) is False
     assert push(client, u.colleague, record).status_code == 403  # reads it, not its admin
     assert push(client, u.stranger, record).status_code == 403  # experiment-free: reads it
     assert client.post(f"/records/{record}/actions/zenodo").status_code == 401
@@ -115,6 +123,7 @@ def test_schema_must_allow_it(client, env, record, zenodo_server):
     schema = get_schema("generic")
     schema.config = {k: v for k, v in (schema.config or {}).items() if k != "zenodo"}
     db.session.commit()
+    assert can_zenodo(client, env.users.owner, record) is False  # not offered, even to its owner
     answer = push(client, env.users.owner, record)
     assert answer.status_code == 403 and "generic" in answer.json["message"]
     assert zenodo_server.calls == []

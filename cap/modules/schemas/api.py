@@ -676,6 +676,11 @@ def opens_per_record(schema):
     return _opening(schema) == PER_RECORD
 
 
+def goes_to_zenodo(schema):
+    """Whether the schema version's collaboration lets its records go to Zenodo."""
+    return bool((schema.config or {}).get(current_app.config["CAP_ZENODO_SCHEMA_KEY"]))
+
+
 def _schema_versions(opening):
     return {(schema.name, schema.version)
             for schema in Schema.query.filter(Schema.config.isnot(None))

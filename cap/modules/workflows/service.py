@@ -544,12 +544,15 @@ class WorkflowService:
                 "tolerance": tolerance, "differences": differences}
 
     def reproducibility(self, identity, recid):
-        """The record's badge: the latest reproduction and what it found."""
-        self._record(identity, recid)
+        """The record's badge: the latest reproduction and what it found, and
+        whether the identity may rerun it (``can_reproduce``: the draft's run right)."""
+        record = self._record(identity, recid)
+        deposit = Deposit.get_by_pid(record["_deposit"]["id"])
+        can_reproduce = WorkflowPermissionPolicy("run", record=deposit).allows(identity)
         latest = (Workflow.query.filter_by(recid=str(recid))
                   .order_by(Workflow.created.desc()).first())
         if latest is None:
-            return {"status": "never", "workflow": None}
+            return {"status": "never", "workflow": None, "can_reproduce": can_reproduce}
         comparison = latest.comparison or {}
         if latest.status == "finished":
             status = "reproduced" if comparison.get("reproduced") else "differs"
@@ -558,5 +561,5 @@ class WorkflowService:
         else:
             status = "running"
         return {"status": status, "date": latest.finished.isoformat() if latest.finished
-                else None, "workflow": latest, "differences": comparison.get("differences",
-                                                                            [])}
+                else None, "workflow": latest, "differences": comparison.get("differences", []),
+                "can_reproduce": can_reproduce}

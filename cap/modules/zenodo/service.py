@@ -25,7 +25,7 @@ from ..records.api import PublishedRecord
 from ..records.indexer import get_indexer
 from ..records.services.results import record_item
 from ..records.services.service import readable_record
-from ..schemas.api import get_schema_by_url
+from ..schemas.api import get_schema_by_url, goes_to_zenodo
 from .client import ZenodoClient
 from .metadata import zenodo_metadata
 
@@ -51,7 +51,7 @@ class ZenodoService:
                                  for_update=True)
         self.policy_cls("zenodo", record=record).require(identity)
         schema = get_schema_by_url(record["$schema"])
-        if not (schema.config or {}).get(current_app.config["CAP_ZENODO_SCHEMA_KEY"]):
+        if not goes_to_zenodo(schema):
             raise PermissionDeniedError(
                 f"Records of {schema.name} do not go to Zenodo: its collaboration has not "
                 "allowed it (schema config).")

@@ -95,8 +95,9 @@ def serialize_full(item):
         body["links"] = record_links(data["control_number"], data.get("_bucket"))
         body["zenodo"] = data.get("_zenodo")  # its DOIs once published to Zenodo
         body["public"] = data.get("_public") is True  # its admins opened it to the world
-        if "can_open" in item.abilities:  # read one by one (not in search hits)
-            body["can_open"] = item.abilities["can_open"]
+        for ability in ("can_open", "can_zenodo"):
+            if ability in item.abilities:  # read one by one (not in search hits)
+                body[ability] = item.abilities[ability]
     else:
         pid = system.get("pid") or {}
         body["recid"] = pid.get("value")

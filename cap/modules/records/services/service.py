@@ -15,7 +15,7 @@ from ...core.errors import (
     PermissionDeniedError,
     field_error,
 )
-from ...schemas.api import get_schema_by_url, opens_per_record
+from ...schemas.api import get_schema_by_url, goes_to_zenodo, opens_per_record
 from .config import RecordServiceConfig
 from .diff import file_changes, metadata_changes
 from .results import record_item, record_list, users_by_id
@@ -176,11 +176,16 @@ class RecordService(SearchService):
 
     def abilities(self, identity, record):
         """What the identity may do with the record; ``can_open``: open or close it
-        to the world, where its schema version lets records be opened one by one."""
+        to the world, where its schema version lets records be opened one by one;
+        ``can_zenodo``: publish it on Zenodo, where its schema version lets records go
+        there."""
         abilities = {
             f"can_{action}": self.policy_cls(action, record=record).allows(identity)
             for action in ("read", "update", "admin")
         }
-        abilities["can_open"] = (opens_per_record(get_schema_by_url(record["$schema"]))
+        schema = get_schema_by_url(record["$schema"])
+        abilities["can_open"] = (opens_per_record(schema)
                                  and self.policy_cls("open", record=record).allows(identity))
+        abilities["can_zenodo"] = (goes_to_zenodo(schema)
+                                   and self.policy_cls("zenodo", record=record).allows(identity))
         return abilities
