@@ -3,6 +3,8 @@ record's admin of a type opened one by one (the shipped generic type, its
 config ``"public_records": "per_record"``) confirms what opening means, then
 OAI-PMH harvests it until they close it; a reader is never offered it."""
 
+import re
+
 import pytest
 import requests
 from invenio_app.factory import create_app as create_ui_and_api
@@ -78,6 +80,10 @@ def test_the_owner_opens_and_closes_the_record(cap_server, browser_page, ui_user
     login(page, cap_server, ui_user.email, ui_password)
     page.goto(f"{cap_server}/published/{recid}")
     expect(page.get_by_role("heading", name=TITLE)).to_be_visible()
+    # Its admin is offered the record's actions (generic v2.0.0 goes to Zenodo).
+    expect(page.get_by_role("button", name="Publish on Zenodo")).to_be_visible()
+    expect(page.get_by_role("button", name="Rerun and compare")).to_be_visible()
+    expect(page.get_by_role("heading", name="Notifications")).to_be_visible()
     assert not harvested(cap_server, recid)
     page.get_by_role("button", name="Open to the world").click()
     dialog = page.get_by_role("dialog", name="Open this record to the world?")
@@ -108,9 +114,18 @@ def test_a_reader_is_not_offered_it(cap_server, browser_page, reader, ui_passwor
                                     artifacts, recid):
     page = browser_page
     login(page, cap_server, READER, ui_password)
-    page.goto(f"{cap_server}/published/{recid}")
+    with page.expect_response(re.compile(r"/api/deposits/[^/?]+$")) as draft:
+        page.goto(f"{cap_server}/published/{recid}")
+    assert draft.value.status in (403, 404)  # a reader of the record, not of its draft
     expect(page.get_by_role("heading", name=TITLE)).to_be_visible()
     expect(page.get_by_role("link", name="JSON")).to_be_visible()  # the actions are drawn
     expect(page.get_by_role("button", name="Open to the world")).to_have_count(0)
     expect(page.get_by_role("button", name="Close", exact=True)).to_have_count(0)
+    # The badge (a result) but not the rerun (the draft's update right); nothing of
+    # Zenodo (not on it, not theirs to push); no trail of a draft they cannot read.
+    expect(page.get_by_role("heading", name="Reproducibility")).to_be_visible()
+    expect(page.get_by_role("button", name="Rerun and compare")).to_have_count(0)
+    expect(page.get_by_role("heading", name="Zenodo")).to_have_count(0)
+    expect(page.get_by_role("heading", name="Notifications")).to_have_count(0)
+    expect(page.get_by_text("does not exist")).to_have_count(0)
     screenshot(page, artifacts, "24-record-reader-no-open-control")

@@ -181,7 +181,8 @@ export default function Workflows({ deposit, onFilesChanged }) {
   );
 }
 
-// The record's reproducibility badge: "reproduced on <date>" or what differs.
+// The record's reproducibility badge: "reproduced on <date>" or what differs;
+// the rerun only for whom the badge's answer says may (`can_reproduce`).
 export function ReproducibilityBadge({ recid }) {
   const [badge, setBadge] = useState(null);
   const [error, setError] = useState(null);
@@ -242,7 +243,9 @@ export function ReproducibilityBadge({ recid }) {
       {["never", "failed", "stopped"].includes(badge.status) && (
         <p className="muted">{badge.status === "never" ? "Never rerun." : `Last rerun ${badge.status}.`}</p>
       )}
-      <button type="button" className="btn btn-small" onClick={check}>Rerun and compare</button>
+      {badge.can_reproduce && (
+        <button type="button" className="btn btn-small" onClick={check}>Rerun and compare</button>
+      )}
       {error && <p className="alert alert-danger" role="alert">{errorText(error)}</p>}
     </section>
   );

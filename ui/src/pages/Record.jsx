@@ -23,9 +23,14 @@ export default function Record({ recid }) {
   const [canEdit, setCanEdit] = useState(null);
   // The draft's form schema when the reader may read the draft (in form order).
   const [formSchema, setFormSchema] = useState(null);
-  // Whether the reader may open or close the record to the world (the record's
-  // own answer says so; other answers, e.g. Zenodo's, do not repeat it).
+  // Whether the reader may open or close the record to the world, and push it
+  // to Zenodo (the record's own answer says so; other answers, e.g. Zenodo's,
+  // do not repeat it).
   const [canOpen, setCanOpen] = useState(false);
+  const [canZenodo, setCanZenodo] = useState(false);
+  // Whether the reader may read the draft, and so its notification trail;
+  // null: unknown yet.
+  const [canReadDraft, setCanReadDraft] = useState(null);
   const params = new URLSearchParams(window.location.search);
   const revision = params.get("revision");
   const base = `records/${encodeURIComponent(recid)}`;
@@ -35,6 +40,7 @@ export default function Record({ recid }) {
       .then(({ data }) => {
         setRecord(data);
         setCanOpen(Boolean(data.can_open) && !revision);
+        setCanZenodo(Boolean(data.can_zenodo) && !revision);
         document.title = `${titleOf(data.metadata) || data.recid} · CAP`;
         const s = data.schema;
         if (s && s.name) {
@@ -56,13 +62,17 @@ export default function Record({ recid }) {
     if (!record || !record.draft_id) return;
     api(`deposits/${encodeURIComponent(record.draft_id)}`, { accept: "application/form+json" })
       .then(({ data }) => {
+        setCanReadDraft(true);
         setCanEdit(Boolean(data.can_update));
         // The form's own schema and options: the order and labels of the editor.
         if (data.schemas && data.schemas.schema && data.schemas.schema.properties) {
           setFormSchema({ schema: data.schemas.schema, uiSchema: data.schemas.uiSchema });
         }
       })
-      .catch(() => setCanEdit(false));
+      .catch(() => {
+        setCanReadDraft(false);
+        setCanEdit(false);
+      });
   }, [record && record.draft_id]);
 
   async function edit() {
@@ -121,10 +131,10 @@ export default function Record({ recid }) {
           {datasets.length > 0 && (
             <LatexExport paths={datasets} title={titleOf(record.metadata) || record.recid} />
           )}
-          <ZenodoPanel record={record} onPublished={setRecord} />
+          <ZenodoPanel record={record} canPublish={canZenodo} onPublished={setRecord} />
           <ReviewPanel kind="records" target={record} key={record.revision} />
           <AccessPanel record={record} />
-          {record.draft_id && <Notifications pid={record.draft_id} />}
+          {record.draft_id && canReadDraft && <Notifications pid={record.draft_id} />}
           <ReproducibilityBadge recid={record.recid} />
           <Revisions base={base} schema={(formSchema && formSchema.schema) || schema}
             uiSchema={(formSchema && formSchema.uiSchema) || uiSchema} />
