@@ -687,6 +687,9 @@ def test_a_reader_sees_no_action_it_cannot_use(
     expect(reader_row).to_contain_text("Read")
     page.wait_for_timeout(1000)  # the draft's answer decides: no Edit for a reader
     expect(page.get_by_role("button", name="Edit")).to_have_count(0)
+    expect(page.get_by_role("heading", name="Reproducibility")).to_be_visible()  # the badge
+    for name in ("Rerun and compare", "Publish on Zenodo"):
+        expect(page.get_by_role("button", name=name)).to_have_count(0)
     screenshot(page, artifacts, "19-record-reader")
 
 
