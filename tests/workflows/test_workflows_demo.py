@@ -16,9 +16,9 @@ def test_demo_draft_creates_runs_and_reruns(env, reana, experiment_roles):
     deposit = Deposit.get_by_pid(pid)
     keys = {o.key for o in ObjectVersion.get_by_bucket(deposit.bucket)}
     assert keys == {"reana.yaml", "code/fit.py", "data/events.csv"}
-    from cap.modules.deposit.demo import _identity
+    from cap.modules.deposit.demo import demo_identity
 
-    identity = _identity(User.query.filter_by(email=OWNER).one())
+    identity = demo_identity(User.query.filter_by(email=OWNER).one())
     run = workflows.create(identity, pid, {})  # the draft's one workflow, from its file
     assert (run.name, run.engine, run.experiment) == ("higgs-fit", "serial", "cms")
     workflows.start(identity, run.id, {"mass": 126})
