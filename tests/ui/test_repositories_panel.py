@@ -58,10 +58,12 @@ def test_connect_a_repository_and_see_its_snapshots(cap_server, browser_page, ui
     expect(rows).to_have_count(2, timeout=15000)
     expect(rows.nth(1)).to_contain_text(sha[:10])
 
-    # A URL of no known host: the answer names the field.
+    # A URL of no known host: the answer says why, once (its field error says
+    # the same as its message).
     panel.get_by_label("Repository URL").fill("https://example.org/a/b")
     panel.get_by_label("Follow").select_option("")
     panel.get_by_role("button", name="Connect repository").click()
-    expect(panel.get_by_role("alert")).to_contain_text("url:")
+    expect(panel.get_by_role("alert")).to_have_text(
+        "Not a repository URL of a known host (github.com).")
     screenshot(page, artifacts, "repositories-2-after-push")
     panel.screenshot(path=str(artifacts / "repositories-3-panel.png"))
