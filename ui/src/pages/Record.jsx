@@ -134,10 +134,12 @@ export default function Record({ recid }) {
           <ZenodoPanel record={record} canPublish={canZenodo} onPublished={setRecord} />
           <ReviewPanel kind="records" target={record} key={record.revision} />
           <AccessPanel record={record} />
-          {record.draft_id && canReadDraft && <Notifications pid={record.draft_id} />}
           <ReproducibilityBadge recid={record.recid} />
           <Revisions base={base} schema={(formSchema && formSchema.schema) || schema}
             uiSchema={(formSchema && formSchema.uiSchema) || uiSchema} />
+          {/* Last: it appears once the draft answers, and would otherwise push
+              the panels below it down under the reader's pointer. */}
+          {record.draft_id && canReadDraft && <Notifications pid={record.draft_id} />}
         </div>
       </div>
     </div>
