@@ -385,6 +385,31 @@ def test_resolve_refs_inlines_local_and_own_references(make_schema):
     assert api.resolve_refs(recursive) == recursive
 
 
+def test_resolve_refs_gives_each_reference_its_own_target(make_schema):
+    """References met after others were inlined keep their own targets.
+
+    jsonref's own plain-copy mode (``proxies=False``) remembers inlined
+    references by ``id()`` after dropping them, so a reference of a schema
+    loaded later can land on a freed one's address and take its target
+    (gazpachoking/jsonref#61): here the steps' ``$ref`` got the whole
+    workflow, as lm-atlas's channels once did in a full run.
+    """
+    workflow = make_schema(name="workflow", deposit_schema={"required": ["stages"]})
+    steps = make_schema(name="steps", deposit_schema={
+        "definitions": {"step": {"required": ["name"]}},
+        "properties": {f"s{n}": {"$ref": "#/definitions/step"} for n in range(20)},
+    })
+    document = {"properties": {
+        **{f"w{n}": {"$ref": api.schema_url(workflow)} for n in range(20)},
+        "steps": {"$ref": api.schema_url(steps)},
+    }}
+    for _ in range(20):
+        resolved = api.resolve_refs(document)["properties"]
+        assert {resolved[f"w{n}"]["required"][0] for n in range(20)} == {"stages"}
+        assert {step["required"][0] for step in resolved["steps"]["properties"].values()} \
+            == {"name"}
+
+
 # Search indexes
 # ==============
 

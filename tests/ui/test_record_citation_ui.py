@@ -2,12 +2,12 @@
 format listed, each a download of what GET /api/records/<recid>?format=<name>
 answers; publishing to the fake Zenodo shows the DOI on the record."""
 
-import io
 from pathlib import Path
 
 import pytest
 from invenio_app.factory import create_app as create_ui_and_api
 from playwright.sync_api import expect
+from support.records import publish_generic
 from test_browser import login, screenshot
 
 create_app = create_ui_and_api
@@ -24,24 +24,10 @@ def app_config(app_config, live_app_config, zenodo_server):
 
 @pytest.fixture(scope="module")
 def recid(cap_server, ui_user):
-    """A generic record of ``ui_user``, published through the service."""
-    from invenio_access.permissions import authenticated_user
-    from invenio_access.utils import get_identity
-    from invenio_db import db
-    from invenio_files_rest.models import ObjectVersion
-
-    from cap.modules.deposit.proxies import current_deposit_service as service
-
-    identity = get_identity(ui_user)
-    identity.provides.add(authenticated_user)
-    draft = service.create(identity, {
-        "$ana_type": "generic", "general_title": TITLE, "title": TITLE,
-        "description": "Reinterpretation of CMS searches.",
-        "people": [{"name": "Sofia Andersson", "orcid": "0000-0002-1825-0097"}],
-    })
-    ObjectVersion.create(draft.bucket, "limits.json", stream=io.BytesIO(b'{"mu": 1.2}'))
-    db.session.commit()
-    return service.publish(identity, draft.pid).data["_deposit"]["pid"]["value"]
+    """A generic record of ``ui_user`` with a file, published through the service."""
+    return publish_generic(ui_user, TITLE,
+                           [{"name": "Sofia Andersson", "orcid": "0000-0002-1825-0097"}],
+                           files={"limits.json": b'{"mu": 1.2}'})
 
 
 def test_export_menu_downloads_each_format(cap_server, browser_page, ui_user, ui_password,

@@ -10,6 +10,7 @@ import requests
 from invenio_app.factory import create_app as create_ui_and_api
 from lxml import etree
 from playwright.sync_api import expect
+from support.records import publish_generic
 from test_browser import login, screenshot
 
 create_app = create_ui_and_api
@@ -45,21 +46,7 @@ def reader(cap_server, ui_password):
 @pytest.fixture(scope="module")
 def recid(cap_server, ui_user):
     """A generic record of ``ui_user``, published through the service."""
-    from invenio_access.permissions import authenticated_user
-    from invenio_access.utils import get_identity
-    from invenio_db import db
-
-    from cap.modules.deposit.proxies import current_deposit_service as service
-
-    identity = get_identity(ui_user)
-    identity.provides.add(authenticated_user)
-    draft = service.create(identity, {
-        "$ana_type": "generic", "general_title": TITLE, "title": TITLE,
-        "description": "Reinterpretation of CMS searches.",
-        "people": [{"name": "Sofia Andersson"}],
-    })
-    db.session.commit()
-    return service.publish(identity, draft.pid).data["_deposit"]["pid"]["value"]
+    return publish_generic(ui_user, TITLE, [{"name": "Sofia Andersson"}])
 
 
 def harvested(cap_server, recid):

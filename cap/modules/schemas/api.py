@@ -310,13 +310,37 @@ def resolve_refs(document):
     fetched from the network.
     """
     try:
-        resolved = jsonref.replace_refs(
-            document, loader=document_by_url, proxies=False, lazy_load=False
-        )
-        json.dumps(resolved)  # recursive references make a cycle: ValueError
-    except (jsonref.JsonRefError, ValueError):
+        return _inlined(jsonref.replace_refs(document, loader=document_by_url), {}, set())
+    except (jsonref.JsonRefError, RecursionError):
         return document
-    return resolved
+
+
+def _inlined(node, done, inlining):
+    """``node`` as plain JSON, each jsonref reference replaced by its inlined target.
+
+    Not jsonref's own ``proxies=False``: it remembers inlined references by
+    ``id()`` after dropping them, so a reference created later (in a schema
+    loaded later) can get a dropped one's address and take its target
+    (gazpachoking/jsonref#61, unfixed in 1.1.0). ``done`` keeps every reference
+    alive next to its target. A reference met again while its own target is
+    being inlined is recursive: :class:`RecursionError`.
+    """
+    if type(node) is jsonref.JsonRef:  # isinstance would ask the proxied target
+        key = id(node)
+        if key in done:
+            return done[key][1]
+        if key in inlining:
+            raise RecursionError(f"{node.__reference__['$ref']} refers to itself.")
+        inlining.add(key)
+        target = _inlined(node.__subject__, done, inlining)
+        inlining.discard(key)
+        done[key] = (node, target)
+        return target
+    if isinstance(node, dict):
+        return {name: _inlined(value, done, inlining) for name, value in node.items()}
+    if isinstance(node, list):
+        return [_inlined(value, done, inlining) for value in node]
+    return node
 
 
 # Search indexes
