@@ -65,6 +65,14 @@ class Sandboxes:
         return self._sandboxes[kind].get_template(part["template_file"])
 
 
+
+@lru_cache(maxsize=8)
+def sandboxes_for(templates_dir):
+    """The :class:`Sandboxes` over ``templates_dir``, made once per folder (the
+    notifications' and the repository templates' folders each have theirs)."""
+    return Sandboxes(templates_dir)
+
+
 # -- validation ---------------------------------------------------------
 
 

@@ -22,7 +22,7 @@ from ..schemas import api as schemas_api
 from ..schemas import service as schemas_service
 from .context import NotificationContext
 from .models import STATUS_FAILED, STATUS_QUEUED, Notification
-from .rules import Sandboxes, build_messages, rule_errors
+from .rules import build_messages, rule_errors, sandboxes_for
 from .tasks import send_notification
 
 LOGGER = logging.getLogger("cap.notifications")
@@ -55,15 +55,9 @@ def notification_item(row, blind_copies=True):
 class NotificationService:
     """Evaluate rules at actions; list what was sent; read and change rules."""
 
-    def __init__(self):
-        """No sandboxes yet: they follow the app's templates folder."""
-        self._sandboxes = {}
-
-    def _sandboxes_of_app(self):
-        folder = current_app.config["CAP_NOTIFICATIONS_TEMPLATES_DIR"]
-        if folder not in self._sandboxes:
-            self._sandboxes[folder] = Sandboxes(folder)
-        return self._sandboxes[folder]
+    @staticmethod
+    def _sandboxes_of_app():
+        return sandboxes_for(current_app.config["CAP_NOTIFICATIONS_TEMPLATES_DIR"])
 
     def rule_errors(self, rules):
         """The field errors of ``rules`` (empty when they are valid)."""

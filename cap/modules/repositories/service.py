@@ -38,7 +38,7 @@ from ..core.uow import TaskOp
 from ..deposit.proxies import current_deposit_service
 from ..deposit.records.api import Deposit
 from ..linked_accounts.proxies import current_linked_accounts_service
-from ..notifications.rules import Sandboxes
+from ..notifications.rules import sandboxes_for
 from .models import EVENT_TYPES, GitDelivery, GitSnapshot, GitSubscription, GitWebhook
 from .providers import CLIENTS, EVENT_HEADERS, CredentialsRefusedError
 from .schema_templates import RepositoryTemplate
@@ -92,10 +92,6 @@ class RepositoriesService:
     """Snapshots of code repositories in drafts, the webhooks that bring new ones, and
     the repositories the drafts' schema templates create."""
 
-    def __init__(self):
-        """No template sandbox yet: it follows the app's templates folder."""
-        self._sandboxes_by_folder = {}
-
     @property
     def hosts(self):
         """``CAP_REPOSITORIES_HOSTS``."""
@@ -144,12 +140,10 @@ class RepositoriesService:
         }
 
     # -- repository templates -------------------------------------------------
-    def _sandboxes(self):
+    @staticmethod
+    def _sandboxes():
         """The Jinja sandbox of legacy templates, over ``CAP_REPOSITORIES_TEMPLATES_DIR``."""
-        folder = current_app.config["CAP_REPOSITORIES_TEMPLATES_DIR"]
-        if folder not in self._sandboxes_by_folder:
-            self._sandboxes_by_folder[folder] = Sandboxes(folder)
-        return self._sandboxes_by_folder[folder]
+        return sandboxes_for(current_app.config["CAP_REPOSITORIES_TEMPLATES_DIR"])
 
     @staticmethod
     def _template_configs(deposit):
